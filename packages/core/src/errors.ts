@@ -1,0 +1,91 @@
+/**
+ * Domain errors of @gradiend/core. Each has a stable `code` (GRADIEND_ERR_<AREA>_<WHAT>) that the
+ * API maps to an HTTP status, and carries the offending name or value where there is one.
+ */
+export abstract class GradiendError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A safetensors file violates the format. `rule` names the violated rule, `tensor` the tensor if any. */
+export class SafetensorsFormatError extends GradiendError {
+  readonly code = 'GRADIEND_ERR_SAFETENSORS_FORMAT';
+  constructor(
+    message: string,
+    readonly rule: SafetensorsRule,
+    readonly tensor?: string,
+  ) {
+    super(message);
+  }
+}
+
+export type SafetensorsRule =
+  | 'header-length'
+  | 'header-too-large'
+  | 'header-out-of-bounds'
+  | 'header-json'
+  | 'header-not-object'
+  | 'metadata'
+  | 'tensor-entry'
+  | 'unknown-dtype'
+  | 'shape'
+  | 'byte-length'
+  | 'offsets'
+  | 'data-coverage'
+  | 'missing-tensor'
+  | 'write';
+
+/** A PyTorch zip checkpoint could not be read, or its pickle names something we refuse to load. */
+export class TorchCheckpointError extends GradiendError {
+  readonly code = 'GRADIEND_ERR_TORCH_CHECKPOINT';
+}
+
+/** A checkpoint folder is incomplete or inconsistent (config, weights, mapping files). */
+export class CheckpointError extends GradiendError {
+  readonly code = 'GRADIEND_ERR_CHECKPOINT';
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A param map is inconsistent (selected total vs input_dim, indices out of range, shapes). */
+export class MappingError extends GradiendError {
+  readonly code = 'GRADIEND_ERR_MAPPING';
+  constructor(
+    message: string,
+    readonly param?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Invalid arguments to prune / top-k / importance. `referenceType` is the Python exception type the
+ * reference implementation raises for the same input (ValueError or TypeError).
+ */
+export class PruneArgumentError extends GradiendError {
+  readonly code = 'GRADIEND_ERR_PRUNE_ARGUMENT';
+  constructor(
+    message: string,
+    readonly referenceType: 'ValueError' | 'TypeError',
+  ) {
+    super(message);
+  }
+}
+
+/** An input vector, batch or gradient dict does not fit the model (wrong length, missing parameter). */
+export class InputShapeError extends GradiendError {
+  readonly code = 'GRADIEND_ERR_INPUT_SHAPE';
+  constructor(
+    message: string,
+    readonly referenceType: 'ValueError' | 'TypeError' | 'KeyError' = 'ValueError',
+  ) {
+    super(message);
+  }
+}
