@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    const c = loadConfig({}, '/srv');
+    expect(c).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: '/srv/data',
+      seedDemo: true,
+      auth: 'off',
+      maxUploadBytes: 8 * 1024 ** 3,
+    });
+  });
+
+  it('requires auth by default when not on loopback', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).auth).toBe('required');
+    expect(loadConfig({ HOST: '0.0.0.0', GRADIEND_AUTH: 'off' }).auth).toBe('off');
+  });
+
+  it('names the bad variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+    expect(() => loadConfig({ GRADIEND_AUTH: 'maybe' })).toThrow(/GRADIEND_AUTH/);
+    expect(() => loadConfig({ GRADIEND_SEED_DEMO: 'perhaps' })).toThrow(/GRADIEND_SEED_DEMO/);
+    expect(() => loadConfig({ GRADIEND_MAX_UPLOAD_BYTES: '-1' })).toThrow(/GRADIEND_MAX_UPLOAD_BYTES/);
+  });
+});

@@ -1,0 +1,86 @@
+import path from 'node:path';
+
+export type AuthMode = 'off' | 'required';
+
+/** Server settings, read from the environment by `loadConfig`. */
+export interface ApiConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Root of the SQLite database, blobs and temp files. */
+  readonly dataDir: string;
+  /** Register the demo models when the registry is empty. */
+  readonly seedDemo: boolean;
+  readonly auth: AuthMode;
+  readonly maxUploadBytes: number;
+  /** Worker threads for heavy model work; 0 runs tasks on the main thread (tests, tiny models). */
+  readonly workers: number;
+  /** Memory budget for cached ONNX sessions, in bytes. */
+  readonly onnxCacheBytes: number;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const GIB = 1024 ** 3;
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function parseInteger(
+  env: NodeJS.ProcessEnv,
+  key: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw.trim());
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${key} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function parseBoolean(env: NodeJS.ProcessEnv, key: string, fallback: boolean): boolean {
+  const raw = env[key]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'off', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${key} must be one of on/off/true/false/1/0, got ${JSON.stringify(env[key])}`);
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}
+
+/** Reads and validates the server settings; throws ConfigError naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ApiConfig {
+  const port = parseInteger(env, 'PORT', 8080, 0, 65535);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const dataDir = path.resolve(cwd, env.GRADIEND_DATA_DIR?.trim() || './data');
+  const seedDemo = parseBoolean(env, 'GRADIEND_SEED_DEMO', true);
+  const authRaw = env.GRADIEND_AUTH?.trim().toLowerCase();
+  let auth: AuthMode;
+  if (authRaw === undefined || authRaw === '') {
+    auth = isLoopbackHost(host) ? 'off' : 'required';
+  } else if (authRaw === 'off' || authRaw === 'required') {
+    auth = authRaw;
+  } else {
+    throw new ConfigError(
+      `GRADIEND_AUTH must be "off" or "required", got ${JSON.stringify(env.GRADIEND_AUTH)}`,
+    );
+  }
+  const maxUploadBytes = parseInteger(env, 'GRADIEND_MAX_UPLOAD_BYTES', 8 * GIB, 1, Number.MAX_SAFE_INTEGER);
+  const workers = parseInteger(env, 'GRADIEND_WORKERS', 2, 0, 64);
+  const onnxCacheBytes = parseInteger(env, 'GRADIEND_ONNX_CACHE_BYTES', 2 * GIB, 0, Number.MAX_SAFE_INTEGER);
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${levels.join(', ')}, got ${JSON.stringify(logLevel)}`);
+  }
+  return { port, host, dataDir, seedDemo, auth, maxUploadBytes, workers, onnxCacheBytes, logLevel };
+}

@@ -1,0 +1,166 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ApiError } from '../errors/api-error.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import type {
+  FileRecord,
+  MetadataStore,
+  NewVersion,
+  Operation,
+  VersionRecord,
+} from '../storage/metadata-store.js';
+import type { TaskRunner } from '../workers/task-runner.js';
+import type { ModelHandle } from '../workers/task-types.js';
+
+export interface StagedFile extends FileRecord {
+  /** Local path of the staged bytes; the blob store takes ownership on commit. */
+  readonly path: string;
+}
+
+export interface IngestOptions {
+  readonly model: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly actor: string;
+  readonly parentId: number | null;
+  readonly operation: Operation;
+  readonly operationArgs: Readonly<Record<string, unknown>> | null;
+}
+
+/** Parses a version reference from a path: a positive integer or an alias name. */
+export function parseRef(ref: string): number | string {
+  return /^[0-9]+$/.test(ref) ? Number(ref) : ref;
+}
+
+/**
+ * Registry operations that span the metadata store, the blob store and the workers: committing a
+ * validated checkpoint folder, checking versions out as local folders for the core, deleting with
+ * blob garbage collection.
+ */
+export class RegistryService {
+  /** Blobs written by commits still in flight; never garbage-collected while counted here. */
+  private readonly pending = new Map<string, number>();
+  private readonly checkouts = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly meta: MetadataStore,
+    private readonly blobs: BlobStore,
+    private readonly tasks: TaskRunner,
+    private readonly dirs: { readonly tmp: string; readonly checkouts: string },
+  ) {}
+
+  /** A fresh private directory under the data dir's temp area (same filesystem as the blobs). */
+  async makeTempDir(prefix: string): Promise<string> {
+    const dir = path.join(this.dirs.tmp, `${prefix}-${randomUUID()}`);
+    await fs.mkdir(dir, { recursive: true });
+    return dir;
+  }
+
+  /**
+   * Validates the checkpoint folder `dir` (whose files are `files`) with the core, then stores the
+   * blobs and the version in one transaction. On any failure nothing stays behind.
+   */
+  async ingest(dir: string, files: readonly StagedFile[], options: IngestOptions): Promise<VersionRecord> {
+    const summary = await this.tasks.run('inspect', { dir });
+    const shas = files.map((f) => f.sha256);
+    for (const sha of shas) this.pending.set(sha, (this.pending.get(sha) ?? 0) + 1);
+    try {
+      for (const f of files) await this.blobs.putFile(f.path, { sha256: f.sha256, size: f.size });
+      const input: NewVersion = {
+        ...options,
+        summary,
+        files: files.map(({ name, sha256, size }) => ({ name, sha256, size })),
+      };
+      const record = await this.meta.createVersion(input);
+      this.release(shas);
+      return record;
+    } catch (error) {
+      this.release(shas);
+      await this.collect(shas);
+      throw error;
+    }
+  }
+
+  private release(shas: readonly string[]): void {
+    for (const sha of shas) {
+      const n = (this.pending.get(sha) ?? 1) - 1;
+      if (n <= 0) this.pending.delete(sha);
+      else this.pending.set(sha, n);
+    }
+  }
+
+  /** Deletes the given blobs unless a version or an in-flight commit still uses them. */
+  async collect(shas: readonly string[]): Promise<void> {
+    for (const sha of new Set(shas)) {
+      if (this.pending.has(sha)) continue;
+      if (await this.meta.isBlobReferenced(sha)) continue;
+      await this.blobs.delete(sha);
+    }
+  }
+
+  async requireModel(name: string): Promise<void> {
+    if (!(await this.meta.getModel(name))) {
+      throw new ApiError('GRADIEND_ERR_MODEL_NOT_FOUND', `no model named ${name}`, { model: name });
+    }
+  }
+
+  async resolve(name: string, ref: string): Promise<VersionRecord> {
+    const version = await this.meta.getVersion(name, parseRef(ref));
+    if (version) return version;
+    await this.requireModel(name);
+    throw new ApiError('GRADIEND_ERR_VERSION_NOT_FOUND', `model ${name} has no version or alias ${ref}`, {
+      model: name,
+      ref,
+    });
+  }
+
+  async deleteVersion(name: string, ref: string, cascade: boolean, actor: string) {
+    const version = await this.resolve(name, ref);
+    const result = await this.meta.deleteVersion(name, version.version, cascade, actor);
+    await this.collect(result.unreferencedBlobs);
+    return result;
+  }
+
+  /** Content key of a version: equal file sets share checkouts, worker caches and ONNX sessions. */
+  static contentKey(files: readonly FileRecord[]): string {
+    const hash = createHash('sha256');
+    for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name)))
+      hash.update(`${f.name}\0${f.sha256}\n`);
+    return hash.digest('hex');
+  }
+
+  /** The version as a local checkpoint folder (materialised once per content key, then reused). */
+  async checkout(version: VersionRecord): Promise<ModelHandle> {
+    const key = RegistryService.contentKey(version.files);
+    let pending = this.checkouts.get(key);
+    if (!pending) {
+      pending = this.materialize(key, version.files);
+      this.checkouts.set(key, pending);
+      pending.catch(() => this.checkouts.delete(key));
+    }
+    return { dir: await pending, key };
+  }
+
+  private async materialize(key: string, files: readonly FileRecord[]): Promise<string> {
+    const target = path.join(this.dirs.checkouts, key);
+    try {
+      // The staging folder is renamed into place only when complete, so existence means complete.
+      await fs.access(target);
+      return target;
+    } catch {
+      // not checked out yet
+    }
+    const staging = await this.makeTempDir('checkout');
+    try {
+      for (const f of files) await this.blobs.materialize(f.sha256, path.join(staging, f.name));
+      await fs.mkdir(this.dirs.checkouts, { recursive: true });
+      await fs.rm(target, { recursive: true, force: true });
+      await fs.rename(staging, target);
+      return target;
+    } catch (error) {
+      await fs.rm(staging, { recursive: true, force: true });
+      throw error;
+    }
+  }
+}

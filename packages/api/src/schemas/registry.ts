@@ -1,0 +1,86 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { JsonObject } from './common.js';
+
+export const ParamSummarySchema = Type.Object({
+  name: Type.String(),
+  shape: Type.Array(Type.Integer()),
+  numel: Type.Integer(),
+  repr: Type.String(),
+  num_selected: Type.Integer(),
+});
+
+export const FileSchema = Type.Object({
+  name: Type.String(),
+  sha256: Type.String(),
+  size: Type.Integer(),
+});
+
+export const VersionSchema = Type.Object(
+  {
+    name: Type.String(),
+    version: Type.Integer(),
+    aliases: Type.Array(Type.String()),
+    description: Type.String(),
+    tags: Type.Array(Type.String()),
+    input_dim: Type.Integer(),
+    latent_dim: Type.Integer(),
+    unpruned_length: Type.Integer(),
+    param_map_hash: Type.String(),
+    dtype: Type.String(),
+    architecture: Type.Object({
+      input_dim: Type.Integer(),
+      latent_dim: Type.Integer(),
+      activation_encoder: Type.String(),
+      activation_decoder: Type.String(),
+      bias_decoder: Type.Boolean(),
+      dtype: Type.String(),
+    }),
+    param_map: Type.Array(ParamSummarySchema),
+    base_model: Type.Union([Type.String(), Type.Null()]),
+    gradient_context: Type.Union([JsonObject, Type.Null()]),
+    training: Type.Union([JsonObject, Type.Null()]),
+    metadata: JsonObject,
+    files: Type.Array(FileSchema),
+    total_bytes: Type.Integer(),
+    parent: Type.Union([Type.Object({ name: Type.String(), version: Type.Integer() }), Type.Null()]),
+    operation: Type.String({ description: 'upload or prune' }),
+    operation_args: Type.Union([JsonObject, Type.Null()]),
+    created_at: Type.String({ format: 'date-time' }),
+    created_by: Type.String(),
+  },
+  { title: 'Version' },
+);
+export type VersionJson = Static<typeof VersionSchema>;
+
+export const ModelSchema = Type.Object(
+  {
+    name: Type.String(),
+    description: Type.String(),
+    tags: Type.Array(Type.String()),
+    aliases: Type.Record(Type.String(), Type.Integer()),
+    version_count: Type.Integer(),
+    latest_version: Type.Union([Type.Integer(), Type.Null()]),
+    created_at: Type.String({ format: 'date-time' }),
+    created_by: Type.String(),
+    updated_at: Type.String({ format: 'date-time' }),
+  },
+  { title: 'Model' },
+);
+export type ModelJson = Static<typeof ModelSchema>;
+
+export const ModelDetailSchema = Type.Composite(
+  [ModelSchema, Type.Object({ versions: Type.Array(VersionSchema) })],
+  {
+    title: 'ModelDetail',
+  },
+);
+
+export const AuditEntrySchema = Type.Object({
+  id: Type.Integer(),
+  at: Type.String(),
+  actor: Type.String(),
+  action: Type.String(),
+  model: Type.Union([Type.String(), Type.Null()]),
+  version: Type.Union([Type.Integer(), Type.Null()]),
+  details: JsonObject,
+});

@@ -1,0 +1,182 @@
+/** Roles in increasing power; a token with a role may do everything the roles before it may. */
+export type Role = 'read' | 'write' | 'admin';
+export const ROLES: readonly Role[] = ['read', 'write', 'admin'];
+
+export interface FileRecord {
+  readonly name: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+export interface ParamSummary {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly numel: number;
+  readonly repr: 'all' | 'mask' | 'indices';
+  readonly num_selected: number;
+}
+
+/** What the core tells us about a checkpoint; stored with the version (snake_case, as served). */
+export interface CheckpointSummary {
+  readonly architecture: {
+    readonly input_dim: number;
+    readonly latent_dim: number;
+    readonly activation_encoder: string;
+    readonly activation_decoder: string;
+    readonly bias_decoder: boolean;
+    readonly dtype: string;
+  };
+  readonly input_dim: number;
+  readonly latent_dim: number;
+  readonly dtype: string;
+  readonly unpruned_length: number;
+  readonly param_map_hash: string;
+  readonly param_map: readonly ParamSummary[];
+  readonly base_model: string | null;
+  readonly gradient_context: Readonly<Record<string, unknown>> | null;
+  readonly training: Readonly<Record<string, unknown>> | null;
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+export interface VersionRef {
+  readonly name: string;
+  readonly version: number;
+}
+
+export type Operation = 'upload' | 'prune';
+
+export interface VersionRecord {
+  readonly id: number;
+  readonly model: string;
+  readonly version: number;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly summary: CheckpointSummary;
+  readonly files: readonly FileRecord[];
+  readonly parent: VersionRef | null;
+  readonly operation: Operation;
+  readonly operationArgs: Readonly<Record<string, unknown>> | null;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  /** Aliases (besides the implicit `latest`) currently pointing at this version. */
+  readonly aliases: readonly string[];
+}
+
+export interface ModelRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly aliases: Readonly<Record<string, number>>;
+  readonly versionCount: number;
+  readonly latestVersion: number | null;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+}
+
+export type ModelSort = 'name' | '-name' | 'created' | '-created' | 'updated' | '-updated';
+
+export interface ModelQuery {
+  readonly q?: string;
+  readonly tag?: string;
+  readonly sort: ModelSort;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface NewVersion {
+  readonly model: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly summary: CheckpointSummary;
+  readonly files: readonly FileRecord[];
+  readonly parentId: number | null;
+  readonly operation: Operation;
+  readonly operationArgs: Readonly<Record<string, unknown>> | null;
+  readonly actor: string;
+}
+
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly model: string | null;
+  readonly version: number | null;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export interface NewAuditEntry {
+  readonly actor: string;
+  readonly action: string;
+  readonly model?: string | null;
+  readonly version?: number | null;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface TokenRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly role: Role;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly lastUsedAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+export interface DeleteResult {
+  /** Deleted versions, descendants first. */
+  readonly deleted: readonly VersionRef[];
+  /** Blob keys no longer referenced by any version. */
+  readonly unreferencedBlobs: readonly string[];
+}
+
+/**
+ * Registry metadata. Every method that changes state runs in one transaction and records its audit
+ * entry in the same transaction. Implementations: SQLite (default); PostgreSQL later.
+ */
+export interface MetadataStore {
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  listModels(query: ModelQuery): Promise<{ items: ModelRecord[]; total: number }>;
+  getModel(name: string): Promise<ModelRecord | null>;
+  updateModel(
+    name: string,
+    patch: { description?: string; tags?: readonly string[] },
+    actor: string,
+  ): Promise<ModelRecord | null>;
+  isEmpty(): Promise<boolean>;
+
+  /** Creates the model if needed, allocates the next version number and stores the version. */
+  createVersion(input: NewVersion): Promise<VersionRecord>;
+  listVersions(model: string): Promise<VersionRecord[]>;
+  /** `ref`: a version number, `latest` or an alias name. */
+  getVersion(model: string, ref: number | string): Promise<VersionRecord | null>;
+  getVersionById(id: number): Promise<VersionRecord | null>;
+  updateVersion(
+    model: string,
+    version: number,
+    patch: { description?: string; tags?: readonly string[] },
+    actor: string,
+  ): Promise<VersionRecord | null>;
+  /** Versions (in any model) whose parent is the given version. */
+  listChildren(versionId: number): Promise<VersionRef[]>;
+  /** Deletes the version (and with `cascade` every version derived from it). */
+  deleteVersion(model: string, version: number, cascade: boolean, actor: string): Promise<DeleteResult>;
+
+  setAlias(model: string, alias: string, version: number, actor: string): Promise<void>;
+  deleteAlias(model: string, alias: string, actor: string): Promise<boolean>;
+
+  isBlobReferenced(sha256: string): Promise<boolean>;
+
+  createToken(input: { name: string; role: Role; tokenHash: string; actor: string }): Promise<TokenRecord>;
+  findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
+  listTokens(): Promise<TokenRecord[]>;
+  revokeToken(name: string, actor: string): Promise<boolean>;
+  touchToken(id: number): Promise<void>;
+
+  appendAudit(entry: NewAuditEntry): Promise<void>;
+  listAudit(query: { model?: string; action?: string; limit: number; offset: number }): Promise<AuditEntry[]>;
+}

@@ -1,0 +1,167 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyRequest } from 'fastify';
+import type {} from '@fastify/multipart';
+import { ApiError } from '../errors/api-error.js';
+import type { StagedFile } from '../registry/registry-service.js';
+import { extractArchive } from './extract-archive.js';
+import { ByteBudget, writeHashed } from './hashed-write.js';
+import { checkpointFileNames, isIgnoredPath, splitUploadPath } from './safe-path.js';
+
+export interface ReceivedUpload {
+  /** The checkpoint folder, files under their final names. */
+  readonly dir: string;
+  readonly files: StagedFile[];
+  readonly description: string | undefined;
+  readonly tags: string[] | undefined;
+  readonly source: 'files' | 'archive';
+  readonly bytes: number;
+}
+
+export interface ReceiveOptions {
+  /** A fresh, empty directory owned by this upload. */
+  readonly workDir: string;
+  readonly maxBytes: number;
+  readonly maxFiles: number;
+}
+
+interface Scratch {
+  readonly segments: readonly string[];
+  readonly tempPath: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+export function parseTags(raw: string): string[] {
+  const tags = raw
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+  for (const tag of tags) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(tag)) {
+      throw new ApiError('GRADIEND_ERR_REQUEST_VALIDATION', `invalid tag ${JSON.stringify(tag)}`);
+    }
+  }
+  return [...new Set(tags)];
+}
+
+/**
+ * Streams a multipart upload (repeatable `files` or one `archive`, plus `description` and `tags`)
+ * into `workDir`, hashing each file as it arrives, and lays the files out as a flat checkpoint
+ * folder at `<workDir>/checkpoint`. The caller removes `workDir` afterwards in every case.
+ */
+export async function receiveUpload(
+  request: FastifyRequest,
+  options: ReceiveOptions,
+): Promise<ReceivedUpload> {
+  if (!request.isMultipart()) {
+    throw new ApiError(
+      'GRADIEND_ERR_REQUEST_MEDIA_TYPE',
+      `upload must be multipart/form-data, got ${request.headers['content-type'] ?? 'no content type'}`,
+    );
+  }
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > options.maxBytes + 1024 * 1024) {
+    throw new ApiError(
+      'GRADIEND_ERR_UPLOAD_TOO_LARGE',
+      `upload of ${declared} bytes exceeds the limit of ${options.maxBytes}`,
+      {
+        limit: options.maxBytes,
+      },
+    );
+  }
+  const budget = new ByteBudget(options.maxBytes);
+  const scratch: Scratch[] = [];
+  const seen = new Set<string>();
+  let archivePath: string | null = null;
+  let description: string | undefined;
+  let tags: string[] | undefined;
+
+  for await (const part of request.parts()) {
+    if (part.type === 'field') {
+      const value = typeof part.value === 'string' ? part.value : String(part.value);
+      if (part.fieldname === 'description' && description === undefined) description = value;
+      else if (part.fieldname === 'tags' && tags === undefined) tags = parseTags(value);
+      else throw new ApiError('GRADIEND_ERR_UPLOAD_FIELD', `unexpected form field ${part.fieldname}`);
+      continue;
+    }
+    if (part.fieldname === 'archive') {
+      if (archivePath !== null)
+        throw new ApiError('GRADIEND_ERR_UPLOAD_FIELD', 'only one archive per upload');
+      if (scratch.length > 0) {
+        throw new ApiError('GRADIEND_ERR_UPLOAD_MIXED', 'send either files or one archive, not both');
+      }
+      archivePath = path.join(options.workDir, 'upload.archive');
+      await writeHashed(part.file, archivePath, budget);
+      continue;
+    }
+    if (part.fieldname !== 'files') {
+      part.file.resume();
+      throw new ApiError(
+        'GRADIEND_ERR_UPLOAD_FIELD',
+        `unexpected file field ${part.fieldname} (use files or archive)`,
+      );
+    }
+    if (archivePath !== null) {
+      throw new ApiError('GRADIEND_ERR_UPLOAD_MIXED', 'send either files or one archive, not both');
+    }
+    const segments = splitUploadPath(part.filename);
+    const key = segments.join('/');
+    if (seen.has(key)) {
+      throw new ApiError('GRADIEND_ERR_UPLOAD_DUPLICATE', `${key} appears more than once in the upload`, {
+        file: key,
+      });
+    }
+    seen.add(key);
+    if (isIgnoredPath(segments)) {
+      part.file.resume();
+      continue;
+    }
+    if (scratch.length + 1 > options.maxFiles) {
+      throw new ApiError(
+        'GRADIEND_ERR_UPLOAD_TOO_MANY_FILES',
+        `more than ${options.maxFiles} files in one upload`,
+      );
+    }
+    const tempPath = path.join(options.workDir, `part-${scratch.length}`);
+    const info = await writeHashed(part.file, tempPath, budget);
+    scratch.push({ ...info, segments, tempPath });
+  }
+
+  if (archivePath !== null) {
+    const extractDir = path.join(options.workDir, 'extracted');
+    await fs.mkdir(extractDir);
+    // The extracted size counts against a fresh budget: compressed bytes were already counted.
+    const entries = await extractArchive(archivePath, {
+      scratchDir: extractDir,
+      maxFiles: options.maxFiles,
+      budget: new ByteBudget(options.maxBytes),
+    });
+    await fs.rm(archivePath, { force: true });
+    scratch.push(...entries);
+  }
+  if (scratch.length === 0) {
+    throw new ApiError(
+      'GRADIEND_ERR_UPLOAD_EMPTY',
+      'the upload holds no files: send fields "files" or one "archive"',
+    );
+  }
+  const names = checkpointFileNames(scratch);
+  const dir = path.join(options.workDir, 'checkpoint');
+  await fs.mkdir(dir);
+  const files: StagedFile[] = [];
+  for (const [i, entry] of scratch.entries()) {
+    const name = names[i] ?? '';
+    const target = path.join(dir, name);
+    await fs.rename(entry.tempPath, target);
+    files.push({ name, sha256: entry.sha256, size: entry.size, path: target });
+  }
+  return {
+    dir,
+    files,
+    description,
+    tags,
+    source: archivePath !== null ? 'archive' : 'files',
+    bytes: budget.total,
+  };
+}

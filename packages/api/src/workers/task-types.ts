@@ -1,0 +1,130 @@
+import type { CheckpointSummary } from '../storage/metadata-store.js';
+
+export type ImportancePart = 'decoder-weight' | 'encoder-weight' | 'decoder-bias' | 'decoder-sum';
+export const IMPORTANCE_PARTS: readonly ImportancePart[] = [
+  'decoder-weight',
+  'encoder-weight',
+  'decoder-bias',
+  'decoder-sum',
+];
+
+/** A checked-out version: `dir` holds its files, `key` identifies its content (for worker caches). */
+export interface ModelHandle {
+  readonly dir: string;
+  readonly key: string;
+}
+
+export interface ParamRow {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly numel: number;
+  readonly repr: 'all' | 'mask' | 'indices';
+  readonly selected: number;
+  readonly coverage: number;
+  readonly stored_bytes: number;
+  readonly importance_sum: number;
+  readonly importance_max: number | null;
+  readonly importance_mean: number | null;
+}
+
+export interface HistogramResult {
+  readonly part: ImportancePart;
+  readonly scale: 'linear' | 'log';
+  readonly bins: number;
+  readonly edges: number[];
+  readonly counts: number[];
+  readonly total: number;
+  readonly zeros: number;
+  readonly non_finite: number;
+  readonly below_range: number;
+  readonly above_range: number;
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly range: readonly [number, number] | null;
+  readonly quantiles: Readonly<Record<string, number>>;
+}
+
+export interface HeatmapResult {
+  readonly param: string;
+  readonly part: ImportancePart;
+  readonly shape: readonly number[];
+  /** The shape the heatmap lays out: [rows, cols] of the parameter viewed as a matrix. */
+  readonly matrix_shape: readonly [number, number];
+  readonly rows: number;
+  readonly cols: number;
+  readonly row_bin: number;
+  readonly col_bin: number;
+  readonly agg: 'max' | 'mean' | 'sum';
+  readonly values: (number | null)[][];
+  readonly coverage: number[][];
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
+export interface TopkRow {
+  readonly rank: number;
+  readonly importance: number;
+  readonly local_index: number;
+  readonly base_global_index: number;
+  readonly param: string;
+  readonly flat_index: number;
+  readonly coords: readonly number[];
+  readonly param_shape: readonly number[];
+}
+
+/** Prune arguments in the API's snake_case, as accepted by prune/preview and prune. */
+export interface PruneRequest {
+  readonly topk?: number;
+  readonly threshold?: number;
+  readonly part?: ImportancePart;
+  readonly mask?: readonly number[];
+  readonly keep_idx?: readonly number[];
+}
+
+export interface PrunePreview {
+  readonly input_dim: number;
+  readonly unpruned_length: number;
+  readonly previous_input_dim: number;
+  readonly param_map_hash: string;
+  readonly params: readonly { name: string; numel: number; previous: number; kept: number }[];
+}
+
+export interface TaskSpecs {
+  inspect: { args: { dir: string }; result: CheckpointSummary };
+  params: { args: ModelHandle & { part: ImportancePart }; result: ParamRow[] };
+  importance: { args: ModelHandle & { part: ImportancePart }; result: Float32Array };
+  histogram: {
+    args: ModelHandle & { part: ImportancePart; bins: number; scale: 'linear' | 'log' };
+    result: HistogramResult;
+  };
+  heatmap: {
+    args: ModelHandle & {
+      part: ImportancePart;
+      param: string;
+      rows: number;
+      cols: number;
+      agg: 'max' | 'mean' | 'sum';
+    };
+    result: HeatmapResult;
+  };
+  topk: { args: ModelHandle & { part: ImportancePart; k: number }; result: TopkRow[] };
+  /** Base-global indices of the top-k selection, for comparing models. */
+  topkBase: {
+    args: ModelHandle & { part: ImportancePart; k: number };
+    result: { indices: Int32Array; params: string[] };
+  };
+  prunePreview: { args: ModelHandle & { request: PruneRequest }; result: PrunePreview };
+  prune: {
+    args: ModelHandle & { request: PruneRequest; outDir: string };
+    result: { preview: PrunePreview; summary: CheckpointSummary };
+  };
+  exportOnnx: { args: ModelHandle & { which: 'encoder' | 'decoder' }; result: Uint8Array };
+  /** Safetensors bytes of per-parameter gradients → model input rows (float32, batch 1). */
+  flattenGradients: { args: ModelHandle & { bytes: Uint8Array }; result: Float32Array };
+  /** Decoded rows → safetensors bytes of per-parameter tensors (zeros at unselected entries). */
+  expandDecoded: { args: ModelHandle & { decoded: Float32Array; batch: number }; result: Uint8Array };
+}
+
+export type TaskName = keyof TaskSpecs;
+export type TaskArgs<K extends TaskName> = TaskSpecs[K]['args'];
+export type TaskResult<K extends TaskName> = TaskSpecs[K]['result'];
