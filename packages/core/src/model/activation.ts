@@ -1,4 +1,14 @@
-export const ACTIVATION_NAMES = ['tanh', 'relu', 'leakyrelu', 'gelu', 'silu', 'elu', 'sigmoid', 'smht', 'id'] as const;
+export const ACTIVATION_NAMES = [
+  'tanh',
+  'relu',
+  'leakyrelu',
+  'gelu',
+  'silu',
+  'elu',
+  'sigmoid',
+  'smht',
+  'id',
+] as const;
 
 /** Activation names as config.json spells them (the reference lower-cases the encoder's name). */
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];

@@ -16,7 +16,9 @@ export function numelOf(shape: readonly number[]): number {
 export function tensor<T extends DType>(dtype: T, shape: readonly number[], data: DataTypeMap[T]): Tensor<T> {
   const numel = numelOf(shape);
   if (data.length !== numel) {
-    throw new RangeError(`tensor data has ${data.length} elements but shape [${shape.join(', ')}] needs ${numel}`);
+    throw new RangeError(
+      `tensor data has ${data.length} elements but shape [${shape.join(', ')}] needs ${numel}`,
+    );
   }
   return { dtype, shape: [...shape], data };
 }

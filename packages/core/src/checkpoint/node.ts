@@ -1,0 +1,3 @@
+export { loadCheckpoint, readTensorFile, resolveWeightsDirectory } from './load-checkpoint.js';
+export type { LoadedCheckpoint, CheckpointFile } from './load-checkpoint.js';
+export { saveCheckpoint, writeFileAtomic } from './save-checkpoint.js';

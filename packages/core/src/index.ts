@@ -1,0 +1,96 @@
+// @gradiend/core — browser-safe: no Node built-ins are reachable from this entry.
+export {
+  GradiendModel,
+  ACTIVATION_NAMES,
+  isActivationName,
+  IMPORTANCE_PARTS,
+  parseImportancePart,
+  selectTopK,
+} from './model/index.js';
+export type {
+  PruneResult,
+  ForwardResult,
+  ParamArray,
+  ActivationName,
+  ImportancePart,
+  PruneOptions,
+  TopKSpec,
+  GradientDict,
+  GradientTensor,
+  GradiendArchitecture,
+  GradiendWeights,
+  ComputeWeights,
+  GradiendModelLike,
+  FloatArray,
+} from './model/index.js';
+
+export {
+  ParamMap,
+  ParamMapEntry,
+  paramMapHash,
+  chooseRepr,
+  bytesPerIndex,
+  unravelIndex,
+} from './mapping/index.js';
+export type { ParamRepr, IndexArray, ParamSelectionSpec, DecodedIndex } from './mapping/index.js';
+
+export {
+  parseCheckpointConfig,
+  assembleModel,
+  planCheckpoint,
+  CONFIG_FILE,
+  WEIGHT_NAMES,
+  WEIGHT_FILES,
+  TRAINING_FILE,
+  CONTEXT_FILE,
+} from './checkpoint/index.js';
+export type {
+  CheckpointConfig,
+  MappingConfig,
+  MappingEntryConfig,
+  CheckpointParts,
+  CheckpointPlan,
+  SaveOptions,
+} from './checkpoint/index.js';
+
+export {
+  parseSafetensorsHeader,
+  readSafetensorsHeaderLength,
+  readSafetensorsBuffer,
+  summarizeSafetensors,
+  planSafetensorsLayout,
+  serializeSafetensors,
+  MAX_HEADER_BYTES,
+} from './safetensors/index.js';
+export type {
+  SafetensorsHeader,
+  SafetensorsTensorInfo,
+  SafetensorsSummary,
+  SafetensorsBuffer,
+  SafetensorsEntries,
+  SafetensorsLayout,
+} from './safetensors/index.js';
+
+export { exportEncoderOnnx, exportDecoderOnnx, OnnxExportError, ONNX_OPSET } from './onnx/index.js';
+export type { OnnxExportOptions, OnnxElementType } from './onnx/index.js';
+
+export { DTYPES, MODEL_DTYPES, isDType, isModelDType } from './tensor/dtype.js';
+export type { DType, DataTypeMap, TypedArray, ModelDType } from './tensor/dtype.js';
+export { tensor, numelOf } from './tensor/tensor.js';
+export type { Tensor } from './tensor/tensor.js';
+export { halfToFloat, floatToHalf, bf16ToFloat, floatToBf16 } from './tensor/half.js';
+export { toFloat64, castToModelDType } from './tensor/convert.js';
+
+export { JsonNumber, JsonObject, parseJson, stringifyPythonJson, toPlain, fromPlain } from './json/index.js';
+export type { JsonValue } from './json/index.js';
+
+export {
+  GradiendError,
+  SafetensorsFormatError,
+  TorchCheckpointError,
+  CheckpointError,
+  MappingError,
+  PruneArgumentError,
+  InputShapeError,
+} from './errors.js';
+export type { SafetensorsRule } from './errors.js';

@@ -1,0 +1,358 @@
+import { CheckpointError, InputShapeError } from '../errors.js';
+import { JsonObject, fromPlain, toPlain } from '../json/index.js';
+import type { ParamMap } from '../mapping/param-map.js';
+import type { DecodedIndex } from '../mapping/types.js';
+import { MODEL_DTYPES } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { numelOf } from '../tensor/tensor.js';
+import { applyActivation, applyLayerNorm1 } from './activation-kernels.js';
+import { buildComputeWeights } from './compute-weights.js';
+import { flattenGradientDict, scatterToParams } from './gradient-dict.js';
+import type { GradientDict } from './gradient-dict.js';
+import { parseImportancePart, updateVector, weightImportance } from './importance.js';
+import type { ImportancePart } from './importance.js';
+import { decodeLinear, encodeLinear } from './linear-kernels.js';
+import { normaliseTopK } from './prune-arguments.js';
+import type { PruneOptions, TopKSpec } from './prune-arguments.js';
+import { remapParamMap } from './prune-remap.js';
+import { isKeepEverything, selectInputDims } from './prune-selection.js';
+import { gatherColumns, gatherRows } from './prune-slicing-kernels.js';
+import { selectTopK } from './topk/select-top-k.js';
+import { PruneArgumentError } from '../errors.js';
+import type {
+  ComputeWeights,
+  FloatArray,
+  GradiendArchitecture,
+  GradiendModelLike,
+  GradiendWeights,
+} from './types.js';
+
+export interface PruneResult {
+  readonly model: GradiendModel;
+  /** One byte per old input dim: 1 = kept (the reference's combined_mask). */
+  readonly combinedMask: Uint8Array;
+  /** Kept old input indices, ascending. */
+  readonly keepIdx: Int32Array;
+}
+
+export interface ForwardResult {
+  readonly encoded: FloatArray;
+  readonly decoded: FloatArray;
+}
+
+export interface ParamArray {
+  readonly shape: readonly number[];
+  readonly data: FloatArray;
+}
+
+/**
+ * A GRADIEND encoder/decoder with its param map (the reference's ParamMappedGradiendModel).
+ * Weights keep their stored dtype (for saving); math runs in float32, or float64 for float64 models.
+ */
+export class GradiendModel implements GradiendModelLike {
+  private arch: GradiendArchitecture;
+  private w: GradiendWeights;
+  private map: ParamMap;
+  private compute: ComputeWeights | null = null;
+  /**
+   * config.json `metadata` exactly as loaded (key order, number literals), so unknown keys survive
+   * a save. Like the reference's kwargs it also carries `training` (training.json) after a load.
+   */
+  readonly metadataJson: JsonObject;
+
+  constructor(
+    architecture: GradiendArchitecture,
+    weights: GradiendWeights,
+    paramMap: ParamMap,
+    metadata: JsonObject | Readonly<Record<string, unknown>> = {},
+  ) {
+    validateWeights(architecture, weights);
+    paramMap.assertInputDim(architecture.inputDim);
+    this.arch = architecture;
+    this.w = weights;
+    this.map = paramMap;
+    const json = metadata instanceof JsonObject ? metadata : fromPlain(metadata);
+    if (!(json instanceof JsonObject)) throw new TypeError('metadata must be an object');
+    this.metadataJson = json;
+  }
+
+  /** The metadata as plain values (e.g. `metadata.base_model`). */
+  get metadata(): Readonly<Record<string, unknown>> {
+    return toPlain(this.metadataJson) as Record<string, unknown>;
+  }
+
+  get architecture(): GradiendArchitecture {
+    return this.arch;
+  }
+  get weights(): GradiendWeights {
+    return this.w;
+  }
+  get paramMap(): ParamMap {
+    return this.map;
+  }
+  get inputDim(): number {
+    return this.arch.inputDim;
+  }
+  get latentDim(): number {
+    return this.arch.latentDim;
+  }
+
+  computeWeights(): ComputeWeights {
+    this.compute ??= buildComputeWeights(this.arch, this.w);
+    return this.compute;
+  }
+
+  // ---- mapping ----
+
+  paramMapHash(): string {
+    return this.map.hash();
+  }
+  unprunedLength(): number {
+    return this.map.unprunedLength;
+  }
+  baseGlobalIndexMap(): Float64Array {
+    return this.map.baseGlobalIndexMap();
+  }
+  baseGlobalIndex(local: number): number {
+    return this.map.baseGlobalIndex(local);
+  }
+  decodeBaseGlobalIndex(index: number): DecodedIndex {
+    return this.map.decodeBaseGlobalIndex(index);
+  }
+
+  // ---- weight analysis ----
+
+  importance(part: ImportancePart = 'decoder-weight'): FloatArray {
+    return weightImportance(this.arch, this.computeWeights(), parseImportancePart(part));
+  }
+
+  updateVector(part: ImportancePart = 'decoder-weight'): FloatArray {
+    return updateVector(this.arch, this.computeWeights(), parseImportancePart(part));
+  }
+
+  /** The reference's get_topk_weights: input indices of the k most important dims, most important first. */
+  topK(part: ImportancePart = 'decoder-weight', topk: TopKSpec = 1000): Int32Array {
+    const spec = normaliseTopK(topk);
+    if (spec.kind === 'fraction' && !(spec.value > 0 && spec.value <= 1)) {
+      throw new PruneArgumentError('topk as float must be in (0, 1.0]', 'ValueError');
+    }
+    if (spec.kind === 'count' && spec.value < 0)
+      throw new PruneArgumentError('topk as int must be >= 0', 'ValueError');
+    const imp = this.importance(part);
+    const n = imp.length;
+    const k0 = spec.kind === 'fraction' ? Math.ceil(spec.value * n) : spec.value;
+    return selectTopK(imp, Math.min(Math.max(k0, 1), n), { sorted: true });
+  }
+
+  encoderNorm(): number {
+    return l2Norm(this.computeWeights().encoderWeight);
+  }
+  decoderNorm(): number {
+    return l2Norm(this.computeWeights().decoderWeight);
+  }
+
+  // ---- forward ----
+
+  /** Encodes `batch` vectors stored back to back in `x` → [batch, latentDim]. */
+  encode(x: ArrayLike<number>, batch = 1): FloatArray {
+    return this.encodeRows(this.splitRows(x, batch));
+  }
+
+  /** Encodes each vector of `rows` (each of length inputDim) → [rows, latentDim]. */
+  encodeRows(rows: readonly ArrayLike<number>[]): FloatArray {
+    const cw = this.computeWeights();
+    const { inputDim, latentDim } = this.arch;
+    const prepared = rows.map((r) => {
+      if (r.length !== inputDim) {
+        throw new InputShapeError(`Input tensor has incorrect size ${r.length}, expected ${inputDim}`);
+      }
+      return this.toPrecision(r);
+    });
+    const out = this.allocate(rows.length * latentDim);
+    encodeLinear(
+      cw.encoderWeight,
+      cw.encoderBias,
+      latentDim,
+      inputDim,
+      prepared,
+      prepared.map(() => 0),
+      out,
+    );
+    if (cw.layerNorm) {
+      if (latentDim !== 1) {
+        throw new InputShapeError(
+          `encoder activation 'id' is LayerNorm(1) in the reference and needs latent_dim 1, got ${latentDim}`,
+        );
+      }
+      applyLayerNorm1(out, cw.layerNorm.weight, cw.layerNorm.bias, cw.layerNorm.eps);
+    } else {
+      applyActivation(this.arch.activationEncoder, out);
+    }
+    return out;
+  }
+
+  /** Decodes `batch` latent vectors stored back to back → [batch, inputDim]. */
+  decode(latent: ArrayLike<number>, batch = 1): FloatArray {
+    const { inputDim, latentDim } = this.arch;
+    if (latent.length !== batch * latentDim) {
+      throw new InputShapeError(`latent has ${latent.length} values, expected ${batch} × ${latentDim}`);
+    }
+    const cw = this.computeWeights();
+    const out = this.allocate(batch * inputDim);
+    decodeLinear(cw.decoderWeight, cw.decoderBias, latentDim, inputDim, this.toPrecision(latent), batch, out);
+    applyActivation(this.arch.activationDecoder, out);
+    return out;
+  }
+
+  forward(x: ArrayLike<number>, batch = 1): ForwardResult {
+    const encoded = this.encode(x, batch);
+    return { encoded, decoded: this.decode(encoded, batch) };
+  }
+
+  // ---- per-parameter gradients ----
+
+  flattenGradientDict(grads: GradientDict): FloatArray {
+    return flattenGradientDict(this.map, grads, this.allocate(this.inputDim));
+  }
+
+  encodeDict(grads: GradientDict): FloatArray {
+    return this.encode(this.flattenGradientDict(grads));
+  }
+
+  /** Forward on per-parameter gradients; the decoded update comes back per parameter (zeros where unselected). */
+  forwardDict(grads: GradientDict): { encoded: FloatArray; decoded: Map<string, ParamArray> } {
+    const { encoded, decoded } = this.forward(this.flattenGradientDict(grads));
+    return { encoded, decoded: scatterToParams(this.map, decoded, (n) => this.allocate(n)) };
+  }
+
+  // ---- pruning ----
+
+  /**
+   * Physically removes input dims (the reference's prune): selection mask → threshold → top-k, or
+   * explicit keepIdx; slices the weights and rewrites the param map. Returns a new model unless
+   * `inplace`.
+   */
+  prune(options: PruneOptions): PruneResult {
+    if (isKeepEverything(options)) {
+      const all = new Int32Array(this.inputDim);
+      for (let i = 0; i < all.length; i++) all[i] = i;
+      return {
+        model: options.inplace ? this : this.clone(),
+        combinedMask: new Uint8Array(this.inputDim).fill(1),
+        keepIdx: all,
+      };
+    }
+    const selection = selectInputDims(options, {
+      inputDim: this.inputDim,
+      dtype: this.arch.dtype,
+      weightImportance: () => this.importance(options.part ?? 'decoder-weight'),
+    });
+    const keep = selection.keepIdx;
+    const paramMap = remapParamMap(this.map, keep);
+    const weights: GradiendWeights = {
+      encoderWeight: gatherColumns(this.w.encoderWeight, keep),
+      encoderBias: this.w.encoderBias,
+      decoderWeight: gatherRows(this.w.decoderWeight, keep),
+      decoderBias: this.w.decoderBias ? gatherRows(this.w.decoderBias, keep) : null,
+      encoderNorm: this.w.encoderNorm,
+    };
+    const architecture = { ...this.arch, inputDim: keep.length };
+    if (options.inplace) {
+      this.arch = architecture;
+      this.w = weights;
+      this.map = paramMap;
+      this.compute = null;
+      return { model: this, ...selection };
+    }
+    return { model: new GradiendModel(architecture, weights, paramMap, this.metadataJson), ...selection };
+  }
+
+  /** A copy sharing the (immutable) weight tensors. */
+  clone(): GradiendModel {
+    return new GradiendModel(this.arch, this.w, this.map, this.metadataJson);
+  }
+
+  // ---- helpers ----
+
+  private allocate(n: number): FloatArray {
+    return this.arch.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  }
+
+  /** The input as an array of compute precision (a view when it already is one). */
+  private toPrecision(x: ArrayLike<number>): FloatArray {
+    if (this.arch.dtype === 'float64') return x instanceof Float64Array ? x : Float64Array.from(x);
+    return x instanceof Float32Array ? x : Float32Array.from(x);
+  }
+
+  private splitRows(x: ArrayLike<number>, batch: number): FloatArray[] {
+    const n = this.inputDim;
+    if (!Number.isInteger(batch) || batch < 1)
+      throw new InputShapeError(`batch must be a positive integer, got ${batch}`);
+    if (x.length !== batch * n) {
+      throw new InputShapeError(
+        batch === 1
+          ? `Input tensor has incorrect size ${x.length}, expected ${n}`
+          : `Input has ${x.length} values, expected ${batch} × ${n}`,
+      );
+    }
+    const flat = this.toPrecision(x);
+    const rows: FloatArray[] = [];
+    for (let r = 0; r < batch; r++) rows.push(flat.subarray(r * n, (r + 1) * n));
+    return rows;
+  }
+}
+
+function l2Norm(v: FloatArray): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += (v[i] as number) * (v[i] as number);
+  return Math.sqrt(s);
+}
+
+function expectShape(name: string, t: Tensor, shape: readonly number[]): void {
+  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+    throw new CheckpointError(`${name} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
+  }
+  if (t.data.length !== numelOf(shape)) {
+    throw new CheckpointError(`${name} holds ${t.data.length} values, expected ${numelOf(shape)}`);
+  }
+}
+
+function validateWeights(arch: GradiendArchitecture, w: GradiendWeights): void {
+  const { inputDim: n, latentDim: L } = arch;
+  if (!Number.isSafeInteger(n) || n <= 0 || !Number.isSafeInteger(L) || L <= 0) {
+    throw new CheckpointError('Input and latent dimensions must be positive integers.');
+  }
+  const dtype = MODEL_DTYPES[arch.dtype];
+  const all: [string, Tensor | null][] = [
+    ['encoder.0.linear.weight', w.encoderWeight],
+    ['encoder.0.linear.bias', w.encoderBias],
+    ['decoder.0.linear.weight', w.decoderWeight],
+    ['decoder.0.linear.bias', w.decoderBias],
+  ];
+  for (const [name, t] of all) {
+    if (t && t.dtype !== dtype)
+      throw new CheckpointError(`${name} is ${t.dtype} but torch_dtype is ${arch.dtype}`);
+  }
+  expectShape('encoder.0.linear.weight', w.encoderWeight, [L, n]);
+  expectShape('encoder.0.linear.bias', w.encoderBias, [L]);
+  expectShape('decoder.0.linear.weight', w.decoderWeight, [n, L]);
+  if (arch.biasDecoder !== (w.decoderBias !== null)) {
+    throw new CheckpointError(
+      arch.biasDecoder
+        ? 'decoder.0.linear.bias is missing but bias_decoder is true'
+        : 'decoder.0.linear.bias present but bias_decoder is false',
+    );
+  }
+  if (w.decoderBias) expectShape('decoder.0.linear.bias', w.decoderBias, [n]);
+  if ((arch.activationEncoder === 'id') !== (w.encoderNorm !== null)) {
+    throw new CheckpointError(
+      arch.activationEncoder === 'id'
+        ? "encoder activation 'id' needs the LayerNorm weights encoder.1.weight / encoder.1.bias"
+        : 'encoder.1.weight / encoder.1.bias are only valid with encoder activation id',
+    );
+  }
+  if (w.encoderNorm) {
+    expectShape('encoder.1.weight', w.encoderNorm.weight, [1]);
+    expectShape('encoder.1.bias', w.encoderNorm.bias, [1]);
+  }
+}

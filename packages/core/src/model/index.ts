@@ -1,0 +1,16 @@
+export { GradiendModel } from './gradiend-model.js';
+export type { PruneResult, ForwardResult, ParamArray } from './gradiend-model.js';
+export { ACTIVATION_NAMES, isActivationName } from './activation.js';
+export type { ActivationName } from './activation.js';
+export { IMPORTANCE_PARTS, parseImportancePart } from './importance.js';
+export type { ImportancePart } from './importance.js';
+export type { PruneOptions, TopKSpec } from './prune-arguments.js';
+export type { GradientDict, GradientTensor } from './gradient-dict.js';
+export { selectTopK, EXACT_TIE_EMULATION_LIMIT } from './topk/select-top-k.js';
+export type {
+  GradiendArchitecture,
+  GradiendWeights,
+  ComputeWeights,
+  GradiendModelLike,
+  FloatArray,
+} from './types.js';

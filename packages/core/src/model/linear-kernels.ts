@@ -1,0 +1,83 @@
+import type { FloatArray } from './types.js';
+
+/** Σ a[aOff + i]·b[bOff + i] for i < n, with four float64 accumulators for speed and accuracy. */
+export function dot(a: FloatArray, aOff: number, b: FloatArray, bOff: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  const n4 = n - (n % 4);
+  for (; i < n4; i += 4) {
+    s0 += (a[aOff + i] as number) * (b[bOff + i] as number);
+    s1 += (a[aOff + i + 1] as number) * (b[bOff + i + 1] as number);
+    s2 += (a[aOff + i + 2] as number) * (b[bOff + i + 2] as number);
+    s3 += (a[aOff + i + 3] as number) * (b[bOff + i + 3] as number);
+  }
+  for (; i < n; i++) s0 += (a[aOff + i] as number) * (b[bOff + i] as number);
+  return s0 + s1 + s2 + s3;
+}
+
+/** Input positions per block: a block of every weight row stays in cache while all batch rows use it. */
+const ENCODE_BLOCK = 16384;
+
+/**
+ * out[r·L + j] = Σ_i W[j·n + i] · rows[r][i] + bias[j]  (W row-major [L, n]).
+ * Blocked over i so the weights stream through memory once for the whole batch.
+ */
+export function encodeLinear(
+  weight: FloatArray,
+  bias: FloatArray,
+  latentDim: number,
+  inputDim: number,
+  rows: readonly FloatArray[],
+  rowOffsets: readonly number[],
+  out: FloatArray,
+): void {
+  const acc = new Float64Array(rows.length * latentDim);
+  for (let start = 0; start < inputDim; start += ENCODE_BLOCK) {
+    const len = Math.min(ENCODE_BLOCK, inputDim - start);
+    for (let j = 0; j < latentDim; j++) {
+      const wOff = j * inputDim + start;
+      for (let r = 0; r < rows.length; r++) {
+        acc[r * latentDim + j] =
+          (acc[r * latentDim + j] as number) +
+          dot(weight, wOff, rows[r] as FloatArray, (rowOffsets[r] as number) + start, len);
+      }
+    }
+  }
+  for (let r = 0; r < rows.length; r++) {
+    for (let j = 0; j < latentDim; j++)
+      out[r * latentDim + j] = (acc[r * latentDim + j] as number) + (bias[j] as number);
+  }
+}
+
+/**
+ * out[r·n + i] = Σ_j W[i·L + j] · h[r·L + j] + bias[i]  (W row-major [n, L]); bias may be null.
+ */
+export function decodeLinear(
+  weight: FloatArray,
+  bias: FloatArray | null,
+  latentDim: number,
+  inputDim: number,
+  latent: FloatArray,
+  batch: number,
+  out: FloatArray,
+): void {
+  for (let r = 0; r < batch; r++) {
+    const o = r * inputDim;
+    if (latentDim === 1) {
+      const h = latent[r] as number;
+      if (bias)
+        for (let i = 0; i < inputDim; i++) out[o + i] = (weight[i] as number) * h + (bias[i] as number);
+      else for (let i = 0; i < inputDim; i++) out[o + i] = (weight[i] as number) * h;
+      continue;
+    }
+    for (let i = 0; i < inputDim; i++) {
+      let s = bias ? (bias[i] as number) : 0;
+      for (let j = 0; j < latentDim; j++)
+        s += (weight[i * latentDim + j] as number) * (latent[r * latentDim + j] as number);
+      out[o + i] = s;
+    }
+  }
+}
