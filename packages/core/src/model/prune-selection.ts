@@ -57,7 +57,7 @@ export function selectInputDims(options: PruneOptions, ctx: SelectionContext): S
     let roundThreshold: ((x: number) => number) | null;
     if (importance !== undefined && importance !== null) {
       if (!isNumberArray(importance) || importance.length !== n) {
-        fail(`importance must be 1D tensor of length ${n}, got shape [${lengthOf(importance)}]`);
+        fail(`importance must be 1D tensor of length ${n}, got shape torch.Size([${lengthOf(importance)}])`);
       }
       scores = importance;
       roundThreshold = importance instanceof Float32Array ? Math.fround : null;
