@@ -1,4 +1,5 @@
 import type { CheckpointSummary } from '../storage/metadata-store.js';
+import type { CompareResult } from '../analysis/compare.js';
 
 export type ImportancePart = 'decoder-weight' | 'encoder-weight' | 'decoder-bias' | 'decoder-sum';
 export const IMPORTANCE_PARTS: readonly ImportancePart[] = [
@@ -16,7 +17,7 @@ export interface ModelHandle {
 
 export interface ParamRow {
   readonly name: string;
-  readonly shape: readonly number[];
+  shape: number[];
   readonly numel: number;
   readonly repr: 'all' | 'mask' | 'indices';
   readonly selected: number;
@@ -68,8 +69,8 @@ export interface TopkRow {
   readonly base_global_index: number;
   readonly param: string;
   readonly flat_index: number;
-  readonly coords: readonly number[];
-  readonly param_shape: readonly number[];
+  coords: number[];
+  param_shape: number[];
 }
 
 /** Prune arguments in the API's snake_case, as accepted by prune/preview and prune. */
@@ -86,7 +87,7 @@ export interface PrunePreview {
   readonly unpruned_length: number;
   readonly previous_input_dim: number;
   readonly param_map_hash: string;
-  readonly params: readonly { name: string; numel: number; previous: number; kept: number }[];
+  params: { name: string; numel: number; previous: number; kept: number }[];
 }
 
 export interface TaskSpecs {
@@ -108,10 +109,10 @@ export interface TaskSpecs {
     result: HeatmapResult;
   };
   topk: { args: ModelHandle & { part: ImportancePart; k: number }; result: TopkRow[] };
-  /** Base-global indices of the top-k selection, for comparing models. */
-  topkBase: {
-    args: ModelHandle & { part: ImportancePart; k: number };
-    result: { indices: Int32Array; params: string[] };
+  /** Overlap of two models' top-k selections in base-parameter space. */
+  compare: {
+    args: { a: ModelHandle; b: ModelHandle; part: ImportancePart; k: number };
+    result: CompareResult;
   };
   prunePreview: { args: ModelHandle & { request: PruneRequest }; result: PrunePreview };
   prune: {

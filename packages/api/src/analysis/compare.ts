@@ -1,0 +1,57 @@
+import type { GradiendModel } from '@gradiend/core';
+import { inputOffsets } from './param-rows.js';
+
+export interface CompareResult {
+  readonly size_a: number;
+  readonly size_b: number;
+  readonly intersection: number;
+  readonly union: number;
+  readonly iou: number;
+  readonly params: { name: string; a: number; b: number; intersection: number }[];
+}
+
+/** The top-k selection as base positions grouped by parameter name. */
+export function selectionByParam(model: GradiendModel, indices: Int32Array): Map<string, Set<number>> {
+  const offsets = inputOffsets(model);
+  const entries = model.paramMap.entries;
+  const positions = entries.map((e) => e.selectedPositions());
+  const out = new Map<string, Set<number>>();
+  const sorted = Int32Array.from(indices).sort();
+  let p = 0;
+  for (const local of sorted) {
+    while (p + 1 < entries.length && (offsets[p + 1] ?? Infinity) <= local) p++;
+    const entry = entries[p];
+    if (!entry) continue;
+    let set = out.get(entry.name);
+    if (!set) out.set(entry.name, (set = new Set()));
+    set.add(positions[p]?.[local - (offsets[p] ?? 0)] ?? -1);
+  }
+  return out;
+}
+
+/** Overlap of two selections in base-parameter space (parameter name + flat index). */
+export function compareSelections(a: Map<string, Set<number>>, b: Map<string, Set<number>>): CompareResult {
+  const names = [...new Set([...a.keys(), ...b.keys()])].sort();
+  let sizeA = 0;
+  let sizeB = 0;
+  let inter = 0;
+  const params = names.map((name) => {
+    const sa = a.get(name) ?? new Set<number>();
+    const sb = b.get(name) ?? new Set<number>();
+    let n = 0;
+    for (const x of sa) if (sb.has(x)) n++;
+    sizeA += sa.size;
+    sizeB += sb.size;
+    inter += n;
+    return { name, a: sa.size, b: sb.size, intersection: n };
+  });
+  const union = sizeA + sizeB - inter;
+  return {
+    size_a: sizeA,
+    size_b: sizeB,
+    intersection: inter,
+    union,
+    iou: union === 0 ? 0 : inter / union,
+    params,
+  };
+}

@@ -1,0 +1,88 @@
+import type { FloatArray, GradiendModel } from '@gradiend/core';
+import { ApiError } from '../errors/api-error.js';
+import type { HeatmapResult, ImportancePart } from '../workers/task-types.js';
+import { inputOffsets } from './param-rows.js';
+
+/** 1-D → one row; 2-D as is; ≥3-D → first axis × the rest. */
+export function matrixShape(shape: readonly number[]): [number, number] {
+  if (shape.length === 0) return [1, 1];
+  if (shape.length === 1) return [1, shape[0] ?? 1];
+  const rows = shape[0] ?? 1;
+  return [rows, shape.slice(1).reduce((a, b) => a * b, 1)];
+}
+
+/**
+ * A parameter's importance in its own layout, pooled into at most rows × cols cells. Only selected
+ * entries contribute; a cell without any is null, and `coverage` is the selected fraction per cell.
+ */
+export function paramHeatmap(
+  model: GradiendModel,
+  importance: FloatArray,
+  options: { param: string; part: ImportancePart; rows: number; cols: number; agg: 'max' | 'mean' | 'sum' },
+): HeatmapResult {
+  const index = model.paramMap.entries.findIndex((e) => e.name === options.param);
+  const entry = model.paramMap.entries[index];
+  if (!entry) {
+    throw new ApiError('GRADIEND_ERR_PARAM_NOT_FOUND', `the model has no parameter ${options.param}`, {
+      param: options.param,
+    });
+  }
+  const [R, C] = matrixShape(entry.shape);
+  const rowBin = Math.ceil(R / Math.min(options.rows, R));
+  const colBin = Math.ceil(C / Math.min(options.cols, C));
+  const outRows = Math.ceil(R / rowBin);
+  const outCols = Math.ceil(C / colBin);
+  const cells = outRows * outCols;
+  const acc = new Float64Array(cells).fill(options.agg === 'max' ? -Infinity : 0);
+  const count = new Float64Array(cells);
+  const start = inputOffsets(model)[index] ?? 0;
+  const positions = entry.selectedPositions();
+  for (let j = 0; j < entry.numSelected; j++) {
+    const pos = positions[j] ?? 0;
+    const cell = Math.floor(Math.floor(pos / C) / rowBin) * outCols + Math.floor((pos % C) / colBin);
+    const v = importance[start + j] ?? 0;
+    count[cell] = (count[cell] ?? 0) + 1;
+    acc[cell] = options.agg === 'max' ? Math.max(acc[cell] ?? -Infinity, v) : (acc[cell] ?? 0) + v;
+  }
+  const values: (number | null)[][] = [];
+  const coverage: number[][] = [];
+  let min: number | null = null;
+  let max: number | null = null;
+  for (let r = 0; r < outRows; r++) {
+    const rowValues: (number | null)[] = [];
+    const rowCoverage: number[] = [];
+    const cellRows = Math.min(rowBin, R - r * rowBin);
+    for (let c = 0; c < outCols; c++) {
+      const cell = r * outCols + c;
+      const n = count[cell] ?? 0;
+      const size = cellRows * Math.min(colBin, C - c * colBin);
+      rowCoverage.push(n / size);
+      if (n === 0) {
+        rowValues.push(null);
+        continue;
+      }
+      const raw = acc[cell] ?? 0;
+      const v = options.agg === 'mean' ? raw / n : raw;
+      rowValues.push(v);
+      min = min === null ? v : Math.min(min, v);
+      max = max === null ? v : Math.max(max, v);
+    }
+    values.push(rowValues);
+    coverage.push(rowCoverage);
+  }
+  return {
+    param: entry.name,
+    part: options.part,
+    shape: [...entry.shape],
+    matrix_shape: [R, C],
+    rows: outRows,
+    cols: outCols,
+    row_bin: rowBin,
+    col_bin: colBin,
+    agg: options.agg,
+    values,
+    coverage,
+    min,
+    max,
+  };
+}

@@ -1,0 +1,132 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ApiConfig } from './config/config.js';
+import errorHandler from './plugins/error-handler.js';
+import servicesPlugin, { type Services } from './plugins/services.js';
+import authPlugin from './plugins/auth.js';
+import { RegistryService } from './registry/registry-service.js';
+import { FsBlobStore } from './storage/fs/fs-blob-store.js';
+import { SqliteMetadataStore } from './storage/sqlite/sqlite-metadata-store.js';
+import type { BlobStore } from './storage/blob-store.js';
+import type { MetadataStore } from './storage/metadata-store.js';
+import type { TaskRunner } from './workers/task-runner.js';
+import { createTaskRunner } from './workers/create-task-runner.js';
+import { MAX_UPLOAD_FILES } from './routes/versions.js';
+import healthRoutes from './routes/health.js';
+import modelRoutes from './routes/models.js';
+import versionRoutes from './routes/versions.js';
+import aliasRoutes from './routes/aliases.js';
+import fileRoutes from './routes/files.js';
+import auditRoutes from './routes/audit.js';
+import tokenRoutes from './routes/tokens.js';
+import analysisRoutes from './routes/analysis.js';
+import pruneRoutes from './routes/prune.js';
+import onnxRoutes from './routes/onnx.js';
+import compareRoutes from './routes/compare.js';
+import { OnnxSessionCache } from './onnx/session-cache.js';
+
+/** Overrides for tests and for other backends (PostgreSQL, S3) plugged in without touching routes. */
+export interface BuildAppOptions {
+  readonly meta?: MetadataStore;
+  readonly blobs?: BlobStore;
+  readonly tasks?: TaskRunner;
+  /** Pino options, or false for no logs. Defaults to JSON logs at config.logLevel. */
+  readonly logger?: boolean | { level: string };
+}
+
+/** Directory layout under GRADIEND_DATA_DIR. */
+export function dataPaths(dataDir: string) {
+  return {
+    database: path.join(dataDir, 'registry.sqlite'),
+    blobs: path.join(dataDir, 'blobs'),
+    tmp: path.join(dataDir, 'tmp'),
+    checkouts: path.join(dataDir, 'cache', 'checkouts'),
+  };
+}
+
+/** Builds the fastify app (not listening). Closing the app closes the stores and the worker pool. */
+export async function buildApp(config: ApiConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const paths = dataPaths(config.dataDir);
+  // Leftovers of uploads interrupted by a crash: nothing in tmp is referenced by the registry.
+  await fs.rm(paths.tmp, { recursive: true, force: true });
+  await fs.mkdir(paths.tmp, { recursive: true });
+
+  const meta = options.meta ?? new SqliteMetadataStore(paths.database);
+  await meta.migrate();
+  let blobs = options.blobs;
+  if (!blobs) {
+    const fsBlobs = new FsBlobStore(paths.blobs, paths.tmp);
+    await fsBlobs.init();
+    blobs = fsBlobs;
+  }
+  const tasks = options.tasks ?? (await createTaskRunner(config.workers));
+  const registry = new RegistryService(meta, blobs, tasks, { tmp: paths.tmp, checkouts: paths.checkouts });
+  const onnx = new OnnxSessionCache(config.onnxCacheBytes);
+  const services: Services = { config, meta, blobs, tasks, registry, onnx };
+
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: 64 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onClose', async () => {
+    await onnx.clear();
+    await tasks.close();
+    await meta.close();
+  });
+
+  await app.register(errorHandler);
+  await app.register(servicesPlugin, { services });
+  await app.register(authPlugin);
+  await app.register(multipart, {
+    preservePath: true,
+    limits: { fileSize: config.maxUploadBytes, files: MAX_UPLOAD_FILES + 1, fields: 8, fieldSize: 64 * 1024 },
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'GRADIEND Studio API',
+        version: '0.1.0',
+        description:
+          'Team registry for GRADIEND checkpoints, with analysis, pruning and ONNX-backed encode/decode.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+      tags: [
+        { name: 'registry', description: 'Models, versions, files, aliases' },
+        { name: 'analysis', description: 'Importance, heatmaps, top-k' },
+        { name: 'operations', description: 'Prune, encode, decode, ONNX' },
+        { name: 'admin', description: 'Tokens and audit log' },
+        { name: 'system', description: 'Health' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  await app.register(
+    async (api) => {
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      await api.register(healthRoutes);
+      await api.register(modelRoutes);
+      await api.register(versionRoutes);
+      await api.register(aliasRoutes);
+      await api.register(fileRoutes);
+      await api.register(analysisRoutes);
+      await api.register(pruneRoutes);
+      await api.register(onnxRoutes);
+      await api.register(compareRoutes);
+      await api.register(auditRoutes);
+      await api.register(tokenRoutes);
+    },
+    { prefix: '/api' },
+  );
+  return app;
+}

@@ -1,0 +1,66 @@
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { PROBLEM_CONTENT_TYPE, problemFor, toKnownProblem, type Problem } from '../errors/problem.js';
+import type { ErrorCode } from '../errors/error-codes.js';
+
+const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'GRADIEND_ERR_REQUEST_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'GRADIEND_ERR_REQUEST_VALIDATION',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'GRADIEND_ERR_REQUEST_TOO_LARGE',
+  FST_REQ_FILE_TOO_LARGE: 'GRADIEND_ERR_UPLOAD_TOO_LARGE',
+  FST_PARTS_LIMIT: 'GRADIEND_ERR_UPLOAD_TOO_MANY_FILES',
+  FST_FILES_LIMIT: 'GRADIEND_ERR_UPLOAD_TOO_MANY_FILES',
+  FST_FIELDS_LIMIT: 'GRADIEND_ERR_UPLOAD_FIELD',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'GRADIEND_ERR_REQUEST_MEDIA_TYPE',
+};
+
+function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  return reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+function passThrough(error: FastifyError, status: number): Problem {
+  const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+  if (mapped) return problemFor(mapped, error.message);
+  if (error.validation) return problemFor('GRADIEND_ERR_REQUEST_VALIDATION', error.message);
+  if (status === 413) return problemFor('GRADIEND_ERR_REQUEST_TOO_LARGE', error.message);
+  if (status === 415) return problemFor('GRADIEND_ERR_REQUEST_MEDIA_TYPE', error.message);
+  if (status === 400) return problemFor('GRADIEND_ERR_REQUEST_VALIDATION', error.message);
+  return {
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail: error.message,
+    code: error.code ?? 'GRADIEND_ERR_REQUEST',
+  };
+}
+
+/**
+ * Root error handler: known API/core errors and client errors (< 500) become problem+json with
+ * their own message; anything else is logged and masked as a 500.
+ */
+const errorHandlerPlugin: FastifyPluginAsync = async (app) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = toKnownProblem(error);
+    if (known) {
+      if (known.status >= 500) request.log.error({ err: error }, 'request failed');
+      return sendProblem(reply, { ...known, instance: request.url });
+    }
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status < 500) return sendProblem(reply, { ...passThrough(error, status), instance: request.url });
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, {
+      ...problemFor('GRADIEND_ERR_INTERNAL', 'The server could not complete the request.'),
+      instance: request.url,
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, {
+      ...problemFor('GRADIEND_ERR_ROUTE_NOT_FOUND', `No route ${request.method} ${request.url}`),
+      instance: request.url,
+    }),
+  );
+};
+
+export default fp(errorHandlerPlugin, { name: 'gradiend-error-handler' });

@@ -1,0 +1,187 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { topkCsv } from '../analysis/topk-rows.js';
+import { sendRaw } from './send-raw.js';
+import { ApiError } from '../errors/api-error.js';
+import { PartQuery, VersionParams, problems } from '../schemas/common.js';
+import { JsonObject } from '../schemas/common.js';
+
+const ParamRowSchema = Type.Object({
+  name: Type.String(),
+  shape: Type.Array(Type.Integer()),
+  numel: Type.Integer(),
+  repr: Type.String(),
+  selected: Type.Integer(),
+  coverage: Type.Number(),
+  stored_bytes: Type.Integer(),
+  importance_sum: Type.Number(),
+  importance_max: Type.Union([Type.Number(), Type.Null()]),
+  importance_mean: Type.Union([Type.Number(), Type.Null()]),
+});
+
+const TopkRowSchema = Type.Object({
+  rank: Type.Integer(),
+  importance: Type.Number(),
+  local_index: Type.Integer(),
+  base_global_index: Type.Integer(),
+  param: Type.String(),
+  flat_index: Type.Integer(),
+  coords: Type.Array(Type.Integer()),
+  param_shape: Type.Array(Type.Integer()),
+});
+
+/** JSON top-k answers are for people and dashboards; larger selections go through prune. */
+const MAX_TOPK_ROWS = 100_000;
+
+const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { registry, tasks } = app.services;
+  const handle = async (name: string, ref: string) => registry.checkout(await registry.resolve(name, ref));
+
+  app.get(
+    '/models/:name/versions/:ref/params',
+    {
+      config: { role: 'read' },
+      schema: {
+        tags: ['analysis'],
+        summary: 'Per parameter: shape, selection, coverage, stored bytes and importance sum/max/mean',
+        params: VersionParams,
+        querystring: Type.Object({ part: PartQuery }),
+        response: {
+          200: Type.Object({ part: Type.String(), items: Type.Array(ParamRowSchema) }),
+          ...problems(400, 401, 403, 404, 422),
+        },
+      },
+    },
+    async (request) => {
+      const h = await handle(request.params.name, request.params.ref);
+      return {
+        part: request.query.part,
+        items: await tasks.run('params', { ...h, part: request.query.part }),
+      };
+    },
+  );
+
+  app.get(
+    '/models/:name/versions/:ref/importance',
+    {
+      config: { role: 'read' },
+      schema: {
+        tags: ['analysis'],
+        summary: 'Importance per input dim: JSON, or little-endian float32 with format=f32',
+        params: VersionParams,
+        querystring: Type.Object({
+          part: PartQuery,
+          format: Type.Union([Type.Literal('json'), Type.Literal('f32')], { default: 'json' }),
+        }),
+        response: {
+          200: Type.Object({
+            part: Type.String(),
+            input_dim: Type.Integer(),
+            values: Type.Array(Type.Number()),
+          }),
+          ...problems(400, 401, 403, 404, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const h = await handle(request.params.name, request.params.ref);
+      const values = await tasks.run('importance', { ...h, part: request.query.part });
+      if (request.query.format === 'f32') {
+        return sendRaw(
+          reply.header('x-input-dim', values.length),
+          'application/octet-stream',
+          new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+        );
+      }
+      return { part: request.query.part, input_dim: values.length, values: Array.from(values) };
+    },
+  );
+
+  app.get(
+    '/models/:name/versions/:ref/importance/histogram',
+    {
+      config: { role: 'read' },
+      schema: {
+        tags: ['analysis'],
+        summary: 'Histogram of importance (quantile-clipped range; zeros and outliers counted)',
+        params: VersionParams,
+        querystring: Type.Object({
+          part: PartQuery,
+          bins: Type.Integer({ minimum: 1, maximum: 4096, default: 64 }),
+          scale: Type.Union([Type.Literal('linear'), Type.Literal('log')], { default: 'linear' }),
+        }),
+        response: { 200: JsonObject, ...problems(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const h = await handle(request.params.name, request.params.ref);
+      const { part, bins, scale } = request.query;
+      return { ...(await tasks.run('histogram', { ...h, part, bins, scale })) };
+    },
+  );
+
+  app.get(
+    '/models/:name/versions/:ref/params/:param/heatmap',
+    {
+      config: { role: 'read' },
+      schema: {
+        tags: ['analysis'],
+        summary: "A parameter's importance in its own shape, pooled to at most rows × cols cells",
+        params: Type.Composite([VersionParams, Type.Object({ param: Type.String({ maxLength: 512 }) })]),
+        querystring: Type.Object({
+          part: PartQuery,
+          rows: Type.Integer({ minimum: 1, maximum: 2048, default: 256 }),
+          cols: Type.Integer({ minimum: 1, maximum: 2048, default: 256 }),
+          agg: Type.Union([Type.Literal('max'), Type.Literal('mean'), Type.Literal('sum')], {
+            default: 'max',
+          }),
+        }),
+        response: { 200: JsonObject, ...problems(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const h = await handle(request.params.name, request.params.ref);
+      const { part, rows, cols, agg } = request.query;
+      return {
+        ...(await tasks.run('heatmap', { ...h, part, rows, cols, agg, param: request.params.param })),
+      };
+    },
+  );
+
+  app.get(
+    '/models/:name/versions/:ref/topk',
+    {
+      config: { role: 'read' },
+      schema: {
+        tags: ['analysis'],
+        summary: 'The k most important input dims with their base-parameter coordinates (JSON or CSV)',
+        params: VersionParams,
+        querystring: Type.Object({
+          part: PartQuery,
+          k: Type.Number({
+            exclusiveMinimum: 0,
+            default: 100,
+            description: 'integer = count, (0, 1) = fraction',
+          }),
+          format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+        }),
+        response: {
+          200: Type.Object({ part: Type.String(), k: Type.Number(), items: Type.Array(TopkRowSchema) }),
+          ...problems(400, 401, 403, 404, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { part, k, format } = request.query;
+      if (Number.isInteger(k) && k > MAX_TOPK_ROWS) {
+        throw new ApiError('GRADIEND_ERR_REQUEST_VALIDATION', `k must be at most ${MAX_TOPK_ROWS} rows`);
+      }
+      const h = await handle(request.params.name, request.params.ref);
+      const items = await tasks.run('topk', { ...h, part, k });
+      if (format === 'csv') return sendRaw(reply, 'text/csv; charset=utf-8', topkCsv(items));
+      return { part, k, items };
+    },
+  );
+};
+
+export default analysisRoutes;

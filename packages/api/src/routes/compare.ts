@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { ApiError } from '../errors/api-error.js';
+import { PartQuery, problems } from '../schemas/common.js';
+
+const MODEL_AT_REF = '^[a-z0-9][a-z0-9._-]{0,99}@([0-9]{1,9}|[a-z][a-z0-9._-]{0,63})$';
+
+function splitRef(value: string): { name: string; ref: string } {
+  const at = value.lastIndexOf('@');
+  if (at <= 0) throw new ApiError('GRADIEND_ERR_REQUEST_VALIDATION', `expected name@ref, got ${value}`);
+  return { name: value.slice(0, at), ref: value.slice(at + 1) };
+}
+
+const compareRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { registry, tasks } = app.services;
+
+  app.get(
+    '/compare',
+    {
+      config: { role: 'read' },
+      schema: {
+        tags: ['analysis'],
+        summary: "Overlap of two versions' top-k selections in base-parameter space",
+        querystring: Type.Object({
+          a: Type.String({ pattern: MODEL_AT_REF, description: 'name@ref' }),
+          b: Type.String({ pattern: MODEL_AT_REF, description: 'name@ref' }),
+          part: PartQuery,
+          k: Type.Number({
+            exclusiveMinimum: 0,
+            default: 0.01,
+            description: 'integer = count, (0, 1) = fraction',
+          }),
+        }),
+        response: {
+          200: Type.Object({
+            a: Type.String(),
+            b: Type.String(),
+            part: Type.String(),
+            k: Type.Number(),
+            size_a: Type.Integer(),
+            size_b: Type.Integer(),
+            intersection: Type.Integer(),
+            union: Type.Integer(),
+            iou: Type.Number(),
+            params: Type.Array(
+              Type.Object({
+                name: Type.String(),
+                a: Type.Integer(),
+                b: Type.Integer(),
+                intersection: Type.Integer(),
+              }),
+            ),
+          }),
+          ...problems(400, 401, 403, 404, 422),
+        },
+      },
+    },
+    async (request) => {
+      const { part, k } = request.query;
+      const ra = splitRef(request.query.a);
+      const rb = splitRef(request.query.b);
+      const va = await registry.resolve(ra.name, ra.ref);
+      const vb = await registry.resolve(rb.name, rb.ref);
+      const result = await tasks.run('compare', {
+        a: await registry.checkout(va),
+        b: await registry.checkout(vb),
+        part,
+        k,
+      });
+      return { a: `${va.model}@${va.version}`, b: `${vb.model}@${vb.version}`, part, k, ...result };
+    },
+  );
+};
+
+export default compareRoutes;

@@ -1,0 +1,212 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import ort from 'onnxruntime-node';
+import { ApiError } from '../errors/api-error.js';
+import type { VersionRecord } from '../storage/metadata-store.js';
+import { VersionParams, problems } from '../schemas/common.js';
+import type { ModelHandle } from '../workers/task-types.js';
+import { sendRaw } from './send-raw.js';
+
+const F32 = 'application/octet-stream';
+const SAFETENSORS = 'application/x-safetensors';
+const ENCODE_BODY_LIMIT = 1024 * 1024 * 1024;
+
+function rowsToF32(rows: readonly (readonly number[])[], width: number, what: string): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((row, i) => {
+    if (row.length !== width) {
+      throw new ApiError(
+        'GRADIEND_ERR_INPUT_SHAPE',
+        `${what}[${i}] has ${row.length} values but the model expects ${width}`,
+      );
+    }
+    out.set(row, i * width);
+  });
+  return out;
+}
+
+function f32ToRows(data: Float32Array, batch: number, width: number): number[][] {
+  const rows: number[][] = [];
+  for (let b = 0; b < batch; b++) rows.push(Array.from(data.subarray(b * width, (b + 1) * width)));
+  return rows;
+}
+
+function inputScale(version: VersionRecord, raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  if (raw === 'auto') {
+    const scale = version.summary.training?.input_scale;
+    if (typeof scale !== 'number' || !(scale > 0)) {
+      throw new ApiError(
+        'GRADIEND_ERR_REQUEST_VALIDATION',
+        'input_scale=auto needs training.input_scale > 0 in the version',
+      );
+    }
+    return scale;
+  }
+  const scale = Number(raw);
+  if (!(scale > 0) || !Number.isFinite(scale)) {
+    throw new ApiError(
+      'GRADIEND_ERR_REQUEST_VALIDATION',
+      `input_scale must be a positive number or auto, got ${raw}`,
+    );
+  }
+  return scale;
+}
+
+const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { registry, tasks, onnx } = app.services;
+
+  for (const type of [F32, SAFETENSORS]) {
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: ENCODE_BODY_LIMIT }, (_req, body, done) =>
+      done(null, body),
+    );
+  }
+
+  const session = (h: ModelHandle, which: 'encoder' | 'decoder') =>
+    onnx.get(`${h.key}:${which}`, () => tasks.run('exportOnnx', { ...h, which }));
+
+  app.post(
+    '/models/:name/versions/:ref/encode',
+    {
+      config: { role: 'read' },
+      bodyLimit: ENCODE_BODY_LIMIT,
+      schema: {
+        tags: ['operations'],
+        summary: 'Encode gradients: raw float32 rows, a safetensors gradient dict, or JSON {inputs}',
+        description:
+          'Body: `application/octet-stream` little-endian float32 [batch × input_dim]; `application/x-safetensors` ' +
+          'per-parameter gradients keyed by base parameter name (`module.` prefix tolerated); or JSON ' +
+          '`{"inputs": [[…]]}`. `input_scale` (number or `auto` = training.input_scale) divides the inputs first. ' +
+          'Answers JSON, or float32 [batch × latent_dim] with `Accept: application/octet-stream`.',
+        params: VersionParams,
+        querystring: Type.Object({ input_scale: Type.Optional(Type.String({ maxLength: 32 })) }),
+        consumes: ['application/json', F32, SAFETENSORS],
+        response: {
+          200: Type.Object({
+            encoded: Type.Array(Type.Array(Type.Number())),
+            latent_dim: Type.Integer(),
+            batch: Type.Integer(),
+          }),
+          ...problems(400, 401, 403, 404, 413, 415, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const version = await registry.resolve(request.params.name, request.params.ref);
+      const h = await registry.checkout(version);
+      const n = version.summary.input_dim;
+      const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+      let x: Float32Array;
+      if (contentType === F32) {
+        const body = request.body as Buffer;
+        if (body.byteLength === 0 || body.byteLength % (4 * n) !== 0) {
+          throw new ApiError(
+            'GRADIEND_ERR_INPUT_SHAPE',
+            `float32 body has ${body.byteLength} bytes; expected a multiple of 4 × input_dim = ${4 * n}`,
+          );
+        }
+        x = new Float32Array(body.byteLength / 4);
+        Buffer.from(x.buffer).set(body);
+      } else if (contentType === SAFETENSORS) {
+        const body = request.body as Buffer;
+        x = await tasks.run('flattenGradients', {
+          ...h,
+          bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+        });
+      } else if (contentType === 'application/json') {
+        const body = request.body as { inputs?: unknown };
+        if (
+          !Array.isArray(body?.inputs) ||
+          !body.inputs.every((r) => Array.isArray(r) && r.every((v) => typeof v === 'number'))
+        ) {
+          throw new ApiError(
+            'GRADIEND_ERR_REQUEST_VALIDATION',
+            'JSON body must be {"inputs": [[number, …], …]}',
+          );
+        }
+        x = rowsToF32(body.inputs as number[][], n, 'inputs');
+      } else {
+        throw new ApiError(
+          'GRADIEND_ERR_REQUEST_MEDIA_TYPE',
+          `cannot encode a ${contentType ?? 'missing'} body`,
+        );
+      }
+      const scale = inputScale(version, request.query.input_scale);
+      if (scale !== 1) for (let i = 0; i < x.length; i++) x[i] = (x[i] ?? 0) / scale;
+      const batch = x.length / n;
+      const s = await session(h, 'encoder');
+      const out = await s.run({ x: new ort.Tensor('float32', x, [batch, n]) });
+      const encoded = out.encoded?.data as Float32Array;
+      const latent = version.summary.latent_dim;
+      if (request.headers.accept === F32) {
+        return sendRaw(reply, F32, new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength));
+      }
+      return { encoded: f32ToRows(encoded, batch, latent), latent_dim: latent, batch };
+    },
+  );
+
+  app.post(
+    '/models/:name/versions/:ref/decode',
+    {
+      config: { role: 'read' },
+      schema: {
+        tags: ['operations'],
+        summary: 'Decode latent rows to float32 [batch × input_dim], or per-parameter safetensors',
+        description:
+          'Answers float32 by default; `Accept: application/x-safetensors` gives base-shaped tensors.',
+        params: VersionParams,
+        body: Type.Object({ latent: Type.Array(Type.Array(Type.Number()), { minItems: 1, maxItems: 4096 }) }),
+        response: { ...problems(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const version = await registry.resolve(request.params.name, request.params.ref);
+      const h = await registry.checkout(version);
+      const latentDim = version.summary.latent_dim;
+      const z = rowsToF32(request.body.latent, latentDim, 'latent');
+      const batch = request.body.latent.length;
+      const s = await session(h, 'decoder');
+      const out = await s.run({ latent: new ort.Tensor('float32', z, [batch, latentDim]) });
+      const decoded = out.decoded?.data as Float32Array;
+      if ((request.headers.accept ?? '').includes(SAFETENSORS)) {
+        const bytes = await tasks.run('expandDecoded', { ...h, decoded, batch });
+        return reply.type(SAFETENSORS).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      }
+      return reply
+        .type(F32)
+        .header('x-batch', batch)
+        .header('x-input-dim', version.summary.input_dim)
+        .send(Buffer.from(decoded.buffer, decoded.byteOffset, decoded.byteLength));
+    },
+  );
+
+  app.get(
+    '/models/:name/versions/:ref/onnx/:which',
+    {
+      config: { role: 'read' },
+      schema: {
+        tags: ['operations'],
+        summary: 'The encoder or decoder as an ONNX graph (float32)',
+        params: Type.Composite([
+          VersionParams,
+          Type.Object({ which: Type.Union([Type.Literal('encoder'), Type.Literal('decoder')]) }),
+        ]),
+        response: { ...problems(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const version = await registry.resolve(request.params.name, request.params.ref);
+      const h = await registry.checkout(version);
+      const bytes = await tasks.run('exportOnnx', { ...h, which: request.params.which });
+      return reply
+        .type('application/octet-stream')
+        .header(
+          'content-disposition',
+          `attachment; filename="${version.model}-v${version.version}-${request.params.which}.onnx"`,
+        )
+        .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    },
+  );
+};
+
+export default onnxRoutes;

@@ -1,0 +1,38 @@
+import { Piscina } from 'piscina';
+import type { TaskOutcome, TaskRunner } from './task-runner.js';
+import { unwrapOutcome } from './task-runner.js';
+import type { TaskArgs, TaskName, TaskResult } from './task-types.js';
+
+/** Worker source next to this file: `.js` from the build, `.ts` under tsx/vitest. */
+function workerFile(): { filename: string; execArgv: string[] } {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const filename = new URL(`./worker${ext}`, import.meta.url).href;
+  // Under TypeScript sources the workers need the tsx loader and the source condition too.
+  const execArgv = ext === '.ts' ? ['--import', 'tsx', '--conditions=@gradiend/source'] : [];
+  return { filename, execArgv };
+}
+
+/** Runs tasks on a piscina pool of worker threads so the event loop stays free. */
+export class PoolTaskRunner implements TaskRunner {
+  private readonly pool: Piscina;
+
+  constructor(threads: number) {
+    const { filename, execArgv } = workerFile();
+    this.pool = new Piscina({
+      filename,
+      execArgv,
+      minThreads: 1,
+      maxThreads: threads,
+      idleTimeout: 60_000,
+    });
+  }
+
+  async run<K extends TaskName>(name: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
+    const outcome = (await this.pool.run({ name, args })) as TaskOutcome<TaskResult<K>>;
+    return unwrapOutcome(outcome);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

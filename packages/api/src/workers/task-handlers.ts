@@ -1,0 +1,176 @@
+import type { GradiendModel } from '@gradiend/core';
+import {
+  exportDecoderOnnx,
+  exportEncoderOnnx,
+  readSafetensorsBuffer,
+  serializeSafetensors,
+  toFloat64,
+  type GradientTensor,
+  type PruneOptions,
+  type Tensor,
+} from '@gradiend/core';
+import { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '@gradiend/core/node';
+import { compareSelections, selectionByParam } from '../analysis/compare.js';
+import { paramHeatmap } from '../analysis/heatmap.js';
+import { importanceHistogram } from '../analysis/histogram.js';
+import { paramRows } from '../analysis/param-rows.js';
+import { summarizeCheckpoint } from '../analysis/summarize.js';
+import { topkRows, topkSpec } from '../analysis/topk-rows.js';
+import type { TaskHandlers } from './task-handlers-type.js';
+import type { ModelHandle, PrunePreview, PruneRequest } from './task-types.js';
+
+/** Loaded models per worker, keyed by content; small because one BERT-sized model is ~1 GB. */
+const MAX_CACHED = 4;
+const cache = new Map<string, Promise<LoadedCheckpoint>>();
+
+function load(handle: ModelHandle): Promise<LoadedCheckpoint> {
+  let hit = cache.get(handle.key);
+  if (hit) {
+    cache.delete(handle.key);
+    cache.set(handle.key, hit);
+    return hit;
+  }
+  hit = loadCheckpoint(handle.dir);
+  hit.catch(() => cache.delete(handle.key));
+  cache.set(handle.key, hit);
+  while (cache.size > MAX_CACHED) {
+    const oldest = cache.keys().next().value;
+    if (oldest === undefined) break;
+    cache.delete(oldest);
+  }
+  return hit;
+}
+
+function pruneOptions(request: PruneRequest): PruneOptions {
+  return {
+    ...(request.topk !== undefined ? { topk: topkSpec(request.topk) } : {}),
+    ...(request.threshold !== undefined ? { threshold: request.threshold } : {}),
+    ...(request.part !== undefined ? { part: request.part } : {}),
+    ...(request.mask !== undefined ? { mask: Uint8Array.from(request.mask) } : {}),
+    ...(request.keep_idx !== undefined ? { keepIdx: request.keep_idx } : {}),
+  };
+}
+
+function preview(before: GradiendModel, after: GradiendModel): PrunePreview {
+  const kept = new Map(after.paramMap.entries.map((e) => [e.name, e.numSelected]));
+  return {
+    input_dim: after.inputDim,
+    unpruned_length: after.unprunedLength(),
+    previous_input_dim: before.inputDim,
+    param_map_hash: after.paramMapHash(),
+    params: before.paramMap.entries.map((e) => ({
+      name: e.name,
+      numel: e.numel,
+      previous: e.numSelected,
+      kept: kept.get(e.name) ?? 0,
+    })),
+  };
+}
+
+function asGradient(t: Tensor): GradientTensor {
+  const numeric = t.dtype === 'F32' || t.dtype === 'F64';
+  return { shape: t.shape, data: numeric ? (t.data as Float32Array | Float64Array) : toFloat64(t) };
+}
+
+export const taskHandlers: TaskHandlers = {
+  async inspect({ dir }) {
+    const ck = await loadCheckpoint(dir);
+    return summarizeCheckpoint(ck.model, { training: ck.training, gradiendContext: ck.gradiendContext });
+  },
+
+  async params(args) {
+    const { model } = await load(args);
+    return paramRows(model, model.importance(args.part));
+  },
+
+  async importance(args) {
+    const { model } = await load(args);
+    return Float32Array.from(model.importance(args.part));
+  },
+
+  async histogram(args) {
+    const { model } = await load(args);
+    return importanceHistogram(model.importance(args.part), args.part, args.bins, args.scale);
+  },
+
+  async heatmap(args) {
+    const { model } = await load(args);
+    return paramHeatmap(model, model.importance(args.part), args);
+  },
+
+  async topk(args) {
+    const { model } = await load(args);
+    return topkRows(model, model.importance(args.part), model.topK(args.part, topkSpec(args.k)));
+  },
+
+  async compare({ a, b, part, k }) {
+    const ma = (await load(a)).model;
+    const mb = (await load(b)).model;
+    return compareSelections(
+      selectionByParam(ma, ma.topK(part, topkSpec(k))),
+      selectionByParam(mb, mb.topK(part, topkSpec(k))),
+    );
+  },
+
+  async prunePreview(args) {
+    const { model } = await load(args);
+    return preview(model, model.prune(pruneOptions(args.request)).model);
+  },
+
+  async prune(args) {
+    const ck = await load(args);
+    const result = ck.model.prune(pruneOptions(args.request));
+    await saveCheckpoint(args.outDir, result.model, {
+      training: ck.training ?? undefined,
+      gradiendContext: ck.gradiendContext ?? undefined,
+    });
+    const saved = await loadCheckpoint(args.outDir);
+    return {
+      preview: preview(ck.model, result.model),
+      summary: summarizeCheckpoint(saved.model, {
+        training: saved.training,
+        gradiendContext: saved.gradiendContext,
+      }),
+    };
+  },
+
+  async exportOnnx(args) {
+    const { model } = await load(args);
+    return args.which === 'encoder' ? exportEncoderOnnx(model) : exportDecoderOnnx(model);
+  },
+
+  async flattenGradients(args) {
+    const { model } = await load(args);
+    const grads = new Map<string, GradientTensor>();
+    for (const [name, t] of readSafetensorsBuffer(args.bytes).tensors()) grads.set(name, asGradient(t));
+    return Float32Array.from(model.flattenGradientDict(grads));
+  },
+
+  async expandDecoded(args) {
+    const { model } = await load(args);
+    const n = model.inputDim;
+    const tensors = new Map<string, Tensor>();
+    const offsets: number[] = [];
+    let at = 0;
+    for (const e of model.paramMap.entries) {
+      offsets.push(at);
+      at += e.numSelected;
+    }
+    model.paramMap.entries.forEach((e, i) => {
+      const data = new Float32Array(args.batch * e.numel);
+      const positions = e.selectedPositions();
+      const start = offsets[i] ?? 0;
+      for (let b = 0; b < args.batch; b++) {
+        for (let j = 0; j < e.numSelected; j++) {
+          data[b * e.numel + (positions[j] ?? 0)] = args.decoded[b * n + start + j] ?? 0;
+        }
+      }
+      tensors.set(e.name, {
+        dtype: 'F32',
+        shape: args.batch === 1 ? [...e.shape] : [args.batch, ...e.shape],
+        data,
+      });
+    });
+    return serializeSafetensors(tensors, { format: 'pt' });
+  },
+};
