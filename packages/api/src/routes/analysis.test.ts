@@ -1,0 +1,260 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadCheckpoint, readSafetensorsBuffer } from '@gradiend/core/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { digitsPath, fixturePath } from '../test-support/fixtures.js';
+import { folderParts, multipart } from '../test-support/multipart.js';
+import { createTestApp, type TestApp } from '../test-support/test-app.js';
+
+interface Prune {
+  id: number;
+  args: Record<string, unknown>;
+  input_dim?: number;
+  param_map_hash?: string;
+  error?: unknown;
+}
+interface Expected {
+  input_dim: number;
+  topk_weights: Record<string, number[]>;
+  prunes: Prune[];
+}
+
+function expected(fixture: string): Expected {
+  return JSON.parse(fs.readFileSync(fixturePath(fixture, 'expected.json'), 'utf8')) as Expected;
+}
+
+/** Prune cases whose arguments are plain JSON numbers (tensor arguments and 1.0-vs-1 are skipped). */
+function scalarPrunes(e: Expected): Prune[] {
+  return e.prunes.filter(
+    (p) =>
+      p.error === undefined &&
+      Object.values(p.args).every(
+        (v) => typeof v === 'number' || (typeof v === 'string' && !v.startsWith('tensor:')),
+      ) &&
+      p.args.topk !== 1,
+  );
+}
+
+describe('analysis and operations', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+    for (const [name, dir] of [
+      ['two', fixturePath('two-layer-all', 'model')],
+      ['mixed', fixturePath('mixed-latent3', 'model')],
+      ['bert', fixturePath('bert-shaped-224k', 'model')],
+      ['digits', digitsPath('gradiend-digits-3-vs-8')],
+    ] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/models/${name}/versions`,
+        ...multipart(folderParts(dir)),
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+  });
+  afterAll(() => t.close());
+
+  it('params lists each parameter with selection and importance', async () => {
+    const res = (await t.app.inject('/api/models/two/versions/1/params?part=decoder-weight')).json();
+    expect(res.items.map((p: { name: string }) => p.name)).toEqual(['layer1.weight', 'layer2.weight']);
+    expect(res.items[0]).toMatchObject({ shape: [10, 5], numel: 50, selected: 50, coverage: 1 });
+    const total = res.items.reduce((s: number, p: { selected: number }) => s + p.selected, 0);
+    expect(total).toBe(expected('two-layer-all').input_dim);
+  });
+
+  it('importance as JSON and f32 agree; histogram counts every value', async () => {
+    const json = (await t.app.inject('/api/models/bert/versions/1/importance')).json();
+    const bin = await t.app.inject('/api/models/bert/versions/1/importance?format=f32');
+    const f32 = new Float32Array(
+      bin.rawPayload.buffer.slice(
+        bin.rawPayload.byteOffset,
+        bin.rawPayload.byteOffset + bin.rawPayload.byteLength,
+      ),
+    );
+    expect(f32.length).toBe(expected('bert-shaped-224k').input_dim);
+    expect(json.values.slice(0, 5)).toEqual(Array.from(f32.slice(0, 5)));
+    for (const scale of ['linear', 'log']) {
+      const h = (
+        await t.app.inject(`/api/models/bert/versions/1/importance/histogram?bins=32&scale=${scale}`)
+      ).json();
+      const inBins = h.counts.reduce((a: number, b: number) => a + b, 0);
+      const excluded = scale === 'log' ? h.zeros : 0;
+      expect(inBins + h.below_range + h.above_range + excluded + h.non_finite).toBe(h.total);
+    }
+  });
+
+  it('heatmap pools a parameter into at most rows × cols cells', async () => {
+    const res = await t.app.inject(
+      '/api/models/bert/versions/1/params/bert.embeddings.word_embeddings.weight/heatmap?rows=100&cols=16',
+    );
+    const h = res.json();
+    expect(h.matrix_shape).toEqual([3000, 64]);
+    expect(h.values.length).toBeLessThanOrEqual(100);
+    expect(h.values[0].length).toBe(16);
+    expect(h.coverage[0][0]).toBe(1);
+    const bias = (
+      await t.app.inject(
+        '/api/models/bert/versions/1/params/bert.encoder.layer.0.attention.self.query.bias/heatmap',
+      )
+    ).json();
+    expect(bias.matrix_shape).toEqual([1, 64]);
+    const missing = await t.app.inject('/api/models/bert/versions/1/params/nope/heatmap');
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('top-k matches the reference selection (JSON and CSV)', async () => {
+    const e = expected('two-layer-all');
+    for (const [key, indices] of Object.entries(e.topk_weights)) {
+      const [part, k] = key.split('|');
+      if (k === '1.0') continue;
+      const res = (await t.app.inject(`/api/models/two/versions/1/topk?part=${part}&k=${k}`)).json();
+      expect(new Set(res.items.map((r: { local_index: number }) => r.local_index)), key).toEqual(
+        new Set(indices),
+      );
+    }
+    const csv = await t.app.inject('/api/models/two/versions/1/topk?k=5&format=csv');
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body.trim().split('\n')).toHaveLength(6);
+  });
+
+  it.each(['two-layer-all', 'mixed-latent3', 'bert-shaped-224k'])(
+    'prune preview and prune of %s match the reference',
+    async (fixture) => {
+      const model =
+        { 'two-layer-all': 'two', 'mixed-latent3': 'mixed', 'bert-shaped-224k': 'bert' }[fixture] ?? '';
+      for (const p of scalarPrunes(expected(fixture))) {
+        const preview = await t.app.inject({
+          method: 'POST',
+          url: `/api/models/${model}/versions/1/prune/preview`,
+          payload: p.args,
+        });
+        expect(preview.statusCode, preview.body).toBe(200);
+        expect(preview.json()).toMatchObject({ input_dim: p.input_dim, param_map_hash: p.param_map_hash });
+        const pruned = await t.app.inject({
+          method: 'POST',
+          url: `/api/models/${model}/versions/1/prune`,
+          payload: { ...p.args, target: `${model}-pruned` },
+        });
+        expect(pruned.statusCode, pruned.body).toBe(201);
+        expect(pruned.json()).toMatchObject({
+          input_dim: p.input_dim,
+          param_map_hash: p.param_map_hash,
+          parent: { name: model, version: 1 },
+          operation: 'prune',
+        });
+        expect(pruned.headers.location).toMatch(new RegExp(`^/api/models/${model}-pruned/versions/\\d+$`));
+      }
+      const conflict = await t.app.inject({ method: 'DELETE', url: `/api/models/${model}/versions/1` });
+      expect(conflict.statusCode).toBe(409);
+    },
+  );
+
+  it('invalid prune arguments give 422 with the core message', async () => {
+    for (const body of [{}, { threshold: 1e9 }]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/models/two/versions/1/prune/preview',
+        payload: body,
+      });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().code).toBe('GRADIEND_ERR_PRUNE_ARGUMENT');
+    }
+  });
+
+  describe('digits encode reproduces the reference encodings', () => {
+    const index = JSON.parse(fs.readFileSync(digitsPath('gradients', 'index.json'), 'utf8')) as {
+      input_scale: number;
+      samples: { file: string; encoded_after_input_scale: number }[];
+    };
+
+    it('safetensors body (one request per sample)', async () => {
+      for (const s of index.samples) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/models/digits/versions/1/encode?input_scale=auto',
+          headers: { 'content-type': 'application/x-safetensors' },
+          payload: fs.readFileSync(digitsPath('gradients', s.file)),
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.json().encoded[0][0]).toBeCloseTo(s.encoded_after_input_scale, 4);
+      }
+    });
+
+    it('raw float32 and JSON bodies (all samples in one batch)', async () => {
+      const { model } = await loadCheckpoint(digitsPath('gradiend-digits-3-vs-8'));
+      const rows = index.samples.map((s) => {
+        const tensors = readSafetensorsBuffer(
+          new Uint8Array(fs.readFileSync(digitsPath('gradients', s.file))),
+        ).tensors();
+        return Float32Array.from(model.flattenGradientDict(tensors as never), (v) => v / index.input_scale);
+      });
+      const raw = Buffer.concat(rows.map((r) => Buffer.from(r.buffer)));
+      const f32 = await t.app.inject({
+        method: 'POST',
+        url: '/api/models/digits/versions/1/encode',
+        headers: { 'content-type': 'application/octet-stream', accept: 'application/octet-stream' },
+        payload: raw,
+      });
+      const out = new Float32Array(
+        f32.rawPayload.buffer.slice(
+          f32.rawPayload.byteOffset,
+          f32.rawPayload.byteOffset + f32.rawPayload.byteLength,
+        ),
+      );
+      const json = await t.app.inject({
+        method: 'POST',
+        url: '/api/models/digits/versions/1/encode',
+        payload: { inputs: rows.map((r) => Array.from(r)) },
+      });
+      index.samples.forEach((s, i) => {
+        expect(out[i]).toBeCloseTo(s.encoded_after_input_scale, 4);
+        expect(json.json().encoded[i][0]).toBeCloseTo(s.encoded_after_input_scale, 4);
+        expect(model.encode(rows[i] ?? new Float32Array(), 1)[0]).toBeCloseTo(out[i] ?? NaN, 5);
+      });
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/api/models/digits/versions/1/encode',
+        payload: { inputs: [[1, 2]] },
+      });
+      expect(bad.statusCode).toBe(422);
+    });
+
+    it('decode agrees with the core; safetensors decode is base-shaped', async () => {
+      const { model } = await loadCheckpoint(digitsPath('gradiend-digits-3-vs-8'));
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/models/digits/versions/1/decode',
+        payload: { latent: [[0.5]] },
+      });
+      const got = new Float32Array(
+        res.rawPayload.buffer.slice(
+          res.rawPayload.byteOffset,
+          res.rawPayload.byteOffset + res.rawPayload.byteLength,
+        ),
+      );
+      const want = model.decode([0.5], 1);
+      expect(got.length).toBe(want.length);
+      for (let i = 0; i < got.length; i += 97) expect(got[i]).toBeCloseTo(want[i] ?? NaN, 5);
+      const st = await t.app.inject({
+        method: 'POST',
+        url: '/api/models/digits/versions/1/decode',
+        headers: { accept: 'application/x-safetensors' },
+        payload: { latent: [[0.5]] },
+      });
+      const tensors = readSafetensorsBuffer(new Uint8Array(st.rawPayload)).tensors();
+      expect(tensors.get('fc1.weight')?.shape).toEqual([32, 64]);
+      const onnx = await t.app.inject('/api/models/digits/versions/1/onnx/encoder');
+      expect(onnx.statusCode).toBe(200);
+      expect(onnx.rawPayload.length).toBeGreaterThan(1000);
+    });
+  });
+
+  it('compare reports the overlap of two top-k selections', async () => {
+    const same = (await t.app.inject('/api/compare?a=bert@1&b=bert@latest&k=100')).json();
+    expect(same).toMatchObject({ size_a: 100, size_b: 100, intersection: 100, iou: 1 });
+    const cross = (await t.app.inject('/api/compare?a=bert@1&b=bert@1&k=50&part=encoder-weight')).json();
+    expect(cross.params.reduce((s: number, p: { a: number }) => s + p.a, 0)).toBe(50);
+    expect(path.basename('x')).toBe('x');
+  });
+});
