@@ -3,12 +3,21 @@ import type { TaskOutcome, TaskRunner } from './task-runner.js';
 import { unwrapOutcome } from './task-runner.js';
 import type { TaskArgs, TaskName, TaskResult } from './task-types.js';
 
+function resolveTsx(): string {
+  try {
+    return import.meta.resolve('tsx');
+  } catch {
+    return 'tsx';
+  }
+}
+
 /** Worker source next to this file: `.js` from the build, `.ts` under tsx/vitest. */
 function workerFile(): { filename: string; execArgv: string[] } {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const filename = new URL(`./worker${ext}`, import.meta.url).href;
-  // Under TypeScript sources the workers need the tsx loader and the source condition too.
-  const execArgv = ext === '.ts' ? ['--import', 'tsx', '--conditions=@gradiend/source'] : [];
+  // Under TypeScript sources the workers need the tsx loader and the source condition too; tsx is
+  // resolved from here because `--import tsx` alone resolves against the process's cwd.
+  const execArgv = ext === '.ts' ? ['--import', resolveTsx(), '--conditions=@gradiend/source'] : [];
   return { filename, execArgv };
 }
 
@@ -24,6 +33,10 @@ export class PoolTaskRunner implements TaskRunner {
       minThreads: 1,
       maxThreads: threads,
       idleTimeout: 60_000,
+    });
+    // A worker that fails to start must fail its tasks, not crash the server.
+    this.pool.on('error', (error: unknown) => {
+      process.emitWarning(`gradiend worker error: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
 
