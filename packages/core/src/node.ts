@@ -11,3 +11,4 @@ export type { LoadedCheckpoint, CheckpointFile } from './checkpoint/node.js';
 export { SafetensorsFile, readSafetensorsHeaderFromFile, writeSafetensorsFile } from './safetensors/node.js';
 export type { SafetensorsFileOptions, ReadIntoOptions, WriteSafetensorsOptions } from './safetensors/node.js';
 export { readTorchStateDict, readTorchStateDictFromBuffer } from './torch-zip/index.js';
+export { inspectCheckpoint, type CheckpointInspection } from './checkpoint/inspect-checkpoint.js';
