@@ -78,10 +78,7 @@ export function planCheckpoint(model: GradiendModel, options: SaveOptions = {}):
       ]);
     } else if (e.repr === 'mask') {
       entry.set('key', key);
-      masks.push([
-        key,
-        { dtype: 'U8', shape: e.shape, data: (e.mask as Uint8Array).map((v) => (v ? 1 : 0)) },
-      ]);
+      masks.push([key, { dtype: 'U8', shape: e.shape, data: e.mask as Uint8Array }]);
     }
     entry.set('num_selected', int(e.numSelected));
     return entry;

@@ -31,7 +31,7 @@ export class ParamMapEntry {
     readonly name: string,
     readonly shape: readonly number[],
     readonly repr: ParamRepr,
-    /** Byte mask over the flattened parameter (repr 'mask' only). */
+    /** 0/1 byte mask over the flattened parameter (repr 'mask' only); built only by fromPositions. */
     readonly mask: Uint8Array | null,
     /** Flat positions in input-space order (repr 'indices' only). */
     readonly indices: IndexArray | null,

@@ -19,7 +19,7 @@ export function paramMapHash(entries: readonly ParamMapEntry[]): string {
     h.update(text.encode(pythonShapeRepr(entry.shape)));
     h.update(text.encode(entry.repr));
     if (entry.repr === 'mask' && entry.mask) {
-      h.update(normalisedMaskBytes(entry.mask));
+      h.update(entry.mask);
     } else if (entry.repr === 'indices' && entry.indices) {
       const idx = entry.indices;
       for (let start = 0; start < idx.length; start += CHUNK) {
@@ -34,14 +34,6 @@ export function paramMapHash(entries: readonly ParamMapEntry[]): string {
     }
   }
   return bytesToHex(h.digest());
-}
-
-function normalisedMaskBytes(mask: Uint8Array): Uint8Array {
-  // A bool tensor hashes as 0/1 bytes; our masks may hold any non-zero byte.
-  for (let i = 0; i < mask.length; i++) {
-    if ((mask[i] as number) > 1) return mask.map((v) => (v !== 0 ? 1 : 0));
-  }
-  return mask;
 }
 
 function bytesToHex(bytes: Uint8Array): string {
