@@ -20,20 +20,25 @@ describe('digits demo (a real trained GRADIEND)', async () => {
   const loaded = await loadCheckpoint(digitsPath('gradiend-digits-3-vs-8'));
   const index = JSON.parse(await readFile(digitsPath('gradients', 'index.json'), 'utf8')) as DigitsIndex;
 
+  /** The reference's `encode(flatten(grad) / input_scale)` for one sample file. */
+  async function encodeSample(file: string): Promise<number> {
+    const tensors = readSafetensorsBuffer(
+      new Uint8Array(await readFile(digitsPath('gradients', file))),
+    ).tensors();
+    const grads = new Map(
+      [...tensors].map(([name, t]) => [
+        name,
+        { shape: t.shape, data: toFloat64(t).map((v) => v / index.input_scale) },
+      ]),
+    );
+    return loaded.model.encodeDict(grads)[0] as number;
+  }
+
   it('encodes the 24 gradient samples to the reference encodings', async () => {
     expect(index.samples).toHaveLength(24);
     for (const s of index.samples) {
-      const tensors = readSafetensorsBuffer(
-        new Uint8Array(await readFile(digitsPath('gradients', s.file))),
-      ).tensors();
-      const grads = new Map(
-        [...tensors].map(([name, t]) => [
-          name,
-          { shape: t.shape, data: toFloat64(t).map((v) => v / index.input_scale) },
-        ]),
-      );
-      const [encoded] = loaded.model.encodeDict(grads);
-      expect(Math.abs((encoded as number) - s.encoded_after_input_scale)).toBeLessThanOrEqual(
+      const encoded = await encodeSample(s.file);
+      expect(Math.abs(encoded - s.encoded_after_input_scale)).toBeLessThanOrEqual(
         1e-4 * Math.abs(s.encoded_after_input_scale) + 1e-6,
       );
     }
@@ -43,16 +48,7 @@ describe('digits demo (a real trained GRADIEND)', async () => {
     const ctx = loaded.gradiendContext as { feature_class_encoding_direction: Record<string, number> };
     const sums = new Map<number, number[]>();
     for (const s of index.samples) {
-      const tensors = readSafetensorsBuffer(
-        new Uint8Array(await readFile(digitsPath('gradients', s.file))),
-      ).tensors();
-      const grads = new Map(
-        [...tensors].map(([name, t]) => [
-          name,
-          { shape: t.shape, data: toFloat64(t).map((v) => v / index.input_scale) },
-        ]),
-      );
-      sums.set(s.digit, [...(sums.get(s.digit) ?? []), loaded.model.encodeDict(grads)[0] as number]);
+      sums.set(s.digit, [...(sums.get(s.digit) ?? []), await encodeSample(s.file)]);
     }
     for (const [digit, values] of sums) {
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
