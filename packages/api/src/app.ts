@@ -29,6 +29,7 @@ import pruneRoutes from './routes/prune.js';
 import onnxRoutes from './routes/onnx.js';
 import compareRoutes from './routes/compare.js';
 import { OnnxSessionCache } from './onnx/session-cache.js';
+import dashboardPlugin from './web/dashboard.js';
 
 /** Overrides for tests and for other backends (PostgreSQL, S3) plugged in without touching routes. */
 export interface BuildAppOptions {
@@ -128,5 +129,6 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     },
     { prefix: '/api' },
   );
+  await app.register(dashboardPlugin);
   return app;
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -12,6 +13,8 @@ describe('loadConfig', () => {
       auth: 'off',
       maxUploadBytes: 8 * 1024 ** 3,
     });
+    expect(c.webDir.endsWith(`${path.sep}web${path.sep}dist`)).toBe(true);
+    expect(loadConfig({ GRADIEND_WEB_DIR: 'site' }, '/srv').webDir).toBe('/srv/site');
   });
 
   it('requires auth by default when not on loopback', () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export type AuthMode = 'off' | 'required';
 
@@ -17,6 +18,8 @@ export interface ApiConfig {
   /** Memory budget for cached ONNX sessions, in bytes. */
   readonly onnxCacheBytes: number;
   readonly logLevel: string;
+  /** The dashboard's build output (index.html + assets), served at `/` when present. */
+  readonly webDir: string;
 }
 
 export class ConfigError extends Error {
@@ -27,6 +30,10 @@ export class ConfigError extends Error {
 }
 
 const GIB = 1024 ** 3;
+// src/config and dist/config sit at the same depth, so this is the api package in both modes.
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The @gradiend/web build beside this package in the monorepo. */
+export const DEFAULT_WEB_DIR = path.resolve(PACKAGE_ROOT, '../web/dist');
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 function parseInteger(
@@ -82,5 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (!levels.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${levels.join(', ')}, got ${JSON.stringify(logLevel)}`);
   }
-  return { port, host, dataDir, seedDemo, auth, maxUploadBytes, workers, onnxCacheBytes, logLevel };
+  const webDirRaw = env.GRADIEND_WEB_DIR?.trim();
+  const webDir = webDirRaw ? path.resolve(cwd, webDirRaw) : DEFAULT_WEB_DIR;
+  return { port, host, dataDir, seedDemo, auth, maxUploadBytes, workers, onnxCacheBytes, logLevel, webDir };
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import type { ApiConfig } from '../config/config.js';
@@ -22,6 +23,7 @@ export async function createTestApp(overrides: Partial<ApiConfig> = {}): Promise
     workers: 0,
     onnxCacheBytes: 256 * 1024 * 1024,
     logLevel: 'silent',
+    webDir: path.join(tmp.dir, 'no-web-build'),
     ...overrides,
   };
   const app = await buildApp(config, { logger: false });
