@@ -1,0 +1,112 @@
+import { loadCheckpoint, saveCheckpoint } from '../src/node.js';
+import type { GradiendModel } from '../src/node.js';
+import { HwmSegments, PeakRssSampler } from './peak-rss.js';
+import { ENCODE_BATCH } from './steps.js';
+import type { Step, StepSeconds } from './steps.js';
+import { BENCH_SEED, buildSyntheticModel, syntheticCheckpointDir } from './synthetic-model.js';
+import { Xorshift32 } from './xorshift.js';
+
+export interface CoreBenchResult {
+  readonly inputDim: number;
+  readonly seconds: StepSeconds;
+  readonly peakRssBytes: number;
+  /** The peak without the benchmark's own encode batch (what the issue's RSS target is about). */
+  readonly peakRssExclBatchBytes: number;
+  readonly batchBytes: number;
+  /** VmHWM during each step (it includes what earlier steps left allocated). */
+  readonly peakRssByStep: Partial<Record<Step, number>>;
+  readonly generateSeconds: number;
+  readonly checkpointDir: string;
+}
+
+/** Frees the previous step's arrays between steps (never inside a timed region); needs --expose-gc. */
+function collect(): void {
+  globalThis.gc?.();
+}
+
+const hwm = new HwmSegments();
+const peakByStep: Partial<Record<Step, number>> = {};
+
+async function time<T>(seconds: Partial<StepSeconds>, step: Step, fn: () => T | Promise<T>): Promise<T> {
+  collect();
+  hwm.segment();
+  const t0 = performance.now();
+  const out = await fn();
+  seconds[step] = (performance.now() - t0) / 1000;
+  const peak = hwm.segment();
+  if (peak !== null) peakByStep[step] = peak;
+  return out;
+}
+
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`benchmark sanity check failed: ${what}`);
+}
+
+/** Generates the model (untimed) and saves it; the model is unreachable once this returns. */
+async function generateAndSave(shrink: number, seconds: Partial<StepSeconds>): Promise<number> {
+  const t0 = performance.now();
+  const model = buildSyntheticModel({ shrink });
+  const generateSeconds = (performance.now() - t0) / 1000;
+  await time(seconds, 'save', () => saveCheckpoint(syntheticCheckpointDir(shrink), model));
+  return generateSeconds;
+}
+
+/** Each result is checked and dropped at once, so no step's arrays count towards the next step's RSS. */
+async function analyse(model: GradiendModel, seconds: Partial<StepSeconds>): Promise<void> {
+  const n = model.inputDim;
+  const k = Math.ceil(0.01 * n);
+  const imp = await time(
+    seconds,
+    'importance_decoder_weight',
+    () => model.importance('decoder-weight').length,
+  );
+  check(imp === n, 'importance length');
+  const top = await time(seconds, 'topk_1pct', () => model.topK('decoder-weight', { fraction: 0.01 }).length);
+  check(top === k, `top-k returned ${top} of ${k}`);
+  const pruned = await time(
+    seconds,
+    'prune_topk_1pct',
+    () => model.prune({ topk: { fraction: 0.01 } }).model.inputDim,
+  );
+  check(pruned === k, `pruned input_dim ${pruned}, expected ${k}`);
+}
+
+export async function runCoreBench(shrink: number): Promise<CoreBenchResult> {
+  const sampler = new PeakRssSampler(10);
+  const seconds: Partial<StepSeconds> = {};
+  const dir = syntheticCheckpointDir(shrink);
+  const generateSeconds = await generateAndSave(shrink, seconds);
+  const { model } = await time(seconds, 'load', () => loadCheckpoint(dir));
+  await analyse(model, seconds);
+  const n = model.inputDim;
+
+  collect();
+  sampler.sample();
+  const peakBeforeBatch = Math.max(hwm.lifetimePeak, sampler.stop().peak);
+  const rows: Float32Array[] = [];
+  const rng = new Xorshift32(BENCH_SEED + 1);
+  for (let r = 0; r < ENCODE_BATCH; r++) rows.push(rng.fill(new Float32Array(n)));
+  const batchBytes = rows.reduce((s, r) => s + r.byteLength, 0);
+  const withBatch = new PeakRssSampler(10);
+
+  const encoded = await time(seconds, 'encode_batch8', () => model.encodeRows(rows));
+  check(encoded.length === ENCODE_BATCH && encoded.every(Number.isFinite), 'encode output');
+  // Forward needs one vector: free the other rows first, so its 0.4 GB output is not allocated
+  // on top of the benchmark's own 3.5 GB batch.
+  const first = rows[0] as Float32Array;
+  rows.length = 0;
+  const fwd = await time(seconds, 'forward_1', () => model.forward(first));
+  check(fwd.decoded.length === n, 'forward output');
+
+  const peakWithBatch = Math.max(hwm.lifetimePeak, withBatch.stop().peak);
+  return {
+    inputDim: n,
+    seconds: seconds as StepSeconds,
+    peakRssBytes: Math.max(peakBeforeBatch, peakWithBatch),
+    peakRssExclBatchBytes: Math.max(peakBeforeBatch, peakWithBatch - batchBytes),
+    batchBytes,
+    peakRssByStep: peakByStep,
+    generateSeconds,
+    checkpointDir: dir,
+  };
+}

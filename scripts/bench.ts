@@ -1,0 +1,34 @@
+// pnpm bench <target> [options]: runs one benchmark in a fresh Node process.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Entry file per target. Each runs in its own process, so one target's memory never skews another's. */
+const TARGETS: Readonly<Record<string, string>> = {
+  core: 'packages/core/bench/main.ts',
+  // api: 'packages/api/bench/main.ts', — added with the API benchmark.
+};
+
+const USAGE = `usage: pnpm bench <target> [--json] [target options]
+targets: ${Object.keys(TARGETS).join(', ')}
+  core [--json] [--small]   synthetic bert-base GRADIEND: save, load, importance, top-k, prune, encode, forward, peak RSS`;
+
+const [target, ...args] = process.argv.slice(2);
+const entry = target === undefined ? undefined : TARGETS[target];
+if (entry === undefined) {
+  console.error(target === undefined ? USAGE : `unknown bench target '${target}'\n${USAGE}`);
+  process.exit(2);
+}
+
+// process.execArgv carries tsx's loader; --expose-gc lets the benchmark free arrays between steps.
+const child = spawnSync(
+  process.execPath,
+  [...process.execArgv, '--expose-gc', path.join(root, entry), ...args],
+  {
+    stdio: 'inherit',
+  },
+);
+if (child.error) throw child.error;
+process.exit(child.status ?? 1);
