@@ -92,9 +92,15 @@ function applyTopK(topk: unknown, scores: ArrayLike<number>, combined: Uint8Arra
     k = Math.min(spec.value, nActive);
   }
   if (k >= nActive) return;
+  if (nActive === combined.length && (scores instanceof Float32Array || scores instanceof Float64Array)) {
+    // Nothing masked: rank the scores in place rather than copying them (1.3 GB at BERT scale).
+    const keep = selectTopK(scores, k, { sorted: false });
+    combined.fill(0);
+    for (let i = 0; i < keep.length; i++) combined[keep[i] as number] = 1;
+    return;
+  }
   const active = new Int32Array(nActive);
   const activeScores = new Float64Array(nActive);
-  const everyDimActive = nActive === combined.length;
   let j = 0;
   for (let i = 0; i < combined.length; i++) {
     if (combined[i]) {
@@ -102,12 +108,7 @@ function applyTopK(topk: unknown, scores: ArrayLike<number>, combined: Uint8Arra
       activeScores[j++] = scores[i] as number;
     }
   }
-  const candidates =
-    everyDimActive && (scores instanceof Float32Array || scores instanceof Float64Array)
-      ? scores
-      : scores instanceof Float32Array
-        ? Float32Array.from(activeScores)
-        : activeScores;
+  const candidates = scores instanceof Float32Array ? Float32Array.from(activeScores) : activeScores;
   const keepLocal = selectTopK(candidates, k, { sorted: false });
   combined.fill(0);
   for (let i = 0; i < keepLocal.length; i++) combined[active[keepLocal[i] as number] as number] = 1;

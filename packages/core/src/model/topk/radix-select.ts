@@ -1,5 +1,6 @@
 import type { FloatArray } from '../types.js';
 import { keyReader } from './float-order-keys.js';
+import { radixTopKFloat32, sortIndicesDescendingFloat32 } from './radix-select-f32.js';
 
 /**
  * O(n) top-k by a two-level radix histogram over order keys: find the k-th largest key, take
@@ -7,6 +8,7 @@ import { keyReader } from './float-order-keys.js';
  * entries that share the boundary key are ranked by their exact values.
  */
 export function radixTopK(values: FloatArray, k: number): Int32Array {
+  if (values instanceof Float32Array) return radixTopKFloat32(values, k);
   const n = values.length;
   const key = keyReader(values);
   const hi = new Float64Array(65536);
@@ -55,6 +57,7 @@ function bucketHoldingRank(hist: Float64Array, rank: number): [number, number] {
 
 /** Sorts indices by descending value (ties by ascending index) with an LSD radix sort on order keys. */
 export function sortIndicesDescending(indices: Int32Array, values: FloatArray): void {
+  if (values instanceof Float32Array) return sortIndicesDescendingFloat32(indices, values);
   const n = indices.length;
   const key = keyReader(values);
   let src: Int32Array = indices;
