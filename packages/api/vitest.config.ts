@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: { conditions: ['@gradiend/source', 'import', 'module', 'node', 'default'] },
-  ssr: { resolve: { conditions: ['@gradiend/source', 'import', 'node', 'default'] } },
+  ssr: { resolve: { conditions: ['@gradiend/source', 'node', 'default'] } },
   test: {
     name: 'api',
     include: ['src/**/*.test.ts'],

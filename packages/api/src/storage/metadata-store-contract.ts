@@ -1,0 +1,206 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ApiError } from '../errors/api-error.js';
+import type { CheckpointSummary, MetadataStore, NewVersion } from './metadata-store.js';
+
+export interface StoreUnderTest {
+  readonly store: MetadataStore;
+  cleanup(): Promise<void>;
+}
+
+const summary: CheckpointSummary = {
+  architecture: {
+    input_dim: 4,
+    latent_dim: 1,
+    activation_encoder: 'tanh',
+    activation_decoder: 'id',
+    bias_decoder: true,
+    dtype: 'float32',
+  },
+  input_dim: 4,
+  latent_dim: 1,
+  dtype: 'float32',
+  unpruned_length: 4,
+  param_map_hash: 'abc',
+  param_map: [{ name: 'w', shape: [2, 2], numel: 4, repr: 'all', num_selected: 4 }],
+  base_model: null,
+  gradient_context: null,
+  training: null,
+  metadata: {},
+};
+
+export function newVersion(model: string, sha: string, parentId: number | null = null): NewVersion {
+  return {
+    model,
+    description: 'd',
+    tags: ['t1'],
+    summary,
+    files: [{ name: 'config.json', sha256: sha.repeat(64).slice(0, 64), size: 10 }],
+    parentId,
+    operation: parentId === null ? 'upload' : 'prune',
+    operationArgs: parentId === null ? null : { topk: 2 },
+    actor: 'tester',
+  };
+}
+
+/**
+ * The behaviour every MetadataStore shares; call inside a `describe`. `open` gives a fresh, empty
+ * store each test (migrate is run here, twice, to prove it is idempotent).
+ */
+export function metadataStoreContract(open: () => Promise<StoreUnderTest>): void {
+  let current: StoreUnderTest;
+  let store: MetadataStore;
+  beforeEach(async () => {
+    current = await open();
+    store = current.store;
+    await store.migrate();
+    await store.migrate();
+  });
+  afterEach(async () => {
+    await current.cleanup();
+  });
+
+  it('numbers versions per model without gaps and never reuses a number', async () => {
+    const v1 = await store.createVersion(newVersion('m', 'a'));
+    const v2 = await store.createVersion(newVersion('m', 'b'));
+    const other = await store.createVersion(newVersion('n', 'c'));
+    expect([v1.version, v2.version, other.version]).toEqual([1, 2, 1]);
+    await store.deleteVersion('m', 2, false, 'tester');
+    expect((await store.createVersion(newVersion('m', 'd'))).version).toBe(3);
+    expect((await store.getVersion('m', 'latest'))?.version).toBe(3);
+  });
+
+  it('gives concurrent commits to one model distinct, gap-free numbers', async () => {
+    const made = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => store.createVersion(newVersion('c', `${i % 10}`))),
+    );
+    expect(made.map((v) => v.version).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+    expect((await store.getModel('c'))?.versionCount).toBe(12);
+    expect((await store.listAudit({ model: 'c', limit: 100, offset: 0 })).length).toBe(12);
+  });
+
+  it('round-trips a version record and reads it by number, latest, alias and id', async () => {
+    const v = await store.createVersion(newVersion('r', 'e'));
+    expect(v).toMatchObject({
+      model: 'r',
+      version: 1,
+      description: 'd',
+      tags: ['t1'],
+      summary,
+      files: [{ name: 'config.json', sha256: 'e'.repeat(64), size: 10 }],
+      parent: null,
+      operation: 'upload',
+      operationArgs: null,
+      createdBy: 'tester',
+      aliases: [],
+    });
+    await store.setAlias('r', 'gold', 1, 'ann');
+    const byAlias = await store.getVersion('r', 'gold');
+    expect(byAlias).toEqual({ ...v, aliases: ['gold'] });
+    expect(await store.getVersionById(v.id)).toEqual(byAlias);
+    expect(await store.getVersion('r', 2)).toBeNull();
+    expect(await store.getVersion('nope', 'latest')).toBeNull();
+    const updated = await store.updateVersion('r', 1, { description: 'new', tags: ['x'] }, 'ann');
+    expect(updated).toMatchObject({ description: 'new', tags: ['x'] });
+    expect((await store.listVersions('r')).map((x) => x.version)).toEqual([1]);
+    expect(await store.isEmpty()).toBe(false);
+    expect(await store.isBlobReferenced('e'.repeat(64))).toBe(true);
+    expect(await store.isBlobReferenced('f'.repeat(64))).toBe(false);
+  });
+
+  it('refuses to delete a parent unless cascading, and reports unreferenced blobs', async () => {
+    const parent = await store.createVersion(newVersion('m', 'a'));
+    const child = await store.createVersion(newVersion('pruned', 'b', parent.id));
+    expect(child.parent).toEqual({ name: 'm', version: 1 });
+    expect(await store.listChildren(parent.id)).toEqual([{ name: 'pruned', version: 1 }]);
+    await expect(store.deleteVersion('m', 1, false, 'x')).rejects.toSatisfy(
+      (e) => e instanceof ApiError && e.code === 'GRADIEND_ERR_VERSION_HAS_DERIVED',
+    );
+    const result = await store.deleteVersion('m', 1, true, 'x');
+    expect(result.deleted).toEqual([
+      { name: 'pruned', version: 1 },
+      { name: 'm', version: 1 },
+    ]);
+    expect(result.unreferencedBlobs).toHaveLength(2);
+    await expect(store.deleteVersion('m', 1, false, 'x')).rejects.toSatisfy(
+      (e) => e instanceof ApiError && e.code === 'GRADIEND_ERR_VERSION_NOT_FOUND',
+    );
+  });
+
+  it('moves aliases, searches models and audits every change', async () => {
+    await store.createVersion(newVersion('alpha', 'a'));
+    await store.createVersion(newVersion('alpha', 'b'));
+    await store.setAlias('alpha', 'champion', 1, 'ann');
+    expect((await store.getVersion('alpha', 'champion'))?.version).toBe(1);
+    await store.setAlias('alpha', 'champion', 2, 'ann');
+    expect((await store.getModel('alpha'))?.aliases).toEqual({ champion: 2 });
+    expect(await store.deleteAlias('alpha', 'champion', 'ann')).toBe(true);
+    expect(await store.deleteAlias('alpha', 'champion', 'ann')).toBe(false);
+    await store.createVersion(newVersion('beta', 'c'));
+    await store.updateModel('beta', { tags: ['nlp'], description: 'Gender' }, 'ann');
+    expect(
+      (await store.listModels({ q: 'gend', sort: 'name', limit: 10, offset: 0 })).items.map((m) => m.name),
+    ).toEqual(['beta']);
+    expect((await store.listModels({ q: '%', sort: 'name', limit: 10, offset: 0 })).total).toBe(0);
+    expect((await store.listModels({ tag: 'nlp', sort: 'name', limit: 10, offset: 0 })).total).toBe(1);
+    expect((await store.listModels({ sort: 'name', limit: 1, offset: 1 })).items.map((m) => m.name)).toEqual([
+      'beta',
+    ]);
+    expect(
+      (await store.listModels({ sort: '-name', limit: 10, offset: 0 })).items.map((m) => m.name),
+    ).toEqual(['beta', 'alpha']);
+    const beta = await store.getModel('beta');
+    expect(beta).toMatchObject({
+      name: 'beta',
+      description: 'Gender',
+      tags: ['nlp'],
+      versionCount: 1,
+      latestVersion: 1,
+    });
+    expect(await store.updateModel('nope', { description: 'x' }, 'ann')).toBeNull();
+    const actions = (await store.listAudit({ limit: 100, offset: 0 })).map((e) => e.action);
+    expect(actions).toEqual([
+      'model.update',
+      'version.upload',
+      'alias.delete',
+      'alias.set',
+      'alias.set',
+      'version.upload',
+      'version.upload',
+    ]);
+    expect((await store.listAudit({ action: 'alias.set', limit: 1, offset: 1 }))[0]).toMatchObject({
+      actor: 'ann',
+      model: 'alpha',
+      version: 1,
+      details: { alias: 'champion', previous: null },
+    });
+  });
+
+  it('stores tokens by hash and revokes them', async () => {
+    const made = await store.createToken({ name: 'ci', role: 'write', tokenHash: 'h1', actor: 'cli' });
+    expect(made).toMatchObject({
+      name: 'ci',
+      role: 'write',
+      createdBy: 'cli',
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    await expect(
+      store.createToken({ name: 'ci', role: 'read', tokenHash: 'h2', actor: 'cli' }),
+    ).rejects.toThrow(/already exists/);
+    expect((await store.findTokenByHash('h1'))?.role).toBe('write');
+    await store.touchToken(made.id);
+    expect((await store.listTokens())[0]?.lastUsedAt).not.toBeNull();
+    expect(await store.revokeToken('ci', 'cli')).toBe(true);
+    expect(await store.revokeToken('ci', 'cli')).toBe(false);
+    expect(await store.findTokenByHash('h1')).toBeNull();
+    await store.appendAudit({ actor: 'cli', action: 'custom' });
+    expect((await store.listAudit({ limit: 1, offset: 0 }))[0]).toMatchObject({
+      action: 'custom',
+      model: null,
+      version: null,
+      details: {},
+    });
+  });
+}
