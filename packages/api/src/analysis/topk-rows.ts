@@ -1,11 +1,6 @@
 import type { FloatArray, GradiendModel } from '@gradiend/core';
 import type { TopkRow } from '../workers/task-types.js';
 
-/** The core reads an integer as a count and a non-integer in (0, 1) as a fraction of input_dim. */
-export function topkSpec(k: number): number | { fraction: number } {
-  return Number.isInteger(k) ? k : { fraction: k };
-}
-
 export function topkRows(model: GradiendModel, importance: FloatArray, indices: Int32Array): TopkRow[] {
   const rows: TopkRow[] = [];
   indices.forEach((local, rank) => {

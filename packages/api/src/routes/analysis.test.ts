@@ -23,16 +23,30 @@ function expected(fixture: string): Expected {
   return JSON.parse(fs.readFileSync(fixturePath(fixture, 'expected.json'), 'utf8')) as Expected;
 }
 
-/** Prune cases whose arguments are plain JSON numbers (tensor arguments and 1.0-vs-1 are skipped). */
-function scalarPrunes(e: Expected): Prune[] {
-  return e.prunes.filter(
-    (p) =>
-      p.error === undefined &&
-      Object.values(p.args).every(
-        (v) => typeof v === 'number' || (typeof v === 'string' && !v.startsWith('tensor:')),
-      ) &&
-      p.args.topk !== 1,
-  );
+/**
+ * JSON.parse turns the reference's `topk: 1.0` (a fraction: keep all) into 1 (a count). The raw
+ * literals tell them apart; the API then gets the unambiguous form.
+ */
+function topkLiterals(fixture: string): string[] {
+  const raw = fs.readFileSync(fixturePath(fixture, 'expected.json'), 'utf8');
+  return [...raw.matchAll(/"topk":\s*([-+0-9.eE]+)/g)].map((m) => m[1] ?? '');
+}
+
+/** Prune cases whose arguments are JSON scalars (tensor arguments are skipped), as the API takes them. */
+function scalarPrunes(fixture: string): Prune[] {
+  const literals = topkLiterals(fixture);
+  let next = 0;
+  const out: Prune[] = [];
+  for (const p of expected(fixture).prunes) {
+    const literal = 'topk' in p.args ? literals[next++] : undefined;
+    const scalar = Object.values(p.args).every(
+      (v) => typeof v === 'number' || (typeof v === 'string' && !v.startsWith('tensor:')),
+    );
+    if (p.error !== undefined || !scalar) continue;
+    const floatInteger = literal !== undefined && /[.eE]/.test(literal) && Number.isInteger(Number(literal));
+    out.push(floatInteger ? { ...p, args: { ...p.args, topk: { fraction: Number(literal) } } } : p);
+  }
+  return out;
 }
 
 describe('analysis and operations', () => {
@@ -107,7 +121,6 @@ describe('analysis and operations', () => {
     const e = expected('two-layer-all');
     for (const [key, indices] of Object.entries(e.topk_weights)) {
       const [part, k] = key.split('|');
-      if (k === '1.0') continue;
       const res = (await t.app.inject(`/api/models/two/versions/1/topk?part=${part}&k=${k}`)).json();
       expect(new Set(res.items.map((r: { local_index: number }) => r.local_index)), key).toEqual(
         new Set(indices),
@@ -123,7 +136,7 @@ describe('analysis and operations', () => {
     async (fixture) => {
       const model =
         { 'two-layer-all': 'two', 'mixed-latent3': 'mixed', 'bert-shaped-224k': 'bert' }[fixture] ?? '';
-      for (const p of scalarPrunes(expected(fixture))) {
+      for (const p of scalarPrunes(fixture)) {
         const preview = await t.app.inject({
           method: 'POST',
           url: `/api/models/${model}/versions/1/prune/preview`,
@@ -160,6 +173,46 @@ describe('analysis and operations', () => {
       expect(res.statusCode).toBe(422);
       expect(res.json().code).toBe('GRADIEND_ERR_PRUNE_ARGUMENT');
     }
+  });
+
+  it('top-k forms: "100%" and {"fraction": 1} keep all (the reference topk 1.0), 1 keeps one', async () => {
+    const reference = expected('two-layer-all').prunes.find((p) => p.id === 7);
+    expect(scalarPrunes('two-layer-all').find((p) => p.id === 7)?.args).toEqual({ topk: { fraction: 1 } });
+    const preview = (topk: unknown, part?: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/models/two/versions/1/prune/preview',
+        payload: { topk, ...(part ? { part } : {}) },
+      });
+    for (const topk of ['100%', { fraction: 1 }]) {
+      expect((await preview(topk)).json()).toMatchObject({
+        input_dim: reference?.input_dim,
+        param_map_hash: reference?.param_map_hash,
+      });
+    }
+    expect((await preview(1)).json().input_dim).toBe(1);
+    expect((await preview({ count: 1 })).json().input_dim).toBe(1);
+    expect((await preview('25%')).json().input_dim).toBe((await preview(0.25)).json().input_dim);
+    for (const bad of [1.5, '0%', '150%', 'half', { fraction: 0 }, { count: 0 }, { count: 1, fraction: 1 }]) {
+      const res = await preview(bad);
+      expect(res.statusCode, JSON.stringify(bad)).toBe(400);
+      expect(res.json().code).toBe('GRADIEND_ERR_REQUEST_VALIDATION');
+    }
+    const pruned = await t.app.inject({
+      method: 'POST',
+      url: '/api/models/two/versions/1/prune',
+      payload: { topk: '100%', target: 'two-all' },
+    });
+    expect(pruned.json().operation_args).toMatchObject({ topk: { fraction: 1 } });
+
+    const all = (await t.app.inject('/api/models/two/versions/1/topk?k=100%25')).json();
+    expect(all.items).toHaveLength(reference?.input_dim ?? -1);
+    expect(all.k).toBe('100%');
+    const one = (await t.app.inject('/api/models/two/versions/1/topk?k=1.0')).json();
+    expect(one.items).toHaveLength(1);
+    const cmp = (await t.app.inject('/api/compare?a=two@1&b=two@1&k=10%25')).json();
+    expect(cmp).toMatchObject({ k: '10%', iou: 1, size_a: 6 });
+    expect((await t.app.inject('/api/models/two/versions/1/topk?k=2.5')).statusCode).toBe(400);
   });
 
   describe('digits encode reproduces the reference encodings', () => {

@@ -5,6 +5,7 @@ import { sendRaw } from './send-raw.js';
 import { ApiError } from '../errors/api-error.js';
 import { PartQuery, VersionParams, problems } from '../schemas/common.js';
 import { JsonObject } from '../schemas/common.js';
+import { TopkQuery, toTopkSpec, topkUpperBound } from '../schemas/topk.js';
 
 const ParamRowSchema = Type.Object({
   name: Type.String(),
@@ -158,26 +159,32 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: VersionParams,
         querystring: Type.Object({
           part: PartQuery,
-          k: Type.Number({
-            exclusiveMinimum: 0,
-            default: 100,
-            description: 'integer = count, (0, 1) = fraction',
-          }),
+          k: TopkQuery(100),
           format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
         }),
         response: {
-          200: Type.Object({ part: Type.String(), k: Type.Number(), items: Type.Array(TopkRowSchema) }),
+          200: Type.Object({
+            part: Type.String(),
+            k: Type.Union([Type.Number(), Type.String()], { description: 'k as given' }),
+            items: Type.Array(TopkRowSchema),
+          }),
           ...problems(400, 401, 403, 404, 422),
         },
       },
     },
     async (request, reply) => {
       const { part, k, format } = request.query;
-      if (Number.isInteger(k) && k > MAX_TOPK_ROWS) {
-        throw new ApiError('GRADIEND_ERR_REQUEST_VALIDATION', `k must be at most ${MAX_TOPK_ROWS} rows`);
+      const spec = toTopkSpec(k, 'k');
+      const version = await registry.resolve(request.params.name, request.params.ref);
+      const rows = topkUpperBound(spec, version.summary.input_dim);
+      if (rows > MAX_TOPK_ROWS) {
+        throw new ApiError(
+          'GRADIEND_ERR_REQUEST_VALIDATION',
+          `k selects ${rows} rows; at most ${MAX_TOPK_ROWS} are listed (prune for larger selections)`,
+        );
       }
-      const h = await handle(request.params.name, request.params.ref);
-      const items = await tasks.run('topk', { ...h, part, k });
+      const h = await registry.checkout(version);
+      const items = await tasks.run('topk', { ...h, part, k: spec });
       if (format === 'csv') return sendRaw(reply, 'text/csv; charset=utf-8', topkCsv(items));
       return { part, k, items };
     },

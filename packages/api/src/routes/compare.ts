@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { PartQuery, problems } from '../schemas/common.js';
+import { TopkQuery, toTopkSpec } from '../schemas/topk.js';
 
 const MODEL_AT_REF = '^[a-z0-9][a-z0-9._-]{0,99}@([0-9]{1,9}|[a-z][a-z0-9._-]{0,63})$';
 
@@ -25,18 +26,14 @@ const compareRoutes: FastifyPluginAsyncTypebox = async (app) => {
           a: Type.String({ pattern: MODEL_AT_REF, description: 'name@ref' }),
           b: Type.String({ pattern: MODEL_AT_REF, description: 'name@ref' }),
           part: PartQuery,
-          k: Type.Number({
-            exclusiveMinimum: 0,
-            default: 0.01,
-            description: 'integer = count, (0, 1) = fraction',
-          }),
+          k: TopkQuery(0.01),
         }),
         response: {
           200: Type.Object({
             a: Type.String(),
             b: Type.String(),
             part: Type.String(),
-            k: Type.Number(),
+            k: Type.Union([Type.Number(), Type.String()], { description: 'k as given' }),
             size_a: Type.Integer(),
             size_b: Type.Integer(),
             intersection: Type.Integer(),
@@ -57,6 +54,7 @@ const compareRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { part, k } = request.query;
+      const spec = toTopkSpec(k, 'k');
       const ra = splitRef(request.query.a);
       const rb = splitRef(request.query.b);
       const va = await registry.resolve(ra.name, ra.ref);
@@ -65,7 +63,7 @@ const compareRoutes: FastifyPluginAsyncTypebox = async (app) => {
         a: await registry.checkout(va),
         b: await registry.checkout(vb),
         part,
-        k,
+        k: spec,
       });
       return { a: `${va.model}@${va.version}`, b: `${vb.model}@${vb.version}`, part, k, ...result };
     },

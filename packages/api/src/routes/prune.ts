@@ -8,12 +8,11 @@ import { sha256File } from '../registry/sha256-file.js';
 import { ModelName, PartQuery, VersionParams, problems } from '../schemas/common.js';
 import { VersionSchema } from '../schemas/registry.js';
 import type { PruneRequest } from '../workers/task-types.js';
+import { TopkBody, toTopkSpec } from '../schemas/topk.js';
 
 const PruneBody = Type.Object(
   {
-    topk: Type.Optional(
-      Type.Number({ exclusiveMinimum: 0, description: 'integer = count, (0, 1) = fraction' }),
-    ),
+    topk: Type.Optional(TopkBody),
     threshold: Type.Optional(Type.Number()),
     part: Type.Optional(PartQuery),
     mask: Type.Optional(
@@ -40,17 +39,17 @@ const PrunePreviewSchema = Type.Object({
 });
 
 function toRequest(body: Static<typeof PruneBody>): PruneRequest {
-  const { target: _target, ...rest } = body as Static<typeof PruneBody> & { target?: string };
-  if (Object.keys(rest).every((k) => k === 'part')) {
+  const { target: _target, topk, ...rest } = body as Static<typeof PruneBody> & { target?: string };
+  if (topk === undefined && Object.keys(rest).every((k) => k === 'part')) {
     throw new ApiError(
       'GRADIEND_ERR_PRUNE_ARGUMENT',
       'give at least one of topk, threshold, mask or keep_idx',
     );
   }
-  return rest;
+  return { ...rest, ...(topk !== undefined ? { topk: toTopkSpec(topk) } : {}) };
 }
 
-/** Lineage keeps scalar arguments as given; masks and index lists are summarised, not copied. */
+/** Lineage keeps scalar arguments (topk as {count} | {fraction}); masks and index lists are summarised. */
 function lineageArgs(request: PruneRequest): Record<string, unknown> {
   const { mask, keep_idx, ...scalars } = request;
   return {

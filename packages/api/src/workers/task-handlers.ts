@@ -15,7 +15,7 @@ import { paramHeatmap } from '../analysis/heatmap.js';
 import { importanceHistogram } from '../analysis/histogram.js';
 import { paramRows } from '../analysis/param-rows.js';
 import { summarizeCheckpoint } from '../analysis/summarize.js';
-import { topkRows, topkSpec } from '../analysis/topk-rows.js';
+import { topkRows } from '../analysis/topk-rows.js';
 import type { TaskHandlers } from './task-handlers-type.js';
 import type { ModelHandle, PrunePreview, PruneRequest } from './task-types.js';
 
@@ -43,7 +43,7 @@ function load(handle: ModelHandle): Promise<LoadedCheckpoint> {
 
 function pruneOptions(request: PruneRequest): PruneOptions {
   return {
-    ...(request.topk !== undefined ? { topk: topkSpec(request.topk) } : {}),
+    ...(request.topk !== undefined ? { topk: request.topk } : {}),
     ...(request.threshold !== undefined ? { threshold: request.threshold } : {}),
     ...(request.part !== undefined ? { part: request.part } : {}),
     ...(request.mask !== undefined ? { mask: Uint8Array.from(request.mask) } : {}),
@@ -100,16 +100,13 @@ export const taskHandlers: TaskHandlers = {
 
   async topk(args) {
     const { model } = await load(args);
-    return topkRows(model, model.importance(args.part), model.topK(args.part, topkSpec(args.k)));
+    return topkRows(model, model.importance(args.part), model.topK(args.part, args.k));
   },
 
   async compare({ a, b, part, k }) {
     const ma = (await load(a)).model;
     const mb = (await load(b)).model;
-    return compareSelections(
-      selectionByParam(ma, ma.topK(part, topkSpec(k))),
-      selectionByParam(mb, mb.topK(part, topkSpec(k))),
-    );
+    return compareSelections(selectionByParam(ma, ma.topK(part, k)), selectionByParam(mb, mb.topK(part, k)));
   },
 
   async prunePreview(args) {

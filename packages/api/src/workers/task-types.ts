@@ -1,5 +1,6 @@
 import type { CheckpointSummary } from '../storage/metadata-store.js';
 import type { CompareResult } from '../analysis/compare.js';
+import type { TopkSpec } from '../schemas/topk.js';
 
 export type ImportancePart = 'decoder-weight' | 'encoder-weight' | 'decoder-bias' | 'decoder-sum';
 export const IMPORTANCE_PARTS: readonly ImportancePart[] = [
@@ -75,7 +76,7 @@ export interface TopkRow {
 
 /** Prune arguments in the API's snake_case, as accepted by prune/preview and prune. */
 export interface PruneRequest {
-  readonly topk?: number;
+  readonly topk?: TopkSpec;
   readonly threshold?: number;
   readonly part?: ImportancePart;
   readonly mask?: readonly number[];
@@ -108,10 +109,10 @@ export interface TaskSpecs {
     };
     result: HeatmapResult;
   };
-  topk: { args: ModelHandle & { part: ImportancePart; k: number }; result: TopkRow[] };
+  topk: { args: ModelHandle & { part: ImportancePart; k: TopkSpec }; result: TopkRow[] };
   /** Overlap of two models' top-k selections in base-parameter space. */
   compare: {
-    args: { a: ModelHandle; b: ModelHandle; part: ImportancePart; k: number };
+    args: { a: ModelHandle; b: ModelHandle; part: ImportancePart; k: TopkSpec };
     result: CompareResult;
   };
   prunePreview: { args: ModelHandle & { request: PruneRequest }; result: PrunePreview };

@@ -1,0 +1,76 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ApiError } from '../errors/api-error.js';
+
+/**
+ * JSON cannot tell 1 from 1.0, so a bare number follows one rule: an integer is a count, any other
+ * number must be a fraction in (0, 1). "All of them" is therefore spelled "100%" or
+ * {"fraction": 1}; {"count": n} says "count" explicitly.
+ */
+export type TopkSpec = { readonly count: number } | { readonly fraction: number };
+
+const PERCENT_PATTERN = '^[0-9]+(\\.[0-9]+)?%$';
+
+const TopkNumber = Type.Number({
+  exclusiveMinimum: 0,
+  description: 'An integer is a count; a non-integer must be a fraction in (0, 1)',
+});
+const TopkPercent = Type.String({
+  pattern: PERCENT_PATTERN,
+  description: 'A percentage of input_dim in (0, 100], e.g. "1%"; "100%" keeps everything',
+});
+
+const TOPK_DESCRIPTION =
+  'Top-k as an integer count, a fraction in (0, 1), a percentage string like "1%" ("100%" = all), ' +
+  '{"fraction": x} with x in (0, 1], or {"count": n}';
+
+/** `topk` in JSON bodies. */
+export const TopkBody = Type.Union(
+  [
+    TopkNumber,
+    TopkPercent,
+    Type.Object(
+      { fraction: Type.Number({ exclusiveMinimum: 0, maximum: 1 }) },
+      { additionalProperties: false },
+    ),
+    Type.Object({ count: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  ],
+  { description: TOPK_DESCRIPTION },
+);
+
+/** `k` in query strings: a number or a percentage ("1.0" is the integer 1 here too, as in JSON). */
+export const TopkQuery = (defaultValue: number | string) =>
+  Type.Union([TopkNumber, TopkPercent], {
+    default: defaultValue,
+    description: 'Top-k as an integer count, a fraction in (0, 1), or a percentage like "1%" ("100%" = all)',
+  });
+
+export type TopkInput = Static<typeof TopkBody>;
+
+/** Maps any accepted top-k form to the core's unambiguous {count} | {fraction}. */
+export function toTopkSpec(value: TopkInput, field = 'topk'): TopkSpec {
+  if (typeof value === 'number') {
+    if (Number.isInteger(value)) return { count: value };
+    if (value > 0 && value < 1) return { fraction: value };
+    throw new ApiError(
+      'GRADIEND_ERR_REQUEST_VALIDATION',
+      `${field} ${value} is neither an integer count nor a fraction in (0, 1); ` +
+        'to keep a share send "N%" or {"fraction": x} (e.g. "100%" keeps everything)',
+    );
+  }
+  if (typeof value === 'string') {
+    const percent = Number(value.slice(0, -1));
+    if (!(percent > 0 && percent <= 100)) {
+      throw new ApiError(
+        'GRADIEND_ERR_REQUEST_VALIDATION',
+        `${field} ${JSON.stringify(value)} must be a percentage in (0%, 100%]`,
+      );
+    }
+    return { fraction: percent / 100 };
+  }
+  return 'count' in value ? { count: value.count } : { fraction: value.fraction };
+}
+
+/** How many rows a spec selects out of `inputDim` (the core rounds fractions up). */
+export function topkUpperBound(spec: TopkSpec, inputDim: number): number {
+  return 'count' in spec ? Math.min(spec.count, inputDim) : Math.ceil(spec.fraction * inputDim);
+}
