@@ -169,15 +169,7 @@ export class GradiendModel implements GradiendModelLike {
       return this.toPrecision(r);
     });
     const out = this.allocate(rows.length * latentDim);
-    encodeLinear(
-      cw.encoderWeight,
-      cw.encoderBias,
-      latentDim,
-      inputDim,
-      prepared,
-      prepared.map(() => 0),
-      out,
-    );
+    encodeLinear(cw.encoderWeight, cw.encoderBias, latentDim, inputDim, prepared, out);
     if (cw.layerNorm) {
       if (latentDim !== 1) {
         throw new InputShapeError(
