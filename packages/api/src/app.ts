@@ -10,8 +10,13 @@ import errorHandler from './plugins/error-handler.js';
 import servicesPlugin, { type Services } from './plugins/services.js';
 import authPlugin from './plugins/auth.js';
 import { RegistryService } from './registry/registry-service.js';
-import { FsBlobStore } from './storage/fs/fs-blob-store.js';
-import { SqliteMetadataStore } from './storage/sqlite/sqlite-metadata-store.js';
+import { createBlobStore, createMetadataStore } from './storage/create-stores.js';
+import { startOrphanSweep } from './registry/orphan-sweep.js';
+import requestIdPlugin, { genReqId } from './ops/request-id.js';
+import metricsPlugin, { createApiMetrics } from './ops/metrics.js';
+import corsPlugin from './ops/cors.js';
+import rateLimitPlugin from './ops/rate-limit.js';
+import readinessRoutes from './ops/readiness.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { MetadataStore } from './storage/metadata-store.js';
 import type { TaskRunner } from './workers/task-runner.js';
@@ -57,17 +62,23 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   await fs.rm(paths.tmp, { recursive: true, force: true });
   await fs.mkdir(paths.tmp, { recursive: true });
 
-  const meta = options.meta ?? new SqliteMetadataStore(paths.database);
+  const meta = options.meta ?? createMetadataStore(config, paths);
   await meta.migrate();
-  let blobs = options.blobs;
-  if (!blobs) {
-    const fsBlobs = new FsBlobStore(paths.blobs, paths.tmp);
-    await fsBlobs.init();
-    blobs = fsBlobs;
-  }
+  const blobs = options.blobs ?? (await createBlobStore(config, paths));
   const tasks = options.tasks ?? (await createTaskRunner(config.workers));
-  const registry = new RegistryService(meta, blobs, tasks, { tmp: paths.tmp, checkouts: paths.checkouts });
+  const graceMs = (config.orphanGraceS ?? 3600) * 1000;
+  const registry = new RegistryService(
+    meta,
+    blobs,
+    tasks,
+    { tmp: paths.tmp, checkouts: paths.checkouts },
+    { deleteGraceMs: config.databaseUrl ? graceMs : 0 },
+  );
   const onnx = new OnnxSessionCache(config.onnxCacheBytes);
+  const metrics = createApiMetrics();
+  onnx.observe = (hit) => metrics.cacheLookups.inc({ cache: 'onnx', result: hit ? 'hit' : 'miss' });
+  registry.observeCheckout = (hit) =>
+    metrics.cacheLookups.inc({ cache: 'checkout', result: hit ? 'hit' : 'miss' });
   const services: Services = { config, meta, blobs, tasks, registry, onnx };
 
   const app = Fastify({
@@ -75,16 +86,32 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     bodyLimit: 64 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
     forceCloseConnections: 'idle',
+    genReqId,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const sweep =
+    (config.orphanSweepIntervalS ?? 0) > 0
+      ? startOrphanSweep(
+          { meta, blobs, graceMs, isPending: (sha) => registry.isPending(sha) },
+          (config.orphanSweepIntervalS ?? 0) * 1000,
+          app.log,
+        )
+      : null;
+
   app.addHook('onClose', async () => {
+    await sweep?.stop();
     await onnx.clear();
     await tasks.close();
     await meta.close();
+    await blobs.close?.();
   });
 
   await app.register(errorHandler);
+  await app.register(requestIdPlugin);
+  await app.register(metricsPlugin, { metrics, expose: config.metrics ?? true });
+  await app.register(corsPlugin, { origins: config.corsOrigins ?? [] });
   await app.register(servicesPlugin, { services });
+  await app.register(rateLimitPlugin, { perMinute: config.rateLimitWritesPerMinute ?? 0 });
   await app.register(authPlugin);
   await app.register(multipart, {
     preservePath: true,
@@ -116,6 +143,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     async (api) => {
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       await api.register(healthRoutes);
+      await api.register(readinessRoutes);
       await api.register(modelRoutes);
       await api.register(versionRoutes);
       await api.register(aliasRoutes);

@@ -3,7 +3,7 @@ import { dataPaths } from '../app.js';
 import { generateToken, hashToken, isRole } from '../auth/tokens.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { startServer } from '../server.js';
-import { SqliteMetadataStore } from '../storage/sqlite/sqlite-metadata-store.js';
+import { createMetadataStore } from '../storage/create-stores.js';
 
 const USAGE = `usage:
   gradiend-api serve                                  start the server (settings from the environment)
@@ -20,7 +20,7 @@ async function tokens(argv: string[], out: Out, err: Out): Promise<number> {
     options: { name: { type: 'string' }, role: { type: 'string' } },
   });
   const config = loadConfig();
-  const store = new SqliteMetadataStore(dataPaths(config.dataDir).database);
+  const store = createMetadataStore(config, dataPaths(config.dataDir));
   try {
     await store.migrate();
     if (action === 'create') {

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadScaleConfig, type ScaleConfig } from './scale-config.js';
 
 export type AuthMode = 'off' | 'required';
 
 /** Server settings, read from the environment by `loadConfig`. */
-export interface ApiConfig {
+export interface ApiConfig extends ScaleConfig {
   readonly port: number;
   readonly host: string;
   /** Root of the SQLite database, blobs and temp files. */
@@ -91,5 +92,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   }
   const webDirRaw = env.GRADIEND_WEB_DIR?.trim();
   const webDir = webDirRaw ? path.resolve(cwd, webDirRaw) : DEFAULT_WEB_DIR;
-  return { port, host, dataDir, seedDemo, auth, maxUploadBytes, workers, onnxCacheBytes, logLevel, webDir };
+  return {
+    port,
+    host,
+    dataDir,
+    seedDemo,
+    auth,
+    maxUploadBytes,
+    workers,
+    onnxCacheBytes,
+    logLevel,
+    webDir,
+    ...loadScaleConfig(env),
+  };
 }

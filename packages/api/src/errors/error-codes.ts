@@ -41,6 +41,8 @@ export const ERROR_CODES = {
   GRADIEND_ERR_INPUT_SHAPE: { status: 422, title: 'Input does not fit the model' },
   GRADIEND_ERR_ONNX_EXPORT: { status: 422, title: 'Model cannot be exported to ONNX' },
   GRADIEND_ERR_CORE: { status: 422, title: 'Model operation failed' },
+  GRADIEND_ERR_RATE_LIMITED: { status: 429, title: 'Too many write requests' },
+  GRADIEND_ERR_NOT_READY: { status: 503, title: 'Database or blob store unreachable' },
   GRADIEND_ERR_SHUTTING_DOWN: { status: 503, title: 'Server is shutting down' },
   GRADIEND_ERR_INTERNAL: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -12,11 +12,14 @@ export interface CachedSession {
 export class OnnxSessionCache {
   private readonly entries = new Map<string, Promise<CachedSession>>();
   private readonly sizes = new Map<string, number>();
+  /** Called on every lookup (metrics). */
+  observe: (hit: boolean) => void = () => undefined;
 
   constructor(private readonly budgetBytes: number) {}
 
   async get(key: string, build: () => Promise<Uint8Array>): Promise<ort.InferenceSession> {
     let entry = this.entries.get(key);
+    this.observe(entry !== undefined);
     if (entry) {
       this.entries.delete(key);
       this.entries.set(key, entry);

@@ -42,13 +42,25 @@ export class RegistryService {
   /** Blobs written by commits still in flight; never garbage-collected while counted here. */
   private readonly pending = new Map<string, number>();
   private readonly checkouts = new Map<string, Promise<string>>();
+  /** Called on every checkout with whether it was already materialised in this process (metrics). */
+  observeCheckout: (hit: boolean) => void = () => undefined;
 
   constructor(
     private readonly meta: MetadataStore,
     private readonly blobs: BlobStore,
     private readonly tasks: TaskRunner,
     private readonly dirs: { readonly tmp: string; readonly checkouts: string },
+    /**
+     * With a shared database, another instance may be about to commit a version re-using a blob
+     * this one just unreferenced; blobs written within this window are left to the orphan sweep.
+     */
+    private readonly options: { readonly deleteGraceMs?: number } = {},
   ) {}
+
+  /** Whether a commit in this process is using the blob right now. */
+  isPending(sha256: string): boolean {
+    return this.pending.has(sha256);
+  }
 
   /** A fresh private directory under the data dir's temp area (same filesystem as the blobs). */
   async makeTempDir(prefix: string): Promise<string> {
@@ -95,6 +107,11 @@ export class RegistryService {
     for (const sha of new Set(shas)) {
       if (this.pending.has(sha)) continue;
       if (await this.meta.isBlobReferenced(sha)) continue;
+      const graceMs = this.options.deleteGraceMs ?? 0;
+      if (graceMs > 0) {
+        const stat = await this.blobs.stat(sha);
+        if (stat && Date.now() - stat.modifiedAt.getTime() < graceMs) continue;
+      }
       await this.blobs.delete(sha);
     }
   }
@@ -134,6 +151,7 @@ export class RegistryService {
   async checkout(version: VersionRecord): Promise<ModelHandle> {
     const key = RegistryService.contentKey(version.files);
     let pending = this.checkouts.get(key);
+    this.observeCheckout(pending !== undefined);
     if (!pending) {
       pending = this.materialize(key, version.files);
       this.checkouts.set(key, pending);

@@ -134,6 +134,7 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scale = inputScale(version, request.query.input_scale);
       if (scale !== 1) for (let i = 0; i < x.length; i++) x[i] = (x[i] ?? 0) / scale;
       const batch = x.length / n;
+      app.metrics.encodeBatch.observe(batch);
       const s = await session(h, 'encoder');
       const out = await s.run({ x: new ort.Tensor('float32', x, [batch, n]) });
       const encoded = out.encoded?.data as Float32Array;

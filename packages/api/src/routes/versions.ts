@@ -46,6 +46,7 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           operation: 'upload',
           operationArgs: { source: upload.source, bytes: upload.bytes },
         });
+        app.metrics.uploadBytes.inc(upload.bytes);
         request.log.info(
           { model: record.model, version: record.version, bytes: upload.bytes },
           'version uploaded',

@@ -5,6 +5,11 @@ export interface BlobInfo {
   readonly size: number;
 }
 
+/** A stored blob with its last write time (the orphan sweep's grace period counts from it). */
+export interface StoredBlob extends BlobInfo {
+  readonly modifiedAt: Date;
+}
+
 /** Inclusive byte range, as in HTTP Range headers. */
 export interface ByteRange {
   readonly start: number;
@@ -24,8 +29,8 @@ export interface BlobStore {
    */
   putFile(filePath: string, info: BlobInfo): Promise<BlobInfo>;
   has(sha256: string): Promise<boolean>;
-  /** Size of a stored blob, or null when absent. */
-  stat(sha256: string): Promise<BlobInfo | null>;
+  /** Size and last write time of a stored blob, or null when absent. */
+  stat(sha256: string): Promise<StoredBlob | null>;
   /** Streams a blob (or an inclusive byte range of it). Rejects when the blob is absent. */
   createReadStream(sha256: string, range?: ByteRange): Promise<Readable>;
   /** Reads a range into memory; for small reads such as safetensors headers. */
@@ -37,6 +42,10 @@ export interface BlobStore {
   materialize(sha256: string, target: string): Promise<void>;
   delete(sha256: string): Promise<void>;
   list(): AsyncIterable<BlobInfo>;
+  /** Rejects when the store cannot be reached (readiness checks). */
+  ping(): Promise<void>;
+  /** Releases connections (remote stores). */
+  close?(): Promise<void>;
 }
 
 export function isSha256(value: string): boolean {

@@ -134,11 +134,13 @@ export interface DeleteResult {
 
 /**
  * Registry metadata. Every method that changes state runs in one transaction and records its audit
- * entry in the same transaction. Implementations: SQLite (default); PostgreSQL later.
+ * entry in the same transaction. Implementations: SQLite (default) and PostgreSQL.
  */
 export interface MetadataStore {
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** Rejects when the database cannot be reached (readiness checks). */
+  ping(): Promise<void>;
 
   listModels(query: ModelQuery): Promise<{ items: ModelRecord[]; total: number }>;
   getModel(name: string): Promise<ModelRecord | null>;

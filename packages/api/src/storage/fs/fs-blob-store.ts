@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { isSha256, type BlobInfo, type BlobStore, type ByteRange } from '../blob-store.js';
+import { isSha256, type BlobInfo, type BlobStore, type ByteRange, type StoredBlob } from '../blob-store.js';
 
 function assertKey(sha256: string): void {
   if (!isSha256(sha256)) throw new TypeError(`blob key must be 64 lowercase hex characters, got ${sha256}`);
@@ -91,10 +91,10 @@ export class FsBlobStore implements BlobStore {
     return this.exists(this.pathOf(sha256));
   }
 
-  async stat(sha256: string): Promise<BlobInfo | null> {
+  async stat(sha256: string): Promise<StoredBlob | null> {
     try {
       const st = await fs.stat(this.pathOf(sha256));
-      return { sha256, size: st.size };
+      return { sha256, size: st.size, modifiedAt: st.mtime };
     } catch {
       return null;
     }
@@ -132,6 +132,10 @@ export class FsBlobStore implements BlobStore {
     } catch {
       await fs.copyFile(source, target);
     }
+  }
+
+  async ping(): Promise<void> {
+    await fs.access(this.root);
   }
 
   async delete(sha256: string): Promise<void> {

@@ -135,6 +135,10 @@ export class SqliteMetadataStore implements MetadataStore {
     this.db.close();
   }
 
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
   private modelRow(name: string): ModelRow | undefined {
     return this.db.prepare<[string], ModelRow>('SELECT * FROM models WHERE name = ?').get(name);
   }

@@ -1,0 +1,99 @@
+import { ConfigError } from './config.js';
+import type { S3Settings } from '../storage/s3/s3-client.js';
+
+/**
+ * Settings for shared backends and operations. Optional in `ApiConfig` so hand-built configs
+ * (tests) get the single-process defaults: SQLite + files, no sweep, no rate limit, no CORS.
+ */
+export interface ScaleConfig {
+  /** `postgres://…` selects the PostgreSQL metadata store; absent means SQLite in the data dir. */
+  readonly databaseUrl?: string;
+  /** Present when GRADIEND_S3_BUCKET is set: blobs live in that bucket instead of the data dir. */
+  readonly s3?: S3Settings;
+  /** Seconds between orphan-blob sweeps; 0 turns the sweep off. */
+  readonly orphanSweepIntervalS?: number;
+  /** Orphan blobs younger than this are kept (uploads in flight on any instance). */
+  readonly orphanGraceS?: number;
+  /** Write requests per minute per client (token or IP); 0 turns rate limiting off. */
+  readonly rateLimitWritesPerMinute?: number;
+  /** Allowed CORS origins; `['*']` allows any; empty disables CORS headers. */
+  readonly corsOrigins?: readonly string[];
+  /** Serve Prometheus metrics at /metrics. */
+  readonly metrics?: boolean;
+}
+
+function int(env: NodeJS.ProcessEnv, key: string, fallback: number, max = 10_000_000): number {
+  const raw = env[key]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0 || value > max) {
+    throw new ConfigError(`${key} must be an integer in [0, ${max}], got ${JSON.stringify(env[key])}`);
+  }
+  return value;
+}
+
+function bool(env: NodeJS.ProcessEnv, key: string, fallback: boolean): boolean {
+  const raw = env[key]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'off', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${key} must be one of on/off/true/false/1/0, got ${JSON.stringify(env[key])}`);
+}
+
+function s3Settings(env: NodeJS.ProcessEnv): S3Settings | undefined {
+  const bucket = env.GRADIEND_S3_BUCKET?.trim();
+  const endpoint = env.GRADIEND_S3_ENDPOINT?.trim() || undefined;
+  if (!bucket) {
+    if (endpoint) throw new ConfigError('GRADIEND_S3_ENDPOINT is set but GRADIEND_S3_BUCKET is not');
+    return undefined;
+  }
+  if (endpoint && !/^https?:\/\//.test(endpoint)) {
+    throw new ConfigError(`GRADIEND_S3_ENDPOINT must be an http(s) URL, got ${JSON.stringify(endpoint)}`);
+  }
+  const accessKeyId = env.GRADIEND_S3_ACCESS_KEY_ID?.trim() || undefined;
+  const secretAccessKey = env.GRADIEND_S3_SECRET_ACCESS_KEY?.trim() || undefined;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError('set both GRADIEND_S3_ACCESS_KEY_ID and GRADIEND_S3_SECRET_ACCESS_KEY, or neither');
+  }
+  return {
+    bucket,
+    region: env.GRADIEND_S3_REGION?.trim() || 'us-east-1',
+    // Custom endpoints (MinIO, Ceph) rarely have per-bucket DNS names.
+    forcePathStyle: bool(env, 'GRADIEND_S3_FORCE_PATH_STYLE', endpoint !== undefined),
+    ...(endpoint ? { endpoint } : {}),
+    ...(accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : {}),
+  };
+}
+
+/** Reads the shared-backend and operations settings; throws ConfigError naming the bad variable. */
+export function loadScaleConfig(env: NodeJS.ProcessEnv): ScaleConfig {
+  const databaseUrl = env.GRADIEND_DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('GRADIEND_DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  const s3 = s3Settings(env);
+  const corsRaw = env.GRADIEND_CORS_ORIGINS?.trim() ?? '';
+  const corsOrigins =
+    corsRaw === ''
+      ? []
+      : corsRaw
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin)) {
+      throw new ConfigError(
+        `GRADIEND_CORS_ORIGINS entries must be * or scheme://host[:port] without a path, got ${JSON.stringify(origin)}`,
+      );
+    }
+  }
+  return {
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(s3 ? { s3 } : {}),
+    orphanSweepIntervalS: int(env, 'GRADIEND_ORPHAN_SWEEP_INTERVAL_S', 3600),
+    orphanGraceS: int(env, 'GRADIEND_ORPHAN_GRACE_S', 3600),
+    rateLimitWritesPerMinute: int(env, 'GRADIEND_RATE_LIMIT_WRITES', 120),
+    corsOrigins,
+    metrics: bool(env, 'GRADIEND_METRICS', true),
+  };
+}
