@@ -4,7 +4,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packFolder, rawTar, untarGz } from '../test-support/archives.js';
 import { fixturePath } from '../test-support/fixtures.js';
 import { folderParts, multipart } from '../test-support/multipart.js';
-import { listFiles } from '../test-support/temp-dir.js';
 import { createTestApp, type TestApp } from '../test-support/test-app.js';
 
 interface Expected {
@@ -30,9 +29,7 @@ describe('registry', () => {
     return t.app.inject({ method: 'POST', url: `/api/models/${name}/versions`, ...body });
   }
 
-  async function leftovers(): Promise<string[]> {
-    return (await listFiles(t.dataDir)).filter((f) => !f.startsWith('registry.sqlite'));
-  }
+  const leftovers = () => t.leftovers();
 
   it.each(['two-layer-all', 'torch-bin-format', 'mixed-latent3', 'dtype-float16', 'layernorm-nobias'])(
     'uploads %s as folder files and serves its metadata and files',
@@ -101,8 +98,7 @@ describe('registry', () => {
     const parts = folderParts(fixturePath('two-layer-all', 'model'));
     expect((await upload('m', multipart(parts))).statusCode).toBe(201);
     expect((await upload('m', multipart(parts))).json().version).toBe(2);
-    const blobs = (await listFiles(path.join(t.dataDir, 'blobs'))).length;
-    expect(blobs).toBe(parts.length);
+    expect((await t.blobKeys()).length).toBe(parts.length);
   });
 
   describe('rejects bad uploads with the documented 4xx and leaves nothing behind', () => {
@@ -202,7 +198,7 @@ describe('registry', () => {
       });
       expect(res.statusCode).toBe(413);
       expect(res.json().code).toBe('GRADIEND_ERR_UPLOAD_TOO_LARGE');
-      expect((await listFiles(path.join(small.dataDir, 'blobs'))).length).toBe(0);
+      expect(await small.blobKeys()).toEqual([]);
     } finally {
       await small.close();
     }

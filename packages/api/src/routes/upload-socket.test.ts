@@ -39,8 +39,7 @@ describe('uploads over a real socket', () => {
     expect(health.status).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
     expect((await fetch(`${base()}/api/models/aborted`)).status).toBe(404);
-    const files = (await listFiles(t.dataDir)).filter((f) => !f.startsWith('registry.sqlite'));
-    expect(files).toEqual([]);
+    expect(await t.leftovers()).toEqual([]);
   });
 
   it('concurrent uploads to one model get distinct, gap-free version numbers (validated on a worker thread)', async () => {

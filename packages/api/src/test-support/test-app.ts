@@ -1,13 +1,75 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.js';
+import { afterAll } from 'vitest';
+import { buildApp, type BuildAppOptions } from '../app.js';
 import type { ApiConfig } from '../config/config.js';
-import { makeTempDir } from './temp-dir.js';
+import { PostgresMetadataStore } from '../storage/postgres/postgres-metadata-store.js';
+import { S3BlobStore } from '../storage/s3/s3-blob-store.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { createTestDatabase, type TestDatabase } from './postgres.js';
+import { startTestS3Server, type TestS3Server } from './s3-server.js';
+import { listFiles, makeTempDir } from './temp-dir.js';
+
+/** `sqlite-fs`: the embedded default. `postgres-s3`: a fresh PostgreSQL database + s3rver bucket per app. */
+export type TestBackend = 'sqlite-fs' | 'postgres-s3';
+
+function backendFromEnv(): TestBackend {
+  const raw = process.env.GRADIEND_TEST_BACKEND ?? 'sqlite-fs';
+  if (raw !== 'sqlite-fs' && raw !== 'postgres-s3') {
+    throw new Error(`GRADIEND_TEST_BACKEND must be sqlite-fs or postgres-s3, got ${raw}`);
+  }
+  return raw;
+}
+
+let backend: TestBackend = backendFromEnv();
+let s3Server: Promise<TestS3Server> | null = null;
+
+/**
+ * Runs every test app of the current test file on `which`. Call at the top of a file, before the
+ * suites are imported; the shared s3rver is stopped after the file.
+ */
+export function useTestBackend(which: TestBackend): void {
+  backend = which;
+  afterAll(async () => {
+    const server = s3Server;
+    s3Server = null;
+    if (server) await (await server).close();
+  });
+}
+
+export function currentTestBackend(): TestBackend {
+  return backend;
+}
 
 export interface TestApp {
   readonly app: FastifyInstance;
   readonly dataDir: string;
+  readonly backend: TestBackend;
+  readonly blobs: BlobStore;
+  /** Keys of every stored blob. */
+  blobKeys(): Promise<string[]>;
+  /** Everything an upload could leave behind: stored blobs and local files besides the SQLite database. */
+  leftovers(): Promise<string[]>;
   close(): Promise<void>;
+}
+
+async function sharedBackendOptions(dataDir: string): Promise<{
+  options: BuildAppOptions;
+  blobs: S3BlobStore;
+  db: TestDatabase;
+}> {
+  s3Server ??= startTestS3Server();
+  const server = await s3Server;
+  const db = await createTestDatabase();
+  const settings = await server.createBucket();
+  const blobs = new S3BlobStore({
+    client: server.client(settings),
+    bucket: settings.bucket,
+    cacheDir: path.join(dataDir, 'cache', 'blobs'),
+    tmpDir: path.join(dataDir, 'tmp'),
+  });
+  await blobs.init();
+  return { options: { meta: new PostgresMetadataStore(db.url), blobs }, blobs, db };
 }
 
 /** An app on a fresh data dir with inline tasks and no logs; `overrides` tweak the config. */
@@ -26,13 +88,28 @@ export async function createTestApp(overrides: Partial<ApiConfig> = {}): Promise
     webDir: path.join(tmp.dir, 'no-web-build'),
     ...overrides,
   };
-  const app = await buildApp(config, { logger: false });
+  const shared = backend === 'postgres-s3' ? await sharedBackendOptions(tmp.dir) : null;
+  const app = await buildApp(config, { logger: false, ...shared?.options });
   await app.ready();
+  const blobs = app.services.blobs;
+  const blobKeys = async () => {
+    const keys: string[] = [];
+    for await (const b of blobs.list()) keys.push(b.sha256);
+    return keys.sort();
+  };
   return {
     app,
     dataDir: tmp.dir,
+    backend,
+    blobs,
+    blobKeys,
+    async leftovers() {
+      const local = (await listFiles(tmp.dir)).filter((f) => !f.startsWith('registry.sqlite'));
+      return shared ? [...(await blobKeys()).map((k) => `s3:${k}`), ...local] : local;
+    },
     async close() {
       await app.close();
+      await shared?.db.drop();
       await tmp.cleanup();
     },
   };
