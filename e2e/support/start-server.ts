@@ -1,0 +1,102 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { startDashboardProxy } from './dashboard-proxy.js';
+import { freePort } from './free-port.js';
+import { repoRoot, sharedDir, webDist } from './paths.js';
+
+export interface RunningServer {
+  /** Where the browser goes: the API itself when it serves the dashboard, else the proxy. */
+  readonly baseUrl: string;
+  readonly apiUrl: string;
+  readonly dataDir: string;
+  readonly servesDashboard: boolean;
+  stop(): Promise<void>;
+}
+
+async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}:\n${log()}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`API did not become healthy:\n${log()}`);
+}
+
+async function servesIndexHtml(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/models/x/v/latest`);
+    return res.ok && (res.headers.get('content-type') ?? '').includes('text/html');
+  } catch {
+    return false;
+  }
+}
+
+/** Builds the dashboard when needed and starts the real API on a free port with a fresh data dir. */
+export async function startServer(): Promise<RunningServer> {
+  if (!existsSync(path.join(webDist, 'index.html')) || process.env.GRADIEND_E2E_REBUILD === '1') {
+    const build = spawnSync('pnpm', ['--filter', '@gradiend/web', 'build'], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    });
+    if (build.status !== 0) throw new Error('building the dashboard failed');
+  }
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gradiend-e2e-data-'));
+  const port = await freePort();
+  const apiUrl = `http://127.0.0.1:${port}`;
+  let output = '';
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@gradiend/source', 'src/main.ts', 'serve'],
+    {
+      cwd: path.join(repoRoot, 'packages', 'api'),
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        GRADIEND_DATA_DIR: dataDir,
+        GRADIEND_SHARED_DIR: sharedDir,
+        GRADIEND_WEB_DIR: webDist,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  await waitForHealth(apiUrl, child, () => output);
+
+  let proxy: http.Server | null = null;
+  let baseUrl = apiUrl;
+  const servesDashboard = await servesIndexHtml(apiUrl);
+  if (!servesDashboard) {
+    const proxyPort = await freePort();
+    proxy = await startDashboardProxy(webDist, port, proxyPort);
+    baseUrl = `http://127.0.0.1:${proxyPort}`;
+  }
+  return {
+    baseUrl,
+    apiUrl,
+    dataDir,
+    servesDashboard,
+    async stop() {
+      await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { ApiProblemError, networkProblem, parseProblem } from './problem';
+
+export type QueryValue = string | number | boolean | undefined | null;
+
+/** `/api/...` path with the defined query values appended, in the given order. */
+export function apiUrl(path: string, query: Record<string, QueryValue> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return `/api${path}${qs ? `?${qs}` : ''}`;
+}
+
+export function encodeSegment(value: string | number): string {
+  return encodeURIComponent(String(value));
+}
+
+export function versionPath(name: string, ref: string | number): string {
+  return `/models/${encodeSegment(name)}/versions/${encodeSegment(ref)}`;
+}
+
+async function send(url: string, init: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (error) {
+    throw new ApiProblemError(networkProblem(error));
+  }
+  if (!res.ok) throw new ApiProblemError(parseProblem(res.status, res.statusText, await res.text()));
+  return res;
+}
+
+export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  const res = await send(url, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
+  return (await res.json()) as T;
+}
+
+export async function sendJson<T>(method: string, url: string, body: unknown): Promise<T> {
+  const res = await send(url, {
+    method,
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
+}
+
+export async function sendBytes<T>(url: string, contentType: string, body: Blob): Promise<T> {
+  const res = await send(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType, accept: 'application/json' },
+    body,
+  });
+  return (await res.json()) as T;
+}

@@ -1,0 +1,174 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { apiUrl, encodeSegment, getJson, sendBytes, sendJson, versionPath } from './http';
+import type {
+  Agg,
+  CompareResult,
+  EncodeResult,
+  Heatmap,
+  Histogram,
+  Model,
+  ModelDetail,
+  ModelList,
+  ModelSort,
+  ParamsResponse,
+  Part,
+  PruneBody,
+  PrunePreview,
+  PruneResult,
+  TopkResponse,
+  Version,
+} from './types';
+
+export const queryKeys = {
+  models: (q: string, tag: string, sort: ModelSort) => ['models', { q, tag, sort }] as const,
+  model: (name: string) => ['model', name] as const,
+  version: (name: string, ref: string) => ['model', name, 'version', ref] as const,
+  params: (name: string, ref: string, part: Part) => ['model', name, 'version', ref, 'params', part] as const,
+  heatmap: (name: string, ref: string, param: string, part: Part, agg: Agg) =>
+    ['model', name, 'version', ref, 'heatmap', param, part, agg] as const,
+  histogram: (name: string, ref: string, part: Part, scale: 'linear' | 'log') =>
+    ['model', name, 'version', ref, 'histogram', part, scale] as const,
+  topk: (name: string, ref: string, part: Part, k: number) =>
+    ['model', name, 'version', ref, 'topk', part, k] as const,
+  prunePreview: (name: string, ref: string, body: PruneBody) =>
+    ['model', name, 'version', ref, 'prune-preview', body] as const,
+  compare: (a: string, b: string, part: Part, k: number) => ['compare', a, b, part, k] as const,
+};
+
+export function useModels(q: string, tag: string, sort: ModelSort) {
+  return useQuery({
+    queryKey: queryKeys.models(q, tag, sort),
+    queryFn: ({ signal }) => getJson<ModelList>(apiUrl('/models', { q, tag, sort, limit: 500 }), signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useModel(name: string) {
+  return useQuery({
+    queryKey: queryKeys.model(name),
+    queryFn: ({ signal }) => getJson<ModelDetail>(apiUrl(`/models/${encodeSegment(name)}`), signal),
+  });
+}
+
+export function useVersion(name: string, ref: string, enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.version(name, ref),
+    queryFn: ({ signal }) => getJson<Version>(apiUrl(versionPath(name, ref)), signal),
+    enabled,
+    staleTime: 30_000,
+  });
+}
+
+export function useParams(name: string, ref: string, part: Part) {
+  return useQuery({
+    queryKey: queryKeys.params(name, ref, part),
+    queryFn: ({ signal }) =>
+      getJson<ParamsResponse>(apiUrl(`${versionPath(name, ref)}/params`, { part }), signal),
+    staleTime: Infinity,
+  });
+}
+
+export function heatmapUrl(name: string, ref: string, param: string, part: Part, agg: Agg): string {
+  return apiUrl(`${versionPath(name, ref)}/params/${encodeSegment(param)}/heatmap`, { part, agg });
+}
+
+export function useHeatmap(name: string, ref: string, param: string, part: Part, agg: Agg) {
+  return useQuery({
+    queryKey: queryKeys.heatmap(name, ref, param, part, agg),
+    queryFn: ({ signal }) => getJson<Heatmap>(heatmapUrl(name, ref, param, part, agg), signal),
+    enabled: param !== '',
+    staleTime: Infinity,
+  });
+}
+
+export function useHistogram(name: string, ref: string, part: Part, scale: 'linear' | 'log') {
+  return useQuery({
+    queryKey: queryKeys.histogram(name, ref, part, scale),
+    queryFn: ({ signal }) =>
+      getJson<Histogram>(
+        apiUrl(`${versionPath(name, ref)}/importance/histogram`, { part, scale, bins: 80 }),
+        signal,
+      ),
+    staleTime: Infinity,
+  });
+}
+
+export function topkUrl(name: string, ref: string, part: Part, k: number, format: 'json' | 'csv'): string {
+  return apiUrl(`${versionPath(name, ref)}/topk`, { part, k, format });
+}
+
+export function useTopk(name: string, ref: string, part: Part, k: number | null) {
+  return useQuery({
+    queryKey: queryKeys.topk(name, ref, part, k ?? 0),
+    queryFn: ({ signal }) => getJson<TopkResponse>(topkUrl(name, ref, part, k ?? 0, 'json'), signal),
+    enabled: k !== null,
+    staleTime: Infinity,
+  });
+}
+
+export function usePrunePreview(name: string, ref: string, body: PruneBody | null) {
+  return useQuery({
+    queryKey: queryKeys.prunePreview(name, ref, body ?? {}),
+    queryFn: () => sendJson<PrunePreview>('POST', apiUrl(`${versionPath(name, ref)}/prune/preview`), body),
+    enabled: body !== null,
+    placeholderData: keepPreviousData,
+    staleTime: Infinity,
+    retry: false,
+  });
+}
+
+export function usePrune(name: string, ref: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: PruneBody) =>
+      sendJson<PruneResult>('POST', apiUrl(`${versionPath(name, ref)}/prune`), body),
+    onSuccess: (result) => {
+      void client.invalidateQueries({ queryKey: ['model', result.name] });
+      void client.invalidateQueries({ queryKey: ['models'] });
+    },
+  });
+}
+
+export function useCompare(a: string, b: string, part: Part, k: number | null) {
+  return useQuery({
+    queryKey: queryKeys.compare(a, b, part, k ?? 0),
+    queryFn: ({ signal }) => getJson<CompareResult>(apiUrl('/compare', { a, b, part, k }), signal),
+    enabled: a !== '' && b !== '' && k !== null,
+    staleTime: Infinity,
+    retry: false,
+  });
+}
+
+export function useUpdateModel(name: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: { description?: string; tags?: string[] }) =>
+      sendJson<Model>('PATCH', apiUrl(`/models/${encodeSegment(name)}`), patch),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['model', name] });
+      void client.invalidateQueries({ queryKey: ['models'] });
+    },
+  });
+}
+
+export function useSetAlias(name: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ alias, version }: { alias: string; version: number }) =>
+      sendJson<unknown>('PUT', apiUrl(`/models/${encodeSegment(name)}/aliases/${encodeSegment(alias)}`), {
+        version,
+      }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['model', name] }),
+  });
+}
+
+export function useEncode(name: string, ref: string) {
+  return useMutation({
+    mutationFn: ({ file, inputScale }: { file: File; inputScale: string }) =>
+      sendBytes<EncodeResult>(
+        apiUrl(`${versionPath(name, ref)}/encode`, { input_scale: inputScale || undefined }),
+        'application/x-safetensors',
+        file,
+      ),
+  });
+}

@@ -1,0 +1,70 @@
+import { useState } from 'react';
+import { problemOf } from '../../api/problem';
+import { useEncode } from '../../api/queries';
+import { apiUrl, versionPath } from '../../api/http';
+import { CopyCommand } from '../../components/CopyCommand';
+import { ProblemMessage } from '../../components/ProblemMessage';
+import { curlCommand } from '../../lib/curl';
+import { apiOrigin } from '../../lib/use-origin';
+import { useVersionContext } from '../model/version-context';
+import { EncodedValues } from './EncodedValues';
+
+export function EncodePage() {
+  const { name, ref, version } = useVersionContext();
+  const hasScale = typeof version.training?.input_scale === 'number';
+  const [file, setFile] = useState<File | null>(null);
+  const [scale, setScale] = useState(hasScale ? 'auto' : '');
+  const encode = useEncode(name, ref);
+  const path = apiUrl(`${versionPath(name, ref)}/encode`, { input_scale: scale || undefined });
+
+  return (
+    <div className="encode">
+      <p>
+        Upload a safetensors file of per-parameter gradients (keyed by base parameter name) and read the
+        latent value
+        {version.latent_dim > 1 ? 's' : ''}.
+      </p>
+      <form
+        className="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (file) encode.mutate({ file, inputScale: scale });
+        }}
+      >
+        <label className="field">
+          Gradient file (.safetensors)
+          <input
+            type="file"
+            accept=".safetensors"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            aria-label="Gradient file"
+          />
+        </label>
+        <label className="field">
+          Input scale
+          <select value={scale} onChange={(e) => setScale(e.target.value)} aria-label="Input scale">
+            <option value="">none (1)</option>
+            {hasScale && (
+              <option value="auto">
+                auto (training.input_scale = {String(version.training?.input_scale)})
+              </option>
+            )}
+          </select>
+        </label>
+        <button type="submit" disabled={!file || encode.isPending}>
+          {encode.isPending ? 'Encoding…' : 'Encode'}
+        </button>
+      </form>
+      {encode.isError && <ProblemMessage problem={problemOf(encode.error)} action="Encoding" />}
+      {encode.data && <EncodedValues result={encode.data} context={version.gradient_context} />}
+      <CopyCommand
+        label="The same request with curl"
+        command={curlCommand({
+          origin: apiOrigin(),
+          path,
+          dataFile: { path: file?.name ?? 'gradients.safetensors', contentType: 'application/x-safetensors' },
+        })}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+import { useEffect, useState } from 'react';
+import { useHeatmap } from '../../api/queries';
+import { AGGS, PARTS, type Agg, type Part } from '../../api/types';
+import { PartSelect } from '../../components/PartSelect';
+import { Empty, ErrorView, Loading } from '../../components/Status';
+import { formatShape } from '../../lib/format';
+import type { Cell } from '../../lib/heatmap-cells';
+import { useSearchEnum, useSearchFlag, useSearchState } from '../../lib/use-search-state';
+import { useVersionContext } from '../model/version-context';
+import { CellReadout } from './CellReadout';
+import { HeatmapPlot } from './HeatmapPlot';
+
+const VIEWS = ['importance', 'coverage'] as const;
+type View = (typeof VIEWS)[number];
+
+export function HeatmapPage() {
+  const { name, ref, version } = useVersionContext();
+  const params = version.param_map;
+  const [param, setParam] = useSearchState('param', params[0]?.name ?? '');
+  const [part, setPart] = useSearchEnum<Part>('part', PARTS, 'decoder-weight');
+  const [agg, setAgg] = useSearchEnum<Agg>('agg', AGGS, 'max');
+  const [view, setView] = useSearchEnum<View>('view', VIEWS, 'importance');
+  const [log, setLog] = useSearchFlag('log');
+  const [selected, setSelected] = useState<Cell | null>(null);
+  const [hovered, setHovered] = useState<Cell | null>(null);
+  const heatmap = useHeatmap(name, ref, param, part, agg);
+
+  useEffect(() => {
+    setSelected(null);
+    setHovered(null);
+  }, [param]);
+
+  const index = params.findIndex((p) => p.name === param);
+  const step = (delta: number) => {
+    const next = params[Math.max(0, Math.min(params.length - 1, index + delta))];
+    if (next) setParam(next.name);
+  };
+  const entry = params[index];
+
+  return (
+    <div className="heatmap-view">
+      <aside className="param-picker">
+        <label className="field field-block">
+          Parameter ({index + 1} of {params.length})
+          <select size={16} value={param} onChange={(e) => setParam(e.target.value)} aria-label="Parameter">
+            {params.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="toolbar">
+          <button
+            type="button"
+            onClick={() => step(-1)}
+            disabled={index <= 0}
+            aria-label="Previous parameter"
+          >
+            ← Prev
+          </button>
+          <button
+            type="button"
+            onClick={() => step(1)}
+            disabled={index >= params.length - 1}
+            aria-label="Next parameter"
+          >
+            Next →
+          </button>
+        </div>
+      </aside>
+      <div className="heatmap-main">
+        <div className="toolbar">
+          <PartSelect value={part} onChange={setPart} />
+          <label className="field">
+            Aggregation
+            <select value={agg} onChange={(e) => setAgg(e.target.value as Agg)} aria-label="Aggregation">
+              {AGGS.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          </label>
+          <fieldset className="field segmented">
+            <legend>View</legend>
+            {VIEWS.map((v) => (
+              <label key={v}>
+                <input type="radio" name="heatmap-view" checked={view === v} onChange={() => setView(v)} />
+                {v}
+              </label>
+            ))}
+          </fieldset>
+          <label className="field field-inline">
+            <input
+              type="checkbox"
+              checked={log}
+              onChange={(e) => setLog(e.target.checked)}
+              disabled={view === 'coverage'}
+            />
+            Log colour scale
+          </label>
+        </div>
+        {!entry ? (
+          <Empty>Pick a parameter.</Empty>
+        ) : heatmap.isPending ? (
+          <Loading what={`heatmap of ${param}`} />
+        ) : heatmap.isError ? (
+          <ErrorView error={heatmap.error} what={`heatmap of ${param}`} />
+        ) : (
+          <>
+            <p className="muted small">
+              {entry.name} {formatShape(heatmap.data.shape)} shown as {heatmap.data.rows} ×{' '}
+              {heatmap.data.cols} cells
+              {heatmap.data.row_bin * heatmap.data.col_bin > 1
+                ? ` (each ${heatmap.data.row_bin} × ${heatmap.data.col_bin} entries, ${agg})`
+                : ''}
+              ; grey = no selected entry. Arrow keys move the cell; [ and ] switch parameter.
+            </p>
+            <HeatmapPlot
+              heatmap={heatmap.data}
+              view={view}
+              log={log}
+              selected={selected}
+              onSelect={setSelected}
+              onHover={setHovered}
+              onStepParam={step}
+            />
+            <CellReadout
+              heatmap={heatmap.data}
+              cell={hovered ?? selected}
+              source={hovered ? 'hovered' : 'selected'}
+            />
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

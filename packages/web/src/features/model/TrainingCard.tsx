@@ -1,0 +1,61 @@
+import { useMemo } from 'react';
+import type { Version } from '../../api/types';
+import { Plot } from '../../components/Plot';
+import { lossSeries, lossSteps } from '../../lib/training';
+
+function scalarEntries(training: Record<string, unknown>): [string, string][] {
+  return Object.entries(training)
+    .filter(([, v]) => v === null || typeof v !== 'object')
+    .map(([k, v]) => [k, String(v)]);
+}
+
+export function TrainingCard({ version }: { version: Version }) {
+  const series = useMemo(() => lossSeries(version.training), [version.training]);
+  const data = useMemo(
+    () =>
+      series.map((s) => ({
+        type: 'scatter' as const,
+        mode: 'lines+markers' as const,
+        name: s.key,
+        x: lossSteps(s.key, s.values.length),
+        y: s.values,
+      })),
+    [series],
+  );
+  const layout = useMemo(
+    () => ({
+      height: 260,
+      margin: { l: 60, r: 20, t: 10, b: 40 },
+      xaxis: { title: { text: 'step' } },
+      yaxis: { title: { text: 'loss' } },
+      showlegend: series.length > 1,
+    }),
+    [series.length],
+  );
+  if (!version.training) {
+    return (
+      <div className="card">
+        <h2>Training</h2>
+        <p className="muted">This version has no training.json.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="card">
+      <h2>Training</h2>
+      <dl className="kv">
+        {scalarEntries(version.training).map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+      {series.length > 0 ? (
+        <Plot data={data} layout={layout} ariaLabel="Training loss curve" />
+      ) : (
+        <p className="muted">training.json has no loss series.</p>
+      )}
+    </div>
+  );
+}

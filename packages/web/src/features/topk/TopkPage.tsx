@@ -1,0 +1,102 @@
+import { topkUrl, useTopk } from '../../api/queries';
+import { PARTS, type Part } from '../../api/types';
+import { CopyCommand } from '../../components/CopyCommand';
+import { PartSelect } from '../../components/PartSelect';
+import { Empty, ErrorView, Loading } from '../../components/Status';
+import { curlCommand } from '../../lib/curl';
+import { formatValue } from '../../lib/format';
+import { parseTopk } from '../../lib/parse-topk';
+import { apiOrigin } from '../../lib/use-origin';
+import { useDebounced } from '../../lib/use-debounced';
+import { useSearchEnum, useSearchState } from '../../lib/use-search-state';
+import { useVersionContext } from '../model/version-context';
+
+const SHOWN_ROWS = 1000;
+
+export function TopkPage() {
+  const { name, ref, version } = useVersionContext();
+  const [part, setPart] = useSearchEnum<Part>('part', PARTS, 'decoder-weight');
+  const [kText, setKText] = useSearchState('k', '100');
+  const parsed = parseTopk(useDebounced(kText, 250), version.input_dim);
+  const k = parsed.ok ? parsed.topk.value : null;
+  const topk = useTopk(name, ref, part, k);
+
+  return (
+    <div className="topk">
+      <div className="toolbar">
+        <PartSelect value={part} onChange={setPart} />
+        <label className="field">
+          k (count, fraction or percent)
+          <input
+            value={kText}
+            onChange={(e) => setKText(e.target.value)}
+            aria-invalid={!parsed.ok}
+            aria-label="k"
+          />
+        </label>
+        {k !== null && (
+          <span className="downloads">
+            <a href={topkUrl(name, ref, part, k, 'csv')} download={`${name}-v${ref}-top${k}.csv`}>
+              Download CSV
+            </a>{' '}
+            <a href={topkUrl(name, ref, part, k, 'json')} download={`${name}-v${ref}-top${k}.json`}>
+              Download JSON
+            </a>
+          </span>
+        )}
+      </div>
+      {!parsed.ok && (
+        <p className="hint" role="alert">
+          {parsed.error}
+        </p>
+      )}
+      {k !== null && (
+        <CopyCommand
+          label="This table as CSV"
+          command={curlCommand({ origin: apiOrigin(), path: topkUrl(name, ref, part, k, 'csv') })}
+        />
+      )}
+      {k === null ? null : topk.isPending ? (
+        <Loading what="top-k" />
+      ) : topk.isError ? (
+        <ErrorView error={topk.error} what="top-k" />
+      ) : topk.data.items.length === 0 ? (
+        <Empty>No dims.</Empty>
+      ) : (
+        <>
+          <table className="data-table" aria-label="Top-k input dims">
+            <thead>
+              <tr>
+                <th scope="col">Rank</th>
+                <th scope="col">Importance</th>
+                <th scope="col">Parameter</th>
+                <th scope="col">Coordinates</th>
+                <th scope="col">Flat index</th>
+                <th scope="col">Local index</th>
+                <th scope="col">Base-global index</th>
+              </tr>
+            </thead>
+            <tbody>
+              {topk.data.items.slice(0, SHOWN_ROWS).map((r) => (
+                <tr key={r.rank}>
+                  <td className="num">{r.rank}</td>
+                  <td className="num">{formatValue(r.importance)}</td>
+                  <td>{r.param}</td>
+                  <td>[{r.coords.join(', ')}]</td>
+                  <td className="num">{r.flat_index}</td>
+                  <td className="num">{r.local_index}</td>
+                  <td className="num">{r.base_global_index}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {topk.data.items.length > SHOWN_ROWS && (
+            <p className="muted small">
+              Showing {SHOWN_ROWS} of {topk.data.items.length} rows; the downloads have all of them.
+            </p>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
