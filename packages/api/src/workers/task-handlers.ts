@@ -1,6 +1,13 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { GradiendModel } from '@gradiend/core';
 import {
+  CheckpointError,
+  CONTEXT_FILE,
   exportDecoderOnnx,
+  parseJson,
+  toPlain,
+  TRAINING_FILE,
   exportEncoderOnnx,
   readSafetensorsBuffer,
   serializeSafetensors,
@@ -9,15 +16,50 @@ import {
   type PruneOptions,
   type Tensor,
 } from '@gradiend/core';
-import { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '@gradiend/core/node';
+import {
+  inspectCheckpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+  type CheckpointInspection,
+  type LoadedCheckpoint,
+} from '@gradiend/core/node';
 import { compareSelections, selectionByParam } from '../analysis/compare.js';
 import { paramHeatmap } from '../analysis/heatmap.js';
 import { importanceHistogram } from '../analysis/histogram.js';
 import { paramRows } from '../analysis/param-rows.js';
-import { summarizeCheckpoint } from '../analysis/summarize.js';
+import { summarizeCheckpoint, summarizeInspection } from '../analysis/summarize.js';
 import { topkRows } from '../analysis/topk-rows.js';
 import type { TaskHandlers } from './task-handlers-type.js';
 import type { ModelHandle, PrunePreview, PruneRequest } from './task-types.js';
+
+/**
+ * Checkpoints with more weight bytes than this are validated from their headers only (shapes,
+ * dtypes, data offsets, mapping vs input_dim): loading 1.3 GB of weights just to describe an
+ * upload would grow the server by that much. Smaller ones are loaded in full.
+ */
+const FULL_LOAD_MAX_BYTES = 256 * 1024 * 1024;
+
+async function readOptionalJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    return toPlain(parseJson(text));
+  } catch (error) {
+    throw new CheckpointError(`${path.basename(file)}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+async function describeFromHeaders(inspection: CheckpointInspection) {
+  return summarizeInspection(inspection, {
+    training: await readOptionalJson(path.join(inspection.directory, TRAINING_FILE)),
+    gradiendContext: await readOptionalJson(path.join(inspection.directory, CONTEXT_FILE)),
+  });
+}
 
 /** Loaded models per worker, keyed by content; small because one BERT-sized model is ~1 GB. */
 const MAX_CACHED = 4;
@@ -74,6 +116,11 @@ function asGradient(t: Tensor): GradientTensor {
 
 export const taskHandlers: TaskHandlers = {
   async inspect({ dir }) {
+    const inspection = await inspectCheckpoint(dir);
+    if (inspection.problems.length > 0) throw new CheckpointError(inspection.problems.join('; '));
+    const weightBytes = inspection.weights?.reduce((n, w) => n + w.bytes, 0);
+    if (weightBytes !== undefined && weightBytes > FULL_LOAD_MAX_BYTES)
+      return describeFromHeaders(inspection);
     const ck = await loadCheckpoint(dir);
     return summarizeCheckpoint(ck.model, { training: ck.training, gradiendContext: ck.gradiendContext });
   },
