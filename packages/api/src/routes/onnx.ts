@@ -5,6 +5,7 @@ import { ApiError } from '../errors/api-error.js';
 import type { VersionRecord } from '../storage/metadata-store.js';
 import { VersionParams, problems } from '../schemas/common.js';
 import type { ModelHandle } from '../workers/task-types.js';
+import { readRawBody } from './read-raw-body.js';
 import { sendRaw } from './send-raw.js';
 
 const F32 = 'application/octet-stream';
@@ -57,9 +58,13 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry, tasks, onnx } = app.services;
 
   for (const type of [F32, SAFETENSORS]) {
-    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: ENCODE_BODY_LIMIT }, (_req, body, done) =>
-      done(null, body),
-    );
+    app.addContentTypeParser(type, (request, payload, done) => {
+      const length = request.headers['content-length'];
+      readRawBody(payload, length === undefined ? undefined : Number(length), ENCODE_BODY_LIMIT).then(
+        (body) => done(null, body),
+        (error: Error) => done(error, undefined),
+      );
+    });
   }
 
   const session = (h: ModelHandle, which: 'encoder' | 'decoder') =>
@@ -105,8 +110,11 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
             `float32 body has ${body.byteLength} bytes; expected a multiple of 4 × input_dim = ${4 * n}`,
           );
         }
-        x = new Float32Array(body.byteLength / 4);
-        Buffer.from(x.buffer).set(body);
+        // The parser's buffer is aligned and ours alone, so the rows are viewed, not copied.
+        x =
+          body.byteOffset % 4 === 0
+            ? new Float32Array(body.buffer, body.byteOffset, body.byteLength / 4)
+            : new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
       } else if (contentType === SAFETENSORS) {
         const body = request.body as Buffer;
         x = await tasks.run('flattenGradients', {
