@@ -8,12 +8,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Entry file per target. Each runs in its own process, so one target's memory never skews another's. */
 const TARGETS: Readonly<Record<string, string>> = {
   core: 'packages/core/bench/main.ts',
-  // api: 'packages/api/bench/main.ts', — added with the API benchmark.
+  api: 'packages/api/bench/main.ts',
 };
 
 const USAGE = `usage: pnpm bench <target> [--json] [target options]
 targets: ${Object.keys(TARGETS).join(', ')}
-  core [--json] [--small]   synthetic bert-base GRADIEND: save, load, importance, top-k, prune, encode, forward, peak RSS`;
+  core [--json] [--small]   synthetic bert-base GRADIEND: save, load, importance, top-k, prune, encode, forward, peak RSS
+  api [--json] [--built] [--seconds N]   real server on loopback: encode req/s + p99 (digits JSON, 1%-pruned bert f32), upload/download MB/s and RSS growth of the 1.3 GB checkpoint`;
 
 const [target, ...args] = process.argv.slice(2);
 const entry = target === undefined ? undefined : TARGETS[target];

@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** A port the kernel just handed out on loopback (closed again before the server binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** VmRSS and VmHWM of a process in bytes (Linux /proc). */
+export function readMemory(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return { rss: field('VmRSS'), hwm: field('VmHWM') };
+}
+
+/** Samples a process's RSS until stopped; VmHWM covers spikes between samples. */
+export class RssSampler {
+  private peak: number;
+  private readonly timer: NodeJS.Timeout;
+  readonly start: { rss: number; hwm: number };
+
+  constructor(
+    private readonly pid: number,
+    intervalMs = 20,
+  ) {
+    this.start = readMemory(pid);
+    this.peak = this.start.rss;
+    this.timer = setInterval(() => {
+      this.peak = Math.max(this.peak, readMemory(pid).rss);
+    }, intervalMs);
+  }
+
+  stop(): { before: number; peak: number; hwm: number } {
+    clearInterval(this.timer);
+    const end = readMemory(this.pid);
+    return { before: this.start.rss, peak: Math.max(this.peak, end.rss), hwm: end.hwm };
+  }
+}
+
+export interface BenchServer {
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real server in a child process on loopback with a fresh data dir: the built one
+ * (`bin/gradiend-api.js`) or, by default, the TypeScript sources under tsx.
+ */
+export async function startServer(options: { dataDir: string; built: boolean }): Promise<BenchServer> {
+  const port = await freePort();
+  const args = options.built
+    ? [path.join(packageRoot, 'bin', 'gradiend-api.js'), 'serve']
+    : [
+        '--import',
+        import.meta.resolve('tsx'),
+        '--conditions=@gradiend/source',
+        path.join(packageRoot, 'src', 'main.ts'),
+        'serve',
+      ];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      GRADIEND_DATA_DIR: options.dataDir,
+      GRADIEND_SEED_DEMO: 'on',
+      GRADIEND_AUTH: 'off',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('server did not answer /api/health within 60 s');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    pid: child.pid ?? 0,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

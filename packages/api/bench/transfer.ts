@@ -1,0 +1,84 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export interface Transfer {
+  readonly bytes: number;
+  readonly seconds: number;
+  readonly status: number;
+  readonly body: string;
+}
+
+/**
+ * Uploads a checkpoint folder's files as one streamed multipart request (the client never holds a
+ * file in memory, so the numbers are the server's).
+ */
+export async function uploadFolder(url: string, files: readonly string[]): Promise<Transfer> {
+  const boundary = `----gradiend-bench-${Date.now()}`;
+  const parts: { head: Buffer; file: string; size: number }[] = [];
+  for (const file of files) {
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${path.basename(file)}"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n',
+    );
+    parts.push({ head, file, size: (await stat(file)).size });
+  }
+  const tail = Buffer.from(`--${boundary}--\r\n`);
+  const length = parts.reduce((n, p) => n + p.head.length + p.size + 2, tail.length);
+  async function* body(): AsyncGenerator<Buffer> {
+    for (const p of parts) {
+      yield p.head;
+      for await (const chunk of createReadStream(p.file, { highWaterMark: 1024 * 1024 }))
+        yield chunk as Buffer;
+      yield Buffer.from('\r\n');
+    }
+    yield tail;
+  }
+  const started = performance.now();
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': length,
+        },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (c: string) => (text += c));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
+    request.on('error', reject);
+    pipeline(Readable.from(body()), request).catch(reject);
+  });
+  return { bytes: length, seconds: (performance.now() - started) / 1000, status, body: text };
+}
+
+/** Downloads `url`, counting and discarding the bytes. */
+export async function download(url: string): Promise<Transfer> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (response) => {
+        let bytes = 0;
+        response.on('data', (c: Buffer) => (bytes += c.length));
+        response.on('end', () =>
+          resolve({
+            bytes,
+            seconds: (performance.now() - started) / 1000,
+            status: response.statusCode ?? 0,
+            body: '',
+          }),
+        );
+        response.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
