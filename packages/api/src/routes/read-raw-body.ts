@@ -16,6 +16,19 @@ export async function readRawBody(
   declared: number | undefined,
   limit: number,
 ): Promise<Buffer> {
+  try {
+    return await read(payload, declared, limit);
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    // A client that goes away mid-body is a client problem, not a server failure.
+    throw new ApiError(
+      'GRADIEND_ERR_UPLOAD_ABORTED',
+      `request body not received: ${(error as Error).message}`,
+    );
+  }
+}
+
+async function read(payload: Readable, declared: number | undefined, limit: number): Promise<Buffer> {
   if (declared !== undefined && declared > limit) {
     payload.resume();
     throw tooLarge(limit);
