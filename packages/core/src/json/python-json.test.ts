@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIGITS_DIR, FIXTURES_DIR } from '../test-support/fixtures.js';
-import type { JsonNumber, JsonObject} from './json-value.js';
+import type { JsonNumber, JsonObject } from './json-value.js';
 import { fromPlain, pythonFloatRepr, toPlain } from './json-value.js';
 import { parseJson } from './parse-json.js';
 import { stringifyPythonJson } from './python-json.js';
