@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -9,7 +9,7 @@ import { tarGzFolder } from './support/archive.js';
 import { getJson, uploadFolder } from './support/api-client.js';
 import { ensureBigModel } from './support/big-model.js';
 import { launchBrowser } from './support/browser.js';
-import { sharedDir } from './support/paths.js';
+import { artifactsDir, sharedDir } from './support/paths.js';
 import { renderTime } from './support/render-timing.js';
 import { screenshot } from './support/screenshots.js';
 import { startServer, type RunningServer } from './support/start-server.js';
@@ -160,6 +160,17 @@ describe('dashboard in Chromium against the real server', () => {
     await page.locator(`[data-testid=prune-preview][data-input-dim="${expected.inputDim}"]`).waitFor();
     await page.locator('[data-plot-ready=true]').first().waitFor();
     await screenshot(page, 'prune');
+
+    // The threshold slider (synced with the draggable line) switches to a threshold prune.
+    await page.getByRole('slider', { name: 'Threshold slider' }).focus();
+    for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowLeft');
+    await page.waitForURL(/mode=threshold/);
+    const threshold = Number(await page.getByRole('spinbutton', { name: 'Threshold' }).inputValue());
+    const byThreshold = model.prune({ threshold, part: 'decoder-weight' }).model.inputDim;
+    await page.locator(`[data-testid=prune-preview][data-input-dim="${byThreshold}"]`).waitFor();
+    expect(page.url()).toContain('mode=threshold');
+    await page.getByRole('radio', { name: 'top-k' }).click();
+    await page.locator(`[data-testid=prune-preview][data-input-dim="${expected.inputDim}"]`).waitFor();
     await page.getByRole('button', { name: /Apply/ }).click();
     await page.waitForURL(new RegExp(`/models/${MODEL}/v/2$`));
     await page.locator('.lineage ul [data-version="2"]').filter({ hasText: 'prune' }).waitFor();
@@ -240,6 +251,11 @@ describe('dashboard in Chromium against the real server', () => {
       await page.locator('[data-testid=params-table][data-rows="197"]').waitFor();
       await go('/models/bert-base-unpruned/v/1/heatmap?param=bert.embeddings.word_embeddings.weight');
       timings.heatmap = await renderTime(page, '/heatmap?', 'heatmap-rendered');
+      await mkdir(artifactsDir, { recursive: true });
+      await writeFile(
+        path.join(artifactsDir, 'render-timings.json'),
+        `${JSON.stringify(timings, null, 2)}\n`,
+      );
       expect(timings.params).toBeLessThan(2000);
       expect(timings.heatmap).toBeLessThan(2000);
     },

@@ -43,7 +43,8 @@ async function servesIndexHtml(url: string): Promise<boolean> {
 
 /** Builds the dashboard when needed and starts the real API on a free port with a fresh data dir. */
 export async function startServer(): Promise<RunningServer> {
-  if (!existsSync(path.join(webDist, 'index.html')) || process.env.GRADIEND_E2E_REBUILD === '1') {
+  // Always test the current sources; GRADIEND_E2E_SKIP_BUILD=1 reuses an existing build when iterating.
+  if (process.env.GRADIEND_E2E_SKIP_BUILD !== '1' || !existsSync(path.join(webDist, 'index.html'))) {
     const build = spawnSync('pnpm', ['--filter', '@gradiend/web', 'build'], {
       cwd: repoRoot,
       stdio: 'inherit',

@@ -3,7 +3,13 @@ import type { PlotlyChartProps } from './PlotlyChart';
 import { Loading } from './Status';
 
 // plotly.js is ~4.5 MB: load it only when a view draws a plot, never with the registry page.
-const PlotlyChart = lazy(() => import('./PlotlyChart'));
+const loadChart = () => import('./PlotlyChart');
+const PlotlyChart = lazy(loadChart);
+
+/** Starts fetching plotly while a plotting view waits for its data, so the two overlap. */
+export function preloadPlot(): void {
+  void loadChart();
+}
 
 export type PlotProps = PlotlyChartProps;
 

@@ -2,7 +2,7 @@ import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { describe, expect, it } from 'vitest';
-import { useSearchEnum, useSearchState } from './use-search-state';
+import { useSearchEnum, useSearchPatch, useSearchState } from './use-search-state';
 
 function Probe() {
   const [part, setPart] = useSearchEnum(
@@ -53,5 +53,26 @@ describe('URL state sync', () => {
     expect(new URLSearchParams(router.state.location.search).has('part')).toBe(false);
     expect(router.state.historyAction).toBe('REPLACE');
     await act(() => router.navigate(-1));
+  });
+});
+
+function PatchProbe() {
+  const patch = useSearchPatch();
+  return (
+    <button type="button" onClick={() => patch({ mode: 'threshold', t: '0.5' })}>
+      patch
+    </button>
+  );
+}
+
+describe('useSearchPatch', () => {
+  it('sets several keys in one navigation', async () => {
+    const router = createMemoryRouter([{ path: '/x', element: <PatchProbe /> }], {
+      initialEntries: ['/x?k=1%25'],
+    });
+    render(<RouterProvider router={router} />);
+    await userEvent.setup().click(screen.getByRole('button', { name: 'patch' }));
+    const params = new URLSearchParams(router.state.location.search);
+    expect([params.get('mode'), params.get('t'), params.get('k')]).toEqual(['threshold', '0.5', '1%']);
   });
 });

@@ -41,3 +41,23 @@ export function useSearchFlag(key: string): [boolean, (on: boolean) => void] {
   const [raw, set] = useSearchState(key, '');
   return [raw === '1', (on: boolean) => set(on ? '1' : '')];
 }
+
+/**
+ * Sets several query parameters in one navigation. Needed because two setters called in the same
+ * event each start from the same location, so the second would undo the first.
+ */
+export function useSearchPatch(): (patch: Record<string, string>) => void {
+  const [, setParams] = useSearchParams();
+  return useCallback(
+    (patch: Record<string, string>) =>
+      setParams(
+        (prev) => {
+          const out = new URLSearchParams(prev);
+          for (const [key, value] of Object.entries(patch)) out.set(key, value);
+          return out;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
+}

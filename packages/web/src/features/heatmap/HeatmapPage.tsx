@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useHeatmap } from '../../api/queries';
 import { AGGS, PARTS, type Agg, type Part } from '../../api/types';
+import { preloadPlot } from '../../components/Plot';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';
 import { formatShape } from '../../lib/format';
@@ -14,6 +15,7 @@ const VIEWS = ['importance', 'coverage'] as const;
 type View = (typeof VIEWS)[number];
 
 export function HeatmapPage() {
+  useEffect(preloadPlot, []);
   const { name, ref, version } = useVersionContext();
   const params = version.param_map;
   const [param, setParam] = useSearchState('param', params[0]?.name ?? '');

@@ -1,14 +1,16 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useNavigate } from 'react-router';
 import { problemOf } from '../../api/problem';
 import { useHistogram, usePrune, usePrunePreview } from '../../api/queries';
 import { PARTS, type Part, type PruneBody } from '../../api/types';
+import { preloadPlot } from '../../components/Plot';
 import { PartSelect } from '../../components/PartSelect';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { ErrorView, Loading } from '../../components/Status';
-import { parseTopk } from '../../lib/parse-topk';
+import { histogramCut } from '../../lib/histogram-cut';
+import { approxKept, parseTopk } from '../../lib/parse-topk';
 import { useDebounced } from '../../lib/use-debounced';
-import { useSearchEnum, useSearchState } from '../../lib/use-search-state';
+import { useSearchEnum, useSearchPatch, useSearchState } from '../../lib/use-search-state';
 import { useVersionContext, versionRoute } from '../model/version-context';
 import { HistogramPlot } from './HistogramPlot';
 import { PrunePreviewPanel } from './PrunePreviewPanel';
@@ -18,6 +20,7 @@ type Mode = (typeof MODES)[number];
 const SCALES = ['linear', 'log'] as const;
 
 export function PrunePage() {
+  useEffect(preloadPlot, []);
   const { name, ref, version } = useVersionContext();
   const navigate = useNavigate();
   const [part, setPart] = useSearchEnum<Part>('part', PARTS, 'decoder-weight');
@@ -38,10 +41,9 @@ export function PrunePage() {
   const debounced = useDebounced(body, 250);
   const preview = usePrunePreview(name, ref, debounced);
 
-  const onThreshold = (value: number) => {
-    setMode('threshold');
-    setThresholdText(String(Number(value.toPrecision(6))));
-  };
+  const patch = useSearchPatch();
+  const onThreshold = (value: number) =>
+    patch({ mode: 'threshold', t: String(Number(value.toPrecision(6))) });
 
   const apply = () => {
     if (!body) return;
@@ -76,7 +78,13 @@ export function PrunePage() {
       ) : (
         <HistogramPlot
           histogram={histogram.data}
-          threshold={mode === 'threshold' ? threshold : null}
+          threshold={
+            mode === 'threshold'
+              ? threshold
+              : topk.ok
+                ? histogramCut(histogram.data, approxKept(topk.topk, version.input_dim))
+                : null
+          }
           onThreshold={onThreshold}
         />
       )}
