@@ -10,8 +10,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * Build order matters: the api's built server imports the core's dist. `inputs` are what a build
  * reads, `outputs` files every build rewrites; a build runs when an output is missing or older than
- * the newest input. `optional`: the dashboard is still being written, so its failure only means the
- * API serves a "not built" page instead.
+ * the newest input.
  */
 const PACKAGES = [
   {
@@ -19,21 +18,18 @@ const PACKAGES = [
     dir: 'packages/core',
     inputs: ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json'],
     outputs: ['dist/index.js', 'dist/node.js'],
-    optional: false,
   },
   {
     name: '@gradiend/web',
     dir: 'packages/web',
     inputs: ['src', 'public', 'index.html', 'package.json', 'tsconfig.json', 'vite.config.ts'],
     outputs: ['dist/index.html'],
-    optional: true,
   },
   {
     name: '@gradiend/api',
     dir: 'packages/api',
     inputs: ['src', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json'],
     outputs: ['dist/cli/cli.js', 'dist/workers/worker.js'],
-    optional: false,
   },
 ];
 
@@ -68,10 +64,6 @@ for (const pkg of PACKAGES) {
   console.log(`start: building ${pkg.name} (${reason})`);
   const build = spawnSync('pnpm', ['--filter', pkg.name, 'build'], { cwd: root, stdio: 'inherit' });
   if (build.status === 0) continue;
-  if (pkg.optional) {
-    console.warn(`start: ${pkg.name} failed to build; serving the API without the dashboard`);
-    continue;
-  }
   console.error(`start: ${pkg.name} failed to build (exit ${build.status ?? build.signal})`);
   process.exit(1);
 }

@@ -1,19 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { startDashboardProxy } from './dashboard-proxy.js';
 import { freePort } from './free-port.js';
 import { repoRoot, sharedDir, webDist } from './paths.js';
 
 export interface RunningServer {
-  /** Where the browser goes: the API itself when it serves the dashboard, else the proxy. */
+  /** Where the browser goes: the API serves the dashboard at its root. */
   readonly baseUrl: string;
   readonly apiUrl: string;
   readonly dataDir: string;
-  readonly servesDashboard: boolean;
   stop(): Promise<void>;
 }
 
@@ -34,7 +31,8 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
 
 async function servesIndexHtml(url: string): Promise<boolean> {
   try {
-    const res = await fetch(`${url}/models/x/v/latest`);
+    // A browser navigation asks for HTML; the SPA fallback answers only such requests.
+    const res = await fetch(`${url}/models/x/v/latest`, { headers: { accept: 'text/html' } });
     return res.ok && (res.headers.get('content-type') ?? '').includes('text/html');
   } catch {
     return false;
@@ -76,28 +74,19 @@ export async function startServer(): Promise<RunningServer> {
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
   await waitForHealth(apiUrl, child, () => output);
 
-  let proxy: http.Server | null = null;
-  let baseUrl = apiUrl;
-  const servesDashboard = await servesIndexHtml(apiUrl);
-  if (!servesDashboard) {
-    const proxyPort = await freePort();
-    proxy = await startDashboardProxy(webDist, port, proxyPort);
-    baseUrl = `http://127.0.0.1:${proxyPort}`;
-  }
-  return {
-    baseUrl,
-    apiUrl,
-    dataDir,
-    servesDashboard,
-    async stop() {
-      await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      await rm(dataDir, { recursive: true, force: true });
-    },
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    await rm(dataDir, { recursive: true, force: true });
   };
+  // The product serves API and dashboard from one origin; the suite tests exactly that.
+  if (!(await servesIndexHtml(apiUrl))) {
+    await stop();
+    throw new Error(`the API at ${apiUrl} does not serve the dashboard from ${webDist}:\n${output}`);
+  }
+  return { baseUrl: apiUrl, apiUrl, dataDir, stop };
 }
