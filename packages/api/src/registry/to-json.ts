@@ -38,6 +38,16 @@ export function modelJson(m: ModelRecord): ModelJson {
     aliases: { ...m.aliases },
     version_count: m.versionCount,
     latest_version: m.latestVersion,
+    latest: m.latest
+      ? {
+          version: m.latest.version,
+          input_dim: m.latest.inputDim,
+          unpruned_length: m.latest.unprunedLength,
+          latent_dim: m.latest.latentDim,
+          dtype: m.latest.dtype,
+          base_model: m.latest.baseModel,
+        }
+      : null,
     created_at: m.createdAt,
     created_by: m.createdBy,
     updated_at: m.updatedAt,

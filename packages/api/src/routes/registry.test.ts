@@ -213,6 +213,17 @@ describe('registry', () => {
     expect(list.json().items.map((m: { name: string }) => m.name)).toEqual(['alpha']);
     expect((await t.app.inject('/api/models?tag=nlp')).json().items[0].name).toBe('beta');
     expect((await t.app.inject('/api/models?limit=1&offset=1&sort=name')).json()).toMatchObject({ total: 2 });
+    const alpha = (await t.app.inject('/api/models?sort=name')).json().items[0];
+    const latest = (await t.app.inject('/api/models/alpha/versions/latest')).json();
+    expect(alpha.latest).toEqual({
+      version: 2,
+      input_dim: latest.input_dim,
+      unpruned_length: latest.unpruned_length,
+      latent_dim: latest.latent_dim,
+      dtype: latest.dtype,
+      base_model: latest.base_model,
+    });
+    expect((await t.app.inject('/api/models/alpha')).json().latest).toEqual(alpha.latest);
     const patched = await t.app.inject({
       method: 'PATCH',
       url: '/api/models/beta',

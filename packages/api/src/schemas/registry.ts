@@ -52,6 +52,18 @@ export const VersionSchema = Type.Object(
 );
 export type VersionJson = Static<typeof VersionSchema>;
 
+export const LatestSummarySchema = Type.Object(
+  {
+    version: Type.Integer(),
+    input_dim: Type.Integer(),
+    unpruned_length: Type.Integer(),
+    latent_dim: Type.Integer(),
+    dtype: Type.String(),
+    base_model: Type.Union([Type.String(), Type.Null()]),
+  },
+  { title: 'LatestVersionSummary' },
+);
+
 export const ModelSchema = Type.Object(
   {
     name: Type.String(),
@@ -60,6 +72,9 @@ export const ModelSchema = Type.Object(
     aliases: Type.Record(Type.String(), Type.Integer()),
     version_count: Type.Integer(),
     latest_version: Type.Union([Type.Integer(), Type.Null()]),
+    latest: Type.Union([LatestSummarySchema, Type.Null()], {
+      description: "The latest version's headline fields; null while the model has no version",
+    }),
     created_at: Type.String({ format: 'date-time' }),
     created_by: Type.String(),
     updated_at: Type.String({ format: 'date-time' }),

@@ -177,6 +177,48 @@ export function metadataStoreContract(open: () => Promise<StoreUnderTest>): void
     });
   });
 
+  it("lists each model with its latest version's summary, following uploads and deletes", async () => {
+    const wide = (dim: number, base: string | null): NewVersion => {
+      const v = newVersion('lat', 'e');
+      return {
+        ...v,
+        summary: { ...v.summary, input_dim: dim, unpruned_length: 10, latent_dim: 2, base_model: base },
+      };
+    };
+    await store.createVersion(wide(10, 'bert-base-cased'));
+    await store.createVersion(wide(3, 'bert-base-cased'));
+    await store.createVersion(newVersion('solo', 'f'));
+    await store.setAlias('lat', 'champion', 1, 'ann');
+    const listed = (await store.listModels({ sort: 'name', limit: 10, offset: 0 })).items;
+    expect(listed.map((m) => [m.name, m.latest, m.versionCount, m.aliases, m.tags])).toEqual([
+      [
+        'lat',
+        {
+          version: 2,
+          inputDim: 3,
+          unprunedLength: 10,
+          latentDim: 2,
+          dtype: 'float32',
+          baseModel: 'bert-base-cased',
+        },
+        2,
+        { champion: 1 },
+        ['t1'],
+      ],
+      [
+        'solo',
+        { version: 1, inputDim: 4, unprunedLength: 4, latentDim: 1, dtype: 'float32', baseModel: null },
+        1,
+        {},
+        ['t1'],
+      ],
+    ]);
+    await store.deleteVersion('lat', 2, false, 'ann');
+    expect((await store.getModel('lat'))?.latest).toMatchObject({ version: 1, inputDim: 10 });
+    await store.deleteVersion('lat', 1, false, 'ann');
+    expect(await store.getModel('lat')).toMatchObject({ latest: null, latestVersion: null, versionCount: 0 });
+  });
+
   it('stores tokens by hash and revokes them', async () => {
     const made = await store.createToken({ name: 'ci', role: 'write', tokenHash: 'h1', actor: 'cli' });
     expect(made).toMatchObject({

@@ -62,6 +62,16 @@ export interface VersionRecord {
   readonly aliases: readonly string[];
 }
 
+/** The latest version's headline fields, read with the model (lists need no per-row version lookup). */
+export interface LatestVersionSummary {
+  readonly version: number;
+  readonly inputDim: number;
+  readonly unprunedLength: number;
+  readonly latentDim: number;
+  readonly dtype: string;
+  readonly baseModel: string | null;
+}
+
 export interface ModelRecord {
   readonly id: number;
   readonly name: string;
@@ -70,6 +80,7 @@ export interface ModelRecord {
   readonly aliases: Readonly<Record<string, number>>;
   readonly versionCount: number;
   readonly latestVersion: number | null;
+  readonly latest: LatestVersionSummary | null;
   readonly createdAt: string;
   readonly createdBy: string;
   readonly updatedAt: string;

@@ -11,6 +11,16 @@ export type ModelSort = (typeof MODEL_SORTS)[number];
 
 export type JsonRecord = Record<string, unknown>;
 
+/** The latest version's headline fields, served with each model. */
+export interface LatestSummary {
+  version: number;
+  input_dim: number;
+  unpruned_length: number;
+  latent_dim: number;
+  dtype: string;
+  base_model: string | null;
+}
+
 export interface Model {
   name: string;
   description: string;
@@ -18,6 +28,7 @@ export interface Model {
   aliases: Record<string, number>;
   version_count: number;
   latest_version: number | null;
+  latest: LatestSummary | null;
   created_at: string;
   created_by: string;
   updated_at: string;

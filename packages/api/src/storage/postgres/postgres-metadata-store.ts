@@ -16,6 +16,13 @@ import type {
   VersionRecord,
   VersionRef,
 } from '../metadata-store.js';
+import {
+  LATEST_VERSION_JOIN,
+  groupByModel,
+  modelSummaryColumns,
+  toModelRecord,
+  type ModelSummaryRow,
+} from '../model-row.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
 /** Anything that runs a query: the pool, or one client inside a transaction. */
@@ -84,6 +91,9 @@ const VERSION_SELECT = `
   LEFT JOIN models pm ON pm.id = p.model_id`;
 
 // COLLATE "C" sorts bytewise, like SQLite's default BINARY collation.
+const MODEL_SELECT = `SELECT ${modelSummaryColumns((f) => `(lv.summary::json ->> '${f}')`)}
+  FROM models m ${LATEST_VERSION_JOIN}`;
+
 const SORTS: Readonly<Record<ModelQuery['sort'], string>> = {
   name: 'm.name COLLATE "C" ASC',
   '-name': 'm.name COLLATE "C" DESC',
@@ -202,39 +212,35 @@ export class PostgresMetadataStore implements MetadataStore {
     return one<ModelRow>(db, `SELECT * FROM models WHERE name = $1${lock ? ' FOR UPDATE' : ''}`, [name]);
   }
 
-  private async toModel(db: Db, row: ModelRow): Promise<ModelRecord> {
-    const tags = (
-      await all<{ tag: string }>(
+  /** Model rows with tags and aliases: three queries for any number of rows. */
+  private async toModels(db: Db, rows: readonly ModelSummaryRow[]): Promise<ModelRecord[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const tags = groupByModel(
+      await all<{ model_id: number; tag: string }>(
         db,
-        'SELECT tag FROM model_tags WHERE model_id = $1 ORDER BY tag COLLATE "C"',
-        [row.id],
-      )
-    ).map((r) => r.tag);
-    const aliases: Record<string, number> = {};
-    for (const a of await all<{ alias: string; version: number }>(
-      db,
-      'SELECT a.alias, v.version FROM aliases a JOIN versions v ON v.id = a.version_id WHERE a.model_id = $1 ORDER BY a.alias COLLATE "C"',
-      [row.id],
-    )) {
-      aliases[a.alias] = a.version;
-    }
-    const stats = await one<{ n: number; latest: number | null }>(
-      db,
-      'SELECT COUNT(*)::int AS n, MAX(version) AS latest FROM versions WHERE model_id = $1',
-      [row.id],
+        'SELECT model_id, tag FROM model_tags WHERE model_id = ANY($1::int[]) ORDER BY tag COLLATE "C"',
+        [ids],
+      ),
+      (r) => r.tag,
     );
-    return {
-      id: row.id,
-      name: row.name,
-      description: row.description,
-      tags,
-      aliases,
-      versionCount: stats?.n ?? 0,
-      latestVersion: stats?.latest ?? null,
-      createdAt: row.created_at,
-      createdBy: row.created_by,
-      updatedAt: row.updated_at,
-    };
+    const aliases = groupByModel(
+      await all<{ model_id: number; alias: string; version: number }>(
+        db,
+        `SELECT a.model_id, a.alias, v.version FROM aliases a JOIN versions v ON v.id = a.version_id
+         WHERE a.model_id = ANY($1::int[]) ORDER BY a.alias COLLATE "C"`,
+        [ids],
+      ),
+      (r) => [r.alias, r.version] as const,
+    );
+    return rows.map((r) =>
+      toModelRecord(r, tags.get(r.id) ?? [], Object.fromEntries(aliases.get(r.id) ?? [])),
+    );
+  }
+
+  private async modelSummary(db: Db, name: string): Promise<ModelRecord | null> {
+    const row = await one<ModelSummaryRow>(db, `${MODEL_SELECT} WHERE m.name = $1`, [name]);
+    return row ? ((await this.toModels(db, [row]))[0] ?? null) : null;
   }
 
   private async toVersion(db: Db, row: VersionRow): Promise<VersionRecord> {
@@ -314,19 +320,16 @@ export class PostgresMetadataStore implements MetadataStore {
     const total =
       (await one<{ n: number }>(this.pool, `SELECT COUNT(*)::int AS n FROM models m ${clause}`, args))?.n ??
       0;
-    const rows = await all<ModelRow>(
+    const rows = await all<ModelSummaryRow>(
       this.pool,
-      `SELECT m.* FROM models m ${clause} ORDER BY ${SORTS[query.sort]} LIMIT $${args.length + 1} OFFSET $${args.length + 2}`,
+      `${MODEL_SELECT} ${clause} ORDER BY ${SORTS[query.sort]} LIMIT $${args.length + 1} OFFSET $${args.length + 2}`,
       [...args, query.limit, query.offset],
     );
-    const items: ModelRecord[] = [];
-    for (const r of rows) items.push(await this.toModel(this.pool, r));
-    return { items, total };
+    return { items: await this.toModels(this.pool, rows), total };
   }
 
   async getModel(name: string): Promise<ModelRecord | null> {
-    const row = await this.modelRow(this.pool, name);
-    return row ? this.toModel(this.pool, row) : null;
+    return this.modelSummary(this.pool, name);
   }
 
   async isEmpty(): Promise<boolean> {
@@ -347,8 +350,7 @@ export class PostgresMetadataStore implements MetadataStore {
       if (patch.tags !== undefined) await this.setTags(db, row.id, patch.tags);
       await db.query('UPDATE models SET updated_at = $1 WHERE id = $2', [now(), row.id]);
       await this.audit(db, { actor, action: 'model.update', model: name, details: { ...patch } });
-      const updated = await this.modelRow(db, name);
-      return updated ? this.toModel(db, updated) : null;
+      return this.modelSummary(db, name);
     });
   }
 

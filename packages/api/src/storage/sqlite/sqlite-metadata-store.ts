@@ -18,6 +18,13 @@ import type {
   VersionRecord,
   VersionRef,
 } from '../metadata-store.js';
+import {
+  LATEST_VERSION_JOIN,
+  groupByModel,
+  modelSummaryColumns,
+  toModelRecord,
+  type ModelSummaryRow,
+} from '../model-row.js';
 import { MIGRATIONS } from './migrations.js';
 
 interface ModelRow {
@@ -73,6 +80,9 @@ const VERSION_SELECT = `
   JOIN models m ON m.id = v.model_id
   LEFT JOIN versions p ON p.id = v.parent_id
   LEFT JOIN models pm ON pm.id = p.model_id`;
+
+const MODEL_SELECT = `SELECT ${modelSummaryColumns((f) => `json_extract(lv.summary, '$.${f}')`)}
+  FROM models m ${LATEST_VERSION_JOIN}`;
 
 const SORTS: Readonly<Record<ModelQuery['sort'], string>> = {
   name: 'm.name ASC',
@@ -143,36 +153,35 @@ export class SqliteMetadataStore implements MetadataStore {
     return this.db.prepare<[string], ModelRow>('SELECT * FROM models WHERE name = ?').get(name);
   }
 
-  private toModel(row: ModelRow): ModelRecord {
-    const tags = this.db
-      .prepare<[number], { tag: string }>('SELECT tag FROM model_tags WHERE model_id = ? ORDER BY tag')
-      .all(row.id)
-      .map((r) => r.tag);
-    const aliases: Record<string, number> = {};
-    for (const a of this.db
-      .prepare<[number], { alias: string; version: number }>(
-        'SELECT a.alias, v.version FROM aliases a JOIN versions v ON v.id = a.version_id WHERE a.model_id = ? ORDER BY a.alias',
-      )
-      .all(row.id)) {
-      aliases[a.alias] = a.version;
-    }
-    const stats = this.db
-      .prepare<[number], { n: number; latest: number | null }>(
-        'SELECT COUNT(*) AS n, MAX(version) AS latest FROM versions WHERE model_id = ?',
-      )
-      .get(row.id);
-    return {
-      id: row.id,
-      name: row.name,
-      description: row.description,
-      tags,
-      aliases,
-      versionCount: stats?.n ?? 0,
-      latestVersion: stats?.latest ?? null,
-      createdAt: row.created_at,
-      createdBy: row.created_by,
-      updatedAt: row.updated_at,
-    };
+  /** Model rows with tags and aliases: three queries for any number of rows. */
+  private toModels(rows: readonly ModelSummaryRow[]): ModelRecord[] {
+    if (rows.length === 0) return [];
+    const ids = JSON.stringify(rows.map((r) => r.id));
+    const tags = groupByModel(
+      this.db
+        .prepare<[string], { model_id: number; tag: string }>(
+          'SELECT model_id, tag FROM model_tags WHERE model_id IN (SELECT value FROM json_each(?)) ORDER BY tag',
+        )
+        .all(ids),
+      (r) => r.tag,
+    );
+    const aliases = groupByModel(
+      this.db
+        .prepare<[string], { model_id: number; alias: string; version: number }>(
+          `SELECT a.model_id, a.alias, v.version FROM aliases a JOIN versions v ON v.id = a.version_id
+           WHERE a.model_id IN (SELECT value FROM json_each(?)) ORDER BY a.alias`,
+        )
+        .all(ids),
+      (r) => [r.alias, r.version] as const,
+    );
+    return rows.map((r) =>
+      toModelRecord(r, tags.get(r.id) ?? [], Object.fromEntries(aliases.get(r.id) ?? [])),
+    );
+  }
+
+  private modelSummary(name: string): ModelRecord | null {
+    const row = this.db.prepare<[string], ModelSummaryRow>(`${MODEL_SELECT} WHERE m.name = ?`).get(name);
+    return row ? (this.toModels([row])[0] ?? null) : null;
   }
 
   private toVersion(row: VersionRow): VersionRecord {
@@ -242,16 +251,15 @@ export class SqliteMetadataStore implements MetadataStore {
       this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM models m ${clause}`).get(...args)
         ?.n ?? 0;
     const rows = this.db
-      .prepare<unknown[], ModelRow>(
-        `SELECT m.* FROM models m ${clause} ORDER BY ${SORTS[query.sort]} LIMIT ? OFFSET ?`,
+      .prepare<unknown[], ModelSummaryRow>(
+        `${MODEL_SELECT} ${clause} ORDER BY ${SORTS[query.sort]} LIMIT ? OFFSET ?`,
       )
       .all(...args, query.limit, query.offset);
-    return { items: rows.map((r) => this.toModel(r)), total };
+    return { items: this.toModels(rows), total };
   }
 
   async getModel(name: string): Promise<ModelRecord | null> {
-    const row = this.modelRow(name);
-    return row ? this.toModel(row) : null;
+    return this.modelSummary(name);
   }
 
   async isEmpty(): Promise<boolean> {
@@ -273,8 +281,7 @@ export class SqliteMetadataStore implements MetadataStore {
         if (patch.tags !== undefined) this.setTags(row.id, patch.tags);
         this.db.prepare('UPDATE models SET updated_at = ? WHERE id = ?').run(now(), row.id);
         this.audit({ actor, action: 'model.update', model: name, details: { ...patch } });
-        const updated = this.modelRow(name);
-        return updated ? this.toModel(updated) : null;
+        return this.modelSummary(name);
       })
       .immediate();
   }

@@ -1,22 +1,8 @@
-import { useQueries } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { getJson, apiUrl, versionPath } from '../../api/http';
-import { queryKeys } from '../../api/queries';
-import type { Model, Version } from '../../api/types';
+import type { Model } from '../../api/types';
 import { formatDate, formatInt, formatPercent } from '../../lib/format';
 
 export function ModelTable({ models }: { models: Model[] }) {
-  // The list answer has no dims; each row reads its latest version (cached for the model page too).
-  const latest = useQueries({
-    queries: models.map((m) => ({
-      queryKey: queryKeys.version(m.name, 'latest'),
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        getJson<Version>(apiUrl(versionPath(m.name, 'latest')), signal),
-      enabled: m.latest_version !== null,
-      staleTime: 30_000,
-    })),
-  });
-
   return (
     <table className="data-table" aria-label="Models">
       <thead>
@@ -31,8 +17,8 @@ export function ModelTable({ models }: { models: Model[] }) {
         </tr>
       </thead>
       <tbody>
-        {models.map((m, i) => {
-          const v = latest[i]?.data;
+        {models.map((m) => {
+          const v = m.latest;
           return (
             <tr key={m.name} data-model={m.name}>
               <td>
@@ -53,11 +39,11 @@ export function ModelTable({ models }: { models: Model[] }) {
                     <span className="muted small"> ({formatPercent(v.input_dim / v.unpruned_length)})</span>
                   </>
                 ) : (
-                  '…'
+                  '—'
                 )}
               </td>
-              <td className="num">{v ? v.latent_dim : '…'}</td>
-              <td>{v ? (v.base_model ?? '—') : '…'}</td>
+              <td className="num">{v ? v.latent_dim : '—'}</td>
+              <td>{v?.base_model ?? '—'}</td>
               <td className="num">{m.version_count}</td>
               <td>{formatDate(m.updated_at)}</td>
             </tr>
