@@ -23,7 +23,7 @@ import {
   toModelRecord,
   type ModelSummaryRow,
 } from '../model-row.js';
-import { PG_MIGRATIONS } from './migrations.js';
+import { migrationsFor } from '../migrations.js';
 
 /** Anything that runs a query: the pool, or one client inside a transaction. */
 type Db = Pick<pg.PoolClient, 'query'>;
@@ -176,7 +176,7 @@ export class PostgresMetadataStore implements MetadataStore {
             (r) => r.version,
           ),
         );
-        for (const migration of PG_MIGRATIONS) {
+        for (const migration of migrationsFor('postgres')) {
           if (applied.has(migration.version)) continue;
           await client.query('BEGIN');
           try {

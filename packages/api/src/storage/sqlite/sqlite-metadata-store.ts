@@ -25,7 +25,7 @@ import {
   toModelRecord,
   type ModelSummaryRow,
 } from '../model-row.js';
-import { MIGRATIONS } from './migrations.js';
+import { migrationsFor } from '../migrations.js';
 
 interface ModelRow {
   id: number;
@@ -128,7 +128,7 @@ export class SqliteMetadataStore implements MetadataStore {
         .all()
         .map((r) => r.version),
     );
-    for (const migration of MIGRATIONS) {
+    for (const migration of migrationsFor('sqlite')) {
       if (applied.has(migration.version)) continue;
       this.db
         .transaction(() => {
