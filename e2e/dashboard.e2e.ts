@@ -168,15 +168,19 @@ describe('dashboard in Chromium against the real server', () => {
     await page.locator(`[data-testid=prune-preview][data-input-dim="${byThreshold}"]`).waitFor();
     expect(page.url()).toContain('mode=threshold');
     await page.getByRole('radio', { name: 'top-k' }).click();
-    await page.locator(`[data-testid=prune-preview][data-input-dim="${expected.inputDim}"]`).waitFor();
+    const preview = page.locator(`[data-testid=prune-preview][data-input-dim="${expected.inputDim}"]`);
+    await preview.waitFor();
+    const storedAfter = Number(await preview.getAttribute('data-stored-after'));
+    await expect.poll(() => page.getByTestId('preview-stored-bytes').textContent()).toMatch(/→/);
     await page.getByRole('button', { name: /Apply/ }).click();
     await page.waitForURL(new RegExp(`/models/${MODEL}/v/2$`));
     await page.locator('.lineage ul [data-version="2"]').filter({ hasText: 'prune' }).waitFor();
-    const v2 = await getJson<{ input_dim: number; parent: { version: number } }>(
+    const v2 = await getJson<{ input_dim: number; total_bytes: number; parent: { version: number } }>(
       server.apiUrl,
       `/api/models/${MODEL}/versions/2`,
     );
     expect(v2.input_dim).toBe(expected.inputDim);
+    expect(v2.total_bytes).toBe(storedAfter);
     expect(v2.parent.version).toBe(1);
     await screenshot(page, 'model');
 

@@ -157,6 +157,16 @@ describe('analysis and operations', () => {
           operation: 'prune',
         });
         expect(pruned.headers.location).toMatch(new RegExp(`^/api/models/${model}-pruned/versions/\\d+$`));
+        // The preview's sizes are exact: the source's stored files, and what the prune then stored.
+        const source = (await t.app.inject(`/api/models/${model}/versions/1`)).json();
+        const stored = (await t.app.inject(pruned.headers.location ?? '')).json();
+        const sizes = (files: { size: number }[]) => files.reduce((n, f) => n + f.size, 0);
+        expect(preview.json().stored_bytes_before).toBe(sizes(source.files));
+        expect(preview.json().stored_bytes_after).toBe(sizes(stored.files));
+        expect(pruned.json().prune).toMatchObject({
+          stored_bytes_before: sizes(source.files),
+          stored_bytes_after: sizes(stored.files),
+        });
       }
       const conflict = await t.app.inject({ method: 'DELETE', url: `/api/models/${model}/versions/1` });
       expect(conflict.statusCode).toBe(409);

@@ -7,6 +7,7 @@ import { versionJson } from '../registry/to-json.js';
 import { sha256File } from '../registry/sha256-file.js';
 import { ModelName, PartQuery, VersionParams, problems } from '../schemas/common.js';
 import { VersionSchema } from '../schemas/registry.js';
+import type { FileRecord } from '../storage/metadata-store.js';
 import type { PruneRequest } from '../workers/task-types.js';
 import { TopkBody, toTopkSpec } from '../schemas/topk.js';
 
@@ -28,6 +29,10 @@ const PrunePreviewSchema = Type.Object({
   unpruned_length: Type.Integer(),
   previous_input_dim: Type.Integer(),
   param_map_hash: Type.String(),
+  stored_bytes_before: Type.Integer({ description: "Total size of the source version's stored files" }),
+  stored_bytes_after: Type.Integer({
+    description: 'Total size of the files the prune stores (weights, mapping files, JSON), computed exactly',
+  }),
   params: Type.Array(
     Type.Object({
       name: Type.String(),
@@ -37,6 +42,10 @@ const PrunePreviewSchema = Type.Object({
     }),
   ),
 });
+
+function storedBytes(files: readonly FileRecord[]): number {
+  return files.reduce((n, f) => n + f.size, 0);
+}
 
 function toRequest(body: Static<typeof PruneBody>): PruneRequest {
   const { target: _target, topk, ...rest } = body as Static<typeof PruneBody> & { target?: string };
@@ -69,7 +78,8 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { role: 'read' },
       schema: {
         tags: ['operations'],
-        summary: 'What a prune would keep (input_dim, kept per parameter); nothing is stored',
+        summary:
+          'What a prune would keep (input_dim, kept per parameter, stored bytes before/after); nothing is stored',
         params: VersionParams,
         body: PruneBody,
         response: { 200: PrunePreviewSchema, ...problems(400, 401, 403, 404, 422) },
@@ -78,7 +88,15 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const source = await registry.resolve(request.params.name, request.params.ref);
       const h = await registry.checkout(source);
-      return tasks.run('prunePreview', { ...h, request: toRequest(request.body) });
+      const { preview, storedBytesAfter } = await tasks.run('prunePreview', {
+        ...h,
+        request: toRequest(request.body),
+      });
+      return {
+        ...preview,
+        stored_bytes_before: storedBytes(source.files),
+        stored_bytes_after: storedBytesAfter,
+      };
     },
   );
 
@@ -126,7 +144,14 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply
           .status(201)
           .header('location', `/api/models/${record.model}/versions/${record.version}`)
-          .send({ ...versionJson(record), prune: result.preview });
+          .send({
+            ...versionJson(record),
+            prune: {
+              ...result.preview,
+              stored_bytes_before: storedBytes(source.files),
+              stored_bytes_after: storedBytes(record.files),
+            },
+          });
       } finally {
         await fs.rm(workDir, { recursive: true, force: true });
       }

@@ -14,6 +14,7 @@ import {
   toFloat64,
   type GradientTensor,
   type PruneOptions,
+  type SaveOptions,
   type Tensor,
 } from '@gradiend/core';
 import {
@@ -27,6 +28,7 @@ import { compareSelections, selectionByParam } from '../analysis/compare.js';
 import { paramHeatmap } from '../analysis/heatmap.js';
 import { importanceHistogram } from '../analysis/histogram.js';
 import { paramRows } from '../analysis/param-rows.js';
+import { plannedCheckpointBytes } from '../analysis/planned-bytes.js';
 import { summarizeCheckpoint, summarizeInspection } from '../analysis/summarize.js';
 import { topkRows } from '../analysis/topk-rows.js';
 import type { TaskHandlers } from './task-handlers-type.js';
@@ -109,6 +111,14 @@ function preview(before: GradiendModel, after: GradiendModel): PrunePreview {
   };
 }
 
+/** What a prune saves besides the model: the source's training and gradient context files. */
+function saveOptions(ck: LoadedCheckpoint): SaveOptions {
+  return {
+    training: ck.training ?? undefined,
+    gradiendContext: ck.gradiendContext ?? undefined,
+  };
+}
+
 function asGradient(t: Tensor): GradientTensor {
   const numeric = t.dtype === 'F32' || t.dtype === 'F64';
   return { shape: t.shape, data: numeric ? (t.data as Float32Array | Float64Array) : toFloat64(t) };
@@ -157,17 +167,18 @@ export const taskHandlers: TaskHandlers = {
   },
 
   async prunePreview(args) {
-    const { model } = await load(args);
-    return preview(model, model.prune(pruneOptions(args.request)).model);
+    const ck = await load(args);
+    const after = ck.model.prune(pruneOptions(args.request)).model;
+    return {
+      preview: preview(ck.model, after),
+      storedBytesAfter: plannedCheckpointBytes(after, saveOptions(ck)),
+    };
   },
 
   async prune(args) {
     const ck = await load(args);
     const result = ck.model.prune(pruneOptions(args.request));
-    await saveCheckpoint(args.outDir, result.model, {
-      training: ck.training ?? undefined,
-      gradiendContext: ck.gradiendContext ?? undefined,
-    });
+    await saveCheckpoint(args.outDir, result.model, saveOptions(ck));
     const saved = await loadCheckpoint(args.outDir);
     return {
       preview: preview(ck.model, result.model),

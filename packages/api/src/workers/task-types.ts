@@ -115,7 +115,11 @@ export interface TaskSpecs {
     args: { a: ModelHandle; b: ModelHandle; part: ImportancePart; k: TopkSpec };
     result: CompareResult;
   };
-  prunePreview: { args: ModelHandle & { request: PruneRequest }; result: PrunePreview };
+  prunePreview: {
+    args: ModelHandle & { request: PruneRequest };
+    /** storedBytesAfter: exactly what `prune` with the same request would store. */
+    result: { preview: PrunePreview; storedBytesAfter: number };
+  };
   prune: {
     args: ModelHandle & { request: PruneRequest; outDir: string };
     result: { preview: PrunePreview; summary: CheckpointSummary };

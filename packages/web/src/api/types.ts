@@ -167,6 +167,10 @@ export interface PrunePreview {
   unpruned_length: number;
   previous_input_dim: number;
   param_map_hash: string;
+  /** Total size of the source version's stored files. */
+  stored_bytes_before: number;
+  /** Exactly what the prune would store (weights, mapping files, JSON files, config). */
+  stored_bytes_after: number;
   params: { name: string; numel: number; previous: number; kept: number }[];
 }
 

@@ -146,7 +146,7 @@ export function PrunePage() {
         </button>
         {prune.isError && <ProblemMessage problem={problemOf(prune.error)} action="Pruning" />}
       </div>
-      <PrunePreviewPanel version={version} preview={preview} pending={body !== debounced} />
+      <PrunePreviewPanel preview={preview} pending={body !== debounced} />
     </div>
   );
 }

@@ -1,18 +1,16 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import type { PrunePreview, Version } from '../../api/types';
+import type { PrunePreview } from '../../api/types';
 import { Bar } from '../../components/Bar';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { problemOf } from '../../api/problem';
 import { formatBytes, formatInt, formatPercent } from '../../lib/format';
-import { bytesPerInputDim } from '../../lib/stored-size';
 
 interface Props {
-  version: Version;
   preview: UseQueryResult<PrunePreview>;
   pending: boolean;
 }
 
-export function PrunePreviewPanel({ version, preview, pending }: Props) {
+export function PrunePreviewPanel({ preview, pending }: Props) {
   if (preview.isError) return <ProblemMessage problem={problemOf(preview.error)} action="Preview" />;
   if (!preview.data)
     return (
@@ -21,7 +19,6 @@ export function PrunePreviewPanel({ version, preview, pending }: Props) {
       </p>
     );
   const p = preview.data;
-  const perDim = bytesPerInputDim(version.architecture);
   const kept = p.params.filter((x) => x.kept > 0).sort((a, b) => b.kept - a.kept);
   const stale = pending || preview.isFetching;
   return (
@@ -30,6 +27,7 @@ export function PrunePreviewPanel({ version, preview, pending }: Props) {
       aria-busy={stale}
       data-testid="prune-preview"
       data-input-dim={p.input_dim}
+      data-stored-after={p.stored_bytes_after}
     >
       <h2>Preview</h2>
       <dl className="kv">
@@ -41,9 +39,10 @@ export function PrunePreviewPanel({ version, preview, pending }: Props) {
           </dd>
         </div>
         <div>
-          <dt>Weights stored (before → after)</dt>
-          <dd>
-            {formatBytes(p.previous_input_dim * perDim)} → {formatBytes(p.input_dim * perDim)}
+          <dt>Stored size (before → after)</dt>
+          <dd data-testid="preview-stored-bytes">
+            {formatBytes(p.stored_bytes_before)} → {formatBytes(p.stored_bytes_after)} (
+            {formatPercent(p.stored_bytes_after / p.stored_bytes_before)})
           </dd>
         </div>
         <div>
