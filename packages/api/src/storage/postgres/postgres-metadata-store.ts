@@ -1,8 +1,6 @@
 import pg from 'pg';
-import { ApiError } from '../../errors/api-error.js';
 import type {
   AuditEntry,
-  CheckpointSummary,
   DeleteResult,
   FileRecord,
   MetadataStore,
@@ -10,111 +8,76 @@ import type {
   ModelRecord,
   NewAuditEntry,
   NewVersion,
-  Operation,
   Role,
   TokenRecord,
   VersionRecord,
   VersionRef,
 } from '../metadata-store.js';
-import {
-  LATEST_VERSION_JOIN,
-  groupByModel,
-  modelSummaryColumns,
-  toModelRecord,
-  type ModelSummaryRow,
-} from '../model-row.js';
 import { migrationsFor } from '../migrations.js';
+import {
+  VERSION_SELECT,
+  aliasUpsert,
+  auditInsert,
+  childVersionsSelect,
+  listAuditStatement,
+  listModelsStatements,
+  modelSelect,
+  modelTagsAndAliasesSelects,
+  tokenInsert,
+  versionByRefStatement,
+  versionInsert,
+  versionPartsSelects,
+  type SqlSyntax,
+} from '../sql-fragments.js';
+import {
+  auditInsertValues,
+  now,
+  toAuditEntry,
+  toModelRecords,
+  toTokenRecord,
+  toVersionRecord,
+  tokenNameTaken,
+  versionCreatedAudit,
+  versionDeletedAudit,
+  versionHasDerived,
+  versionInsertValues,
+  versionNotFound,
+  type AuditRow,
+  type ModelRow,
+  type ModelSummaryRow,
+  type TokenRow,
+  type VersionNodeRow,
+  type VersionRow,
+} from '../sql-rows.js';
 
 /** Anything that runs a query: the pool, or one client inside a transaction. */
 type Db = Pick<pg.PoolClient, 'query'>;
 
-interface ModelRow {
-  id: number;
-  name: string;
-  description: string;
-  last_version: number;
-  created_at: string;
-  created_by: string;
-  updated_at: string;
-}
-
-interface VersionRow {
-  id: number;
-  model_id: number;
-  model_name: string;
-  version: number;
-  description: string;
-  tags: string;
-  summary: string;
-  parent_id: number | null;
-  parent_model: string | null;
-  parent_version: number | null;
-  operation: string;
-  operation_args: string | null;
-  created_at: string;
-  created_by: string;
-}
-
-interface TokenRow {
-  id: number;
-  name: string;
-  role: Role;
-  created_at: string;
-  created_by: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
-
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  model: string | null;
-  version: number | null;
-  details: string;
-}
-
-interface NodeRow {
-  id: number;
-  name: string;
-  version: number;
-}
-
-const VERSION_SELECT = `
-  SELECT v.id, v.model_id, v.version, v.description, v.tags, v.summary, v.parent_id, v.operation,
-    v.operation_args, v.created_at, v.created_by,
-    m.name AS model_name, pm.name AS parent_model, p.version AS parent_version
-  FROM versions v
-  JOIN models m ON m.id = v.model_id
-  LEFT JOIN versions p ON p.id = v.parent_id
-  LEFT JOIN models pm ON pm.id = p.model_id`;
-
-// COLLATE "C" sorts bytewise, like SQLite's default BINARY collation.
-const MODEL_SELECT = `SELECT ${modelSummaryColumns((f) => `(lv.summary::json ->> '${f}')`)}
-  FROM models m ${LATEST_VERSION_JOIN}`;
-
-const SORTS: Readonly<Record<ModelQuery['sort'], string>> = {
-  name: 'm.name COLLATE "C" ASC',
-  '-name': 'm.name COLLATE "C" DESC',
-  created: 'm.created_at ASC, m.id ASC',
-  '-created': 'm.created_at DESC, m.id DESC',
-  updated: 'm.updated_at ASC, m.id ASC',
-  '-updated': 'm.updated_at DESC, m.id DESC',
+/**
+ * ILIKE: SQLite's LIKE ignores ASCII case, and searches should behave the same on both stores.
+ * COLLATE "C" sorts bytewise, like SQLite's default BINARY collation.
+ */
+const POSTGRES: SqlSyntax = {
+  param: (n) => `$${n}`,
+  jsonField: (column, field) => `(${column}::json ->> '${field}')`,
+  bytewise: (column) => `${column} COLLATE "C"`,
+  like: 'ILIKE',
 };
+
+const MODEL_SELECT = modelSelect(POSTGRES);
+const MODELS_IN = modelTagsAndAliasesSelects(POSTGRES, '= ANY($1::int[])');
+// BIGINT comes back from pg as a string; file sizes are well inside float8's exact range.
+const VERSION_PARTS = versionPartsSelects(POSTGRES, 'size::float8');
+const CHILD_VERSIONS = childVersionsSelect(POSTGRES);
+const VERSION_INSERT = `${versionInsert(POSTGRES)} RETURNING id`;
+const AUDIT_INSERT = auditInsert(POSTGRES);
+const ALIAS_UPSERT = aliasUpsert(POSTGRES);
+const TOKEN_INSERT = `${tokenInsert(POSTGRES)} RETURNING *`;
 
 /** Key of the session advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_KEY = 0x67726164; // "grad"
 
 const UNIQUE_VIOLATION = '23505';
-
-function now(): string {
-  return new Date().toISOString();
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && (error as Error & { code?: unknown }).code === UNIQUE_VIOLATION;
@@ -216,25 +179,10 @@ export class PostgresMetadataStore implements MetadataStore {
   private async toModels(db: Db, rows: readonly ModelSummaryRow[]): Promise<ModelRecord[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const tags = groupByModel(
-      await all<{ model_id: number; tag: string }>(
-        db,
-        'SELECT model_id, tag FROM model_tags WHERE model_id = ANY($1::int[]) ORDER BY tag COLLATE "C"',
-        [ids],
-      ),
-      (r) => r.tag,
-    );
-    const aliases = groupByModel(
-      await all<{ model_id: number; alias: string; version: number }>(
-        db,
-        `SELECT a.model_id, a.alias, v.version FROM aliases a JOIN versions v ON v.id = a.version_id
-         WHERE a.model_id = ANY($1::int[]) ORDER BY a.alias COLLATE "C"`,
-        [ids],
-      ),
-      (r) => [r.alias, r.version] as const,
-    );
-    return rows.map((r) =>
-      toModelRecord(r, tags.get(r.id) ?? [], Object.fromEntries(aliases.get(r.id) ?? [])),
+    return toModelRecords(
+      rows,
+      await all<{ model_id: number; tag: string }>(db, MODELS_IN.tags, [ids]),
+      await all<{ model_id: number; alias: string; version: number }>(db, MODELS_IN.aliases, [ids]),
     );
   }
 
@@ -244,51 +192,13 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   private async toVersion(db: Db, row: VersionRow): Promise<VersionRecord> {
-    const files = await all<FileRecord>(
-      db,
-      'SELECT name, sha256, size::float8 AS size FROM version_files WHERE version_id = $1 ORDER BY name COLLATE "C"',
-      [row.id],
-    );
-    const aliases = (
-      await all<{ alias: string }>(
-        db,
-        'SELECT alias FROM aliases WHERE version_id = $1 ORDER BY alias COLLATE "C"',
-        [row.id],
-      )
-    ).map((r) => r.alias);
-    return {
-      id: row.id,
-      model: row.model_name,
-      version: row.version,
-      description: row.description,
-      tags: JSON.parse(row.tags) as string[],
-      summary: JSON.parse(row.summary) as CheckpointSummary,
-      files,
-      parent:
-        row.parent_model !== null && row.parent_version !== null
-          ? { name: row.parent_model, version: row.parent_version }
-          : null,
-      operation: row.operation as Operation,
-      operationArgs:
-        row.operation_args === null ? null : (JSON.parse(row.operation_args) as Record<string, unknown>),
-      createdAt: row.created_at,
-      createdBy: row.created_by,
-      aliases,
-    };
+    const files = await all<FileRecord>(db, VERSION_PARTS.files, [row.id]);
+    const aliases = (await all<{ alias: string }>(db, VERSION_PARTS.aliases, [row.id])).map((r) => r.alias);
+    return toVersionRecord(row, files, aliases);
   }
 
   private async audit(db: Db, entry: NewAuditEntry): Promise<void> {
-    await db.query(
-      'INSERT INTO audit_log (at, actor, action, model, version, details) VALUES ($1, $2, $3, $4, $5, $6)',
-      [
-        now(),
-        entry.actor,
-        entry.action,
-        entry.model ?? null,
-        entry.version ?? null,
-        JSON.stringify(entry.details ?? {}),
-      ],
-    );
+    await db.query(AUDIT_INSERT, auditInsertValues(entry, now()));
   }
 
   private async setTags(db: Db, modelId: number, tags: readonly string[]): Promise<void> {
@@ -302,29 +212,9 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async listModels(query: ModelQuery): Promise<{ items: ModelRecord[]; total: number }> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (query.q) {
-      // ILIKE: SQLite's LIKE ignores ASCII case, and searches should behave the same on both stores.
-      const like = `%${escapeLike(query.q)}%`;
-      args.push(like);
-      where.push(
-        `(m.name ILIKE $${args.length} ESCAPE '\\' OR m.description ILIKE $${args.length} ESCAPE '\\')`,
-      );
-    }
-    if (query.tag) {
-      args.push(query.tag);
-      where.push(`EXISTS (SELECT 1 FROM model_tags t WHERE t.model_id = m.id AND t.tag = $${args.length})`);
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const total =
-      (await one<{ n: number }>(this.pool, `SELECT COUNT(*)::int AS n FROM models m ${clause}`, args))?.n ??
-      0;
-    const rows = await all<ModelSummaryRow>(
-      this.pool,
-      `${MODEL_SELECT} ${clause} ORDER BY ${SORTS[query.sort]} LIMIT $${args.length + 1} OFFSET $${args.length + 2}`,
-      [...args, query.limit, query.offset],
-    );
+    const { count, page } = listModelsStatements(POSTGRES, query);
+    const total = (await one<{ n: number }>(this.pool, count.sql, [...count.args]))?.n ?? 0;
+    const rows = await all<ModelSummaryRow>(this.pool, page.sql, [...page.args]);
     return { items: await this.toModels(this.pool, rows), total };
   }
 
@@ -377,28 +267,10 @@ export class PostgresMetadataStore implements MetadataStore {
         at,
         model.id,
       ]);
-      const s = input.summary;
       const inserted = await one<{ id: number }>(
         db,
-        `INSERT INTO versions (model_id, version, description, tags, summary, input_dim, latent_dim, dtype,
-           param_map_hash, parent_id, operation, operation_args, created_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-        [
-          model.id,
-          version,
-          input.description,
-          JSON.stringify(input.tags),
-          JSON.stringify(s),
-          s.input_dim,
-          s.latent_dim,
-          s.dtype,
-          s.param_map_hash,
-          input.parentId,
-          input.operation,
-          input.operationArgs === null ? null : JSON.stringify(input.operationArgs),
-          at,
-          input.actor,
-        ],
+        VERSION_INSERT,
+        versionInsertValues(model.id, version, input, at),
       );
       if (!inserted) throw new Error('version insert failed');
       for (const f of input.files) {
@@ -409,17 +281,7 @@ export class PostgresMetadataStore implements MetadataStore {
           f.size,
         ]);
       }
-      await this.audit(db, {
-        actor: input.actor,
-        action: input.operation === 'prune' ? 'version.prune' : 'version.upload',
-        model: input.model,
-        version,
-        details: {
-          files: input.files.map((f) => ({ name: f.name, sha256: f.sha256, size: f.size })),
-          ...(input.operationArgs ? { args: input.operationArgs } : {}),
-          ...(input.parentId !== null ? { parent_id: input.parentId } : {}),
-        },
-      });
+      await this.audit(db, versionCreatedAudit(input, version));
       const row = await one<VersionRow>(db, `${VERSION_SELECT} WHERE v.id = $1`, [inserted.id]);
       if (!row) throw new Error('version insert failed');
       return this.toVersion(db, row);
@@ -438,19 +300,8 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   private versionRow(db: Db, model: string, ref: number | string): Promise<VersionRow | undefined> {
-    if (typeof ref === 'number') {
-      return one<VersionRow>(db, `${VERSION_SELECT} WHERE m.name = $1 AND v.version = $2`, [model, ref]);
-    }
-    if (ref === 'latest') {
-      return one<VersionRow>(db, `${VERSION_SELECT} WHERE m.name = $1 ORDER BY v.version DESC LIMIT 1`, [
-        model,
-      ]);
-    }
-    return one<VersionRow>(
-      db,
-      `${VERSION_SELECT} JOIN aliases a ON a.version_id = v.id WHERE m.name = $1 AND a.alias = $2`,
-      [model, ref],
-    );
+    const { sql, args } = versionByRefStatement(POSTGRES, model, ref);
+    return one<VersionRow>(db, sql, [...args]);
   }
 
   async getVersion(model: string, ref: number | string): Promise<VersionRecord | null> {
@@ -485,12 +336,8 @@ export class PostgresMetadataStore implements MetadataStore {
     });
   }
 
-  private childRows(db: Db, versionId: number): Promise<NodeRow[]> {
-    return all<NodeRow>(
-      db,
-      'SELECT v.id, m.name, v.version FROM versions v JOIN models m ON m.id = v.model_id WHERE v.parent_id = $1 ORDER BY m.name COLLATE "C", v.version',
-      [versionId],
-    );
+  private childRows(db: Db, versionId: number): Promise<VersionNodeRow[]> {
+    return all<VersionNodeRow>(db, CHILD_VERSIONS, [versionId]);
   }
 
   async listChildren(versionId: number): Promise<VersionRef[]> {
@@ -505,21 +352,14 @@ export class PostgresMetadataStore implements MetadataStore {
   ): Promise<DeleteResult> {
     return this.tx(async (db): Promise<DeleteResult> => {
       const root = await this.versionRow(db, model, version);
-      if (!root)
-        throw new ApiError('GRADIEND_ERR_VERSION_NOT_FOUND', `model ${model} has no version ${version}`);
+      if (!root) throw versionNotFound(model, version);
       // Lock the root first: a concurrent prune deriving from it then waits (and fails its FK check).
       await db.query('SELECT 1 FROM versions WHERE id = $1 FOR UPDATE', [root.id]);
       const children = await this.childRows(db, root.id);
-      if (children.length > 0 && !cascade) {
-        throw new ApiError(
-          'GRADIEND_ERR_VERSION_HAS_DERIVED',
-          `${model}@${version} has derived versions (${children.map((c) => `${c.name}@${c.version}`).join(', ')}); pass ?cascade=true to delete them too`,
-          { derived: children.map(({ name, version: v }) => ({ name, version: v })) },
-        );
-      }
+      if (children.length > 0 && !cascade) throw versionHasDerived(model, version, children);
       // Post-order walk so children are deleted before their parent (parent_id has no cascade).
-      const order: NodeRow[] = [];
-      const visit = async (node: NodeRow): Promise<void> => {
+      const order: VersionNodeRow[] = [];
+      const visit = async (node: VersionNodeRow): Promise<void> => {
         for (const child of await this.childRows(db, node.id)) await visit(child);
         order.push(node);
       };
@@ -534,13 +374,7 @@ export class PostgresMetadataStore implements MetadataStore {
           shas.add(f.sha256);
         }
         await db.query('DELETE FROM versions WHERE id = $1', [node.id]);
-        await this.audit(db, {
-          actor,
-          action: 'version.delete',
-          model: node.name,
-          version: node.version,
-          details: node.id === root.id ? { cascade } : { cascade_from: `${model}@${version}` },
-        });
+        await this.audit(db, versionDeletedAudit(node, { id: root.id, model, version }, cascade, actor));
       }
       const unreferencedBlobs: string[] = [];
       for (const sha of shas) {
@@ -555,15 +389,9 @@ export class PostgresMetadataStore implements MetadataStore {
   async setAlias(model: string, alias: string, version: number, actor: string): Promise<void> {
     await this.tx(async (db) => {
       const row = await this.versionRow(db, model, version);
-      if (!row)
-        throw new ApiError('GRADIEND_ERR_VERSION_NOT_FOUND', `model ${model} has no version ${version}`);
+      if (!row) throw versionNotFound(model, version);
       const previous = await this.versionRow(db, model, alias);
-      await db.query(
-        `INSERT INTO aliases (model_id, alias, version_id, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (model_id, alias) DO UPDATE SET version_id = excluded.version_id,
-           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-        [row.model_id, alias, row.id, now(), actor],
-      );
+      await db.query(ALIAS_UPSERT, [row.model_id, alias, row.id, now(), actor]);
       await this.audit(db, {
         actor,
         action: 'alias.set',
@@ -600,45 +428,34 @@ export class PostgresMetadataStore implements MetadataStore {
     );
   }
 
-  private toToken(row: TokenRow): TokenRecord {
-    return {
-      id: row.id,
-      name: row.name,
-      role: row.role,
-      createdAt: row.created_at,
-      createdBy: row.created_by,
-      lastUsedAt: row.last_used_at,
-      revokedAt: row.revoked_at,
-    };
-  }
-
   async createToken(input: {
     name: string;
     role: Role;
     tokenHash: string;
     actor: string;
   }): Promise<TokenRecord> {
-    const taken = () =>
-      new ApiError('GRADIEND_ERR_TOKEN_NAME_TAKEN', `a token named ${input.name} already exists`);
     try {
       return await this.tx(async (db) => {
-        if (await one(db, 'SELECT 1 FROM tokens WHERE name = $1', [input.name])) throw taken();
-        const row = await one<TokenRow>(
-          db,
-          'INSERT INTO tokens (name, role, token_hash, created_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING *',
-          [input.name, input.role, input.tokenHash, now(), input.actor],
-        );
+        if (await one(db, 'SELECT 1 FROM tokens WHERE name = $1', [input.name]))
+          throw tokenNameTaken(input.name);
+        const row = await one<TokenRow>(db, TOKEN_INSERT, [
+          input.name,
+          input.role,
+          input.tokenHash,
+          now(),
+          input.actor,
+        ]);
         if (!row) throw new Error('token insert failed');
         await this.audit(db, {
           actor: input.actor,
           action: 'token.create',
           details: { name: input.name, role: input.role },
         });
-        return this.toToken(row);
+        return toTokenRecord(row);
       });
     } catch (error) {
       // Lost a race with another instance creating the same name.
-      if (isUniqueViolation(error)) throw taken();
+      if (isUniqueViolation(error)) throw tokenNameTaken(input.name);
       throw error;
     }
   }
@@ -649,12 +466,12 @@ export class PostgresMetadataStore implements MetadataStore {
       'SELECT * FROM tokens WHERE token_hash = $1 AND revoked_at IS NULL',
       [tokenHash],
     );
-    return row ? this.toToken(row) : null;
+    return row ? toTokenRecord(row) : null;
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    return (await all<TokenRow>(this.pool, 'SELECT * FROM tokens ORDER BY name COLLATE "C"')).map((r) =>
-      this.toToken(r),
+    return (await all<TokenRow>(this.pool, 'SELECT * FROM tokens ORDER BY name COLLATE "C"')).map(
+      toTokenRecord,
     );
   }
 
@@ -684,22 +501,7 @@ export class PostgresMetadataStore implements MetadataStore {
     limit: number;
     offset: number;
   }): Promise<AuditEntry[]> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (query.model !== undefined) {
-      args.push(query.model);
-      where.push(`model = $${args.length}`);
-    }
-    if (query.action !== undefined) {
-      args.push(query.action);
-      where.push(`action = $${args.length}`);
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const rows = await all<AuditRow>(
-      this.pool,
-      `SELECT * FROM audit_log ${clause} ORDER BY id DESC LIMIT $${args.length + 1} OFFSET $${args.length + 2}`,
-      [...args, query.limit, query.offset],
-    );
-    return rows.map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
+    const { sql, args } = listAuditStatement(POSTGRES, query);
+    return (await all<AuditRow>(this.pool, sql, [...args])).map(toAuditEntry);
   }
 }

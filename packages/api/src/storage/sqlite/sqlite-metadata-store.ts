@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ApiError } from '../../errors/api-error.js';
 import type {
   AuditEntry,
-  CheckpointSummary,
   DeleteResult,
   FileRecord,
   MetadataStore,
@@ -12,94 +10,64 @@ import type {
   ModelRecord,
   NewAuditEntry,
   NewVersion,
-  Operation,
   Role,
   TokenRecord,
   VersionRecord,
   VersionRef,
 } from '../metadata-store.js';
-import {
-  LATEST_VERSION_JOIN,
-  groupByModel,
-  modelSummaryColumns,
-  toModelRecord,
-  type ModelSummaryRow,
-} from '../model-row.js';
 import { migrationsFor } from '../migrations.js';
+import {
+  VERSION_SELECT,
+  aliasUpsert,
+  auditInsert,
+  childVersionsSelect,
+  listAuditStatement,
+  listModelsStatements,
+  modelSelect,
+  modelTagsAndAliasesSelects,
+  tokenInsert,
+  versionByRefStatement,
+  versionInsert,
+  versionPartsSelects,
+  type SqlSyntax,
+} from '../sql-fragments.js';
+import {
+  auditInsertValues,
+  now,
+  toAuditEntry,
+  toModelRecords,
+  toTokenRecord,
+  toVersionRecord,
+  tokenNameTaken,
+  versionCreatedAudit,
+  versionDeletedAudit,
+  versionHasDerived,
+  versionInsertValues,
+  versionNotFound,
+  type AuditRow,
+  type ModelRow,
+  type ModelSummaryRow,
+  type TokenRow,
+  type VersionNodeRow,
+  type VersionRow,
+} from '../sql-rows.js';
 
-interface ModelRow {
-  id: number;
-  name: string;
-  description: string;
-  last_version: number;
-  created_at: string;
-  created_by: string;
-  updated_at: string;
-}
-
-interface VersionRow {
-  id: number;
-  model_id: number;
-  model_name: string;
-  version: number;
-  description: string;
-  tags: string;
-  summary: string;
-  parent_id: number | null;
-  parent_model: string | null;
-  parent_version: number | null;
-  operation: string;
-  operation_args: string | null;
-  created_at: string;
-  created_by: string;
-}
-
-interface TokenRow {
-  id: number;
-  name: string;
-  role: Role;
-  created_at: string;
-  created_by: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
-
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  model: string | null;
-  version: number | null;
-  details: string;
-}
-
-const VERSION_SELECT = `
-  SELECT v.*, m.name AS model_name, pm.name AS parent_model, p.version AS parent_version
-  FROM versions v
-  JOIN models m ON m.id = v.model_id
-  LEFT JOIN versions p ON p.id = v.parent_id
-  LEFT JOIN models pm ON pm.id = p.model_id`;
-
-const MODEL_SELECT = `SELECT ${modelSummaryColumns((f) => `json_extract(lv.summary, '$.${f}')`)}
-  FROM models m ${LATEST_VERSION_JOIN}`;
-
-const SORTS: Readonly<Record<ModelQuery['sort'], string>> = {
-  name: 'm.name ASC',
-  '-name': 'm.name DESC',
-  created: 'm.created_at ASC, m.id ASC',
-  '-created': 'm.created_at DESC, m.id DESC',
-  updated: 'm.updated_at ASC, m.id ASC',
-  '-updated': 'm.updated_at DESC, m.id DESC',
+/** LIKE already ignores ASCII case and BINARY (bytewise) is the default collation. */
+const SQLITE: SqlSyntax = {
+  param: () => '?',
+  jsonField: (column, field) => `json_extract(${column}, '$.${field}')`,
+  bytewise: (column) => column,
+  like: 'LIKE',
 };
 
-function now(): string {
-  return new Date().toISOString();
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
+const MODEL_SELECT = modelSelect(SQLITE);
+const MODELS_IN = modelTagsAndAliasesSelects(SQLITE, 'IN (SELECT value FROM json_each(?))');
+const VERSION_PARTS = versionPartsSelects(SQLITE, 'size');
+const CHILD_VERSIONS = childVersionsSelect(SQLITE);
+const VERSION_INSERT = versionInsert(SQLITE);
+const AUDIT_INSERT = auditInsert(SQLITE);
+const ALIAS_UPSERT = aliasUpsert(SQLITE);
+const TOKEN_INSERT = tokenInsert(SQLITE);
 
 /**
  * SQLite metadata store. better-sqlite3 is synchronous: each method runs its statements inside one
@@ -157,25 +125,12 @@ export class SqliteMetadataStore implements MetadataStore {
   private toModels(rows: readonly ModelSummaryRow[]): ModelRecord[] {
     if (rows.length === 0) return [];
     const ids = JSON.stringify(rows.map((r) => r.id));
-    const tags = groupByModel(
+    return toModelRecords(
+      rows,
+      this.db.prepare<[string], { model_id: number; tag: string }>(MODELS_IN.tags).all(ids),
       this.db
-        .prepare<[string], { model_id: number; tag: string }>(
-          'SELECT model_id, tag FROM model_tags WHERE model_id IN (SELECT value FROM json_each(?)) ORDER BY tag',
-        )
+        .prepare<[string], { model_id: number; alias: string; version: number }>(MODELS_IN.aliases)
         .all(ids),
-      (r) => r.tag,
-    );
-    const aliases = groupByModel(
-      this.db
-        .prepare<[string], { model_id: number; alias: string; version: number }>(
-          `SELECT a.model_id, a.alias, v.version FROM aliases a JOIN versions v ON v.id = a.version_id
-           WHERE a.model_id IN (SELECT value FROM json_each(?)) ORDER BY a.alias`,
-        )
-        .all(ids),
-      (r) => [r.alias, r.version] as const,
-    );
-    return rows.map((r) =>
-      toModelRecord(r, tags.get(r.id) ?? [], Object.fromEntries(aliases.get(r.id) ?? [])),
     );
   }
 
@@ -185,47 +140,16 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   private toVersion(row: VersionRow): VersionRecord {
-    const files = this.db
-      .prepare<[number], FileRecord>(
-        'SELECT name, sha256, size FROM version_files WHERE version_id = ? ORDER BY name',
-      )
-      .all(row.id);
+    const files = this.db.prepare<[number], FileRecord>(VERSION_PARTS.files).all(row.id);
     const aliases = this.db
-      .prepare<[number], { alias: string }>('SELECT alias FROM aliases WHERE version_id = ? ORDER BY alias')
+      .prepare<[number], { alias: string }>(VERSION_PARTS.aliases)
       .all(row.id)
       .map((r) => r.alias);
-    return {
-      id: row.id,
-      model: row.model_name,
-      version: row.version,
-      description: row.description,
-      tags: JSON.parse(row.tags) as string[],
-      summary: JSON.parse(row.summary) as CheckpointSummary,
-      files,
-      parent:
-        row.parent_model !== null && row.parent_version !== null
-          ? { name: row.parent_model, version: row.parent_version }
-          : null,
-      operation: row.operation as Operation,
-      operationArgs:
-        row.operation_args === null ? null : (JSON.parse(row.operation_args) as Record<string, unknown>),
-      createdAt: row.created_at,
-      createdBy: row.created_by,
-      aliases,
-    };
+    return toVersionRecord(row, files, aliases);
   }
 
   private audit(entry: NewAuditEntry): void {
-    this.db
-      .prepare('INSERT INTO audit_log (at, actor, action, model, version, details) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(
-        now(),
-        entry.actor,
-        entry.action,
-        entry.model ?? null,
-        entry.version ?? null,
-        JSON.stringify(entry.details ?? {}),
-      );
+    this.db.prepare(AUDIT_INSERT).run(...auditInsertValues(entry, now()));
   }
 
   private setTags(modelId: number, tags: readonly string[]): void {
@@ -235,26 +159,9 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async listModels(query: ModelQuery): Promise<{ items: ModelRecord[]; total: number }> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (query.q) {
-      where.push("(m.name LIKE ? ESCAPE '\\' OR m.description LIKE ? ESCAPE '\\')");
-      const like = `%${escapeLike(query.q)}%`;
-      args.push(like, like);
-    }
-    if (query.tag) {
-      where.push('EXISTS (SELECT 1 FROM model_tags t WHERE t.model_id = m.id AND t.tag = ?)');
-      args.push(query.tag);
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const total =
-      this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM models m ${clause}`).get(...args)
-        ?.n ?? 0;
-    const rows = this.db
-      .prepare<unknown[], ModelSummaryRow>(
-        `${MODEL_SELECT} ${clause} ORDER BY ${SORTS[query.sort]} LIMIT ? OFFSET ?`,
-      )
-      .all(...args, query.limit, query.offset);
+    const { count, page } = listModelsStatements(SQLITE, query);
+    const total = this.db.prepare<unknown[], { n: number }>(count.sql).get(...count.args)?.n ?? 0;
+    const rows = this.db.prepare<unknown[], ModelSummaryRow>(page.sql).all(...page.args);
     return { items: this.toModels(rows), total };
   }
 
@@ -305,45 +212,15 @@ export class SqliteMetadataStore implements MetadataStore {
         this.db
           .prepare('UPDATE models SET last_version = ?, updated_at = ? WHERE id = ?')
           .run(version, at, model.id);
-        const s = input.summary;
         const result = this.db
-          .prepare(
-            `INSERT INTO versions (model_id, version, description, tags, summary, input_dim, latent_dim, dtype,
-               param_map_hash, parent_id, operation, operation_args, created_at, created_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            model.id,
-            version,
-            input.description,
-            JSON.stringify(input.tags),
-            JSON.stringify(s),
-            s.input_dim,
-            s.latent_dim,
-            s.dtype,
-            s.param_map_hash,
-            input.parentId,
-            input.operation,
-            input.operationArgs === null ? null : JSON.stringify(input.operationArgs),
-            at,
-            input.actor,
-          );
+          .prepare(VERSION_INSERT)
+          .run(...versionInsertValues(model.id, version, input, at));
         const versionId = Number(result.lastInsertRowid);
         const insertFile = this.db.prepare(
           'INSERT INTO version_files (version_id, name, sha256, size) VALUES (?, ?, ?, ?)',
         );
         for (const f of input.files) insertFile.run(versionId, f.name, f.sha256, f.size);
-        this.audit({
-          actor: input.actor,
-          action: input.operation === 'prune' ? 'version.prune' : 'version.upload',
-          model: input.model,
-          version,
-          details: {
-            files: input.files.map((f) => ({ name: f.name, sha256: f.sha256, size: f.size })),
-            ...(input.operationArgs ? { args: input.operationArgs } : {}),
-            ...(input.parentId !== null ? { parent_id: input.parentId } : {}),
-          },
-        });
+        this.audit(versionCreatedAudit(input, version));
         const row = this.db.prepare<[number], VersionRow>(`${VERSION_SELECT} WHERE v.id = ?`).get(versionId);
         if (!row) throw new Error('version insert failed');
         return this.toVersion(row);
@@ -359,21 +236,8 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   private versionRow(model: string, ref: number | string): VersionRow | undefined {
-    if (typeof ref === 'number') {
-      return this.db
-        .prepare<[string, number], VersionRow>(`${VERSION_SELECT} WHERE m.name = ? AND v.version = ?`)
-        .get(model, ref);
-    }
-    if (ref === 'latest') {
-      return this.db
-        .prepare<[string], VersionRow>(`${VERSION_SELECT} WHERE m.name = ? ORDER BY v.version DESC LIMIT 1`)
-        .get(model);
-    }
-    return this.db
-      .prepare<[string, string], VersionRow>(
-        `${VERSION_SELECT} JOIN aliases a ON a.version_id = v.id WHERE m.name = ? AND a.alias = ?`,
-      )
-      .get(model, ref);
+    const { sql, args } = versionByRefStatement(SQLITE, model, ref);
+    return this.db.prepare<unknown[], VersionRow>(sql).get(...args);
   }
 
   async getVersion(model: string, ref: number | string): Promise<VersionRecord | null> {
@@ -411,12 +275,8 @@ export class SqliteMetadataStore implements MetadataStore {
       .immediate();
   }
 
-  private childRows(versionId: number): { id: number; name: string; version: number }[] {
-    return this.db
-      .prepare<[number], { id: number; name: string; version: number }>(
-        'SELECT v.id, m.name, v.version FROM versions v JOIN models m ON m.id = v.model_id WHERE v.parent_id = ? ORDER BY m.name, v.version',
-      )
-      .all(versionId);
+  private childRows(versionId: number): VersionNodeRow[] {
+    return this.db.prepare<[number], VersionNodeRow>(CHILD_VERSIONS).all(versionId);
   }
 
   async listChildren(versionId: number): Promise<VersionRef[]> {
@@ -432,19 +292,12 @@ export class SqliteMetadataStore implements MetadataStore {
     return this.db
       .transaction((): DeleteResult => {
         const root = this.versionRow(model, version);
-        if (!root)
-          throw new ApiError('GRADIEND_ERR_VERSION_NOT_FOUND', `model ${model} has no version ${version}`);
+        if (!root) throw versionNotFound(model, version);
         const children = this.childRows(root.id);
-        if (children.length > 0 && !cascade) {
-          throw new ApiError(
-            'GRADIEND_ERR_VERSION_HAS_DERIVED',
-            `${model}@${version} has derived versions (${children.map((c) => `${c.name}@${c.version}`).join(', ')}); pass ?cascade=true to delete them too`,
-            { derived: children.map(({ name, version: v }) => ({ name, version: v })) },
-          );
-        }
+        if (children.length > 0 && !cascade) throw versionHasDerived(model, version, children);
         // Post-order walk so children are deleted before their parent (parent_id has no cascade).
-        const order: { id: number; name: string; version: number }[] = [];
-        const visit = (node: { id: number; name: string; version: number }): void => {
+        const order: VersionNodeRow[] = [];
+        const visit = (node: VersionNodeRow): void => {
           for (const child of this.childRows(node.id)) visit(child);
           order.push(node);
         };
@@ -457,13 +310,7 @@ export class SqliteMetadataStore implements MetadataStore {
             shas.add(f.sha256);
           }
           this.db.prepare('DELETE FROM versions WHERE id = ?').run(node.id);
-          this.audit({
-            actor,
-            action: 'version.delete',
-            model: node.name,
-            version: node.version,
-            details: node.id === root.id ? { cascade } : { cascade_from: `${model}@${version}` },
-          });
+          this.audit(versionDeletedAudit(node, { id: root.id, model, version }, cascade, actor));
         }
         const referenced = this.db.prepare<[string], { n: number }>(
           'SELECT COUNT(*) AS n FROM version_files WHERE sha256 = ?',
@@ -480,16 +327,9 @@ export class SqliteMetadataStore implements MetadataStore {
     this.db
       .transaction(() => {
         const row = this.versionRow(model, version);
-        if (!row)
-          throw new ApiError('GRADIEND_ERR_VERSION_NOT_FOUND', `model ${model} has no version ${version}`);
+        if (!row) throw versionNotFound(model, version);
         const previous = this.versionRow(model, alias);
-        this.db
-          .prepare(
-            `INSERT INTO aliases (model_id, alias, version_id, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (model_id, alias) DO UPDATE SET version_id = excluded.version_id,
-               updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-          )
-          .run(row.model_id, alias, row.id, now(), actor);
+        this.db.prepare(ALIAS_UPSERT).run(row.model_id, alias, row.id, now(), actor);
         this.audit({
           actor,
           action: 'alias.set',
@@ -521,18 +361,6 @@ export class SqliteMetadataStore implements MetadataStore {
     );
   }
 
-  private toToken(row: TokenRow): TokenRecord {
-    return {
-      id: row.id,
-      name: row.name,
-      role: row.role,
-      createdAt: row.created_at,
-      createdBy: row.created_by,
-      lastUsedAt: row.last_used_at,
-      revokedAt: row.revoked_at,
-    };
-  }
-
   async createToken(input: {
     name: string;
     role: Role;
@@ -542,12 +370,9 @@ export class SqliteMetadataStore implements MetadataStore {
     return this.db
       .transaction(() => {
         const exists = this.db.prepare('SELECT 1 FROM tokens WHERE name = ?').get(input.name);
-        if (exists)
-          throw new ApiError('GRADIEND_ERR_TOKEN_NAME_TAKEN', `a token named ${input.name} already exists`);
+        if (exists) throw tokenNameTaken(input.name);
         const result = this.db
-          .prepare(
-            'INSERT INTO tokens (name, role, token_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?)',
-          )
+          .prepare(TOKEN_INSERT)
           .run(input.name, input.role, input.tokenHash, now(), input.actor);
         this.audit({
           actor: input.actor,
@@ -558,7 +383,7 @@ export class SqliteMetadataStore implements MetadataStore {
           .prepare<[number], TokenRow>('SELECT * FROM tokens WHERE id = ?')
           .get(Number(result.lastInsertRowid));
         if (!row) throw new Error('token insert failed');
-        return this.toToken(row);
+        return toTokenRecord(row);
       })
       .immediate();
   }
@@ -567,14 +392,11 @@ export class SqliteMetadataStore implements MetadataStore {
     const row = this.db
       .prepare<[string], TokenRow>('SELECT * FROM tokens WHERE token_hash = ? AND revoked_at IS NULL')
       .get(tokenHash);
-    return row ? this.toToken(row) : null;
+    return row ? toTokenRecord(row) : null;
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    return this.db
-      .prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY name')
-      .all()
-      .map((r) => this.toToken(r));
+    return this.db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY name').all().map(toTokenRecord);
   }
 
   async revokeToken(name: string, actor: string): Promise<boolean> {
@@ -604,20 +426,10 @@ export class SqliteMetadataStore implements MetadataStore {
     limit: number;
     offset: number;
   }): Promise<AuditEntry[]> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (query.model !== undefined) {
-      where.push('model = ?');
-      args.push(query.model);
-    }
-    if (query.action !== undefined) {
-      where.push('action = ?');
-      args.push(query.action);
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const { sql, args } = listAuditStatement(SQLITE, query);
     return this.db
-      .prepare<unknown[], AuditRow>(`SELECT * FROM audit_log ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`)
-      .all(...args, query.limit, query.offset)
-      .map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
+      .prepare<unknown[], AuditRow>(sql)
+      .all(...args)
+      .map(toAuditEntry);
   }
 }
