@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { ApiError } from '../errors/api-error.js';
 import type { BlobInfo } from '../storage/blob-store.js';
+import { writeHashedFile } from '../storage/write-hashed-file.js';
 
 /** Counts bytes across every file of one upload and stops the stream once the limit is passed. */
 export class ByteBudget {
@@ -24,23 +22,7 @@ export class ByteBudget {
   }
 }
 
-/** Streams `source` to `target`, hashing on the way; never holds more than a chunk in memory. */
-export async function writeHashed(source: Readable, target: string, budget: ByteBudget): Promise<BlobInfo> {
-  const hash = createHash('sha256');
-  let size = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      try {
-        budget.take(chunk.length);
-      } catch (error) {
-        callback(error as Error);
-        return;
-      }
-      hash.update(chunk);
-      size += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  await pipeline(source, meter, createWriteStream(target, { flags: 'wx' }));
-  return { sha256: hash.digest('hex'), size };
+/** Streams `source` to `target`, hashing on the way and charging every chunk to `budget`. */
+export function writeHashed(source: Readable, target: string, budget: ByteBudget): Promise<BlobInfo> {
+  return writeHashedFile(source, target, (bytes) => budget.take(bytes));
 }

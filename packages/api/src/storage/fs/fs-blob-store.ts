@@ -1,10 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import { putThroughTempFile } from '../write-hashed-file.js';
 import { isSha256, type BlobInfo, type BlobStore, type ByteRange, type StoredBlob } from '../blob-store.js';
 
 function assertKey(sha256: string): void {
@@ -41,26 +38,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async put(source: Readable, expected?: BlobInfo): Promise<BlobInfo> {
-    const tmp = path.join(this.tmpDir, `blob-${randomUUID()}`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        size += chunk.length;
-        cb(null, chunk);
-      },
-    });
-    try {
-      await pipeline(source, meter, createWriteStream(tmp));
-      const info = { sha256: hash.digest('hex'), size };
-      if (expected && (expected.sha256 !== info.sha256 || expected.size !== info.size)) {
-        throw new Error(`blob content mismatch: expected ${expected.sha256} (${expected.size} B)`);
-      }
-      return await this.putFile(tmp, info);
-    } finally {
-      await fs.rm(tmp, { force: true });
-    }
+    return putThroughTempFile(source, this.tmpDir, expected, (file, info) => this.putFile(file, info));
   }
 
   async putFile(filePath: string, info: BlobInfo): Promise<BlobInfo> {

@@ -1,9 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -14,6 +11,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { putThroughTempFile } from '../write-hashed-file.js';
 import { isSha256, type BlobInfo, type BlobStore, type ByteRange, type StoredBlob } from '../blob-store.js';
 import { LocalBlobCache } from './local-blob-cache.js';
 
@@ -73,26 +71,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   async put(source: Readable, expected?: BlobInfo): Promise<BlobInfo> {
-    const tmp = path.join(this.tmpDir, `blob-${randomUUID()}`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        size += chunk.length;
-        cb(null, chunk);
-      },
-    });
-    try {
-      await pipeline(source, meter, createWriteStream(tmp));
-      const info = { sha256: hash.digest('hex'), size };
-      if (expected && (expected.sha256 !== info.sha256 || expected.size !== info.size)) {
-        throw new Error(`blob content mismatch: expected ${expected.sha256} (${expected.size} B)`);
-      }
-      return await this.putFile(tmp, info);
-    } finally {
-      await fs.rm(tmp, { force: true });
-    }
+    return putThroughTempFile(source, this.tmpDir, expected, (file, info) => this.putFile(file, info));
   }
 
   async putFile(filePath: string, info: BlobInfo): Promise<BlobInfo> {
