@@ -13,7 +13,7 @@ export function parseImportancePart(part: string | null | undefined): Importance
   const p = (part || 'decoder-weight').toLowerCase();
   if ((IMPORTANCE_PARTS as readonly string[]).includes(p)) return p as ImportancePart;
   throw new PruneArgumentError(
-    `part must be 'encoder-weight', 'decoder-weight', 'decoder-bias', or 'decoder-sum', got '${part}'`,
+    `part must be 'encoder-weight', 'decoder-weight', 'decoder-bias', or 'decoder-sum', got '${p}'`,
     'ValueError',
   );
 }

@@ -147,6 +147,12 @@ describe('prune validation (types and messages of the reference)', () => {
       'ValueError',
       "part must be 'encoder-weight', 'decoder-weight', 'decoder-bias', or 'decoder-sum', got 'bias'",
     ],
+    [
+      'an unknown part (reported lower-cased, as the reference lower-cases it first)',
+      { topk: 2, part: 'Bias' as never },
+      'ValueError',
+      "part must be 'encoder-weight', 'decoder-weight', 'decoder-bias', or 'decoder-sum', got 'bias'",
+    ],
   ])('%s', (_label, options, type, message) => {
     const e = pruneError(options);
     expect([e.referenceType, e.message]).toEqual([type, message]);
