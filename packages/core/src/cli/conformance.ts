@@ -338,6 +338,11 @@ function pruneArgs(args: JsonObject, tensors: Map<string, Tensor>): PruneOptions
       case 'inplace':
         opts.inplace = v === true;
         break;
+      // We always return the combined mask, and always sort and de-duplicate keep_idx (the result
+      // is the same whenever the caller's promise of sorted, unique indices holds).
+      case 'return_mask':
+      case 'keep_idx_sorted_unique':
+        break;
       default:
         throw new Error(`unknown prune argument '${key}'`);
     }
