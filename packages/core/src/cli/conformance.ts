@@ -365,7 +365,9 @@ async function checkPrune(
   const err = p.get('error');
   let result;
   try {
-    result = model.prune(pruneArgs(args instanceof JsonObject ? args : new JsonObject(), tensors));
+    const options = pruneArgs(args instanceof JsonObject ? args : new JsonObject(), tensors);
+    // In-place prunes run on a clone so every case's prunes start from the loaded model.
+    result = (options.inplace ? model.clone() : model).prune(options);
   } catch (e) {
     if (err instanceof JsonObject) {
       const want = toPlain(err) as { type: string; message: string };
