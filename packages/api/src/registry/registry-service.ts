@@ -12,6 +12,7 @@ import type {
 } from '../storage/metadata-store.js';
 import type { TaskRunner } from '../workers/task-runner.js';
 import type { ModelHandle } from '../workers/task-types.js';
+import { VersionCache } from './version-cache.js';
 
 export interface StagedFile extends FileRecord {
   /** Local path of the staged bytes; the blob store takes ownership on commit. */
@@ -42,6 +43,9 @@ export class RegistryService {
   /** Blobs written by commits still in flight; never garbage-collected while counted here. */
   private readonly pending = new Map<string, number>();
   private readonly checkouts = new Map<string, Promise<string>>();
+  /** Handles of the records the version cache hands out, so repeated checkouts skip hashing. */
+  private readonly handles = new WeakMap<VersionRecord, Promise<ModelHandle>>();
+  private readonly versions = new VersionCache();
   /** Called on every checkout with whether it was already materialised in this process (metrics). */
   observeCheckout: (hit: boolean) => void = () => undefined;
 
@@ -132,9 +136,31 @@ export class RegistryService {
     });
   }
 
+  /**
+   * `resolve` for routes that read only a version's files and summary (encode, decode): numbered
+   * refs are served from the version cache; aliases and `latest` always resolve in the database,
+   * so alias moves and uploads are seen at once.
+   */
+  async resolveContent(name: string, ref: string): Promise<VersionRecord> {
+    const parsed = parseRef(ref);
+    if (typeof parsed === 'number') {
+      const hit = this.versions.get(name, parsed);
+      if (hit) return hit;
+    }
+    const version = await this.resolve(name, ref);
+    this.versions.set(version);
+    return version;
+  }
+
+  /** Drops a cached record after its description or tags changed. */
+  forgetVersion(name: string, version: number): void {
+    this.versions.delete(name, version);
+  }
+
   async deleteVersion(name: string, ref: string, cascade: boolean, actor: string) {
     const version = await this.resolve(name, ref);
     const result = await this.meta.deleteVersion(name, version.version, cascade, actor);
+    for (const v of result.deleted) this.versions.delete(v.name, v.version);
     await this.collect(result.unreferencedBlobs);
     return result;
   }
@@ -148,7 +174,19 @@ export class RegistryService {
   }
 
   /** The version as a local checkpoint folder (materialised once per content key, then reused). */
-  async checkout(version: VersionRecord): Promise<ModelHandle> {
+  checkout(version: VersionRecord): Promise<ModelHandle> {
+    let handle = this.handles.get(version);
+    if (handle) {
+      this.observeCheckout(true);
+      return handle;
+    }
+    handle = this.checkoutFiles(version);
+    this.handles.set(version, handle);
+    handle.catch(() => this.handles.delete(version));
+    return handle;
+  }
+
+  private async checkoutFiles(version: VersionRecord): Promise<ModelHandle> {
     const key = RegistryService.contentKey(version.files);
     let pending = this.checkouts.get(key);
     this.observeCheckout(pending !== undefined);

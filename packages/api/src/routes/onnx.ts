@@ -5,12 +5,15 @@ import { ApiError } from '../errors/api-error.js';
 import type { VersionRecord } from '../storage/metadata-store.js';
 import { VersionParams, problems } from '../schemas/common.js';
 import type { ModelHandle } from '../workers/task-types.js';
+import { BodyBufferPool } from './body-buffer-pool.js';
 import { readRawBody } from './read-raw-body.js';
 import { sendRaw } from './send-raw.js';
 
 const F32 = 'application/octet-stream';
 const SAFETENSORS = 'application/x-safetensors';
 const ENCODE_BODY_LIMIT = 1024 * 1024 * 1024;
+/** Idle raw-body buffers kept for reuse. */
+const BODY_POOL_BYTES = 64 * 1024 * 1024;
 
 function rowsToF32(rows: readonly (readonly number[])[], width: number, what: string): Float32Array {
   const out = new Float32Array(rows.length * width);
@@ -57,10 +60,12 @@ function inputScale(version: VersionRecord, raw: string | undefined): number {
 const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry, tasks, onnx } = app.services;
 
+  const bodies = new BodyBufferPool(BODY_POOL_BYTES);
   for (const type of [F32, SAFETENSORS]) {
     app.addContentTypeParser(type, (request, payload, done) => {
       const length = request.headers['content-length'];
-      readRawBody(payload, length === undefined ? undefined : Number(length), ENCODE_BODY_LIMIT).then(
+      const declared = length === undefined ? undefined : Number(length);
+      readRawBody(payload, declared, ENCODE_BODY_LIMIT, (size) => bodies.acquire(size)).then(
         (body) => done(null, body),
         (error: Error) => done(error, undefined),
       );
@@ -97,60 +102,65 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const version = await registry.resolve(request.params.name, request.params.ref);
-      const h = await registry.checkout(version);
-      const n = version.summary.input_dim;
-      const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-      let x: Float32Array;
-      if (contentType === F32) {
-        const body = request.body as Buffer;
-        if (body.byteLength === 0 || body.byteLength % (4 * n) !== 0) {
+      try {
+        const version = await registry.resolveContent(request.params.name, request.params.ref);
+        const h = await registry.checkout(version);
+        const n = version.summary.input_dim;
+        const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+        let x: Float32Array;
+        if (contentType === F32) {
+          const body = request.body as Buffer;
+          if (body.byteLength === 0 || body.byteLength % (4 * n) !== 0) {
+            throw new ApiError(
+              'GRADIEND_ERR_INPUT_SHAPE',
+              `float32 body has ${body.byteLength} bytes; expected a multiple of 4 × input_dim = ${4 * n}`,
+            );
+          }
+          // The parser's buffer is aligned and ours alone, so the rows are viewed, not copied.
+          x =
+            body.byteOffset % 4 === 0
+              ? new Float32Array(body.buffer, body.byteOffset, body.byteLength / 4)
+              : new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+        } else if (contentType === SAFETENSORS) {
+          const body = request.body as Buffer;
+          x = await tasks.run('flattenGradients', {
+            ...h,
+            bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+          });
+        } else if (contentType === 'application/json') {
+          const body = request.body as { inputs?: unknown };
+          if (
+            !Array.isArray(body?.inputs) ||
+            !body.inputs.every((r) => Array.isArray(r) && r.every((v) => typeof v === 'number'))
+          ) {
+            throw new ApiError(
+              'GRADIEND_ERR_REQUEST_VALIDATION',
+              'JSON body must be {"inputs": [[number, …], …]}',
+            );
+          }
+          x = rowsToF32(body.inputs as number[][], n, 'inputs');
+        } else {
           throw new ApiError(
-            'GRADIEND_ERR_INPUT_SHAPE',
-            `float32 body has ${body.byteLength} bytes; expected a multiple of 4 × input_dim = ${4 * n}`,
+            'GRADIEND_ERR_REQUEST_MEDIA_TYPE',
+            `cannot encode a ${contentType ?? 'missing'} body`,
           );
         }
-        // The parser's buffer is aligned and ours alone, so the rows are viewed, not copied.
-        x =
-          body.byteOffset % 4 === 0
-            ? new Float32Array(body.buffer, body.byteOffset, body.byteLength / 4)
-            : new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
-      } else if (contentType === SAFETENSORS) {
-        const body = request.body as Buffer;
-        x = await tasks.run('flattenGradients', {
-          ...h,
-          bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
-        });
-      } else if (contentType === 'application/json') {
-        const body = request.body as { inputs?: unknown };
-        if (
-          !Array.isArray(body?.inputs) ||
-          !body.inputs.every((r) => Array.isArray(r) && r.every((v) => typeof v === 'number'))
-        ) {
-          throw new ApiError(
-            'GRADIEND_ERR_REQUEST_VALIDATION',
-            'JSON body must be {"inputs": [[number, …], …]}',
-          );
+        const scale = inputScale(version, request.query.input_scale);
+        if (scale !== 1) for (let i = 0; i < x.length; i++) x[i] = (x[i] ?? 0) / scale;
+        const batch = x.length / n;
+        app.metrics.encodeBatch.observe(batch);
+        const s = await session(h, 'encoder');
+        const out = await s.run({ x: new ort.Tensor('float32', x, [batch, n]) });
+        const encoded = out.encoded?.data as Float32Array;
+        const latent = version.summary.latent_dim;
+        if (request.headers.accept === F32) {
+          return sendRaw(reply, F32, new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength));
         }
-        x = rowsToF32(body.inputs as number[][], n, 'inputs');
-      } else {
-        throw new ApiError(
-          'GRADIEND_ERR_REQUEST_MEDIA_TYPE',
-          `cannot encode a ${contentType ?? 'missing'} body`,
-        );
+        return { encoded: f32ToRows(encoded, batch, latent), latent_dim: latent, batch };
+      } finally {
+        // Nothing reads the raw body once the answer is computed (ORT and the workers copy it).
+        if (Buffer.isBuffer(request.body)) bodies.release(request.body);
       }
-      const scale = inputScale(version, request.query.input_scale);
-      if (scale !== 1) for (let i = 0; i < x.length; i++) x[i] = (x[i] ?? 0) / scale;
-      const batch = x.length / n;
-      app.metrics.encodeBatch.observe(batch);
-      const s = await session(h, 'encoder');
-      const out = await s.run({ x: new ort.Tensor('float32', x, [batch, n]) });
-      const encoded = out.encoded?.data as Float32Array;
-      const latent = version.summary.latent_dim;
-      if (request.headers.accept === F32) {
-        return sendRaw(reply, F32, new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength));
-      }
-      return { encoded: f32ToRows(encoded, batch, latent), latent_dim: latent, batch };
     },
   );
 
@@ -169,7 +179,7 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const version = await registry.resolve(request.params.name, request.params.ref);
+      const version = await registry.resolveContent(request.params.name, request.params.ref);
       const h = await registry.checkout(version);
       const latentDim = version.summary.latent_dim;
       const z = rowsToF32(request.body.latent, latentDim, 'latent');

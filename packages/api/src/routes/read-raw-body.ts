@@ -8,16 +8,18 @@ function tooLarge(limit: number): ApiError {
 /**
  * Reads a raw float32 body into one fresh, 4-byte-aligned buffer: with a Content-Length the chunks
  * are copied straight to their place (no chunk list, no concat, no second copy into a
- * Float32Array), which matters at megabytes per request. `Buffer.allocUnsafeSlow` is never pooled,
- * so its byteOffset is 0 and a Float32Array can view it in place.
+ * Float32Array), which matters at megabytes per request. `allocate` must hand out a buffer with
+ * byteOffset 0 that nothing else uses (`Buffer.allocUnsafeSlow` is never pooled by Node), so a
+ * Float32Array can view it in place.
  */
 export async function readRawBody(
   payload: Readable,
   declared: number | undefined,
   limit: number,
+  allocate: (size: number) => Buffer = Buffer.allocUnsafeSlow,
 ): Promise<Buffer> {
   try {
-    return await read(payload, declared, limit);
+    return await read(payload, declared, limit, allocate);
   } catch (error) {
     if (error instanceof ApiError) throw error;
     // A client that goes away mid-body is a client problem, not a server failure.
@@ -28,7 +30,12 @@ export async function readRawBody(
   }
 }
 
-async function read(payload: Readable, declared: number | undefined, limit: number): Promise<Buffer> {
+async function read(
+  payload: Readable,
+  declared: number | undefined,
+  limit: number,
+  allocate: (size: number) => Buffer,
+): Promise<Buffer> {
   if (declared !== undefined && declared > limit) {
     payload.resume();
     throw tooLarge(limit);
@@ -41,12 +48,12 @@ async function read(payload: Readable, declared: number | undefined, limit: numb
       if (size > limit) throw tooLarge(limit);
       chunks.push(chunk as Buffer);
     }
-    const out = Buffer.allocUnsafeSlow(size);
+    const out = allocate(size);
     let at = 0;
     for (const c of chunks) at += c.copy(out, at);
     return out;
   }
-  const out = Buffer.allocUnsafeSlow(declared);
+  const out = allocate(declared);
   let at = 0;
   for await (const chunk of payload) {
     const c = chunk as Buffer;

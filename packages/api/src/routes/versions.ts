@@ -118,6 +118,7 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.body,
         request.principal.name,
       );
+      registry.forgetVersion(version.model, version.version);
       if (!updated)
         throw new ApiError('GRADIEND_ERR_VERSION_NOT_FOUND', `version ${request.params.ref} was deleted`);
       return versionJson(updated);
