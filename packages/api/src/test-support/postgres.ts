@@ -30,9 +30,11 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A fresh, empty database `gradiend_test_<random>`; `drop` removes it (closing stray connections). */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `gradiend_test_${randomBytes(6).toString('hex')}`;
+/** A fresh, empty database `<prefix><random>`; `drop` removes it (closing stray connections). */
+export async function createTestDatabase(prefix = 'gradiend_test_'): Promise<TestDatabase> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(prefix))
+    throw new Error(`unsafe database name prefix ${JSON.stringify(prefix)}`);
+  const name = `${prefix}${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
