@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       seedDemo: true,
       auth: 'off',
       maxUploadBytes: 8 * 1024 ** 3,
+      encodeInlineMaxValues: 4 * 1024 * 1024,
     });
     expect(c.webDir.endsWith(`${path.sep}web${path.sep}dist`)).toBe(true);
     expect(loadConfig({ GRADIEND_WEB_DIR: 'site' }, '/srv').webDir).toBe('/srv/site');
@@ -28,5 +29,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GRADIEND_AUTH: 'maybe' })).toThrow(/GRADIEND_AUTH/);
     expect(() => loadConfig({ GRADIEND_SEED_DEMO: 'perhaps' })).toThrow(/GRADIEND_SEED_DEMO/);
     expect(() => loadConfig({ GRADIEND_MAX_UPLOAD_BYTES: '-1' })).toThrow(/GRADIEND_MAX_UPLOAD_BYTES/);
+    expect(() => loadConfig({ GRADIEND_ENCODE_INLINE_MAX_VALUES: '4M' })).toThrow(
+      /GRADIEND_ENCODE_INLINE_MAX_VALUES/,
+    );
   });
 });

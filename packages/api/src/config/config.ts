@@ -18,6 +18,11 @@ export interface ApiConfig extends ScaleConfig {
   readonly workers: number;
   /** Memory budget for cached ONNX sessions, in bytes. */
   readonly onnxCacheBytes: number;
+  /**
+   * Encode/decode with at most this many values (rows × input_dim) runs on the main thread's ONNX
+   * sessions; larger ones run on the worker threads (when there are any).
+   */
+  readonly encodeInlineMaxValues: number;
   readonly logLevel: string;
   /** The dashboard's build output (index.html + assets), served at `/` when present. */
   readonly webDir: string;
@@ -35,6 +40,11 @@ const GIB = 1024 ** 3;
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The @gradiend/web build beside this package in the monorepo. */
 export const DEFAULT_WEB_DIR = path.resolve(PACKAGE_ROOT, '../web/dist');
+/**
+ * 4 Mi float32 values (16 MiB): about 10 ms of ONNX Runtime on one core, the most an encode or
+ * decode may hold the event loop; past that, a worker's round trip costs less than the stall.
+ */
+export const DEFAULT_ENCODE_INLINE_MAX_VALUES = 4 * 1024 * 1024;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 function parseInteger(
@@ -85,6 +95,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const maxUploadBytes = parseInteger(env, 'GRADIEND_MAX_UPLOAD_BYTES', 8 * GIB, 1, Number.MAX_SAFE_INTEGER);
   const workers = parseInteger(env, 'GRADIEND_WORKERS', 2, 0, 64);
   const onnxCacheBytes = parseInteger(env, 'GRADIEND_ONNX_CACHE_BYTES', 2 * GIB, 0, Number.MAX_SAFE_INTEGER);
+  const encodeInlineMaxValues = parseInteger(
+    env,
+    'GRADIEND_ENCODE_INLINE_MAX_VALUES',
+    DEFAULT_ENCODE_INLINE_MAX_VALUES,
+    0,
+    Number.MAX_SAFE_INTEGER,
+  );
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(logLevel)) {
@@ -101,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     maxUploadBytes,
     workers,
     onnxCacheBytes,
+    encodeInlineMaxValues,
     logLevel,
     webDir,
     ...loadScaleConfig(env),

@@ -1,7 +1,8 @@
-import ort from 'onnxruntime-node';
+// Named import: a default import is undefined where tsx compiles the worker's modules.
+import { InferenceSession } from 'onnxruntime-node';
 
 export interface CachedSession {
-  readonly session: ort.InferenceSession;
+  readonly session: InferenceSession;
   readonly bytes: number;
 }
 
@@ -17,7 +18,7 @@ export class OnnxSessionCache {
 
   constructor(private readonly budgetBytes: number) {}
 
-  async get(key: string, build: () => Promise<Uint8Array>): Promise<ort.InferenceSession> {
+  async get(key: string, build: () => Promise<Uint8Array>): Promise<InferenceSession> {
     let entry = this.entries.get(key);
     this.observe(entry !== undefined);
     if (entry) {
@@ -27,7 +28,7 @@ export class OnnxSessionCache {
       entry = (async () => {
         const graph = await build();
         // Sessions run on ORT's own threads; one intra-op thread each keeps concurrent requests fair.
-        const session = await ort.InferenceSession.create(graph, {
+        const session = await InferenceSession.create(graph, {
           intraOpNumThreads: 1,
           interOpNumThreads: 1,
           graphOptimizationLevel: 'all',

@@ -27,4 +27,17 @@ describe('BodyBufferPool', () => {
     expect(pool.acquire(64)).toBe(x);
     expect(pool.acquire(64)).not.toBe(y);
   });
+
+  it('drops a buffer that moved to another thread', () => {
+    const pool = new BodyBufferPool(1 << 20, 16);
+    const a = pool.acquire(64);
+    const moved = a.buffer as ArrayBuffer;
+    structuredClone(moved, { transfer: [moved] });
+    pool.release(a);
+    const b = pool.acquire(64);
+    // Not toBe: printing a detached buffer on failure would throw.
+    expect(b === a).toBe(false);
+    expect(b.length).toBe(64);
+    expect(pool.acquire(0) === a).toBe(false);
+  });
 });

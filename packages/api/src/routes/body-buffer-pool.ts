@@ -27,9 +27,13 @@ export class BodyBufferPool {
     return buffer;
   }
 
-  /** Gives a buffer back once nothing reads it any more. */
+  /** Gives a buffer back once nothing reads it any more; one moved to a worker is dropped. */
   release(buffer: Buffer): void {
     if (!this.owned.has(buffer) || this.idle.has(buffer)) return;
+    if (buffer.buffer.byteLength === 0) {
+      this.owned.delete(buffer);
+      return;
+    }
     if (this.idleBytes + buffer.length > this.maxIdleBytes) return;
     const list = this.free.get(buffer.length);
     if (list) list.push(buffer);

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import ort from 'onnxruntime-node';
 import { ApiError } from '../errors/api-error.js';
 import type { VersionRecord } from '../storage/metadata-store.js';
 import { VersionParams, problems } from '../schemas/common.js';
+import { runGraph, type GraphKind } from '../onnx/run-graph.js';
+import { ownBuffer } from '../workers/own-buffer.js';
 import type { ModelHandle } from '../workers/task-types.js';
 import { BodyBufferPool } from './body-buffer-pool.js';
 import { readRawBody } from './read-raw-body.js';
@@ -58,22 +59,45 @@ function inputScale(version: VersionRecord, raw: string | undefined): number {
 }
 
 const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { registry, tasks, onnx } = app.services;
+  const { registry, tasks, onnx, config } = app.services;
+  // Without worker threads a large input has nowhere better to go than the main thread's sessions.
+  const offload = (values: number) => config.workers > 0 && values > config.encodeInlineMaxValues;
+  const workerBudgetBytes = Math.floor(config.onnxCacheBytes / Math.max(1, config.workers));
 
   const bodies = new BodyBufferPool(BODY_POOL_BYTES);
+  // Bodies that will move to a worker are never pooled: moving detaches them.
+  const allocate = (size: number) =>
+    offload(size / 4) ? Buffer.allocUnsafeSlow(size) : bodies.acquire(size);
   for (const type of [F32, SAFETENSORS]) {
     app.addContentTypeParser(type, (request, payload, done) => {
       const length = request.headers['content-length'];
       const declared = length === undefined ? undefined : Number(length);
-      readRawBody(payload, declared, ENCODE_BODY_LIMIT, (size) => bodies.acquire(size)).then(
+      readRawBody(payload, declared, ENCODE_BODY_LIMIT, allocate).then(
         (body) => done(null, body),
         (error: Error) => done(error, undefined),
       );
     });
   }
 
-  const session = (h: ModelHandle, which: 'encoder' | 'decoder') =>
+  const session = (h: ModelHandle, which: GraphKind) =>
     onnx.get(`${h.key}:${which}`, () => tasks.run('exportOnnx', { ...h, which }));
+
+  /**
+   * Runs a graph on the main thread's sessions, or, for `values` (rows × input_dim) past the
+   * inline limit, on a worker's: `input` then moves there and must not be read afterwards.
+   */
+  const infer = async (
+    h: ModelHandle,
+    which: GraphKind,
+    input: Float32Array,
+    batch: number,
+    values: number,
+    scale = 1,
+  ): Promise<Float32Array> => {
+    if (!offload(values)) return runGraph(await session(h, which), which, input, batch, scale);
+    const args = { ...h, which, input, batch, scale, budgetBytes: workerBudgetBytes };
+    return tasks.run('onnxRun', args, ownBuffer(input));
+  };
 
   app.post(
     '/models/:name/versions/:ref/encode',
@@ -123,10 +147,9 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
               : new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
         } else if (contentType === SAFETENSORS) {
           const body = request.body as Buffer;
-          x = await tasks.run('flattenGradients', {
-            ...h,
-            bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
-          });
+          const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+          const transfer = offload(body.byteLength / 4) ? ownBuffer(bytes) : [];
+          x = await tasks.run('flattenGradients', { ...h, bytes }, transfer);
         } else if (contentType === 'application/json') {
           const body = request.body as { inputs?: unknown };
           if (
@@ -146,19 +169,16 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
           );
         }
         const scale = inputScale(version, request.query.input_scale);
-        if (scale !== 1) for (let i = 0; i < x.length; i++) x[i] = (x[i] ?? 0) / scale;
         const batch = x.length / n;
         app.metrics.encodeBatch.observe(batch);
-        const s = await session(h, 'encoder');
-        const out = await s.run({ x: new ort.Tensor('float32', x, [batch, n]) });
-        const encoded = out.encoded?.data as Float32Array;
+        const encoded = await infer(h, 'encoder', x, batch, x.length, scale);
         const latent = version.summary.latent_dim;
         if (request.headers.accept === F32) {
           return sendRaw(reply, F32, new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength));
         }
         return { encoded: f32ToRows(encoded, batch, latent), latent_dim: latent, batch };
       } finally {
-        // Nothing reads the raw body once the answer is computed (ORT and the workers copy it).
+        // Nothing reads the raw body once the answer is computed (ORT and the workers copy or move it).
         if (Buffer.isBuffer(request.body)) bodies.release(request.body);
       }
     },
@@ -184,11 +204,11 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const latentDim = version.summary.latent_dim;
       const z = rowsToF32(request.body.latent, latentDim, 'latent');
       const batch = request.body.latent.length;
-      const s = await session(h, 'decoder');
-      const out = await s.run({ latent: new ort.Tensor('float32', z, [batch, latentDim]) });
-      const decoded = out.decoded?.data as Float32Array;
+      const values = batch * version.summary.input_dim;
+      const decoded = await infer(h, 'decoder', z, batch, values);
       if ((request.headers.accept ?? '').includes(SAFETENSORS)) {
-        const bytes = await tasks.run('expandDecoded', { ...h, decoded, batch });
+        const transfer = offload(values) ? ownBuffer(decoded) : [];
+        const bytes = await tasks.run('expandDecoded', { ...h, decoded, batch }, transfer);
         return reply.type(SAFETENSORS).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       }
       return reply

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll } from 'vitest';
 import { buildApp, type BuildAppOptions } from '../app.js';
-import type { ApiConfig } from '../config/config.js';
+import { DEFAULT_ENCODE_INLINE_MAX_VALUES, type ApiConfig } from '../config/config.js';
 import { PostgresMetadataStore } from '../storage/postgres/postgres-metadata-store.js';
 import { S3BlobStore } from '../storage/s3/s3-blob-store.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -84,6 +84,7 @@ export async function createTestApp(overrides: Partial<ApiConfig> = {}): Promise
     maxUploadBytes: 64 * 1024 * 1024,
     workers: 0,
     onnxCacheBytes: 256 * 1024 * 1024,
+    encodeInlineMaxValues: DEFAULT_ENCODE_INLINE_MAX_VALUES,
     logLevel: 'silent',
     webDir: path.join(tmp.dir, 'no-web-build'),
     ...overrides,

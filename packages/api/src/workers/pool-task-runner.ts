@@ -40,8 +40,13 @@ export class PoolTaskRunner implements TaskRunner {
     });
   }
 
-  async run<K extends TaskName>(name: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
-    const outcome = (await this.pool.run({ name, args })) as TaskOutcome<TaskResult<K>>;
+  async run<K extends TaskName>(
+    name: K,
+    args: TaskArgs<K>,
+    transfer: readonly ArrayBuffer[] = [],
+  ): Promise<TaskResult<K>> {
+    const options = transfer.length > 0 ? { transferList: [...transfer] } : undefined;
+    const outcome = (await this.pool.run({ name, args }, options)) as TaskOutcome<TaskResult<K>>;
     return unwrapOutcome(outcome);
   }
 

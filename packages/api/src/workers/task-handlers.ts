@@ -24,6 +24,8 @@ import {
   type CheckpointInspection,
   type LoadedCheckpoint,
 } from '@gradiend/core/node';
+import { OnnxSessionCache } from '../onnx/session-cache.js';
+import { runGraph } from '../onnx/run-graph.js';
 import { compareSelections, selectionByParam } from '../analysis/compare.js';
 import { paramHeatmap } from '../analysis/heatmap.js';
 import { importanceHistogram } from '../analysis/histogram.js';
@@ -83,6 +85,14 @@ function load(handle: ModelHandle): Promise<LoadedCheckpoint> {
     cache.delete(oldest);
   }
   return hit;
+}
+
+/** This thread's ONNX sessions for large inputs, created on first use with the budget share. */
+let sessions: OnnxSessionCache | null = null;
+
+async function exportGraph(handle: ModelHandle, which: 'encoder' | 'decoder'): Promise<Uint8Array> {
+  const { model } = await load(handle);
+  return which === 'encoder' ? exportEncoderOnnx(model) : exportDecoderOnnx(model);
 }
 
 function pruneOptions(request: PruneRequest): PruneOptions {
@@ -190,8 +200,13 @@ export const taskHandlers: TaskHandlers = {
   },
 
   async exportOnnx(args) {
-    const { model } = await load(args);
-    return args.which === 'encoder' ? exportEncoderOnnx(model) : exportDecoderOnnx(model);
+    return exportGraph(args, args.which);
+  },
+
+  async onnxRun(args) {
+    sessions ??= new OnnxSessionCache(args.budgetBytes);
+    const session = await sessions.get(`${args.key}:${args.which}`, () => exportGraph(args, args.which));
+    return runGraph(session, args.which, args.input, args.batch, args.scale);
   },
 
   async flattenGradients(args) {

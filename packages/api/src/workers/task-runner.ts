@@ -2,7 +2,15 @@ import type { TaskName, TaskArgs, TaskResult } from './task-types.js';
 
 /** Runs model work (load, importance, prune, …) on worker threads or, with 0 workers, inline. */
 export interface TaskRunner {
-  run<K extends TaskName>(name: K, args: TaskArgs<K>): Promise<TaskResult<K>>;
+  /**
+   * `transfer`: buffers inside `args` that move to the worker instead of being copied; the caller
+   * must not touch them afterwards (they are detached on a pool, untouched inline).
+   */
+  run<K extends TaskName>(
+    name: K,
+    args: TaskArgs<K>,
+    transfer?: readonly ArrayBuffer[],
+  ): Promise<TaskResult<K>>;
   close(): Promise<void>;
 }
 

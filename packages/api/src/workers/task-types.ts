@@ -125,6 +125,21 @@ export interface TaskSpecs {
     result: { preview: PrunePreview; summary: CheckpointSummary };
   };
   exportOnnx: { args: ModelHandle & { which: 'encoder' | 'decoder' }; result: Uint8Array };
+  /**
+   * One encoder or decoder forward on rows too large for the main thread, on the worker's own
+   * session cache (keyed like the main thread's, `budgetBytes` its share of the memory budget).
+   */
+  onnxRun: {
+    args: ModelHandle & {
+      which: 'encoder' | 'decoder';
+      input: Float32Array;
+      batch: number;
+      /** Divides the input first (encode's input_scale). */
+      scale: number;
+      budgetBytes: number;
+    };
+    result: Float32Array;
+  };
   /** Safetensors bytes of per-parameter gradients → model input rows (float32, batch 1). */
   flattenGradients: { args: ModelHandle & { bytes: Uint8Array }; result: Float32Array };
   /** Decoded rows → safetensors bytes of per-parameter tensors (zeros at unselected entries). */

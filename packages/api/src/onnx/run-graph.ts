@@ -1,0 +1,29 @@
+// Named imports: a default import is undefined where tsx compiles the worker's modules.
+import { Tensor, type InferenceSession } from 'onnxruntime-node';
+
+export type GraphKind = 'encoder' | 'decoder';
+
+/** Input and output names of the core's ONNX export. */
+const IO = {
+  encoder: { input: 'x', output: 'encoded' },
+  decoder: { input: 'latent', output: 'decoded' },
+} as const;
+
+/**
+ * One forward of an exported graph on `batch` rows, after dividing the input by `scale` in place;
+ * the main thread and the workers both run it, so both give the same bits.
+ */
+export async function runGraph(
+  session: InferenceSession,
+  which: GraphKind,
+  input: Float32Array,
+  batch: number,
+  scale = 1,
+): Promise<Float32Array> {
+  if (scale !== 1) for (let i = 0; i < input.length; i++) input[i] = (input[i] ?? 0) / scale;
+  const io = IO[which];
+  const x = new Tensor('float32', input, [batch, input.length / batch]);
+  const out = (await session.run({ [io.input]: x }))[io.output]?.data;
+  if (!(out instanceof Float32Array)) throw new Error(`the ${which} graph gave no float32 ${io.output}`);
+  return out;
+}
