@@ -23,53 +23,21 @@ function trainingSummary(training: unknown): JsonRecord | null {
   return out;
 }
 
-/** The metadata a version stores about its checkpoint, in the API's snake_case. */
-export function summarizeCheckpoint(
-  model: GradiendModel,
-  extras: { training: unknown; gradiendContext: unknown },
-): CheckpointSummary {
-  const a = model.architecture;
-  const metadata: JsonRecord = { ...model.metadata };
-  delete metadata.training;
-  const baseModel = metadata.base_model;
-  return {
-    architecture: {
-      input_dim: a.inputDim,
-      latent_dim: a.latentDim,
-      activation_encoder: a.activationEncoder,
-      activation_decoder: a.activationDecoder,
-      bias_decoder: a.biasDecoder,
-      dtype: a.dtype,
-    },
-    input_dim: model.inputDim,
-    latent_dim: model.latentDim,
-    dtype: a.dtype,
-    unpruned_length: model.unprunedLength(),
-    param_map_hash: model.paramMapHash(),
-    param_map: model.paramMap.entries.map((e) => ({
-      name: e.name,
-      shape: [...e.shape],
-      numel: e.numel,
-      repr: e.repr,
-      num_selected: e.numSelected,
-    })),
-    base_model: typeof baseModel === 'string' ? baseModel : null,
-    gradient_context: asRecord(extras.gradiendContext),
-    training: trainingSummary(extras.training),
-    metadata,
-  };
+/** What both summaries are built from: a loaded model or a header-only inspection. */
+interface SummarySource {
+  readonly architecture: GradiendModel['architecture'];
+  readonly unprunedLength: number;
+  readonly paramMapHash: string;
+  readonly params: CheckpointSummary['param_map'];
+  readonly metadata: unknown;
 }
 
-/**
- * The same summary from the core's header-only inspection (config, mapping and safetensors header;
- * the weights are never read), for checkpoints too big to load just to describe them.
- */
-export function summarizeInspection(
-  inspection: CheckpointInspection,
+function summarize(
+  src: SummarySource,
   extras: { training: unknown; gradiendContext: unknown },
 ): CheckpointSummary {
-  const a = inspection.architecture;
-  const metadata: JsonRecord = { ...asRecord(inspection.metadata) };
+  const a = src.architecture;
+  const metadata: JsonRecord = { ...asRecord(src.metadata) };
   delete metadata.training;
   const baseModel = metadata.base_model;
   return {
@@ -84,18 +52,61 @@ export function summarizeInspection(
     input_dim: a.inputDim,
     latent_dim: a.latentDim,
     dtype: a.dtype,
-    unpruned_length: inspection.unprunedLength,
-    param_map_hash: inspection.paramMapHash,
-    param_map: inspection.params.map((p) => ({
-      name: p.name,
-      shape: [...p.shape],
-      numel: p.numel,
-      repr: p.repr,
-      num_selected: p.selected,
-    })),
+    unpruned_length: src.unprunedLength,
+    param_map_hash: src.paramMapHash,
+    param_map: src.params,
     base_model: typeof baseModel === 'string' ? baseModel : null,
     gradient_context: asRecord(extras.gradiendContext),
     training: trainingSummary(extras.training),
     metadata,
   };
+}
+
+/** The metadata a version stores about its checkpoint, in the API's snake_case. */
+export function summarizeCheckpoint(
+  model: GradiendModel,
+  extras: { training: unknown; gradiendContext: unknown },
+): CheckpointSummary {
+  return summarize(
+    {
+      architecture: model.architecture,
+      unprunedLength: model.unprunedLength(),
+      paramMapHash: model.paramMapHash(),
+      params: model.paramMap.entries.map((e) => ({
+        name: e.name,
+        shape: [...e.shape],
+        numel: e.numel,
+        repr: e.repr,
+        num_selected: e.numSelected,
+      })),
+      metadata: model.metadata,
+    },
+    extras,
+  );
+}
+
+/**
+ * The same summary from the core's header-only inspection (config, mapping and safetensors header;
+ * the weights are never read), for checkpoints too big to load just to describe them.
+ */
+export function summarizeInspection(
+  inspection: CheckpointInspection,
+  extras: { training: unknown; gradiendContext: unknown },
+): CheckpointSummary {
+  return summarize(
+    {
+      architecture: inspection.architecture,
+      unprunedLength: inspection.unprunedLength,
+      paramMapHash: inspection.paramMapHash,
+      params: inspection.params.map((p) => ({
+        name: p.name,
+        shape: [...p.shape],
+        numel: p.numel,
+        repr: p.repr,
+        num_selected: p.selected,
+      })),
+      metadata: inspection.metadata,
+    },
+    extras,
+  );
 }
