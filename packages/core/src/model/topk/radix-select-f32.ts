@@ -1,3 +1,5 @@
+import { bucketHoldingRank } from './radix-histogram.js';
+
 /**
  * torch's ranking order of a float32 bit pattern (as int32) as an unsigned key: NaNs above +inf,
  * -0 equal to +0. Same mapping as orderKeyFromBits, written for int32 input so it inlines into
@@ -11,17 +13,6 @@ function key(b: number): number {
 
 function bump(hist: Uint32Array, bucket: number): void {
   hist[bucket] = (hist[bucket] as number) + 1;
-}
-
-/** The bucket (counting from the top) holding the `rank`-th largest entry, and how many lie above it. */
-function bucketHoldingRank(hist: Uint32Array, rank: number): [number, number] {
-  let above = 0;
-  for (let b = hist.length - 1; b >= 0; b--) {
-    const c = hist[b] as number;
-    if (above + c >= rank) return [b, above];
-    above += c;
-  }
-  return [0, above];
 }
 
 /** Below this many values the exact three-scan select is cheap enough on its own. */

@@ -1,5 +1,6 @@
 import type { FloatArray } from '../types.js';
 import { keyReader } from './float-order-keys.js';
+import { bucketHoldingRank } from './radix-histogram.js';
 import { radixTopKFloat32, sortIndicesDescendingFloat32 } from './radix-select-f32.js';
 
 /**
@@ -42,17 +43,6 @@ export function radixTopK(values: FloatArray, k: number): Int32Array {
   }
   out.subarray(0, w).sort();
   return out;
-}
-
-/** The bucket (counting from the top) that holds the `rank`-th largest entry, and how many lie above it. */
-function bucketHoldingRank(hist: Float64Array, rank: number): [number, number] {
-  let above = 0;
-  for (let b = hist.length - 1; b >= 0; b--) {
-    const c = hist[b] as number;
-    if (above + c >= rank) return [b, above];
-    above += c;
-  }
-  return [0, above];
 }
 
 /** Sorts indices by descending value (ties by ascending index) with an LSD radix sort on order keys. */
