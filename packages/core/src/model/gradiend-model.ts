@@ -17,7 +17,7 @@ import type { PruneOptions, TopKSpec } from './prune-arguments.js';
 import { remapParamMap } from './prune-remap.js';
 import { isKeepEverything, selectInputDims } from './prune-selection.js';
 import { gatherColumns, gatherRows } from './prune-slicing-kernels.js';
-import { selectTopK } from './topk/select-top-k.js';
+import { EXACT_TIE_EMULATION_LIMIT, selectTopK } from './topk/select-top-k.js';
 import { PruneArgumentError } from '../errors.js';
 import type {
   ComputeWeights,
@@ -25,6 +25,7 @@ import type {
   GradiendArchitecture,
   GradiendModelLike,
   GradiendWeights,
+  RankedScores,
 } from './types.js';
 
 export interface PruneResult {
@@ -126,6 +127,34 @@ export class GradiendModel implements GradiendModelLike {
     return weightImportance(this.arch, this.computeWeights(), parseImportancePart(part));
   }
 
+  /**
+   * The importance to rank by. When it is just the magnitude of one stored array (latent 1,
+   * float32/float64; decoder-weight, encoder-weight or decoder-bias) and the model is large, this
+   * returns that array with `absolute`, so ranking reads |w| directly instead of allocating a copy
+   * the size of the input space.
+   */
+  rankedImportance(part: ImportancePart = 'decoder-weight'): RankedScores {
+    const p = parseImportancePart(part);
+    const { latentDim, inputDim, dtype } = this.arch;
+    if (
+      latentDim === 1 &&
+      inputDim > EXACT_TIE_EMULATION_LIMIT &&
+      (dtype === 'float32' || dtype === 'float64')
+    ) {
+      const cw = this.computeWeights();
+      const source =
+        p === 'decoder-weight'
+          ? cw.decoderWeight
+          : p === 'encoder-weight'
+            ? cw.encoderWeight
+            : p === 'decoder-bias'
+              ? cw.decoderBias
+              : null;
+      if (source) return { values: source, absolute: true };
+    }
+    return { values: this.importance(p), absolute: false };
+  }
+
   updateVector(part: ImportancePart = 'decoder-weight'): FloatArray {
     return updateVector(this.arch, this.computeWeights(), parseImportancePart(part));
   }
@@ -138,10 +167,10 @@ export class GradiendModel implements GradiendModelLike {
     }
     if (spec.kind === 'count' && spec.value < 0)
       throw new PruneArgumentError('topk as int must be >= 0', 'ValueError');
-    const imp = this.importance(part);
-    const n = imp.length;
+    const { values, absolute } = this.rankedImportance(part);
+    const n = values.length;
     const k0 = spec.kind === 'fraction' ? Math.ceil(spec.value * n) : spec.value;
-    return selectTopK(imp, Math.min(Math.max(k0, 1), n), { sorted: true });
+    return selectTopK(values, Math.min(Math.max(k0, 1), n), { sorted: true, absolute });
   }
 
   encoderNorm(): number {
@@ -237,7 +266,7 @@ export class GradiendModel implements GradiendModelLike {
     const selection = selectInputDims(options, {
       inputDim: this.inputDim,
       dtype: this.arch.dtype,
-      weightImportance: () => this.importance(options.part ?? 'decoder-weight'),
+      weightImportance: () => this.rankedImportance(options.part ?? 'decoder-weight'),
     });
     const keep = selection.keepIdx;
     const paramMap = remapParamMap(this.map, keep);

@@ -13,4 +13,5 @@ export type {
   ComputeWeights,
   GradiendModelLike,
   FloatArray,
+  RankedScores,
 } from './types.js';

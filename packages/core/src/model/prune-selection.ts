@@ -3,7 +3,7 @@ import { dtypeRounder } from './dtype-rounding.js';
 import { describe, normaliseTopK } from './prune-arguments.js';
 import type { PruneOptions } from './prune-arguments.js';
 import { selectTopK } from './topk/select-top-k.js';
-import type { FloatArray } from './types.js';
+import type { RankedScores } from './types.js';
 import type { ModelDType } from '../tensor/dtype.js';
 
 export interface Selection {
@@ -17,7 +17,7 @@ export interface Selection {
 export interface SelectionContext {
   readonly inputDim: number;
   readonly dtype: ModelDType;
-  readonly weightImportance: () => FloatArray;
+  readonly weightImportance: () => RankedScores;
 }
 
 function fail(message: string, type: 'ValueError' | 'TypeError' = 'ValueError'): never {
@@ -54,6 +54,7 @@ export function selectInputDims(options: PruneOptions, ctx: SelectionContext): S
   }
   if (given(threshold) || given(topk)) {
     let scores: ArrayLike<number>;
+    let absolute = false;
     let roundThreshold: ((x: number) => number) | null;
     if (importance !== undefined && importance !== null) {
       if (!isNumberArray(importance) || importance.length !== n) {
@@ -62,7 +63,7 @@ export function selectInputDims(options: PruneOptions, ctx: SelectionContext): S
       scores = importance;
       roundThreshold = importance instanceof Float32Array ? Math.fround : null;
     } else {
-      scores = ctx.weightImportance();
+      ({ values: scores, absolute } = ctx.weightImportance());
       roundThreshold = dtypeRounder(ctx.dtype);
     }
     if (threshold !== undefined && threshold !== null) {
@@ -71,14 +72,17 @@ export function selectInputDims(options: PruneOptions, ctx: SelectionContext): S
       }
       // torch compares a tensor with a Python scalar in the tensor's dtype.
       const t = roundThreshold ? roundThreshold(threshold) : threshold;
-      for (let i = 0; i < n; i++) if (!((scores[i] as number) >= t)) combined[i] = 0;
+      for (let i = 0; i < n; i++) {
+        const v = scores[i] as number;
+        if (!((absolute ? Math.abs(v) : v) >= t)) combined[i] = 0;
+      }
     }
-    if (topk !== undefined && topk !== null) applyTopK(topk, scores, combined);
+    if (topk !== undefined && topk !== null) applyTopK(topk, scores, absolute, combined);
   }
   return fromMask(combined);
 }
 
-function applyTopK(topk: unknown, scores: ArrayLike<number>, combined: Uint8Array): void {
+function applyTopK(topk: unknown, scores: ArrayLike<number>, absolute: boolean, combined: Uint8Array): void {
   const spec = normaliseTopK(topk);
   let nActive = 0;
   for (let i = 0; i < combined.length; i++) nActive += combined[i] as number;
@@ -94,7 +98,7 @@ function applyTopK(topk: unknown, scores: ArrayLike<number>, combined: Uint8Arra
   if (k >= nActive) return;
   if (nActive === combined.length && (scores instanceof Float32Array || scores instanceof Float64Array)) {
     // Nothing masked: rank the scores in place rather than copying them (1.3 GB at BERT scale).
-    const keep = selectTopK(scores, k, { sorted: false });
+    const keep = selectTopK(scores, k, { sorted: false, absolute });
     combined.fill(0);
     for (let i = 0; i < keep.length; i++) combined[keep[i] as number] = 1;
     return;
@@ -105,7 +109,8 @@ function applyTopK(topk: unknown, scores: ArrayLike<number>, combined: Uint8Arra
   for (let i = 0; i < combined.length; i++) {
     if (combined[i]) {
       active[j] = i;
-      activeScores[j++] = scores[i] as number;
+      const v = scores[i] as number;
+      activeScores[j++] = absolute ? Math.abs(v) : v;
     }
   }
   const candidates = scores instanceof Float32Array ? Float32Array.from(activeScores) : activeScores;

@@ -48,3 +48,9 @@ export interface GradiendModelLike {
   readonly architecture: GradiendArchitecture;
   computeWeights(): ComputeWeights;
 }
+
+/** Scores to rank: `values`, or their magnitudes when `absolute` (see GradiendModel.rankedImportance). */
+export interface RankedScores {
+  readonly values: FloatArray;
+  readonly absolute: boolean;
+}

@@ -11,6 +11,11 @@ function key(b: number): number {
   return b < 0 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
 }
 
+/** Bits to keep of each value: all of them, or all but the sign when ranking magnitudes |x|. */
+function signMask(absolute: boolean): number {
+  return absolute ? 0x7fffffff : -1;
+}
+
 function bump(hist: Uint32Array, bucket: number): void {
   hist[bucket] = (hist[bucket] as number) + 1;
 }
@@ -24,19 +29,20 @@ const SAMPLE_SIZE = 1 << 16;
  * inputs first try a single scan bracketed by a sample; the exact three-scan select is the fallback.
  * Either way ties at the boundary go to the lowest indices and the result comes out ascending.
  */
-export function radixTopKFloat32(values: Float32Array, k: number): Int32Array {
+export function radixTopKFloat32(values: Float32Array, k: number, absolute = false): Int32Array {
+  const mask = signMask(absolute);
   const bits = new Int32Array(values.buffer, values.byteOffset, values.length);
-  return (bits.length >= SAMPLING_MIN_LENGTH && sampledTopK(bits, k)) || exactTopK(bits, k);
+  return (bits.length >= SAMPLING_MIN_LENGTH && sampledTopK(bits, k, mask)) || exactTopK(bits, k, mask);
 }
 
-function exactTopK(bits: Int32Array, k: number): Int32Array {
+function exactTopK(bits: Int32Array, k: number, mask: number): Int32Array {
   const n = bits.length;
   const hi = new Uint32Array(65536);
-  for (let i = 0; i < n; i++) bump(hi, key(bits[i] as number) >>> 16);
+  for (let i = 0; i < n; i++) bump(hi, key((bits[i] as number) & mask) >>> 16);
   const [hiBucket, aboveHi] = bucketHoldingRank(hi, k);
   const lo = new Uint32Array(65536);
   for (let i = 0; i < n; i++) {
-    const kk = key(bits[i] as number);
+    const kk = key((bits[i] as number) & mask);
     if (kk >>> 16 === hiBucket) bump(lo, kk & 0xffff);
   }
   const [loBucket, aboveLo] = bucketHoldingRank(lo, k - aboveHi);
@@ -45,7 +51,7 @@ function exactTopK(bits: Int32Array, k: number): Int32Array {
   const out = new Int32Array(k);
   let w = 0;
   for (let i = 0; i < n; i++) {
-    const kk = key(bits[i] as number);
+    const kk = key((bits[i] as number) & mask);
     if (kk > threshold || (kk === threshold && needEqual-- > 0)) out[w++] = i;
   }
   return out;
@@ -56,11 +62,11 @@ function exactTopK(bits: Int32Array, k: number): Int32Array {
  * [lower, upper] are candidates. Returns null (caller falls back) when the band turns out not to
  * hold the k-th largest key or holds too many entries (heavy ties, adversarial layouts).
  */
-function sampledTopK(bits: Int32Array, k: number): Int32Array | null {
+function sampledTopK(bits: Int32Array, k: number, mask: number): Int32Array | null {
   const n = bits.length;
   const stride = Math.floor(n / SAMPLE_SIZE);
   const sample = new Float64Array(SAMPLE_SIZE);
-  for (let s = 0; s < SAMPLE_SIZE; s++) sample[s] = key(bits[s * stride] as number);
+  for (let s = 0; s < SAMPLE_SIZE; s++) sample[s] = key((bits[s * stride] as number) & mask);
   sample.sort();
   // Sample rank of the k-th largest key ~ Binomial(m, k/n): a band of ±6σ misses with p < 1e-8.
   const expected = (k / n) * SAMPLE_SIZE;
@@ -76,7 +82,7 @@ function sampledTopK(bits: Int32Array, k: number): Int32Array | null {
   let a = 0;
   let c = 0;
   for (let i = 0; i < n; i++) {
-    const kk = key(bits[i] as number);
+    const kk = key((bits[i] as number) & mask);
     if (kk < lower) continue;
     if (kk > upper) {
       if (a === k) return null;
@@ -123,12 +129,17 @@ function mergeAscending(x: Int32Array, y: Int32Array): Int32Array {
  * sortIndicesDescending for float32 data: the keys are gathered once (one random read per index
  * instead of four), then two stable 16-bit LSD passes move (key, index) pairs sequentially.
  */
-export function sortIndicesDescendingFloat32(indices: Int32Array, values: Float32Array): void {
+export function sortIndicesDescendingFloat32(
+  indices: Int32Array,
+  values: Float32Array,
+  absolute = false,
+): void {
+  const mask = signMask(absolute);
   const n = indices.length;
   const bits = new Int32Array(values.buffer, values.byteOffset, values.length);
   let keys: Uint32Array = new Uint32Array(n);
   // Descending order = ascending order of the complemented key.
-  for (let i = 0; i < n; i++) keys[i] = ~key(bits[indices[i] as number] as number) >>> 0;
+  for (let i = 0; i < n; i++) keys[i] = ~key((bits[indices[i] as number] as number) & mask) >>> 0;
   let idx: Int32Array = indices;
   let keysTmp: Uint32Array = new Uint32Array(n);
   let idxTmp: Int32Array = new Int32Array(n);

@@ -1,5 +1,6 @@
 import type { FloatArray } from '../types.js';
 import { radixTopK, sortIndicesDescending } from './radix-select.js';
+import { radixTopKFloat32, sortIndicesDescendingFloat32 } from './radix-select-f32.js';
 import { torchTopkEmulation } from './torch-topk-emulation.js';
 
 /**
@@ -12,11 +13,21 @@ export const EXACT_TIE_EMULATION_LIMIT = 1 << 22;
 export interface TopKOptions {
   /** Most important first (the reference's sorted=True); otherwise ascending index order. */
   readonly sorted: boolean;
+  /**
+   * Rank |values| instead of values. For large float32 inputs the magnitudes are read straight
+   * from the bit patterns, so an importance that is just |weights| is never materialised.
+   */
+  readonly absolute?: boolean;
 }
 
 /** Indices of the k largest values (NaN ranks highest, as in torch). */
 export function selectTopK(values: FloatArray, k: number, options: TopKOptions): Int32Array {
   const n = values.length;
+  if (options.absolute && !(values instanceof Float32Array && n > EXACT_TIE_EMULATION_LIMIT && k < n)) {
+    // The emulation and the float64 path need the magnitudes as values; small or rare, so copy.
+    const magnitudes = values instanceof Float32Array ? values.map(Math.abs) : values.map(Math.abs);
+    return selectTopK(magnitudes, k, { sorted: options.sorted });
+  }
   if (k <= 0) return new Int32Array(0);
   if (k >= n) {
     const all = new Int32Array(n);
@@ -28,6 +39,11 @@ export function selectTopK(values: FloatArray, k: number, options: TopKOptions):
     const idx = torchTopkEmulation(values, k, false);
     if (options.sorted) sortIndicesDescending(idx, values);
     else idx.sort();
+    return idx;
+  }
+  if (options.absolute && values instanceof Float32Array) {
+    const idx = radixTopKFloat32(values, k, true);
+    if (options.sorted) sortIndicesDescendingFloat32(idx, values, true);
     return idx;
   }
   const idx = radixTopK(values, k);
