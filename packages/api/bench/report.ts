@@ -1,3 +1,5 @@
+import { textTable } from './text-table.js';
+
 export interface Measurement {
   readonly name: string;
   readonly value: number;
@@ -36,13 +38,7 @@ export function toTable(results: readonly Measurement[]): string {
     ];
   });
   const header = ['measurement', 'value', 'target', '', 'note'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return textTable(header, rows);
 }
 
 export function toJson(results: readonly Measurement[], context: Record<string, unknown>): string {

@@ -1,4 +1,5 @@
 import type { InstanceLoad } from './split-load.js';
+import { textTable } from '../text-table.js';
 
 export interface ScenarioResult {
   readonly name: string;
@@ -64,13 +65,7 @@ export function toTable(scenarios: readonly ScenarioResult[]): string {
       String(t.non2xx),
     ]);
   }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return textTable(header, rows);
 }
 
 export function toJson(scenarios: readonly ScenarioResult[], context: Record<string, unknown>): string {
