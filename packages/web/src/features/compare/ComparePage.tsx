@@ -8,6 +8,7 @@ import { parseTopk } from '../../lib/parse-topk';
 import { useDebounced } from '../../lib/use-debounced';
 import { useSearchEnum, useSearchState } from '../../lib/use-search-state';
 import { CompareResultView } from './CompareResultView';
+import { TopkError, TopkField } from '../../components/TopkField';
 
 /** Every `name@version` in the registry, newest versions first within a model. */
 function useVersionRefs(): { refs: string[]; pending: boolean } {
@@ -68,21 +69,9 @@ export function ComparePage() {
         <RefSelect label="Version A" value={a} refs={refs} onChange={setA} />
         <RefSelect label="Version B" value={b} refs={refs} onChange={setB} />
         <PartSelect value={part} onChange={setPart} />
-        <label className="field">
-          k (count, fraction or percent)
-          <input
-            value={kText}
-            onChange={(e) => setKText(e.target.value)}
-            aria-invalid={!parsed.ok}
-            aria-label="k"
-          />
-        </label>
+        <TopkField value={kText} onChange={setKText} valid={parsed.ok} />
       </div>
-      {!parsed.ok && (
-        <p className="hint" role="alert">
-          {parsed.error}
-        </p>
-      )}
+      <TopkError error={parsed.ok ? null : parsed.error} />
       {pending && <Loading what="versions" />}
       {!a || !b ? (
         <Empty>Choose two versions.</Empty>

@@ -10,6 +10,7 @@ import { apiOrigin } from '../../lib/use-origin';
 import { useDebounced } from '../../lib/use-debounced';
 import { useSearchEnum, useSearchState } from '../../lib/use-search-state';
 import { useVersionContext } from '../model/version-context';
+import { TopkError, TopkField } from '../../components/TopkField';
 
 const SHOWN_ROWS = 1000;
 
@@ -25,15 +26,7 @@ export function TopkPage() {
     <div className="topk">
       <div className="toolbar">
         <PartSelect value={part} onChange={setPart} />
-        <label className="field">
-          k (count, fraction or percent)
-          <input
-            value={kText}
-            onChange={(e) => setKText(e.target.value)}
-            aria-invalid={!parsed.ok}
-            aria-label="k"
-          />
-        </label>
+        <TopkField value={kText} onChange={setKText} valid={parsed.ok} />
         {k !== null && (
           <span className="downloads">
             <a href={topkUrl(name, ref, part, k, 'csv')} download={`${name}-v${ref}-top${k}.csv`}>
@@ -45,11 +38,7 @@ export function TopkPage() {
           </span>
         )}
       </div>
-      {!parsed.ok && (
-        <p className="hint" role="alert">
-          {parsed.error}
-        </p>
-      )}
+      <TopkError error={parsed.ok ? null : parsed.error} />
       {k !== null && (
         <CopyCommand
           label="This table as CSV"
