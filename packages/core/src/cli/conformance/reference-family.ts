@@ -1,50 +1,27 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
+import { listCaseDirs, type ConformanceFamily, type RecordCheck } from './family.js';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { PruneArgumentError } from '../errors.js';
-import { JsonNumber, JsonObject, parseJson, toPlain } from '../json/index.js';
-import type { JsonValue } from '../json/index.js';
-import { stringifyPythonJson } from '../json/python-json.js';
-import type { GradiendModel } from '../model/gradiend-model.js';
-import { IMPORTANCE_PARTS } from '../model/importance.js';
-import type { ImportancePart } from '../model/importance.js';
-import type { PruneOptions, TopKSpec } from '../model/prune-arguments.js';
-import type { FloatArray } from '../model/types.js';
-import { planCheckpoint } from '../checkpoint/checkpoint-plan.js';
-import { loadCheckpoint } from '../checkpoint/load-checkpoint.js';
-import { saveCheckpoint } from '../checkpoint/save-checkpoint.js';
-import { readSafetensorsBuffer } from '../safetensors/index.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { toFloat64 } from '../tensor/convert.js';
+import { PruneArgumentError } from '../../errors.js';
+import { JsonNumber, JsonObject, parseJson, toPlain } from '../../json/index.js';
+import type { JsonValue } from '../../json/index.js';
+import { stringifyPythonJson } from '../../json/python-json.js';
+import type { GradiendModel } from '../../model/gradiend-model.js';
+import { IMPORTANCE_PARTS } from '../../model/importance.js';
+import type { ImportancePart } from '../../model/importance.js';
+import type { PruneOptions, TopKSpec } from '../../model/prune-arguments.js';
+import type { FloatArray } from '../../model/types.js';
+import { planCheckpoint } from '../../checkpoint/checkpoint-plan.js';
+import { loadCheckpoint } from '../../checkpoint/load-checkpoint.js';
+import { saveCheckpoint } from '../../checkpoint/save-checkpoint.js';
+import { readSafetensorsBuffer } from '../../safetensors/index.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { toFloat64 } from '../../tensor/convert.js';
 import { TOLERANCES, closeTo, sameBytes, sameValues } from './compare.js';
 import type { Tolerance } from './compare.js';
 
-export interface CheckResult {
-  readonly caseName: string;
-  readonly check: string;
-  /** null when the check passed. */
-  readonly failure: string | null;
-}
-
-export interface ConformanceOptions {
-  /** Write our saved copy of each model to <saveTo>/<case>/model and each prune to prune<i>. */
-  readonly saveTo?: string;
-  readonly onResult?: (r: CheckResult) => void;
-}
-
 type Expected = JsonObject;
-
-/** Every case folder under `fixturesDir` (a folder with expected.json and model/). */
-export async function listCases(fixturesDir: string): Promise<string[]> {
-  const names = (await readdir(fixturesDir)).sort();
-  const cases: string[] = [];
-  for (const n of names) {
-    const dir = path.join(fixturesDir, n);
-    if ((await stat(dir)).isDirectory() && (await exists(path.join(dir, 'expected.json')))) cases.push(n);
-  }
-  return cases;
-}
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(
@@ -53,28 +30,25 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-/** Runs every case; returns all check results. */
-export async function runConformance(
-  fixturesDir: string,
-  options: ConformanceOptions = {},
-): Promise<CheckResult[]> {
-  const results: CheckResult[] = [];
-  for (const caseName of await listCases(fixturesDir)) {
-    const record = (check: string, failure: string | null): void => {
-      const r = { caseName, check, failure };
-      results.push(r);
-      options.onResult?.(r);
-    };
-    try {
-      await runCase(path.join(fixturesDir, caseName), caseName, record, options.saveTo);
-    } catch (e) {
-      record('case', `threw ${(e as Error).name}: ${(e as Error).message}`);
-    }
-  }
-  return results;
-}
+/**
+ * The reference fixtures' main family: each `<case>/` with `expected.json` and `model/` — model
+ * facts, forward passes, prunes, and byte-identical saved folders.
+ */
+export const referenceFamily: ConformanceFamily = {
+  name: 'reference',
+  async listCases(fixturesDir) {
+    return listCaseDirs(
+      fixturesDir,
+      async (dir) =>
+        (await exists(path.join(dir, 'expected.json'))) && (await exists(path.join(dir, 'model'))),
+    );
+  },
+  runCase(caseDir, caseName, record, options) {
+    return runCase(caseDir, caseName, record, options.saveTo);
+  },
+};
 
-type Record = (check: string, failure: string | null) => void;
+type Record = RecordCheck;
 
 async function runCase(
   dir: string,
