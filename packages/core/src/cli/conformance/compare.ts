@@ -11,20 +11,26 @@ export const TOLERANCES: Record<string, Tolerance> = {
   bfloat16: { rtol: 1e-2, atol: 1e-3 },
 };
 
-/** null when every |a − e| ≤ atol + rtol·|e|, else a description of the worst mismatch. */
+/**
+ * null when every |a − e| ≤ atol + rtol·|e| (+ slack[i] when given: an uncertainty the expected
+ * value inherits element by element), else a description of the worst mismatch.
+ */
 export function closeTo(
   actual: ArrayLike<number>,
   expected: ArrayLike<number>,
   tol: Tolerance,
+  slack?: ArrayLike<number>,
 ): string | null {
   if (actual.length !== expected.length) return `length ${actual.length} ≠ expected ${expected.length}`;
+  if (slack && slack.length !== expected.length)
+    throw new RangeError(`slack has ${slack.length} values, expected ${expected.length}`);
   let worst = -1;
   let worstExcess = 0;
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i] as number;
     const e = expected[i] as number;
     if (Number.isNaN(a) && Number.isNaN(e)) continue;
-    const excess = Math.abs(a - e) - (tol.atol + tol.rtol * Math.abs(e));
+    const excess = Math.abs(a - e) - (tol.atol + tol.rtol * Math.abs(e) + (slack ? (slack[i] as number) : 0));
     if (!(excess <= 0) && (worst < 0 || excess > worstExcess || Number.isNaN(excess))) {
       worst = i;
       worstExcess = excess;

@@ -12,6 +12,7 @@ import { IMPORTANCE_PARTS } from '../../model/importance.js';
 import type { ImportancePart } from '../../model/importance.js';
 import type { PruneOptions, TopKSpec } from '../../model/prune-arguments.js';
 import type { FloatArray } from '../../model/types.js';
+import { scatterToParams } from '../../model/gradient-dict.js';
 import { planCheckpoint } from '../../checkpoint/checkpoint-plan.js';
 import { loadCheckpoint } from '../../checkpoint/load-checkpoint.js';
 import { saveCheckpoint } from '../../checkpoint/save-checkpoint.js';
@@ -19,6 +20,7 @@ import { readSafetensorsBuffer } from '../../safetensors/index.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { toFloat64 } from '../../tensor/convert.js';
 import { TOLERANCES, closeTo, sameBytes, sameValues } from './compare.js';
+import { decodedSlack, encodedTolerance } from './propagated-tolerance.js';
 import type { Tolerance } from './compare.js';
 
 type Expected = JsonObject;
@@ -207,30 +209,25 @@ function checkParamMap(
   }
 }
 
-/**
- * With the encoder "id" (LayerNorm(1)) the reference's encoding is pure float32 rounding noise of
- * x·rstd (see applyLayerNorm1), so the latent can only be compared to within one ulp of that product.
- */
-function encodedTolerance(model: GradiendModel, inputs: Float64Array, tol: Tolerance): Tolerance {
-  const cw = model.computeWeights();
-  if (!cw.layerNorm) return tol;
-  const n = model.inputDim;
-  let maxAbs = 0;
-  for (let r = 0; r * n < inputs.length; r++) {
-    let s = cw.encoderBias[0] as number;
-    for (let i = 0; i < n; i++) s += (cw.encoderWeight[i] as number) * (inputs[r * n + i] as number);
-    maxAbs = Math.max(maxAbs, Math.abs(s));
-  }
-  const ulp = 2 ** -23 * (maxAbs / Math.sqrt(cw.layerNorm.eps)) * Math.abs(cw.layerNorm.weight);
-  return { rtol: tol.rtol, atol: Math.max(tol.atol, 2 * ulp) };
-}
-
 function checkForward(
   model: GradiendModel,
   tensors: Map<string, Tensor>,
   tol: Tolerance,
   record: Record,
 ): void {
+  // The decoded outputs inherit the latent's uncertainty (see decodedSlack), so each is compared
+  // with the plain tolerance plus that propagated share.
+  const decodedCheck = (
+    check: string,
+    actual: FloatArray,
+    want: Tensor | undefined,
+    wantEncoded: Tensor | undefined,
+    encTol: Tolerance,
+  ): void => {
+    if (!want) return;
+    const slack = wantEncoded ? decodedSlack(model, toFloat64(wantEncoded), encTol) : null;
+    record(check, closeTo(actual, toFloat64(want), tol, slack ?? undefined));
+  };
   const x = tensors.get('forward.x');
   if (x) {
     const batch = x.shape[0] as number;
@@ -238,15 +235,13 @@ function checkForward(
     const encTol = encodedTolerance(model, xs, tol);
     const { encoded, decoded } = model.forward(Float32Array.from(xs), batch);
     const wantEnc = tensors.get('forward.encoded');
-    const wantDec = tensors.get('forward.decoded');
     if (wantEnc) record('forward.encoded', closeTo(encoded, toFloat64(wantEnc), encTol));
-    if (wantDec) record('forward.decoded', closeTo(decoded, toFloat64(wantDec), tol));
+    decodedCheck('forward.decoded', decoded, tensors.get('forward.decoded'), wantEnc, encTol);
     const x0 = Float32Array.from(xs.subarray(0, model.inputDim));
     const single = model.forward(x0);
     const e0 = tensors.get('forward.x0.encoded');
-    const d0 = tensors.get('forward.x0.decoded');
     if (e0) record('forward.x0.encoded', closeTo(single.encoded, toFloat64(e0), encTol));
-    if (d0) record('forward.x0.decoded', closeTo(single.decoded, toFloat64(d0), tol));
+    decodedCheck('forward.x0.decoded', single.decoded, tensors.get('forward.x0.decoded'), e0, encTol);
   }
   const dictIn = new Map<string, { shape: readonly number[]; data: Float64Array }>();
   for (const [name, t] of tensors) {
@@ -263,11 +258,19 @@ function checkForward(
   const { encoded, decoded } = model.forwardDict(dictIn);
   const de = tensors.get('dict.encoded');
   if (de) record('dict.encoded', closeTo(encoded, toFloat64(de), encTol));
+  const flatSlack = de ? decodedSlack(model, toFloat64(de), encTol) : null;
+  // Unselected positions of the dict output are exact zeros: they get no slack.
+  const slackByParam = flatSlack
+    ? scatterToParams(model.paramMap, flatSlack, (n) => new Float64Array(n))
+    : null;
   for (const [name] of dictIn) {
     const want = tensors.get(`dict.out.${name}`);
     const got = decoded.get(name);
     if (want)
-      record(`dict.out.${name}`, got ? closeTo(got.data, toFloat64(want), tol) : 'missing from output');
+      record(
+        `dict.out.${name}`,
+        got ? closeTo(got.data, toFloat64(want), tol, slackByParam?.get(name)?.data) : 'missing from output',
+      );
   }
 }
 
