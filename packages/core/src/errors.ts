@@ -43,12 +43,17 @@ export class TorchCheckpointError extends GradiendError {
   readonly code = 'GRADIEND_ERR_TORCH_CHECKPOINT';
 }
 
-/** A checkpoint folder is incomplete or inconsistent (config, weights, mapping files). */
+/**
+ * A checkpoint folder is incomplete or inconsistent (config, weights, mapping files). `folder` is
+ * the folder as the caller named it, kept out of the message (which may reach API clients) for
+ * local tools to show.
+ */
 export class CheckpointError extends GradiendError {
   readonly code = 'GRADIEND_ERR_CHECKPOINT';
   constructor(
     message: string,
     readonly file?: string,
+    readonly folder?: string,
   ) {
     super(message);
   }

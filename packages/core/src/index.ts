@@ -6,6 +6,9 @@ export {
   IMPORTANCE_PARTS,
   parseImportancePart,
   selectTopK,
+  scatterToParams,
+  hasEncoderBias,
+  weightLayout,
 } from './model/index.js';
 export type {
   PruneResult,
@@ -22,6 +25,8 @@ export type {
   ComputeWeights,
   GradiendModelLike,
   FloatArray,
+  WeightHeader,
+  WeightSlot,
 } from './model/index.js';
 
 export {
@@ -30,6 +35,7 @@ export {
   paramMapHash,
   chooseRepr,
   bytesPerIndex,
+  mappingTensorBytes,
   unravelIndex,
 } from './mapping/index.js';
 export type { ParamRepr, IndexArray, ParamSelectionSpec, DecodedIndex } from './mapping/index.js';
@@ -49,6 +55,7 @@ export type {
   MappingConfig,
   MappingEntryConfig,
   CheckpointParts,
+  CheckpointProblem,
   CheckpointPlan,
   SaveOptions,
 } from './checkpoint/index.js';
@@ -76,8 +83,8 @@ export type { OnnxExportOptions, OnnxElementType } from './onnx/index.js';
 
 export { DTYPES, MODEL_DTYPES, isDType, isModelDType } from './tensor/dtype.js';
 export type { DType, DataTypeMap, TypedArray, ModelDType } from './tensor/dtype.js';
-export { tensor, numelOf } from './tensor/tensor.js';
-export type { Tensor } from './tensor/tensor.js';
+export { tensor, numelOf, typedTensor } from './tensor/tensor.js';
+export type { Tensor, DTypedTensor } from './tensor/tensor.js';
 export { halfToFloat, floatToHalf, bf16ToFloat, floatToBf16 } from './tensor/half.js';
 export { toFloat64, castToModelDType } from './tensor/convert.js';
 

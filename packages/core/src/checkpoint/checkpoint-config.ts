@@ -90,6 +90,10 @@ function parseArchitecture(arch: JsonObject): GradiendArchitecture {
     dec === '' || dec === null ? activationEncoder : parseActivation(dec, `${w}.activation_decoder`, 'id');
   const biasDecoder = arch.get('bias_decoder') ?? true;
   if (typeof biasDecoder !== 'boolean') bad(`${w}.bias_decoder must be true or false`);
+  // Written by newer library versions; when absent the state dict decides (see resolveEncoderBias).
+  const biasEncoder = arch.get('bias_encoder');
+  if (biasEncoder !== undefined && typeof biasEncoder !== 'boolean')
+    bad(`${w}.bias_encoder must be true or false`);
   const dtype = arch.has('torch_dtype') ? asString(arch.get('torch_dtype'), `${w}.torch_dtype`) : 'float32';
   if (!isModelDType(dtype))
     bad(`${w}.torch_dtype '${dtype}' is not one of float32, float64, float16, bfloat16`);
@@ -99,6 +103,7 @@ function parseArchitecture(arch: JsonObject): GradiendArchitecture {
     activationEncoder,
     activationDecoder,
     biasDecoder,
+    ...(biasEncoder !== undefined ? { biasEncoder } : {}),
     dtype,
   };
 }

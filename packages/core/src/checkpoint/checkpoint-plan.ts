@@ -3,14 +3,9 @@ import type { JsonValue } from '../json/index.js';
 import { stringifyPythonJson } from '../json/python-json.js';
 import { INT32_INDEX_LIMIT } from '../mapping/representation.js';
 import type { GradiendModel } from '../model/gradiend-model.js';
+import { hasEncoderBias, stateDictOf } from '../model/weight-layout.js';
 import type { Tensor } from '../tensor/tensor.js';
-import {
-  CONTEXT_FILE,
-  MAPPING_STEMS,
-  TRAINING_FILE,
-  WEIGHT_FILES,
-  WEIGHT_NAMES,
-} from './state-dict-names.js';
+import { CONTEXT_FILE, MAPPING_STEMS, TRAINING_FILE, WEIGHT_FILES } from './state-dict-names.js';
 
 export interface SaveOptions {
   /** Written to training.json; defaults to the model's `training` metadata (as the reference does). */
@@ -38,20 +33,7 @@ const int = (n: number): JsonNumber => new JsonNumber(String(n));
  * keyed `L<i>`, and a config.json whose keys come in the reference's order.
  */
 export function planCheckpoint(model: GradiendModel, options: SaveOptions = {}): CheckpointPlan {
-  const arch = model.architecture;
-  const w = model.weights;
-  const weights: Array<readonly [string, Tensor]> = [
-    [WEIGHT_NAMES.encoderWeight, w.encoderWeight],
-    [WEIGHT_NAMES.encoderBias, w.encoderBias],
-  ];
-  if (w.encoderNorm) {
-    weights.push(
-      [WEIGHT_NAMES.layerNormWeight, w.encoderNorm.weight],
-      [WEIGHT_NAMES.layerNormBias, w.encoderNorm.bias],
-    );
-  }
-  weights.push([WEIGHT_NAMES.decoderWeight, w.decoderWeight]);
-  if (w.decoderBias) weights.push([WEIGHT_NAMES.decoderBias, w.decoderBias]);
+  const weights = stateDictOf(model.weights);
 
   const indices: Array<readonly [string, Tensor]> = [];
   const masks: Array<readonly [string, Tensor]> = [];
@@ -95,22 +77,7 @@ export function planCheckpoint(model: GradiendModel, options: SaveOptions = {}):
   const metadata = new JsonObject(model.metadataJson.entries());
   const trainingFromMetadata = metadata.get('training');
   metadata.delete('training');
-  const config = new JsonObject([
-    ['format_version', int(0)],
-    [
-      'architecture',
-      new JsonObject([
-        ['input_dim', int(arch.inputDim)],
-        ['latent_dim', int(arch.latentDim)],
-        ['activation_encoder', arch.activationEncoder],
-        ['activation_decoder', arch.activationDecoder],
-        ['bias_decoder', arch.biasDecoder],
-        ['torch_dtype', arch.dtype],
-      ]),
-    ],
-    ['mapping', mapping],
-    ['metadata', metadata],
-  ]);
+  const config = configDocument(model, mapping, metadata);
 
   const jsonFiles: Array<readonly [string, string]> = [];
   const training: JsonValue | undefined =
@@ -130,3 +97,88 @@ export function planCheckpoint(model: GradiendModel, options: SaveOptions = {}):
 }
 
 export const SAVED_WEIGHTS_FILE = WEIGHT_FILES.safetensors;
+
+/** The keys the reference writes, in its order (newer versions add bias_encoder, see configDocument). */
+const ARCHITECTURE_KEYS = [
+  'input_dim',
+  'latent_dim',
+  'activation_encoder',
+  'activation_decoder',
+  'bias_encoder',
+  'bias_decoder',
+  'torch_dtype',
+];
+const TOP_LEVEL_KEYS = ['format_version', 'architecture', 'mapping', 'metadata'];
+
+/**
+ * `values` laid over `loaded` (config.json as read, or nothing): keys of `loaded` keep their place
+ * (with the new value when `values` has one, else their own: keys this version does not
+ * interpret), keys only in `values` go right after their predecessor in `order`.
+ */
+function overlay(
+  loaded: JsonObject | null,
+  values: ReadonlyMap<string, JsonValue>,
+  order: readonly string[],
+): JsonObject {
+  const out: Array<[string, JsonValue]> = [];
+  for (const [key, value] of loaded?.entries() ?? []) {
+    const replaced = values.get(key);
+    if (replaced !== undefined) out.push([key, replaced]);
+    else if (!order.includes(key)) out.push([key, value]);
+  }
+  for (const [key, value] of values) {
+    if (out.some(([k]) => k === key)) continue;
+    const before = new Set(order.slice(0, order.indexOf(key)));
+    let at = 0;
+    out.forEach(([k], i) => {
+      if (before.has(k)) at = i + 1;
+    });
+    out.splice(at, 0, [key, value]);
+  }
+  return new JsonObject(out);
+}
+
+/**
+ * config.json for `model`: the reference's layout, or — for a loaded model — the loaded file's own
+ * layout, so keys a newer library version wrote (`bias_encoder`, `init_fan_in_floor`, `components`,
+ * `component_split_mode`) come back unchanged and in place. `bias_encoder` is written when the
+ * loaded file had it or when it is false (older versions have no such key and always a bias).
+ */
+function configDocument(model: GradiendModel, mapping: JsonObject, metadata: JsonObject): JsonObject {
+  const arch = model.architecture;
+  const loaded = model.configJson;
+  const loadedArch = loaded?.get('architecture');
+  const loadedArchObject = loadedArch instanceof JsonObject ? loadedArch : null;
+  const archValues = new Map<string, JsonValue>([
+    ['input_dim', int(arch.inputDim)],
+    ['latent_dim', int(arch.latentDim)],
+    ['activation_encoder', arch.activationEncoder],
+    ['activation_decoder', arch.activationDecoder],
+  ]);
+  if (loadedArchObject?.has('bias_encoder') || !hasEncoderBias(arch))
+    archValues.set('bias_encoder', hasEncoderBias(arch));
+  archValues.set('bias_decoder', arch.biasDecoder);
+  archValues.set('torch_dtype', arch.dtype);
+
+  const values = new Map<string, JsonValue>([
+    ['format_version', int(0)],
+    ['architecture', overlay(loadedArchObject, archValues, ARCHITECTURE_KEYS)],
+    ['mapping', mapping],
+    ['metadata', metadata],
+  ]);
+  // Newer versions keep component slices over the input space; a prune resets them to one full
+  // span (only written when the model is split at all, else null), as their prune does.
+  const components = loaded?.get('components');
+  const loadedInputDim = loadedArchObject?.get('input_dim');
+  const pruned = !(loadedInputDim instanceof JsonNumber && loadedInputDim.value === arch.inputDim);
+  if (Array.isArray(components) && components.length > 0 && pruned) {
+    values.set('components', [
+      new JsonObject([
+        ['id', 'full'],
+        ['start', int(0)],
+        ['end', int(arch.inputDim)],
+      ]),
+    ]);
+  }
+  return overlay(loaded, values, TOP_LEVEL_KEYS);
+}

@@ -1,4 +1,4 @@
-import { GradiendError } from '../errors.js';
+import { CheckpointError, GradiendError } from '../errors.js';
 import { UsageError } from './cli-errors.js';
 import { writeJson, writeLine } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
@@ -74,7 +74,9 @@ export async function runCli(
       return 2;
     }
     const code = errorCode(e);
-    const message = e instanceof Error ? e.message : String(e);
+    // Core messages name no folders (they may reach API clients); here the user wants to see which.
+    const folder = e instanceof CheckpointError && e.folder !== undefined ? `: ${e.folder}` : '';
+    const message = (e instanceof Error ? e.message : String(e)) + folder;
     writeLine(io.stderr, `error: ${message}${code ? ` [${code}]` : ''}`);
     if (verbose && e instanceof Error && !(e instanceof GradiendError) && e.stack) {
       writeLine(io.stderr, e.stack);

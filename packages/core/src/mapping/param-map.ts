@@ -28,6 +28,16 @@ export class ParamMap {
     });
   }
 
+  /** Start of entry `i` in the input space (i = entries.length: the end); RangeError outside. */
+  inputOffset(i: number): number {
+    return checkedOffset(this.inputOffsets, i, 'input');
+  }
+
+  /** Start of entry `i` in the flattened base-parameter space (i = entries.length: the end). */
+  baseOffset(i: number): number {
+    return checkedOffset(this.baseOffsets, i, 'base');
+  }
+
   static fromSpecs(specs: readonly ParamSelectionSpec[]): ParamMap {
     return new ParamMap(specs.map((s) => ParamMapEntry.fromSpec(s)));
   }
@@ -112,4 +122,14 @@ export class ParamMap {
       paramCol: coords.length >= 2 ? (coords[1] as number) : null,
     };
   }
+}
+
+function checkedOffset(offsets: Float64Array, i: number, space: string): number {
+  const v = Number.isInteger(i) ? offsets[i] : undefined;
+  if (v === undefined) {
+    throw new RangeError(
+      `param map entry ${i} is out of range [0, ${offsets.length - 1}] (${space} offsets)`,
+    );
+  }
+  return v;
 }

@@ -10,6 +10,13 @@ export function bytesPerIndex(numel: number): 4 | 8 {
   return numel <= INT32_INDEX_LIMIT ? 4 : 8;
 }
 
+/** Bytes a saved mapping tensor takes: a U8 mask over the parameter, or int32/int64 flat indices. */
+export function mappingTensorBytes(repr: ParamRepr, numel: number, numSelected: number): number {
+  if (repr === 'mask') return numel;
+  if (repr === 'indices') return numSelected * bytesPerIndex(numel);
+  return 0;
+}
+
 /**
  * The representation the reference picks for `k` selected entries of a `numel`-sized parameter,
  * both in memory after load/prune and when saving: everything → all; else flat indices when

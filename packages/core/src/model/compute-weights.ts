@@ -27,7 +27,7 @@ export function buildComputeWeights(arch: GradiendArchitecture, w: GradiendWeigh
   return {
     precision,
     encoderWeight: toComputeArray(w.encoderWeight, precision),
-    encoderBias: toComputeArray(w.encoderBias, precision),
+    encoderBias: w.encoderBias ? toComputeArray(w.encoderBias, precision) : null,
     decoderWeight: toComputeArray(w.decoderWeight, precision),
     decoderBias: w.decoderBias ? toComputeArray(w.decoderBias, precision) : null,
     layerNorm: w.encoderNorm

@@ -57,7 +57,7 @@ function naiveForward(m: GradiendModel, x: number[]): { encoded: number[]; decod
   const L = m.latentDim;
   const encoded: number[] = [];
   for (let j = 0; j < L; j++) {
-    let s = w.encoderBias.data[j] as number;
+    let s = w.encoderBias ? (w.encoderBias.data[j] as number) : 0;
     for (let i = 0; i < n; i++) s += (w.encoderWeight.data[j * n + i] as number) * (x[i] as number);
     encoded.push(
       m.architecture.activationEncoder === 'id'
@@ -180,7 +180,7 @@ describe('importance and top-k', () => {
       { ...base.architecture, dtype: 'float16' },
       {
         encoderWeight: half(w.encoderWeight),
-        encoderBias: half(w.encoderBias),
+        encoderBias: w.encoderBias && half(w.encoderBias),
         decoderWeight: half(w.decoderWeight),
         decoderBias: half(w.decoderBias!),
         encoderNorm: null,

@@ -15,6 +15,7 @@ import { decodeLinear, encodeLinear } from './linear-kernels.js';
 import { normaliseTopK } from './prune-arguments.js';
 import type { PruneOptions, TopKSpec } from './prune-arguments.js';
 import { remapParamMap } from './prune-remap.js';
+import { stateDictOf, weightLayout, weightProblems } from './weight-layout.js';
 import { isKeepEverything, selectInputDims } from './prune-selection.js';
 import { gatherColumns, gatherRows } from './prune-slicing-kernels.js';
 import { EXACT_TIE_EMULATION_LIMIT, selectTopK } from './topk/select-top-k.js';
@@ -60,12 +61,19 @@ export class GradiendModel implements GradiendModelLike {
    * a save. Like the reference's kwargs it also carries `training` (training.json) after a load.
    */
   readonly metadataJson: JsonObject;
+  /**
+   * config.json as loaded (null for a model built in code). A save writes the keys of it this version
+   * does not interpret — newer library versions' `init_fan_in_floor`, `components`, … — back in
+   * their places, so a load → save round trip keeps the file byte for byte.
+   */
+  readonly configJson: JsonObject | null;
 
   constructor(
     architecture: GradiendArchitecture,
     weights: GradiendWeights,
     paramMap: ParamMap,
     metadata: JsonObject | Readonly<Record<string, unknown>> = {},
+    options: { readonly config?: JsonObject | null } = {},
   ) {
     validateWeights(architecture, weights);
     paramMap.assertInputDim(architecture.inputDim);
@@ -75,6 +83,7 @@ export class GradiendModel implements GradiendModelLike {
     const json = metadata instanceof JsonObject ? metadata : fromPlain(metadata);
     if (!(json instanceof JsonObject)) throw new TypeError('metadata must be an object');
     this.metadataJson = json;
+    this.configJson = options.config ?? null;
   }
 
   /** The metadata as plain values (e.g. `metadata.base_model`). */
@@ -285,12 +294,17 @@ export class GradiendModel implements GradiendModelLike {
       this.compute = null;
       return { model: this, ...selection };
     }
-    return { model: new GradiendModel(architecture, weights, paramMap, this.metadataJson), ...selection };
+    return {
+      model: new GradiendModel(architecture, weights, paramMap, this.metadataJson, {
+        config: this.configJson,
+      }),
+      ...selection,
+    };
   }
 
   /** A copy sharing the (immutable) weight tensors. */
   clone(): GradiendModel {
-    return new GradiendModel(this.arch, this.w, this.map, this.metadataJson);
+    return new GradiendModel(this.arch, this.w, this.map, this.metadataJson, { config: this.configJson });
   }
 
   // ---- helpers ----
@@ -329,51 +343,28 @@ function l2Norm(v: FloatArray): number {
   return Math.sqrt(s);
 }
 
-function expectShape(name: string, t: Tensor, shape: readonly number[]): void {
-  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-    throw new CheckpointError(`${name} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
-  }
-  if (t.data.length !== numelOf(shape)) {
-    throw new CheckpointError(`${name} holds ${t.data.length} values, expected ${numelOf(shape)}`);
-  }
-}
-
+/**
+ * The weights must be the state dict weightLayout prescribes for `arch` (the same rules a checkpoint
+ * is read by), in the model dtype, each holding as many values as its shape.
+ */
 function validateWeights(arch: GradiendArchitecture, w: GradiendWeights): void {
   const { inputDim: n, latentDim: L } = arch;
   if (!Number.isSafeInteger(n) || n <= 0 || !Number.isSafeInteger(L) || L <= 0) {
     throw new CheckpointError('Input and latent dimensions must be positive integers.');
   }
+  const headers = stateDictOf(w).map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape }));
+  const [problem] = weightProblems(arch, headers);
+  if (problem !== undefined) throw new CheckpointError(problem);
   const dtype = MODEL_DTYPES[arch.dtype];
-  const all: [string, Tensor | null][] = [
-    ['encoder.0.linear.weight', w.encoderWeight],
-    ['encoder.0.linear.bias', w.encoderBias],
-    ['decoder.0.linear.weight', w.decoderWeight],
-    ['decoder.0.linear.bias', w.decoderBias],
-  ];
-  for (const [name, t] of all) {
-    if (t && t.dtype !== dtype)
-      throw new CheckpointError(`${name} is ${t.dtype} but torch_dtype is ${arch.dtype}`);
-  }
-  expectShape('encoder.0.linear.weight', w.encoderWeight, [L, n]);
-  expectShape('encoder.0.linear.bias', w.encoderBias, [L]);
-  expectShape('decoder.0.linear.weight', w.decoderWeight, [n, L]);
-  if (arch.biasDecoder !== (w.decoderBias !== null)) {
-    throw new CheckpointError(
-      arch.biasDecoder
-        ? 'decoder.0.linear.bias is missing but bias_decoder is true'
-        : 'decoder.0.linear.bias present but bias_decoder is false',
-    );
-  }
-  if (w.decoderBias) expectShape('decoder.0.linear.bias', w.decoderBias, [n]);
-  if ((arch.activationEncoder === 'id') !== (w.encoderNorm !== null)) {
-    throw new CheckpointError(
-      arch.activationEncoder === 'id'
-        ? "encoder activation 'id' needs the LayerNorm weights encoder.1.weight / encoder.1.bias"
-        : 'encoder.1.weight / encoder.1.bias are only valid with encoder activation id',
-    );
-  }
-  if (w.encoderNorm) {
-    expectShape('encoder.1.weight', w.encoderNorm.weight, [1]);
-    expectShape('encoder.1.bias', w.encoderNorm.bias, [1]);
+  for (const slot of weightLayout(arch)) {
+    // weightProblems found every slot filled.
+    const t = slot.get(w) as Tensor;
+    if (t.dtype !== dtype)
+      throw new CheckpointError(`${slot.name} is ${t.dtype} but torch_dtype is ${arch.dtype}`);
+    if (t.data.length !== numelOf(slot.shape)) {
+      throw new CheckpointError(
+        `${slot.name} holds ${t.data.length} values, expected ${numelOf(slot.shape)}`,
+      );
+    }
   }
 }

@@ -31,7 +31,7 @@ export function flattenGradientDict(map: ParamMap, grads: GradientDict, out: Flo
         `gradient for parameter '${e.name}' has ${g.data.length} entries, expected ${e.numel} (shape [${e.shape.join(', ')}])`,
       );
     }
-    const start = map.inputOffsets[i] as number;
+    const start = map.inputOffset(i);
     const data = g.data;
     if (e.repr === 'all') {
       for (let j = 0; j < e.numel; j++) out[start + j] = data[j] as number;
@@ -52,7 +52,7 @@ export function scatterToParams(
   const out = new Map<string, { shape: readonly number[]; data: FloatArray }>();
   map.entries.forEach((e, i) => {
     const data = allocate(e.numel);
-    const start = map.inputOffsets[i] as number;
+    const start = map.inputOffset(i);
     if (e.repr === 'all') {
       data.set(flat.subarray(start, start + e.numel));
     } else if (e.numSelected > 0) {

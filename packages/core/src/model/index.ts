@@ -5,7 +5,10 @@ export type { ActivationName } from './activation.js';
 export { IMPORTANCE_PARTS, parseImportancePart } from './importance.js';
 export type { ImportancePart } from './importance.js';
 export type { PruneOptions, TopKSpec } from './prune-arguments.js';
+export { scatterToParams } from './gradient-dict.js';
 export type { GradientDict, GradientTensor } from './gradient-dict.js';
+export { hasEncoderBias, weightLayout } from './weight-layout.js';
+export type { WeightHeader, WeightSlot } from './weight-layout.js';
 export { selectTopK, EXACT_TIE_EMULATION_LIMIT } from './topk/select-top-k.js';
 export type {
   GradiendArchitecture,

@@ -75,12 +75,12 @@ function dotFourRows(
 }
 
 /**
- * out[r·L + j] = Σ_i W[j·n + i] · rows[r][i] + bias[j]  (W row-major [L, n]).
+ * out[r·L + j] = Σ_i W[j·n + i] · rows[r][i] + bias[j]  (W row-major [L, n]); bias may be null.
  * Blocked over i so the weights stream through memory once for the whole batch.
  */
 export function encodeLinear(
   weight: FloatArray,
-  bias: FloatArray,
+  bias: FloatArray | null,
   latentDim: number,
   inputDim: number,
   rows: readonly FloatArray[],
@@ -114,7 +114,7 @@ export function encodeLinear(
   }
   for (let r = 0; r < B; r++) {
     for (let j = 0; j < latentDim; j++)
-      out[r * latentDim + j] = (acc[j * B + r] as number) + (bias[j] as number);
+      out[r * latentDim + j] = (acc[j * B + r] as number) + (bias ? (bias[j] as number) : 0);
   }
 }
 

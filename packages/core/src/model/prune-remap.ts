@@ -11,7 +11,7 @@ import type { IndexArray } from '../mapping/types.js';
  */
 export function remapParamMap(map: ParamMap, keepIdx: Int32Array): ParamMap {
   const entries = map.entries.map((e, i) => {
-    const offset = map.inputOffsets[i] as number;
+    const offset = map.inputOffset(i);
     const lo = bisectLeft(keepIdx, offset);
     const hi = bisectLeft(keepIdx, offset + e.numSelected, lo);
     const positions: IndexArray =

@@ -11,20 +11,25 @@ export interface GradiendArchitecture {
   readonly activationEncoder: ActivationName;
   readonly activationDecoder: ActivationName;
   readonly biasDecoder: boolean;
+  /**
+   * config.json `bias_encoder`: false when the encoder's linear layer has no bias (newer library
+   * versions write it). Absent means true, as in every checkpoint written before the key existed.
+   */
+  readonly biasEncoder?: boolean;
   /** Storage dtype of the weights (torch name). Math runs in f64 for float64 models, else f32. */
   readonly dtype: ModelDType;
 }
 
 /**
  * The weights in their stored dtype, under the reference's state-dict names:
- * `encoder.0.linear.weight` [latent, input], `encoder.0.linear.bias` [latent],
+ * `encoder.0.linear.weight` [latent, input], `encoder.0.linear.bias` [latent] (unless biasEncoder is false),
  * `decoder.0.linear.weight` [input, latent], `decoder.0.linear.bias` [input] (only with biasDecoder),
  * and `encoder.1.weight` / `encoder.1.bias` [1] when the encoder activation is `id`
  * (the reference then uses LayerNorm(1) as the encoder's activation).
  */
 export interface GradiendWeights {
   readonly encoderWeight: Tensor;
-  readonly encoderBias: Tensor;
+  readonly encoderBias: Tensor | null;
   readonly decoderWeight: Tensor;
   readonly decoderBias: Tensor | null;
   readonly encoderNorm: { readonly weight: Tensor; readonly bias: Tensor } | null;
@@ -35,7 +40,7 @@ export interface ComputeWeights {
   readonly precision: 'f32' | 'f64';
   /** Row-major [latentDim, inputDim]. */
   readonly encoderWeight: FloatArray;
-  readonly encoderBias: FloatArray;
+  readonly encoderBias: FloatArray | null;
   /** Row-major [inputDim, latentDim]. */
   readonly decoderWeight: FloatArray;
   readonly decoderBias: FloatArray | null;

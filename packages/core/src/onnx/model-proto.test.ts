@@ -44,6 +44,7 @@ describe('ONNX model proto', () => {
       latent_dim: '2',
       activation_encoder: 'tanh',
       activation_decoder: 'gelu',
+      bias_encoder: 'true',
       bias_decoder: 'true',
       torch_dtype: 'float32',
       onnx_element_type: 'float32',

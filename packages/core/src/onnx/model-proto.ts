@@ -1,5 +1,6 @@
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import type { GradiendArchitecture } from '../model/types.js';
+import { hasEncoderBias } from '../model/weight-layout.js';
 import type { OnnxElementType } from './element-type.js';
 import type { OnnxExportOptions } from './export-options.js';
 import { OnnxExportError } from './onnx-export-error.js';
@@ -36,7 +37,7 @@ export function architectureDocString(a: GradiendArchitecture, part: GradiendPar
   return (
     `GRADIEND ${part}: input_dim=${a.inputDim}, latent_dim=${a.latentDim}, ` +
     `activation_encoder=${encoderActivation}, activation_decoder=${a.activationDecoder}, ` +
-    `bias_decoder=${a.biasDecoder}, dtype=${a.dtype}`
+    `bias_encoder=${hasEncoderBias(a)}, bias_decoder=${a.biasDecoder}, dtype=${a.dtype}`
   );
 }
 
@@ -56,6 +57,7 @@ function metadataProps(p: ModelProtoParts): OnnxTypes.IStringStringEntryProto[] 
     latent_dim: String(a.latentDim),
     activation_encoder: a.activationEncoder,
     activation_decoder: a.activationDecoder,
+    bias_encoder: String(hasEncoderBias(a)),
     bias_decoder: String(a.biasDecoder),
     torch_dtype: a.dtype,
     onnx_element_type: p.elementType,

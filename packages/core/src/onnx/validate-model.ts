@@ -1,4 +1,5 @@
 import type { ComputeWeights, FloatArray, GradiendArchitecture } from '../model/types.js';
+import { hasEncoderBias } from '../model/weight-layout.js';
 import { OnnxExportError } from './onnx-export-error.js';
 
 export function assertArchitecture(a: GradiendArchitecture): void {
@@ -33,7 +34,10 @@ export function assertWeights(a: GradiendArchitecture, w: ComputeWeights, part: 
   const weightNumel = a.inputDim * a.latentDim;
   if (part === 'encoder') {
     assertLength('encoderWeight', w.encoderWeight, weightNumel);
-    assertLength('encoderBias', w.encoderBias, a.latentDim);
+    if (hasEncoderBias(a)) assertLength('encoderBias', w.encoderBias, a.latentDim);
+    else if (w.encoderBias !== null) {
+      throw new OnnxExportError('encoderBias is set but architecture.biasEncoder is false', 'weights');
+    }
     if ((a.activationEncoder === 'id') !== (w.layerNorm !== null)) {
       throw new OnnxExportError(
         a.activationEncoder === 'id'

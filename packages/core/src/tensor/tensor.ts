@@ -1,3 +1,4 @@
+import { DTYPES } from './dtype.js';
 import type { DataTypeMap, DType } from './dtype.js';
 
 /** A dense, row-major, little-endian tensor. `data` may be a view into a larger buffer. */
@@ -5,6 +6,22 @@ export interface Tensor<T extends DType = DType> {
   readonly dtype: T;
   readonly shape: readonly number[];
   readonly data: DataTypeMap[T];
+}
+
+/** A tensor whose `dtype` tells TypeScript the class of `data`: switch on `dtype` to narrow it. */
+export type DTypedTensor = { readonly [T in DType]: Tensor<T> }[DType];
+
+/**
+ * `t` with its dtype and data class tied together. TypeError when `data` is not the dtype's array
+ * class (F16/BF16 are Uint16Array, BOOL is Uint8Array).
+ */
+export function typedTensor(t: Tensor): DTypedTensor {
+  const want = DTYPES[t.dtype].create(0).constructor;
+  if (t.data.constructor !== want) {
+    throw new TypeError(`${t.dtype} tensor data must be a ${want.name}, got ${t.data.constructor.name}`);
+  }
+  // Sound: the check above is exactly what the union member for t.dtype promises.
+  return t as DTypedTensor;
 }
 
 export function numelOf(shape: readonly number[]): number {

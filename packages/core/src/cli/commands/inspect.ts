@@ -1,5 +1,6 @@
 import { inspectCheckpoint } from '../../checkpoint/inspect-checkpoint.js';
 import type { CheckpointInspection } from '../../checkpoint/inspect-checkpoint.js';
+import { hasEncoderBias } from '../../model/weight-layout.js';
 import { writeJson, writeLine } from '../cli-io.js';
 import type { Command } from '../command.js';
 import { formatBytes, formatFields, formatPercent, formatShape, formatTable } from '../format-table.js';
@@ -40,6 +41,7 @@ export function toJson(info: CheckpointInspection): unknown {
       latent_dim: a.latentDim,
       activation_encoder: a.activationEncoder,
       activation_decoder: a.activationDecoder,
+      bias_encoder: hasEncoderBias(a),
       bias_decoder: a.biasDecoder,
       torch_dtype: a.dtype,
     },
@@ -60,7 +62,7 @@ export function toJson(info: CheckpointInspection): unknown {
     weights: info.weights,
     files: info.files,
     metadata: info.metadata,
-    problems: info.problems,
+    problems: info.problems.map((p) => p.message),
   };
 }
 
@@ -70,7 +72,7 @@ function render(info: CheckpointInspection): string[] {
     ['checkpoint', info.directory],
     ['input_dim', String(a.inputDim)],
     ['latent_dim', String(a.latentDim)],
-    ['encoder', `${a.activationEncoder}(W_e x + b_e)`],
+    ['encoder', `${a.activationEncoder}(W_e x${hasEncoderBias(a) ? ' + b_e' : ''})`],
     ['decoder', `${a.activationDecoder}(W_d h${a.biasDecoder ? ' + b_d' : ''})`],
     ['dtype', a.dtype],
     ['mapping mode', info.mappingMode ?? '—'],
@@ -119,7 +121,7 @@ function render(info: CheckpointInspection): string[] {
   );
   if (info.problems.length) {
     lines.push('', 'problems');
-    for (const p of info.problems) lines.push(`  ${p}`);
+    for (const p of info.problems) lines.push(`  ${p.message}`);
   }
   return lines;
 }

@@ -71,7 +71,7 @@ export function referenceEncode(a: GradiendArchitecture, w: ComputeWeights, x: A
   for (let b = 0; b < batch; b++) {
     const row: number[] = [];
     for (let j = 0; j < a.latentDim; j++) {
-      let sum = at(w.encoderBias, j);
+      let sum = w.encoderBias ? at(w.encoderBias, j) : 0;
       for (let i = 0; i < a.inputDim; i++)
         sum += at(x, b * a.inputDim + i) * at(w.encoderWeight, j * a.inputDim + i);
       row.push(sum);
