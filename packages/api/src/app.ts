@@ -72,7 +72,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     blobs,
     tasks,
     { tmp: paths.tmp, checkouts: paths.checkouts },
-    { deleteGraceMs: config.databaseUrl ? graceMs : 0 },
+    { deleteGraceMs: config.databaseUrl ? graceMs : 0, fullLoadMaxBytes: config.fullLoadMaxBytes },
   );
   const onnx = new OnnxSessionCache(config.onnxCacheBytes);
   const metrics = createApiMetrics();

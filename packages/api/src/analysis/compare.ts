@@ -1,5 +1,4 @@
 import type { GradiendModel } from '@gradiend/core';
-import { inputOffsets } from './param-rows.js';
 
 export interface CompareResult {
   readonly size_a: number;
@@ -12,19 +11,19 @@ export interface CompareResult {
 
 /** The top-k selection as base positions grouped by parameter name. */
 export function selectionByParam(model: GradiendModel, indices: Int32Array): Map<string, Set<number>> {
-  const offsets = inputOffsets(model);
-  const entries = model.paramMap.entries;
+  const map = model.paramMap;
+  const entries = map.entries;
   const positions = entries.map((e) => e.selectedPositions());
   const out = new Map<string, Set<number>>();
   const sorted = Int32Array.from(indices).sort();
   let p = 0;
   for (const local of sorted) {
-    while (p + 1 < entries.length && (offsets[p + 1] ?? Infinity) <= local) p++;
+    while (p + 1 < entries.length && map.inputOffset(p + 1) <= local) p++;
     const entry = entries[p];
     if (!entry) continue;
     let set = out.get(entry.name);
     if (!set) out.set(entry.name, (set = new Set()));
-    set.add(positions[p]?.[local - (offsets[p] ?? 0)] ?? -1);
+    set.add(positions[p]?.[local - map.inputOffset(p)] ?? -1);
   }
   return out;
 }

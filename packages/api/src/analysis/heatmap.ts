@@ -1,7 +1,6 @@
 import type { FloatArray, GradiendModel } from '@gradiend/core';
 import { ApiError } from '../errors/api-error.js';
 import type { HeatmapResult, ImportancePart } from '../workers/task-types.js';
-import { inputOffsets } from './param-rows.js';
 
 /** 1-D → one row; 2-D as is; ≥3-D → first axis × the rest. */
 export function matrixShape(shape: readonly number[]): [number, number] {
@@ -35,7 +34,7 @@ export function paramHeatmap(
   const cells = outRows * outCols;
   const acc = new Float64Array(cells).fill(options.agg === 'max' ? -Infinity : 0);
   const count = new Float64Array(cells);
-  const start = inputOffsets(model)[index] ?? 0;
+  const start = model.paramMap.inputOffset(index);
   const positions = entry.selectedPositions();
   for (let j = 0; j < entry.numSelected; j++) {
     const pos = positions[j] ?? 0;

@@ -1,24 +1,11 @@
-import type { FloatArray, GradiendModel } from '@gradiend/core';
+import {
+  DTYPES,
+  MODEL_DTYPES,
+  mappingTensorBytes,
+  type FloatArray,
+  type GradiendModel,
+} from '@gradiend/core';
 import type { ParamRow } from '../workers/task-types.js';
-
-const DTYPE_BYTES: Readonly<Record<string, number>> = { float32: 4, float64: 8, float16: 2, bfloat16: 2 };
-
-/** Start of each parameter's block in input space (entries are laid out in param-map order). */
-export function inputOffsets(model: GradiendModel): number[] {
-  const offsets: number[] = [];
-  let at = 0;
-  for (const e of model.paramMap.entries) {
-    offsets.push(at);
-    at += e.numSelected;
-  }
-  return offsets;
-}
-
-function mappingBytes(repr: string, numel: number, selected: number): number {
-  if (repr === 'mask') return numel;
-  if (repr === 'indices') return selected * (numel > 2 ** 31 - 1 ? 8 : 4);
-  return 0;
-}
 
 /**
  * Per parameter: its selection and the importance of its selected entries. `stored_bytes` counts
@@ -26,11 +13,10 @@ function mappingBytes(repr: string, numel: number, selected: number): number {
  */
 export function paramRows(model: GradiendModel, importance: FloatArray): ParamRow[] {
   const a = model.architecture;
-  const elem = DTYPE_BYTES[a.dtype] ?? 4;
+  const elem = DTYPES[MODEL_DTYPES[a.dtype]].itemSize;
   const perDim = elem * (2 * a.latentDim + (a.biasDecoder ? 1 : 0));
-  const offsets = inputOffsets(model);
   return model.paramMap.entries.map((e, i) => {
-    const start = offsets[i] ?? 0;
+    const start = model.paramMap.inputOffset(i);
     let sum = 0;
     let max = -Infinity;
     for (let j = start; j < start + e.numSelected; j++) {
@@ -45,7 +31,7 @@ export function paramRows(model: GradiendModel, importance: FloatArray): ParamRo
       repr: e.repr,
       selected: e.numSelected,
       coverage: e.numel === 0 ? 0 : e.numSelected / e.numel,
-      stored_bytes: e.numSelected * perDim + mappingBytes(e.repr, e.numel, e.numSelected),
+      stored_bytes: e.numSelected * perDim + mappingTensorBytes(e.repr, e.numel, e.numSelected),
       importance_sum: sum,
       importance_max: e.numSelected > 0 ? max : null,
       importance_mean: e.numSelected > 0 ? sum / e.numSelected : null,

@@ -1,4 +1,4 @@
-import type { GradiendModel } from '@gradiend/core';
+import { hasEncoderBias, type GradiendModel } from '@gradiend/core';
 import type { CheckpointInspection } from '@gradiend/core/node';
 import type { CheckpointSummary } from '../storage/metadata-store.js';
 
@@ -46,6 +46,7 @@ function summarize(
       latent_dim: a.latentDim,
       activation_encoder: a.activationEncoder,
       activation_decoder: a.activationDecoder,
+      bias_encoder: hasEncoderBias(a),
       bias_decoder: a.biasDecoder,
       dtype: a.dtype,
     },

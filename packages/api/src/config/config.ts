@@ -23,6 +23,11 @@ export interface ApiConfig extends ScaleConfig {
    * sessions; larger ones run on the worker threads (when there are any).
    */
   readonly encodeInlineMaxValues: number;
+  /**
+   * Uploads whose weights are larger than this are described from their headers instead of being
+   * loaded (validated by the same rules either way). Default DEFAULT_FULL_LOAD_MAX_BYTES.
+   */
+  readonly fullLoadMaxBytes?: number;
   readonly logLevel: string;
   /** The dashboard's build output (index.html + assets), served at `/` when present. */
   readonly webDir: string;
@@ -45,6 +50,8 @@ export const DEFAULT_WEB_DIR = path.resolve(PACKAGE_ROOT, '../web/dist');
  * decode may hold the event loop; past that, a worker's round trip costs less than the stall.
  */
 export const DEFAULT_ENCODE_INLINE_MAX_VALUES = 4 * 1024 * 1024;
+/** 256 MiB: loading more weights than this just to describe an upload would grow the server by as much. */
+export const DEFAULT_FULL_LOAD_MAX_BYTES = 256 * 1024 * 1024;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 function parseInteger(
@@ -102,6 +109,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     0,
     Number.MAX_SAFE_INTEGER,
   );
+  const fullLoadMaxBytes = parseInteger(
+    env,
+    'GRADIEND_FULL_LOAD_MAX_BYTES',
+    DEFAULT_FULL_LOAD_MAX_BYTES,
+    0,
+    Number.MAX_SAFE_INTEGER,
+  );
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(logLevel)) {
@@ -119,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     workers,
     onnxCacheBytes,
     encodeInlineMaxValues,
+    fullLoadMaxBytes,
     logLevel,
     webDir,
     ...loadScaleConfig(env),

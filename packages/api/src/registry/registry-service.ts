@@ -58,7 +58,11 @@ export class RegistryService {
      * With a shared database, another instance may be about to commit a version re-using a blob
      * this one just unreferenced; blobs written within this window are left to the orphan sweep.
      */
-    private readonly options: { readonly deleteGraceMs?: number } = {},
+    private readonly options: {
+      readonly deleteGraceMs?: number;
+      /** Passed to the inspect task: larger uploads are described from their headers. */
+      readonly fullLoadMaxBytes?: number;
+    } = {},
   ) {}
 
   /** Whether a commit in this process is using the blob right now. */
@@ -78,7 +82,7 @@ export class RegistryService {
    * blobs and the version in one transaction. On any failure nothing stays behind.
    */
   async ingest(dir: string, files: readonly StagedFile[], options: IngestOptions): Promise<VersionRecord> {
-    const summary = await this.tasks.run('inspect', { dir });
+    const summary = await this.tasks.run('inspect', { dir, fullLoadMaxBytes: this.options.fullLoadMaxBytes });
     const shas = files.map((f) => f.sha256);
     for (const sha of shas) this.pending.set(sha, (this.pending.get(sha) ?? 0) + 1);
     try {

@@ -32,6 +32,8 @@ export const VersionSchema = Type.Object(
       latent_dim: Type.Integer(),
       activation_encoder: Type.String(),
       activation_decoder: Type.String(),
+      // Absent in summaries stored before encoder-bias-free checkpoints were read (all had one).
+      bias_encoder: Type.Optional(Type.Boolean()),
       bias_decoder: Type.Boolean(),
       dtype: Type.String(),
     }),

@@ -23,6 +23,8 @@ export interface CheckpointSummary {
     readonly latent_dim: number;
     readonly activation_encoder: string;
     readonly activation_decoder: string;
+    /** Absent in summaries stored before bias_encoder was read (those all had an encoder bias). */
+    readonly bias_encoder?: boolean;
     readonly bias_decoder: boolean;
     readonly dtype: string;
   };

@@ -1,14 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { GradiendModel } from '@gradiend/core';
 import {
-  CheckpointError,
-  CONTEXT_FILE,
   exportDecoderOnnx,
-  parseJson,
-  toPlain,
-  TRAINING_FILE,
   exportEncoderOnnx,
+  scatterToParams,
   readSafetensorsBuffer,
   serializeSafetensors,
   toFloat64,
@@ -21,9 +15,9 @@ import {
   inspectCheckpoint,
   loadCheckpoint,
   saveCheckpoint,
-  type CheckpointInspection,
   type LoadedCheckpoint,
 } from '@gradiend/core/node';
+import { DEFAULT_FULL_LOAD_MAX_BYTES } from '../config/config.js';
 import { OnnxSessionCache } from '../onnx/session-cache.js';
 import { runGraph } from '../onnx/run-graph.js';
 import { compareSelections, selectionByParam } from '../analysis/compare.js';
@@ -35,35 +29,6 @@ import { summarizeCheckpoint, summarizeInspection } from '../analysis/summarize.
 import { topkRows } from '../analysis/topk-rows.js';
 import type { TaskHandlers } from './task-handlers-type.js';
 import type { ModelHandle, PrunePreview, PruneRequest } from './task-types.js';
-
-/**
- * Checkpoints with more weight bytes than this are validated from their headers only (shapes,
- * dtypes, data offsets, mapping vs input_dim): loading 1.3 GB of weights just to describe an
- * upload would grow the server by that much. Smaller ones are loaded in full.
- */
-const FULL_LOAD_MAX_BYTES = 256 * 1024 * 1024;
-
-async function readOptionalJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  try {
-    return toPlain(parseJson(text));
-  } catch (error) {
-    throw new CheckpointError(`${path.basename(file)}: not valid JSON (${(error as Error).message})`);
-  }
-}
-
-async function describeFromHeaders(inspection: CheckpointInspection) {
-  return summarizeInspection(inspection, {
-    training: await readOptionalJson(path.join(inspection.directory, TRAINING_FILE)),
-    gradiendContext: await readOptionalJson(path.join(inspection.directory, CONTEXT_FILE)),
-  });
-}
 
 /** Loaded models per worker, keyed by content; small because one BERT-sized model is ~1 GB. */
 const MAX_CACHED = 4;
@@ -135,12 +100,21 @@ function asGradient(t: Tensor): GradientTensor {
 }
 
 export const taskHandlers: TaskHandlers = {
-  async inspect({ dir }) {
+  // Large checkpoints are described from their headers (see ApiConfig.fullLoadMaxBytes); both kinds
+  // are validated by the same rules: inspectCheckpoint applies all that loadCheckpoint does but read
+  // the weight data.
+  async inspect({ dir, fullLoadMaxBytes = DEFAULT_FULL_LOAD_MAX_BYTES }) {
     const inspection = await inspectCheckpoint(dir);
-    if (inspection.problems.length > 0) throw new CheckpointError(inspection.problems.join('; '));
+    // loadCheckpoint would throw exactly this one (same rules, same order).
+    const [problem] = inspection.problems;
+    if (problem) throw problem;
     const weightBytes = inspection.weights?.reduce((n, w) => n + w.bytes, 0);
-    if (weightBytes !== undefined && weightBytes > FULL_LOAD_MAX_BYTES)
-      return describeFromHeaders(inspection);
+    if (weightBytes !== undefined && weightBytes > fullLoadMaxBytes) {
+      return summarizeInspection(inspection, {
+        training: inspection.training,
+        gradiendContext: inspection.gradiendContext,
+      });
+    }
     const ck = await loadCheckpoint(dir);
     return summarizeCheckpoint(ck.model, { training: ck.training, gradiendContext: ck.gradiendContext });
   },
@@ -219,28 +193,20 @@ export const taskHandlers: TaskHandlers = {
   async expandDecoded(args) {
     const { model } = await load(args);
     const n = model.inputDim;
+    const rows = Array.from({ length: args.batch }, (_, b) =>
+      scatterToParams(model.paramMap, args.decoded.subarray(b * n, (b + 1) * n), (k) => new Float32Array(k)),
+    );
     const tensors = new Map<string, Tensor>();
-    const offsets: number[] = [];
-    let at = 0;
     for (const e of model.paramMap.entries) {
-      offsets.push(at);
-      at += e.numSelected;
-    }
-    model.paramMap.entries.forEach((e, i) => {
-      const data = new Float32Array(args.batch * e.numel);
-      const positions = e.selectedPositions();
-      const start = offsets[i] ?? 0;
-      for (let b = 0; b < args.batch; b++) {
-        for (let j = 0; j < e.numSelected; j++) {
-          data[b * e.numel + (positions[j] ?? 0)] = args.decoded[b * n + start + j] ?? 0;
-        }
-      }
+      const parts = rows.map((r) => r.get(e.name)?.data ?? new Float32Array(e.numel));
+      const data = parts.length === 1 ? (parts[0] as Float32Array) : new Float32Array(args.batch * e.numel);
+      if (parts.length > 1) parts.forEach((p, b) => data.set(p, b * e.numel));
       tensors.set(e.name, {
         dtype: 'F32',
         shape: args.batch === 1 ? [...e.shape] : [args.batch, ...e.shape],
         data,
       });
-    });
+    }
     return serializeSafetensors(tensors, { format: 'pt' });
   },
 };

@@ -92,7 +92,8 @@ export interface PrunePreview {
 }
 
 export interface TaskSpecs {
-  inspect: { args: { dir: string }; result: CheckpointSummary };
+  /** `fullLoadMaxBytes`: describe larger checkpoints from their headers (default in config.ts). */
+  inspect: { args: { dir: string; fullLoadMaxBytes?: number }; result: CheckpointSummary };
   params: { args: ModelHandle & { part: ImportancePart }; result: ParamRow[] };
   importance: { args: ModelHandle & { part: ImportancePart }; result: Float32Array };
   histogram: {

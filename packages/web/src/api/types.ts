@@ -65,6 +65,8 @@ export interface Version {
     latent_dim: number;
     activation_encoder: string;
     activation_decoder: string;
+    /** Absent in versions stored before the server reported it (those all have an encoder bias). */
+    bias_encoder?: boolean;
     bias_decoder: boolean;
     dtype: string;
   };

@@ -11,6 +11,7 @@ export function ArchitectureCard({ version: v }: { version: Version }) {
     ['Latent dim', String(a.latent_dim)],
     ['Encoder activation', a.activation_encoder],
     ['Decoder activation', a.activation_decoder],
+    ['Encoder bias', a.bias_encoder === false ? 'no' : 'yes'],
     ['Decoder bias', a.bias_decoder ? 'yes' : 'no'],
     ['dtype', a.dtype],
     ['Parameters mapped', String(v.param_map.length)],
