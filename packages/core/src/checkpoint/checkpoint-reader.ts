@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { CheckpointError } from '../errors.js';
 import type { JsonValue } from '../json/index.js';
 import type { ParamMap } from '../mapping/param-map.js';
 import type { GradiendArchitecture } from '../model/types.js';
@@ -6,6 +8,7 @@ import type { WeightHeader } from '../model/weight-layout.js';
 import { readSafetensorsHeaderFromFile } from '../safetensors/node.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { readTorchStateDict } from '../torch-zip/index.js';
+import { CONFIG_FILE } from './checkpoint-config.js';
 import { checkpointProblems, readParamMap, resolveEncoderBias } from './checkpoint-rules.js';
 import type { CheckpointProblem, MappingTensors } from './checkpoint-rules.js';
 import { fileBesideConfig, locateCheckpoint, readOptionalJson, readTensorFile } from './checkpoint-files.js';
@@ -31,13 +34,25 @@ export interface CheckpointHeaders {
   readonly problems: readonly CheckpointProblem[];
 }
 
+async function readMappingFile(
+  location: CheckpointLocation,
+  name: string | null,
+  what: string,
+): Promise<Map<string, Tensor> | null> {
+  if (name === null) return null;
+  const file = fileBesideConfig(location, name, what);
+  const found = await stat(file).catch(() => null);
+  if (!found?.isFile()) {
+    throw new CheckpointError(`config.json: ${what} '${name}' is not in the checkpoint folder`, CONFIG_FILE);
+  }
+  return readTensorFile(file);
+}
+
 async function readMappingTensors(location: CheckpointLocation): Promise<MappingTensors> {
   const { indicesFile, masksFile } = location.config.mapping;
   return {
-    indices: indicesFile
-      ? await readTensorFile(fileBesideConfig(location, indicesFile, 'indices_file'))
-      : null,
-    masks: masksFile ? await readTensorFile(fileBesideConfig(location, masksFile, 'masks_file')) : null,
+    indices: await readMappingFile(location, indicesFile, 'indices_file'),
+    masks: await readMappingFile(location, masksFile, 'masks_file'),
   };
 }
 

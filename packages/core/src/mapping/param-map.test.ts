@@ -56,6 +56,23 @@ describe.each(caseNames())('param map of %s', (caseName) => {
     for (let i = 0; i < full.length; i += step) expect(map.baseGlobalIndex(i)).toBe(full[i]);
   });
 
+  it('inputOffset / baseOffset are the running sums of selected / numel, checked at the ends', () => {
+    let input = 0;
+    let base = 0;
+    map.entries.forEach((e, i) => {
+      expect(map.inputOffset(i)).toBe(input);
+      expect(map.baseOffset(i)).toBe(base);
+      input += e.numSelected;
+      base += e.numel;
+    });
+    expect(map.inputOffset(map.entries.length)).toBe(expected.input_dim);
+    expect(map.baseOffset(map.entries.length)).toBe(expected.unpruned_length);
+    for (const bad of [-1, map.entries.length + 1, 0.5, NaN]) {
+      expect(() => map.inputOffset(bad)).toThrow(RangeError);
+      expect(() => map.baseOffset(bad)).toThrow(RangeError);
+    }
+  });
+
   it('hashes every successful prune result like the reference', () => {
     for (const p of expected.prunes) {
       if (!p.param_map) continue;

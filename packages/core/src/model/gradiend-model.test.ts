@@ -89,6 +89,27 @@ describe('GradiendModel forward', () => {
     got.decoded.forEach((v, i) => expect(v).toBeCloseTo(want.decoded[i] as number, digits));
   });
 
+  it.each(['tanh', 'relu', 'id'] as const)('encoder %s without a bias (bias_encoder false)', (enc) => {
+    const withBias = makeModel({ enc, latent: enc === 'id' ? 1 : 2 });
+    const m = new GradiendModel(
+      { ...withBias.architecture, biasEncoder: false },
+      { ...withBias.weights, encoderBias: null },
+      withBias.paramMap,
+    );
+    const x = Array.from({ length: m.inputDim }, seeded(6));
+    const got = m.forward(Float32Array.from(x));
+    const want = naiveForward(m, Array.from(Float32Array.from(x)));
+    const digits = enc === 'id' ? 3 : 5;
+    got.encoded.forEach((v, i) => expect(v).toBeCloseTo(want.encoded[i] as number, digits));
+    got.decoded.forEach((v, i) => expect(v).toBeCloseTo(want.decoded[i] as number, digits));
+    // …and it is not the biased model's output.
+    if (enc !== 'id')
+      expect(Array.from(got.encoded)).not.toEqual(Array.from(withBias.encode(Float32Array.from(x))));
+    const pruned = m.prune({ topk: 5 }).model;
+    expect(pruned.weights.encoderBias).toBeNull();
+    expect(pruned.inputDim).toBe(5);
+  });
+
   it('encodes a batch (four-row kernel plus remainder) exactly like row by row', () => {
     const m = makeModel({ latent: 3, n: 40 });
     const r = seeded(9);
@@ -137,6 +158,12 @@ describe('GradiendModel validation', () => {
     );
     expect(() => new GradiendModel({ ...arch, dtype: 'float16' }, m.weights, m.paramMap)).toThrow(
       /is F32 but torch_dtype is float16/,
+    );
+    expect(() => new GradiendModel({ ...arch, biasEncoder: false }, m.weights, m.paramMap)).toThrow(
+      "unexpected weight 'encoder.0.linear.bias' (bias_encoder is false)",
+    );
+    expect(() => new GradiendModel(arch, { ...m.weights, encoderBias: null }, m.paramMap)).toThrow(
+      "weight 'encoder.0.linear.bias' is missing (bias_encoder is true)",
     );
   });
 });

@@ -1,0 +1,5 @@
+// @gradiend/core/test-support — test helpers other packages' tests share (source condition only:
+// never built, never shipped).
+export { MALFORMED_CHECKPOINTS, malformedCopy, rejectionFacts } from './malformed-checkpoints.js';
+export type { MalformedCheckpoint } from './malformed-checkpoints.js';
+export { asNewerLibraryConfig, withoutEncoderBias } from './newer-library-checkpoints.js';
