@@ -13,7 +13,9 @@ describe('loadConfig', () => {
       auth: 'off',
       maxUploadBytes: 8 * 1024 ** 3,
       encodeInlineMaxValues: 4 * 1024 * 1024,
+      fullLoadMaxBytes: 256 * 1024 * 1024,
     });
+    expect(loadConfig({ GRADIEND_FULL_LOAD_MAX_BYTES: '0' }).fullLoadMaxBytes).toBe(0);
     expect(c.webDir.endsWith(`${path.sep}web${path.sep}dist`)).toBe(true);
     expect(loadConfig({ GRADIEND_WEB_DIR: 'site' }, '/srv').webDir).toBe('/srv/site');
   });
@@ -32,5 +34,6 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GRADIEND_ENCODE_INLINE_MAX_VALUES: '4M' })).toThrow(
       /GRADIEND_ENCODE_INLINE_MAX_VALUES/,
     );
+    expect(() => loadConfig({ GRADIEND_FULL_LOAD_MAX_BYTES: '256M' })).toThrow(/GRADIEND_FULL_LOAD_MAX_BYTES/);
   });
 });
