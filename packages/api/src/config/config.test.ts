@@ -34,6 +34,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GRADIEND_ENCODE_INLINE_MAX_VALUES: '4M' })).toThrow(
       /GRADIEND_ENCODE_INLINE_MAX_VALUES/,
     );
-    expect(() => loadConfig({ GRADIEND_FULL_LOAD_MAX_BYTES: '256M' })).toThrow(/GRADIEND_FULL_LOAD_MAX_BYTES/);
+    expect(() => loadConfig({ GRADIEND_FULL_LOAD_MAX_BYTES: '256M' })).toThrow(
+      /GRADIEND_FULL_LOAD_MAX_BYTES/,
+    );
   });
 });
