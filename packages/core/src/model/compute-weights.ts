@@ -1,24 +1,27 @@
 import { CheckpointError } from '../errors.js';
-import type { DType } from '../tensor/dtype.js';
 import { decodeBf16Array, decodeHalfArray } from '../tensor/half.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { typedTensor } from '../tensor/tensor.js';
 import type { ComputeWeights, FloatArray, GradiendArchitecture, GradiendWeights } from './types.js';
 
 const LAYER_NORM_EPS = 1e-5;
 
 /** Float data of a weight tensor in compute precision; a view (no copy) when the dtype already matches. */
 export function toComputeArray(t: Tensor, precision: 'f32' | 'f64'): FloatArray {
-  const dtype: DType = t.dtype;
-  if (precision === 'f64') {
-    if (t.data instanceof Float64Array) return t.data;
-    if (t.data instanceof Float32Array) return Float64Array.from(t.data);
-  } else if (t.data instanceof Float32Array) {
-    return t.data;
+  const tt = typedTensor(t);
+  switch (tt.dtype) {
+    case 'F64':
+      return precision === 'f64' ? tt.data : Float32Array.from(tt.data);
+    case 'F32':
+      return precision === 'f64' ? Float64Array.from(tt.data) : tt.data;
+    // Half-precision models compute in float32 (only float64 models compute in float64).
+    case 'F16':
+      return decodeHalfArray(tt.data);
+    case 'BF16':
+      return decodeBf16Array(tt.data);
+    default:
+      throw new CheckpointError(`weights must be floating point, got ${tt.dtype}`);
   }
-  if (dtype === 'F16') return decodeHalfArray(t.data as Uint16Array);
-  if (dtype === 'BF16') return decodeBf16Array(t.data as Uint16Array);
-  if (dtype === 'F64') return Float32Array.from(t.data as Float64Array);
-  throw new CheckpointError(`weights must be floating point, got ${dtype}`);
 }
 
 export function buildComputeWeights(arch: GradiendArchitecture, w: GradiendWeights): ComputeWeights {

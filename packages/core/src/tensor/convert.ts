@@ -3,22 +3,23 @@ import type { DType, ModelDType } from './dtype.js';
 import { MODEL_DTYPES } from './dtype.js';
 import { decodeBf16Array, decodeHalfArray, encodeBf16Array, encodeHalfArray } from './half.js';
 import type { Tensor } from './tensor.js';
+import { typedTensor } from './tensor.js';
 
 /** Tensor values as float64 numbers (int64 via Number(): exact below 2^53). */
 export function toFloat64(t: Tensor): Float64Array {
-  switch (t.dtype) {
+  const tt = typedTensor(t);
+  switch (tt.dtype) {
     case 'F16':
-      return Float64Array.from(decodeHalfArray(t.data as Uint16Array));
+      return Float64Array.from(decodeHalfArray(tt.data));
     case 'BF16':
-      return Float64Array.from(decodeBf16Array(t.data as Uint16Array));
+      return Float64Array.from(decodeBf16Array(tt.data));
     case 'I64': {
-      const src = t.data as BigInt64Array;
-      const out = new Float64Array(src.length);
-      for (let i = 0; i < src.length; i++) out[i] = Number(src[i]);
+      const out = new Float64Array(tt.data.length);
+      for (let i = 0; i < tt.data.length; i++) out[i] = Number(tt.data[i]);
       return out;
     }
     default:
-      return Float64Array.from(t.data as ArrayLike<number>);
+      return Float64Array.from(tt.data);
   }
 }
 
