@@ -65,7 +65,12 @@ describe('extractGradients', () => {
       run();
     } catch (e) {
       expect((e as GradientExtractionError).reason).toBe('missing-gradient');
-      expect((e as GradientExtractionError).params).toEqual(['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+      expect((e as GradientExtractionError).params).toEqual([
+        'fc1.weight',
+        'fc1.bias',
+        'fc2.weight',
+        'fc2.bias',
+      ]);
     }
   });
 

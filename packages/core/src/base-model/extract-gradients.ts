@@ -76,7 +76,11 @@ export function extractGradients(
   for (const e of active) {
     const p = resolve(e.name) as NamedParameter;
     const grad = p.grad as FloatArray;
-    if (grad.length !== e.numel || p.shape.some((d, i) => d !== e.shape[i]) || p.shape.length !== e.shape.length) {
+    if (
+      grad.length !== e.numel ||
+      p.shape.some((d, i) => d !== e.shape[i]) ||
+      p.shape.length !== e.shape.length
+    ) {
       throw new GradientExtractionError(
         `parameter '${e.name}' has shape [${p.shape.join(', ')}] in the model but [${e.shape.join(', ')}] in the param map`,
         'shape',

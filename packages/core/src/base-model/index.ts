@@ -4,3 +4,5 @@ export type { ClassifierBatch, MlpOptions } from './mlp-model.js';
 export { extractGradients } from './extract-gradients.js';
 export type { ExtractGradientsOptions, ParameterGradient } from './extract-gradients.js';
 export { paramMapOfModel } from './param-map-of-model.js';
+export { trainClassifier } from './train-classifier.js';
+export type { TrainClassifierOptions } from './train-classifier.js';

@@ -30,7 +30,7 @@ export function reluInPlace(v: FloatArray): void {
 
 /**
  * Gradients of a dense layer from ∂loss/∂out (`dOut`, [batch, outDim]): sets dWeight and dBias and,
- * when `dX` is given, ∂loss/∂x ([batch, inDim]).
+ * when `dX` is given, ∂loss/∂x ([batch, inDim]). Rows are walked contiguously (batch outermost).
  */
 export function denseBackward(
   x: FloatArray,
@@ -43,23 +43,20 @@ export function denseBackward(
   dBias: FloatArray,
   dX: FloatArray | null,
 ): void {
-  for (let o = 0; o < outDim; o++) {
-    let sb = 0;
-    for (let b = 0; b < batch; b++) sb += dOut[b * outDim + o] as number;
-    dBias[o] = sb;
-    const wo = o * inDim;
-    for (let i = 0; i < inDim; i++) {
-      let s = 0;
-      for (let b = 0; b < batch; b++) s += (dOut[b * outDim + o] as number) * (x[b * inDim + i] as number);
-      dWeight[wo + i] = s;
-    }
-  }
-  if (!dX) return;
+  dWeight.fill(0);
+  dBias.fill(0);
+  if (dX) dX.fill(0);
   for (let b = 0; b < batch; b++) {
-    for (let i = 0; i < inDim; i++) {
-      let s = 0;
-      for (let o = 0; o < outDim; o++) s += (dOut[b * outDim + o] as number) * (weight[o * inDim + i] as number);
-      dX[b * inDim + i] = s;
+    const xo = b * inDim;
+    for (let o = 0; o < outDim; o++) {
+      const d = dOut[b * outDim + o] as number;
+      if (d === 0) continue;
+      dBias[o] = (dBias[o] as number) + d;
+      const wo = o * inDim;
+      for (let i = 0; i < inDim; i++)
+        dWeight[wo + i] = (dWeight[wo + i] as number) + d * (x[xo + i] as number);
+      if (dX)
+        for (let i = 0; i < inDim; i++) dX[xo + i] = (dX[xo + i] as number) + d * (weight[wo + i] as number);
     }
   }
 }

@@ -94,6 +94,8 @@ describe('MlpModel backprop', () => {
     const model = new MlpModel({ layerSizes: [4, 2], seed: 1 });
     expect(() => model.loss({ inputs: new Float32Array(4), labels: [2] })).toThrow(/label 0 is 2/);
     expect(() => model.loss({ inputs: new Float32Array(5), labels: [0] })).toThrow(/whole number of rows/);
-    expect(() => model.loss({ inputs: new Float32Array(8), labels: [0] })).toThrow(/2 input rows but 1 labels/);
+    expect(() => model.loss({ inputs: new Float32Array(8), labels: [0] })).toThrow(
+      /2 input rows but 1 labels/,
+    );
   });
 });

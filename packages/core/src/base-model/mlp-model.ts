@@ -69,10 +69,13 @@ export class MlpModel implements BaseModel<ClassifierBatch> {
         const name = `fc${l + 1}.${suffix}`;
         const data = this.allocate(shape.reduce((a, b) => a * b, 1));
         const given = options.weights?.get(name);
-        if (options.weights && !given) throw new InputShapeError(`initial weights lack '${name}'`, 'KeyError');
+        if (options.weights && !given)
+          throw new InputShapeError(`initial weights lack '${name}'`, 'KeyError');
         if (given) {
           if (given.length !== data.length) {
-            throw new InputShapeError(`'${name}' has ${given.length} values, expected ${data.length} ([${shape.join(', ')}])`);
+            throw new InputShapeError(
+              `'${name}' has ${given.length} values, expected ${data.length} ([${shape.join(', ')}])`,
+            );
           }
           for (let i = 0; i < data.length; i++) data[i] = given[i] as number;
         } else {
@@ -80,7 +83,12 @@ export class MlpModel implements BaseModel<ClassifierBatch> {
         }
         return { name, shape, data, grad: null };
       };
-      this.layers.push({ inDim, outDim, weight: make('weight', [outDim, inDim]), bias: make('bias', [outDim]) });
+      this.layers.push({
+        inDim,
+        outDim,
+        weight: make('weight', [outDim, inDim]),
+        bias: make('bias', [outDim]),
+      });
     }
   }
 
@@ -115,7 +123,13 @@ export class MlpModel implements BaseModel<ClassifierBatch> {
     const n = batch.labels.length;
     const acts = this.activations(batch);
     let delta = this.allocate(n * this.classes);
-    const loss = softmaxCrossEntropy(acts[acts.length - 1] as FloatArray, batch.labels, n, this.classes, delta);
+    const loss = softmaxCrossEntropy(
+      acts[acts.length - 1] as FloatArray,
+      batch.labels,
+      n,
+      this.classes,
+      delta,
+    );
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l] as Layer;
       const x = acts[l] as FloatArray;
@@ -148,7 +162,8 @@ export class MlpModel implements BaseModel<ClassifierBatch> {
     const k = this.classes;
     for (let b = 0; b < rows; b++) {
       let best = 0;
-      for (let c = 1; c < k; c++) if ((logits[b * k + c] as number) > (logits[b * k + best] as number)) best = c;
+      for (let c = 1; c < k; c++)
+        if ((logits[b * k + c] as number) > (logits[b * k + best] as number)) best = c;
       out[b] = best;
     }
     return out;
@@ -174,7 +189,9 @@ export class MlpModel implements BaseModel<ClassifierBatch> {
   private activations(batch: ClassifierBatch): FloatArray[] {
     const n = batch.labels.length;
     if (this.rowsOf(batch.inputs) !== n) {
-      throw new InputShapeError(`batch has ${batch.inputs.length / this.inputDim} input rows but ${n} labels`);
+      throw new InputShapeError(
+        `batch has ${batch.inputs.length / this.inputDim} input rows but ${n} labels`,
+      );
     }
     for (let b = 0; b < n; b++) {
       const y = batch.labels[b] as number;
@@ -186,7 +203,15 @@ export class MlpModel implements BaseModel<ClassifierBatch> {
     const acts: FloatArray[] = [x];
     this.layers.forEach((layer, l) => {
       const out = this.allocate(n * layer.outDim);
-      denseForward(acts[l] as FloatArray, layer.weight.data, layer.bias.data, n, layer.inDim, layer.outDim, out);
+      denseForward(
+        acts[l] as FloatArray,
+        layer.weight.data,
+        layer.bias.data,
+        n,
+        layer.inDim,
+        layer.outDim,
+        out,
+      );
       if (l < this.layers.length - 1) reluInPlace(out);
       acts.push(out);
     });
@@ -195,7 +220,9 @@ export class MlpModel implements BaseModel<ClassifierBatch> {
 
   private rowsOf(inputs: ArrayLike<number>): number {
     if (inputs.length % this.inputDim !== 0) {
-      throw new InputShapeError(`inputs hold ${inputs.length} values, not a whole number of rows of ${this.inputDim}`);
+      throw new InputShapeError(
+        `inputs hold ${inputs.length} values, not a whole number of rows of ${this.inputDim}`,
+      );
     }
     return inputs.length / this.inputDim;
   }

@@ -44,7 +44,14 @@ export function trainClassifier(model: MlpModel, o: TrainClassifierOptions): voi
       batches++;
       step++;
       params.forEach((p, i) => {
-        adamwStep(p.data as Float32Array, p.grad as Float32Array, m[i] as Float32Array, v[i] as Float32Array, step, hp);
+        adamwStep(
+          p.data as Float32Array,
+          p.grad as Float32Array,
+          m[i] as Float32Array,
+          v[i] as Float32Array,
+          step,
+          hp,
+        );
       });
     }
     o.onEpoch?.(epoch, total / batches);

@@ -16,9 +16,16 @@ export function digitCount(set: DigitSet): number {
  * the mean of the input area it covers, with partly covered input pixels weighted by their share.
  * 28 → 8 gives the 8×8 layout of the reference demo's UCI digits.
  */
-export function downsampleImages(images: ArrayLike<number>, count: number, from: number, to: number): Float32Array {
+export function downsampleImages(
+  images: ArrayLike<number>,
+  count: number,
+  from: number,
+  to: number,
+): Float32Array {
   if (images.length !== count * from * from) {
-    throw new RangeError(`expected ${count} images of ${from}×${from} (${count * from * from} values), got ${images.length}`);
+    throw new RangeError(
+      `expected ${count} images of ${from}×${from} (${count * from * from} values), got ${images.length}`,
+    );
   }
   const ratio = from / to;
   // weights[o][i]: how much of input row/column i falls into output row/column o.
@@ -41,7 +48,8 @@ export function downsampleImages(images: ArrayLike<number>, count: number, from:
       for (let c = 0; c < to; c++) {
         let s = 0;
         for (const [ir, wr] of weights[r] as Array<[number, number]>) {
-          for (const [ic, wc] of weights[c] as Array<[number, number]>) s += wr * wc * (images[src + ir * from + ic] as number);
+          for (const [ic, wc] of weights[c] as Array<[number, number]>)
+            s += wr * wc * (images[src + ir * from + ic] as number);
         }
         out[dst + r * to + c] = s;
       }

@@ -28,7 +28,9 @@ export async function loadMnistPackageDigits(): Promise<DigitSet> {
     const file = path.join(dir, 'src', 'digits', `${digit}.json`);
     const { data } = JSON.parse(await readFile(file, 'utf8')) as { data: number[] };
     if (!Array.isArray(data) || data.length % width !== 0) {
-      throw new Error(`${MNIST_PACKAGE}/src/digits/${digit}.json does not hold whole ${MNIST_SIDE}×${MNIST_SIDE} images`);
+      throw new Error(
+        `${MNIST_PACKAGE}/src/digits/${digit}.json does not hold whole ${MNIST_SIDE}×${MNIST_SIDE} images`,
+      );
     }
     parts.push(Float32Array.from(data));
     for (let i = 0; i < data.length / width; i++) labels.push(digit);

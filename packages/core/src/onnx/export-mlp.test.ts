@@ -12,7 +12,9 @@ describe('exportMlpOnnx', () => {
   ] as const)('computes the model’s logits (%s, %j)', async (dtype, sizes) => {
     const model = new MlpModel({ layerSizes: sizes, dtype, seed: 4 });
     const rows = 6;
-    const x = new Xorshift32(8).fill(dtype === 'float32' ? new Float32Array(rows * sizes[0]) : new Float64Array(rows * sizes[0]));
+    const x = new Xorshift32(8).fill(
+      dtype === 'float32' ? new Float32Array(rows * sizes[0]) : new Float64Array(rows * sizes[0]),
+    );
     const result = await runOnnx(exportMlpOnnx(model), 'pixels', x, [rows, sizes[0]]);
     expect(result.dims).toEqual([rows, sizes[sizes.length - 1]]);
     const expected = model.forward({ inputs: x, labels: new Int32Array(rows) });

@@ -26,7 +26,8 @@ export class Xorshift32 {
 
   /** Uniform integer in [0, n); n ≤ 2^32. Rejection sampling keeps it unbiased. */
   nextInt(n: number): number {
-    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) throw new RangeError(`n must be an integer in [1, 2^32], got ${n}`);
+    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32)
+      throw new RangeError(`n must be an integer in [1, 2^32], got ${n}`);
     const limit = 2 ** 32 - (2 ** 32 % n);
     for (;;) {
       const v = this.nextUint32();

@@ -59,23 +59,43 @@ export interface ConvergenceVerdict {
  * and the two target classes must be encoded with opposite signs.
  */
 export function judgeConvergence(
-  best: { readonly step: number; readonly correlation: number; readonly meanByLabel: ReadonlyMap<number, number> } | null,
+  best: {
+    readonly step: number;
+    readonly correlation: number;
+    readonly meanByLabel: ReadonlyMap<number, number>;
+  } | null,
   criteria: ConvergenceCriteria,
 ): ConvergenceVerdict {
   if (!best || best.step <= 0) {
-    return { converged: false, minTargetClassAbsMean: null, reason: 'the best checkpoint is the initial (step 0) model' };
+    return {
+      converged: false,
+      minTargetClassAbsMean: null,
+      reason: 'the best checkpoint is the initial (step 0) model',
+    };
   }
   const targets = [...best.meanByLabel].filter(([label]) => label !== 0).map(([, mean]) => mean);
   const minAbs = targets.length ? Math.min(...targets.map(Math.abs)) : null;
   if (Math.abs(best.correlation) < criteria.scoreThreshold) {
-    return { converged: false, minTargetClassAbsMean: minAbs, reason: `|correlation| ${Math.abs(best.correlation).toFixed(4)} < ${criteria.scoreThreshold}` };
+    return {
+      converged: false,
+      minTargetClassAbsMean: minAbs,
+      reason: `|correlation| ${Math.abs(best.correlation).toFixed(4)} < ${criteria.scoreThreshold}`,
+    };
   }
   if (criteria.meanByClassThreshold !== null && (minAbs === null || minAbs < criteria.meanByClassThreshold)) {
-    return { converged: false, minTargetClassAbsMean: minAbs, reason: `min |class mean| ${minAbs?.toFixed(4) ?? 'n/a'} < ${criteria.meanByClassThreshold}` };
+    return {
+      converged: false,
+      minTargetClassAbsMean: minAbs,
+      reason: `min |class mean| ${minAbs?.toFixed(4) ?? 'n/a'} < ${criteria.meanByClassThreshold}`,
+    };
   }
   const product = targets.length === 2 ? (targets[0] as number) * (targets[1] as number) : null;
   if (product === null || !(product < 0)) {
-    return { converged: false, minTargetClassAbsMean: minAbs, reason: 'the two target classes are not encoded with opposite signs' };
+    return {
+      converged: false,
+      minTargetClassAbsMean: minAbs,
+      reason: 'the two target classes are not encoded with opposite signs',
+    };
   }
   return { converged: true, minTargetClassAbsMean: minAbs, reason: null };
 }

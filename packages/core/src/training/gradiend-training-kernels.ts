@@ -106,7 +106,8 @@ export function encodeSample(
   for (let l = 0; l < latent; l++) {
     let s = w.encoderBias[l] as number;
     const row = l * n;
-    for (let j = 0; j < n; j++) s += (w.encoderWeight[row + j] as number) * Math.fround((source[j] as number) / scale);
+    for (let j = 0; j < n; j++)
+      s += (w.encoderWeight[row + j] as number) * Math.fround((source[j] as number) / scale);
     out[l] = Math.fround(encoder(s));
   }
 }

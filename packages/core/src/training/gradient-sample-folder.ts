@@ -48,7 +48,12 @@ async function readGradients(file: string): Promise<Map<string, Tensor>> {
 }
 
 function asGradientDict(tensors: Map<string, Tensor>): Map<string, GradientTensor> {
-  return new Map([...tensors].map(([name, t]) => [name, { shape: t.shape, data: t.data instanceof Float32Array ? t.data : toFloat64(t) }]));
+  return new Map(
+    [...tensors].map(([name, t]) => [
+      name,
+      { shape: t.shape, data: t.data instanceof Float32Array ? t.data : toFloat64(t) },
+    ]),
+  );
 }
 
 /**
@@ -57,7 +62,10 @@ function asGradientDict(tensors: Map<string, Tensor>): Map<string, GradientTenso
  * `feature_class_encoding_direction`. Without `params` and `paramMap` the map takes every tensor
  * of the first file, in file order. Every sample is flattened through the param map.
  */
-export async function readGradientSampleFolder(dir: string, paramMap?: ParamMap): Promise<GradientSampleFolder> {
+export async function readGradientSampleFolder(
+  dir: string,
+  paramMap?: ParamMap,
+): Promise<GradientSampleFolder> {
   let index: unknown;
   try {
     index = JSON.parse(await readFile(path.join(dir, SAMPLE_INDEX_FILE), 'utf8'));
@@ -67,19 +75,31 @@ export async function readGradientSampleFolder(dir: string, paramMap?: ParamMap)
       'samples',
     );
   }
-  if (index === null || typeof index !== 'object' || !Array.isArray((index as { samples?: unknown }).samples)) {
+  if (
+    index === null ||
+    typeof index !== 'object' ||
+    !Array.isArray((index as { samples?: unknown }).samples)
+  ) {
     fail(dir, 'expected an object with a "samples" array');
   }
-  const record = index as { samples: unknown[]; params?: unknown; feature_class_encoding_direction?: unknown };
+  const record = index as {
+    samples: unknown[];
+    params?: unknown;
+    feature_class_encoding_direction?: unknown;
+  };
   if (record.samples.length === 0) fail(dir, '"samples" is empty');
   const entries = record.samples.map((s, i) => {
     if (s === null || typeof s !== 'object') fail(dir, `samples[${i}] is not an object`);
     const e = s as Record<string, unknown>;
-    const featureClass = typeof e.class === 'string' ? e.class : typeof e.digit === 'number' ? String(e.digit) : null;
+    const featureClass =
+      typeof e.class === 'string' ? e.class : typeof e.digit === 'number' ? String(e.digit) : null;
     if (featureClass === null) fail(dir, `samples[${i}] has neither a string "class" nor a numeric "digit"`);
     return {
       factual: insideFolder(dir, e.file, `samples[${i}].file`),
-      alternative: e.alternative_file === undefined ? null : insideFolder(dir, e.alternative_file, `samples[${i}].alternative_file`),
+      alternative:
+        e.alternative_file === undefined
+          ? null
+          : insideFolder(dir, e.alternative_file, `samples[${i}].alternative_file`),
       featureClass,
     };
   });
@@ -89,7 +109,8 @@ export async function readGradientSampleFolder(dir: string, paramMap?: ParamMap)
     const first = await readGradients(entries[0]?.factual as string);
     let names: string[];
     if (record.params !== undefined) {
-      if (!Array.isArray(record.params) || record.params.some((p) => typeof p !== 'string')) fail(dir, '"params" must be an array of parameter names');
+      if (!Array.isArray(record.params) || record.params.some((p) => typeof p !== 'string'))
+        fail(dir, '"params" must be an array of parameter names');
       names = record.params as string[];
     } else {
       names = [...first.keys()];
@@ -97,17 +118,28 @@ export async function readGradientSampleFolder(dir: string, paramMap?: ParamMap)
     map = ParamMap.fromSpecs(
       names.map((name) => {
         const t = first.get(name);
-        if (!t) fail(dir, `"params" names '${name}', which ${path.basename(entries[0]?.factual ?? '')} does not hold`);
+        if (!t)
+          fail(
+            dir,
+            `"params" names '${name}', which ${path.basename(entries[0]?.factual ?? '')} does not hold`,
+          );
         return { name, shape: t.shape, repr: 'all' as const };
       }),
     );
   }
   const samples: GradientSample[] = [];
   for (const e of entries) {
-    const flat = (file: string) => readGradients(file).then((t) => flattenGradientDict(map, asGradientDict(t), new Float32Array(map.selectedTotal)));
+    const flat = (file: string) =>
+      readGradients(file).then((t) =>
+        flattenGradientDict(map, asGradientDict(t), new Float32Array(map.selectedTotal)),
+      );
     const factual = await flat(e.factual);
     const alternative = e.alternative ? await flat(e.alternative) : undefined;
-    samples.push(alternative ? { featureClass: e.featureClass, factual, alternative } : { featureClass: e.featureClass, factual });
+    samples.push(
+      alternative
+        ? { featureClass: e.featureClass, factual, alternative }
+        : { featureClass: e.featureClass, factual },
+    );
   }
   let direction: Record<string, number> | null = null;
   const d = record.feature_class_encoding_direction;

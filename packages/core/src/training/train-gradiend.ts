@@ -11,7 +11,12 @@ import type { ConvergenceVerdict } from './encoder-evaluation.js';
 import { accumulateSampleGradient, adamwStep, encodeSample } from './gradiend-training-kernels.js';
 import type { Activations, KernelSample, TrainableWeights } from './gradiend-training-kernels.js';
 import { resolveTrainingOptions } from './training-options.js';
-import type { GradientKind, GradientSample, ResolvedTrainingOptions, TrainGradiendOptions } from './training-options.js';
+import type {
+  GradientKind,
+  GradientSample,
+  ResolvedTrainingOptions,
+  TrainGradiendOptions,
+} from './training-options.js';
 
 /** gradiend_context.json: what the encoder reads, what the decoder reproduces, and the class signs. */
 export interface GradiendContext {
@@ -45,13 +50,25 @@ interface PreparedSample extends KernelSample {
   readonly featureClass: string;
 }
 
-function vectorOf(s: GradientSample, kind: 'factual' | 'alternative', n: number, index: number, set: string): ArrayLike<number> {
+function vectorOf(
+  s: GradientSample,
+  kind: 'factual' | 'alternative',
+  n: number,
+  index: number,
+  set: string,
+): ArrayLike<number> {
   const v = s[kind];
   if (!v) {
-    throw new TrainingError(`${set} sample ${index} (class '${s.featureClass}') has no ${kind} gradient, which the source/target need`, kind);
+    throw new TrainingError(
+      `${set} sample ${index} (class '${s.featureClass}') has no ${kind} gradient, which the source/target need`,
+      kind,
+    );
   }
   if (v.length !== n) {
-    throw new TrainingError(`${set} sample ${index}: the ${kind} gradient has ${v.length} entries, the param map selects ${n}`, kind);
+    throw new TrainingError(
+      `${set} sample ${index}: the ${kind} gradient has ${v.length} entries, the param map selects ${n}`,
+      kind,
+    );
   }
   return v;
 }
@@ -72,14 +89,20 @@ function prepareSamples(
       );
     }
     const need = (k: GradientKind, which: 'factual' | 'alternative') => k === which || k === 'diff';
-    const factual = need(o.source, 'factual') || need(o.target, 'factual') ? vectorOf(s, 'factual', n, i, set) : null;
-    const alternative = need(o.source, 'alternative') || need(o.target, 'alternative') ? vectorOf(s, 'alternative', n, i, set) : null;
+    const factual =
+      need(o.source, 'factual') || need(o.target, 'factual') ? vectorOf(s, 'factual', n, i, set) : null;
+    const alternative =
+      need(o.source, 'alternative') || need(o.target, 'alternative')
+        ? vectorOf(s, 'alternative', n, i, set)
+        : null;
     let source: ArrayLike<number>;
     if (o.source === 'factual') source = factual as ArrayLike<number>;
     else if (o.source === 'alternative') source = alternative as ArrayLike<number>;
     else {
       const d = new Float32Array(n);
-      for (let j = 0; j < n; j++) d[j] = ((factual as ArrayLike<number>)[j] as number) - ((alternative as ArrayLike<number>)[j] as number);
+      for (let j = 0; j < n; j++)
+        d[j] =
+          ((factual as ArrayLike<number>)[j] as number) - ((alternative as ArrayLike<number>)[j] as number);
       source = d;
     }
     const targetA = (o.target === 'alternative' ? alternative : factual) as ArrayLike<number>;
@@ -163,7 +186,9 @@ export function trainGradiend(options: TrainGradiendOptions): TrainedGradiend {
   if (options.samples.length === 0) throw new TrainingError('no training samples', 'samples');
   const direction = options.featureClassEncodingDirection;
   const train = prepareSamples(options.samples, o, direction, n, 'training');
-  const evalSet = options.evalSamples ? prepareSamples(options.evalSamples, o, direction, n, 'evaluation') : train;
+  const evalSet = options.evalSamples
+    ? prepareSamples(options.evalSamples, o, direction, n, 'evaluation')
+    : train;
   if (evalSet.length === 0) throw new TrainingError('no evaluation samples', 'evalSamples');
   const scale = options.inputScale ?? 1;
   if (!(Number.isFinite(scale) && scale > 0)) {
@@ -178,7 +203,8 @@ export function trainGradiend(options: TrainGradiendOptions): TrainedGradiend {
       break;
     }
     // Without a converged run, keep the one whose best evaluation came closest.
-    if (!chosen || Math.abs(run.best?.correlation ?? 0) > Math.abs(chosen.best?.correlation ?? 0)) chosen = run;
+    if (!chosen || Math.abs(run.best?.correlation ?? 0) > Math.abs(chosen.best?.correlation ?? 0))
+      chosen = run;
   }
   const result = chosen as RunResult;
   const model = new GradiendModel(
@@ -194,7 +220,9 @@ export function trainGradiend(options: TrainGradiendOptions): TrainedGradiend {
       encoderWeight: { dtype: 'F32', shape: [o.latentDim, n], data: result.weights.encoderWeight },
       encoderBias: { dtype: 'F32', shape: [o.latentDim], data: result.weights.encoderBias },
       decoderWeight: { dtype: 'F32', shape: [n, o.latentDim], data: result.weights.decoderWeight },
-      decoderBias: result.weights.decoderBias ? { dtype: 'F32', shape: [n], data: result.weights.decoderBias } : null,
+      decoderBias: result.weights.decoderBias
+        ? { dtype: 'F32', shape: [n], data: result.weights.decoderBias }
+        : null,
       encoderNorm: null,
     },
     map,
@@ -268,17 +296,19 @@ function trainOneSeed(
     let byLabel = meanByLabel(values, labels);
     const classIndex = new Map<string, number>();
     evalSet.forEach((s) => classIndex.set(s.featureClass, s.label));
-    let byClass = new Map([...classIndex.keys()].sort().map((c) => {
-      let sum = 0;
-      let count = 0;
-      evalSet.forEach((s, i) => {
-        if (s.featureClass === c) {
-          sum += values[i] as number;
-          count++;
-        }
-      });
-      return [c, sum / count] as const;
-    }));
+    let byClass = new Map(
+      [...classIndex.keys()].sort().map((c) => {
+        let sum = 0;
+        let count = 0;
+        evalSet.forEach((s, i) => {
+          if (s.featureClass === c) {
+            sum += values[i] as number;
+            count++;
+          }
+        });
+        return [c, sum / count] as const;
+      }),
+    );
     if (o.normalize && latent === 1 && correlation < -0.6) {
       // The reference flips encoder and decoder (weights and biases) so the correlation turns positive.
       for (const t of tensorsOf(w)) for (let i = 0; i < t.length; i++) t[i] = -(t[i] as number);
@@ -315,7 +345,17 @@ function trainOneSeed(
       const denominator = batch.length * n;
       let squared = 0;
       for (const idx of batch) {
-        squared += accumulateSampleGradient(w, grads, train[idx] as PreparedSample, scale, denominator, act, z, h, dh);
+        squared += accumulateSampleGradient(
+          w,
+          grads,
+          train[idx] as PreparedSample,
+          scale,
+          denominator,
+          act,
+          z,
+          h,
+          dh,
+        );
       }
       step++;
       const params = tensorsOf(w);
@@ -323,7 +363,14 @@ function trainOneSeed(
       const mm = tensorsOf(m);
       const vv = tensorsOf(v);
       for (let p = 0; p < params.length; p++) {
-        adamwStep(params[p] as Float32Array, g[p] as Float32Array, mm[p] as Float32Array, vv[p] as Float32Array, step, hp);
+        adamwStep(
+          params[p] as Float32Array,
+          g[p] as Float32Array,
+          mm[p] as Float32Array,
+          vv[p] as Float32Array,
+          step,
+          hp,
+        );
       }
       const loss = Math.fround(squared / denominator);
       losses.push(loss);
@@ -385,8 +432,14 @@ function trainOneSeed(
         ['min_convergent_seeds', int(1)],
         ['convergence_metric', 'correlation'],
         ['threshold', float(o.convergentScoreThreshold)],
-        ['convergent_mean_by_class_threshold', o.convergentMeanByClassThreshold === null ? null : float(o.convergentMeanByClassThreshold)],
-        ['convergent_min_target_class_abs_mean', verdict.minTargetClassAbsMean === null ? null : float(verdict.minTargetClassAbsMean)],
+        [
+          'convergent_mean_by_class_threshold',
+          o.convergentMeanByClassThreshold === null ? null : float(o.convergentMeanByClassThreshold),
+        ],
+        [
+          'convergent_min_target_class_abs_mean',
+          verdict.minTargetClassAbsMean === null ? null : float(verdict.minTargetClassAbsMean),
+        ],
       ]),
     ],
     ['input_scale', float(scale)],
@@ -416,6 +469,9 @@ function trainingArgs(o: ResolvedTrainingOptions, seed: number): JsonObject {
     ['torch_dtype', 'float32'],
     ['convergent_metric', 'correlation'],
     ['convergent_score_threshold', float(o.convergentScoreThreshold)],
-    ['convergent_mean_by_class_threshold', o.convergentMeanByClassThreshold === null ? null : float(o.convergentMeanByClassThreshold)],
+    [
+      'convergent_mean_by_class_threshold',
+      o.convergentMeanByClassThreshold === null ? null : float(o.convergentMeanByClassThreshold),
+    ],
   ]);
 }

@@ -30,7 +30,10 @@ export interface TrainingProgress {
   readonly totalSteps: number;
   readonly epoch: number;
   readonly loss: number;
-  readonly evaluation: { readonly correlation: number; readonly meanByClass: Readonly<Record<string, number>> } | null;
+  readonly evaluation: {
+    readonly correlation: number;
+    readonly meanByClass: Readonly<Record<string, number>>;
+  } | null;
 }
 
 export interface TrainGradiendOptions {
@@ -100,12 +103,14 @@ export interface ResolvedTrainingOptions {
 }
 
 function positiveInteger(v: number, name: string): number {
-  if (!Number.isSafeInteger(v) || v < 1) throw new TrainingError(`${name} must be a positive integer, got ${v}`, name);
+  if (!Number.isSafeInteger(v) || v < 1)
+    throw new TrainingError(`${name} must be a positive integer, got ${v}`, name);
   return v;
 }
 
 function finiteNonNegative(v: number, name: string): number {
-  if (!Number.isFinite(v) || v < 0) throw new TrainingError(`${name} must be a finite number ≥ 0, got ${v}`, name);
+  if (!Number.isFinite(v) || v < 0)
+    throw new TrainingError(`${name} must be a finite number ≥ 0, got ${v}`, name);
   return v;
 }
 
@@ -113,17 +118,30 @@ function finiteNonNegative(v: number, name: string): number {
 export function resolveTrainingOptions(o: TrainGradiendOptions): ResolvedTrainingOptions {
   const source = o.source ?? 'alternative';
   const target = o.target ?? 'diff';
-  for (const [name, v] of [['source', source], ['target', target]] as const) {
-    if (!isGradientKind(v)) throw new TrainingError(`${name} must be one of ${GRADIENT_KINDS.join(', ')}, got '${String(v)}'`, name);
+  for (const [name, v] of [
+    ['source', source],
+    ['target', target],
+  ] as const) {
+    if (!isGradientKind(v))
+      throw new TrainingError(
+        `${name} must be one of ${GRADIENT_KINDS.join(', ')}, got '${String(v)}'`,
+        name,
+      );
   }
   const activationEncoder = o.activationEncoder ?? 'tanh';
   const activationDecoder = o.activationDecoder ?? 'id';
   if (!isActivationName(activationEncoder) || activationEncoder === 'id') {
     // The reference builds the encoder's 'id' as LayerNorm(1), which has nothing to learn from.
-    throw new TrainingError(`activationEncoder must be a differentiable activation other than 'id', got '${String(activationEncoder)}'`, 'activationEncoder');
+    throw new TrainingError(
+      `activationEncoder must be a differentiable activation other than 'id', got '${String(activationEncoder)}'`,
+      'activationEncoder',
+    );
   }
   if (!isActivationName(activationDecoder)) {
-    throw new TrainingError(`activationDecoder must be one of the known activations, got '${String(activationDecoder)}'`, 'activationDecoder');
+    throw new TrainingError(
+      `activationDecoder must be one of the known activations, got '${String(activationDecoder)}'`,
+      'activationDecoder',
+    );
   }
   const maxSteps = o.maxSteps ?? -1;
   if (!Number.isSafeInteger(maxSteps) || (maxSteps < 1 && maxSteps !== -1)) {
@@ -137,7 +155,8 @@ export function resolveTrainingOptions(o: TrainGradiendOptions): ResolvedTrainin
   if (!(Number.isFinite(adamEpsilon) && adamEpsilon > 0)) {
     throw new TrainingError(`adamEpsilon must be a positive number, got ${adamEpsilon}`, 'adamEpsilon');
   }
-  const meanThreshold = o.convergentMeanByClassThreshold === undefined ? 0.5 : o.convergentMeanByClassThreshold;
+  const meanThreshold =
+    o.convergentMeanByClassThreshold === undefined ? 0.5 : o.convergentMeanByClassThreshold;
   return {
     source,
     target,
@@ -154,13 +173,18 @@ export function resolveTrainingOptions(o: TrainGradiendOptions): ResolvedTrainin
     evalSteps: positiveInteger(o.evalSteps ?? 250, 'evalSteps'),
     seed: (() => {
       const s = o.seed ?? 0;
-      if (!Number.isSafeInteger(s) || s < 0) throw new TrainingError(`seed must be a non-negative integer, got ${s}`, 'seed');
+      if (!Number.isSafeInteger(s) || s < 0)
+        throw new TrainingError(`seed must be a non-negative integer, got ${s}`, 'seed');
       return s;
     })(),
     maxSeeds: positiveInteger(o.maxSeeds ?? 1, 'maxSeeds'),
     shuffle: o.shuffle ?? true,
     normalize: o.normalize ?? true,
-    convergentScoreThreshold: finiteNonNegative(o.convergentScoreThreshold ?? 0.5, 'convergentScoreThreshold'),
-    convergentMeanByClassThreshold: meanThreshold === null ? null : finiteNonNegative(meanThreshold, 'convergentMeanByClassThreshold'),
+    convergentScoreThreshold: finiteNonNegative(
+      o.convergentScoreThreshold ?? 0.5,
+      'convergentScoreThreshold',
+    ),
+    convergentMeanByClassThreshold:
+      meanThreshold === null ? null : finiteNonNegative(meanThreshold, 'convergentMeanByClassThreshold'),
   };
 }
