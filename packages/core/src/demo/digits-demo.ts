@@ -291,6 +291,8 @@ async function writeSampleFolder(
       alternative_file: `${stem}.alternative.safetensors`,
       digit,
       label: direction[s.featureClass],
+      /** Row of test-digits.safetensors the gradients belong to. */
+      test_row: k,
       encoded_after_input_scale: encoded[i],
     });
   }
