@@ -8,7 +8,7 @@ export const DIGITS_DEMO_RECIPE = {
   /** Digits held out from all training (base model and GRADIEND), chosen by a seeded shuffle. */
   testCount: 2000,
   splitSeed: 13,
-  base: { layerSizes: [64, 32, 10], seed: 1, epochs: 30, batchSize: 32, learningRate: 3e-3, trainSeed: 2 },
+  base: { layerSizes: [64, 32, 10], seed: 1, epochs: 12, batchSize: 32, learningRate: 8e-3, trainSeed: 2 },
   /** The feature: factual class → +1, the other → −1 (the reference's pair order). */
   classes: ['3', '8'],
   /** Training 3s and 8s kept out of GRADIEND training to pick its best checkpoint, per class. */
