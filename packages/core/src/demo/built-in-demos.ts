@@ -9,7 +9,7 @@ import { mnistPackageInfo } from './mnist-package.js';
 import { bertParamMap, buildSyntheticBertModel } from './synthetic-bert-model.js';
 
 /** Bump when the builders change in a way the recipes do not capture, so caches are rebuilt. */
-export const DEMO_BUILD_VERSION = 1;
+export const DEMO_BUILD_VERSION = 2;
 
 /** The BERT-shaped example: widths ÷ 8 of bert-base (197 parameters, 1,714,944 input dims, ~21 MB). */
 export const BERT_EXAMPLE_RECIPE = { shrink: 8, seed: 20240502 } as const;
@@ -59,11 +59,22 @@ async function buildOnce(
   try {
     await mkdir(tmp);
     await build(tmp);
-    await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
+    try {
+      await rename(tmp, dir);
+    } catch (e) {
+      // Another process finished the same build first (its result is identical): keep theirs.
+      if (await isBuilt(dir)) {
+        await rm(tmp, { recursive: true, force: true });
+        return { dir, built: false };
+      }
+      if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw e;
+      // A folder without demo.json is not a finished build: replace it.
+      await rm(dir, { recursive: true, force: true });
+      await rename(tmp, dir);
+    }
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
-    // Another process may have finished the same build first; its result is identical.
     if (await isBuilt(dir)) return { dir, built: false };
     throw e;
   }

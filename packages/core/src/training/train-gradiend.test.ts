@@ -132,8 +132,14 @@ describe('trainGradiend', () => {
       'losses',
       'convergence_info',
       'input_scale',
+      'losses_every_100_steps',
+      'steps',
+      'batch_size',
     ]);
     expect(t.losses).toHaveLength(120);
+    const curve = t.losses_every_100_steps as number[];
+    expect(curve).toHaveLength(2);
+    expect(curve[1]).toBeCloseTo(t.losses.slice(100).reduce((a, b) => a + b, 0) / 20, 6);
     expect(t.training_stats.global_step).toBe(120);
     expect(Object.keys(t.training_stats.scores)).toEqual(['0', '50', '100', '120']);
     expect(Object.keys(t.training_stats.mean_by_class['50'] ?? {})).toEqual(['-1.0', '1.0']);

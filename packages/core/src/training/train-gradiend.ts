@@ -443,8 +443,21 @@ function trainOneSeed(
       ]),
     ],
     ['input_scale', float(scale)],
+    // The reference demo's compact scalars: a short loss curve (mean of each 100 steps) for dashboards.
+    ['losses_every_100_steps', blockMeans(losses, 100).map(float)],
+    ['steps', int(step)],
+    ['batch_size', int(o.batchSize)],
   ]);
   return { weights, verdict, best: finalBest, finalCorrelation: lastCorrelation, training, seed };
+}
+
+function blockMeans(values: readonly number[], block: number): number[] {
+  const out: number[] = [];
+  for (let start = 0; start < values.length; start += block) {
+    const part = values.slice(start, start + block);
+    out.push(Math.fround(part.reduce((a, b) => a + b, 0) / part.length));
+  }
+  return out;
 }
 
 function trainingArgs(o: ResolvedTrainingOptions, seed: number): JsonObject {
