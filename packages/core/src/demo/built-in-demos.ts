@@ -47,7 +47,7 @@ async function isBuilt(dir: string): Promise<boolean> {
  * Builds into a temporary sibling and renames it into place, so a crash leaves no half-built demo
  * and a finished folder (marked by demo.json, written last) is never rebuilt.
  */
-async function buildOnce(
+export async function buildOnce(
   root: string,
   name: string,
   build: (dir: string) => Promise<void>,
