@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -15,7 +15,6 @@ import { screenshot } from './support/screenshots.js';
 import { startServer, type RunningServer } from './support/start-server.js';
 
 const FIXTURE = path.join(sharedDir, 'fixtures', 'reference', 'two-layer-all', 'model');
-const DIGITS = path.join(sharedDir, 'demo', 'digits', 'gradients');
 const MODEL = 'two-layer-all';
 const TOPK = 17;
 
@@ -65,7 +64,7 @@ describe('dashboard in Chromium against the real server', () => {
       .locator('tr[data-model="digits-3-vs-8"] [data-testid=dims]')
       .filter({ hasText: '2,410' })
       .waitFor();
-    await page.locator('tr[data-model="bert-shaped-224k"]').waitFor();
+    await page.locator('tr[data-model="bert-shaped-1.7m"]').waitFor();
     await screenshot(page, 'registry');
   });
 
@@ -109,7 +108,7 @@ describe('dashboard in Chromium against the real server', () => {
         String(row.selected),
       );
     }
-    await go('/models/bert-shaped-224k/v/latest/params?group=1&sort=-importance_sum');
+    await go('/models/bert-shaped-1.7m/v/latest/params?group=1&sort=-importance_sum');
     await page.locator('[data-testid=params-table]').waitFor();
     await screenshot(page, 'parameters');
   });
@@ -222,14 +221,22 @@ describe('dashboard in Chromium against the real server', () => {
   });
 
   it('encodes digits gradients: the sign separates 3s from 8s', async () => {
-    const index = JSON.parse(await readFile(path.join(DIGITS, 'index.json'), 'utf8')) as {
+    // The server built its own digits demo into its data dir on first start; use its held-out gradients.
+    const demoRoot = path.join(server.dataDir, 'demo');
+    const digitsDemo = (await readdir(demoRoot)).find((d) => d.startsWith('digits-'));
+    const gradients = path.join(demoRoot, digitsDemo ?? 'missing', 'gradients');
+    const index = JSON.parse(await readFile(path.join(gradients, 'index.json'), 'utf8')) as {
       samples: { file: string; digit: number; encoded_after_input_scale: number }[];
     };
     await go('/models/digits-3-vs-8/v/latest/encode');
-    for (const sample of index.samples.filter(
-      (s) => s.file.startsWith('sample-00') || s.file.startsWith('sample-03'),
-    )) {
-      await page.getByLabel('Gradient file').setInputFiles(path.join(DIGITS, sample.file));
+    // A clear example of each class: the first 3 the GRADIEND encodes positive, the first 8 negative.
+    const firstOf = (digit: number) =>
+      index.samples.find(
+        (s) => s.digit === digit && Math.sign(s.encoded_after_input_scale) === (digit === 3 ? 1 : -1),
+      );
+    for (const sample of [firstOf(3), firstOf(8)]) {
+      if (!sample) throw new Error('the demo has no held-out 3 or 8');
+      await page.getByLabel('Gradient file').setInputFiles(path.join(gradients, sample.file));
       await page.getByRole('button', { name: 'Encode' }).click();
       const expectedSign = sample.digit === 3 ? '+' : '-';
       const latent = page.locator(`[data-testid=latent-value][data-sign="${expectedSign}"]`);

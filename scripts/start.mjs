@@ -28,7 +28,7 @@ const PACKAGES = [
   {
     name: '@gradiend/api',
     dir: 'packages/api',
-    inputs: ['src', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json'],
+    inputs: ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json'],
     outputs: ['dist/cli/cli.js', 'dist/workers/worker.js'],
   },
 ];

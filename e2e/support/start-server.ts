@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port.js';
-import { repoRoot, sharedDir, webDist } from './paths.js';
+import { repoRoot, webDist } from './paths.js';
 
 export interface RunningServer {
   /** Where the browser goes: the API serves the dashboard at its root. */
@@ -63,7 +63,6 @@ export async function startServer(): Promise<RunningServer> {
         PORT: String(port),
         HOST: '127.0.0.1',
         GRADIEND_DATA_DIR: dataDir,
-        GRADIEND_SHARED_DIR: sharedDir,
         GRADIEND_WEB_DIR: webDist,
         LOG_LEVEL: 'warn',
       },

@@ -9,7 +9,7 @@ export async function startServer(
   options: BuildAppOptions = {},
 ): Promise<FastifyInstance> {
   const app = await buildApp(config, options);
-  if (config.seedDemo) await seedDemo(app.services.meta, app.services.registry, app.log);
+  if (config.seedDemo) await seedDemo(app.services.meta, app.services.registry, app.log, config.dataDir);
   await app.listen({ port: config.port, host: config.host });
   let closing = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

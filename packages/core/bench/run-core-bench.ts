@@ -4,7 +4,7 @@ import { HwmSegments, PeakRssSampler } from './peak-rss.js';
 import { ENCODE_BATCH } from './steps.js';
 import type { Step, StepSeconds } from './steps.js';
 import { BENCH_SEED, buildSyntheticModel, syntheticCheckpointDir } from './synthetic-model.js';
-import { Xorshift32 } from './xorshift.js';
+import { Xorshift32 } from '../src/random/xorshift32.js';
 
 export interface CoreBenchResult {
   readonly inputDim: number;

@@ -94,3 +94,30 @@ export class InputShapeError extends GradiendError {
     super(message);
   }
 }
+
+/**
+ * Gradients cannot be taken from a base model for the param map: a mapped parameter does not exist
+ * in the model (`reason` 'missing-parameter', the reference's KeyError), or has no gradient yet
+ * ('missing-gradient', the reference's RuntimeError). `params` names the offending parameters.
+ */
+export class GradientExtractionError extends GradiendError {
+  readonly code = 'GRADIEND_ERR_GRADIENT_EXTRACTION';
+  constructor(
+    message: string,
+    readonly reason: 'missing-parameter' | 'missing-gradient' | 'shape',
+    readonly params: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/** GRADIEND training cannot run with these samples or options; `option` names the offending one. */
+export class TrainingError extends GradiendError {
+  readonly code = 'GRADIEND_ERR_TRAINING';
+  constructor(
+    message: string,
+    readonly option?: string,
+  ) {
+    super(message);
+  }
+}

@@ -78,8 +78,62 @@ export type {
   SafetensorsLayout,
 } from './safetensors/index.js';
 
-export { exportEncoderOnnx, exportDecoderOnnx, OnnxExportError, ONNX_OPSET } from './onnx/index.js';
-export type { OnnxExportOptions, OnnxElementType } from './onnx/index.js';
+export {
+  exportEncoderOnnx,
+  exportDecoderOnnx,
+  exportMlpOnnx,
+  OnnxExportError,
+  ONNX_OPSET,
+} from './onnx/index.js';
+export type { OnnxExportOptions, OnnxElementType, MlpOnnxNames } from './onnx/index.js';
+
+export { MlpModel, extractGradients, paramMapOfModel, trainClassifier } from './base-model/index.js';
+export type {
+  BaseModel,
+  NamedParameter,
+  ClassifierBatch,
+  MlpOptions,
+  ExtractGradientsOptions,
+  ParameterGradient,
+  TrainClassifierOptions,
+} from './base-model/index.js';
+
+export {
+  trainGradiend,
+  GRADIENT_KINDS,
+  isGradientKind,
+  resolveTrainingOptions,
+  pearson,
+  meanByLabel,
+  judgeConvergence,
+} from './training/index.js';
+export type {
+  TrainedGradiend,
+  GradiendContext,
+  GradientKind,
+  GradientSample,
+  TrainGradiendOptions,
+  TrainingProgress,
+  ConvergenceCriteria,
+  ConvergenceVerdict,
+} from './training/index.js';
+
+export {
+  downsampleImages,
+  selectDigits,
+  digitCount,
+  DIGITS_DEMO_RECIPE,
+  DIGITS_BASE_MODEL_ID,
+  DIGITS_GRADIEND_DIR,
+  buildSyntheticBertModel,
+  bertParamMap,
+  bertBaseDims,
+  bertEncoderParams,
+  BERT_BASE_INPUT_DIM,
+} from './demo/index.js';
+export type { DigitSet, SyntheticBertOptions, BertDims } from './demo/index.js';
+
+export { Xorshift32 } from './random/xorshift32.js';
 
 export { DTYPES, MODEL_DTYPES, isDType, isModelDType } from './tensor/dtype.js';
 export type { DType, DataTypeMap, TypedArray, ModelDType } from './tensor/dtype.js';
@@ -99,5 +153,7 @@ export {
   MappingError,
   PruneArgumentError,
   InputShapeError,
+  GradientExtractionError,
+  TrainingError,
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';

@@ -12,3 +12,20 @@ export { SafetensorsFile, readSafetensorsHeaderFromFile, writeSafetensorsFile } 
 export type { SafetensorsFileOptions, ReadIntoOptions, WriteSafetensorsOptions } from './safetensors/node.js';
 export { readTorchStateDict, readTorchStateDictFromBuffer } from './torch-zip/index.js';
 export { inspectCheckpoint, type CheckpointInspection } from './checkpoint/inspect-checkpoint.js';
+export {
+  readGradientSampleFolder,
+  directionFromClasses,
+  SAMPLE_INDEX_FILE,
+} from './training/gradient-sample-folder.js';
+export type { GradientSampleFolder, SampleIndexEntry } from './training/gradient-sample-folder.js';
+export {
+  buildDigitsDemo,
+  DIGITS_DEMO_FILES,
+  ensureBuiltInDemos,
+  DEMO_BUILD_VERSION,
+  BERT_EXAMPLE_RECIPE,
+  loadMnistPackageDigits,
+  mnistPackageInfo,
+  MNIST_PACKAGE,
+} from './demo/node.js';
+export type { DemoLog, DigitsDemoSummary, BuiltInDemo } from './demo/node.js';

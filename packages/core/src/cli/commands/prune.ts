@@ -1,4 +1,4 @@
-import { copyFile, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadCheckpoint } from '../../checkpoint/load-checkpoint.js';
 import { saveCheckpoint } from '../../checkpoint/save-checkpoint.js';
@@ -19,6 +19,7 @@ import {
   parsePart,
   parseTopK,
 } from '../parse-options.js';
+import { prepareOutput } from '../output-folder.js';
 import { readIndexFile } from '../read-index-file.js';
 
 const HELP = `usage: gradiend prune <dir> (--topk K | --threshold T | --keep-idx FILE) [--part P]
@@ -38,10 +39,6 @@ options:
   --json           print one JSON document
   -v, --verbose    report the time of every step
   -h, --help       show this help`;
-
-/** Files a checkpoint folder may hold; --force removes these so no stale mapping file survives. */
-const CHECKPOINT_FILE =
-  /^(config\.json|model\.safetensors|pytorch_model\.bin|mapping_[a-z]+\.(safetensors|pth)|training\.json|gradiend_context\.json)$/;
 
 export const pruneCommand: Command = {
   name: 'prune',
@@ -167,18 +164,4 @@ function keptPerParam(before: GradiendModel, after: GradiendModel) {
 async function isFile(p: string): Promise<boolean> {
   const s = await stat(p).catch(() => null);
   return s?.isFile() ?? false;
-}
-
-async function prepareOutput(out: string, force: boolean): Promise<void> {
-  const s = await stat(out).catch(() => null);
-  if (!s) return;
-  if (!s.isDirectory()) throw new CliInputError(`--out ${out} exists and is not a folder`, out);
-  const entries = await readdir(out);
-  if (entries.length === 0) return;
-  if (!force) {
-    throw new CliInputError(`--out ${out} is not empty (use --force to write into it)`, out);
-  }
-  for (const name of entries) {
-    if (CHECKPOINT_FILE.test(name)) await rm(path.join(out, name), { force: true });
-  }
 }
