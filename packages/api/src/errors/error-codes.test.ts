@@ -37,7 +37,8 @@ describe('error registry documentation', () => {
 
 describe('core errors in the registry', () => {
   it('lists the code of every GradiendError the core exports or defines', () => {
-    const exported = Object.values(core)
+    const exports: unknown[] = Object.values(core);
+    const exported = exports
       .filter((v): v is new (message: string) => core.GradiendError => {
         return typeof v === 'function' && v.prototype instanceof core.GradiendError;
       })
