@@ -8,5 +8,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
+    // Suites build their apps and uploads in hooks; on a busy machine that outlasts vitest's 10 s.
+    hookTimeout: 60_000,
   },
 });

@@ -30,7 +30,8 @@ const int = (n: number): JsonNumber => new JsonNumber(String(n));
 /**
  * The reference's save_pretrained layout: weights under the state-dict names, per parameter the
  * representation `all` / `indices` (when k·bytes_per_index < 0.8·numel) / `mask`, mapping tensors
- * keyed `L<i>`, and a config.json whose keys come in the reference's order.
+ * keyed `L<i>`, and a config.json whose keys come in the reference's order (for a loaded model: in
+ * the loaded file's order, see configDocument).
  */
 export function planCheckpoint(model: GradiendModel, options: SaveOptions = {}): CheckpointPlan {
   const weights = stateDictOf(model.weights);

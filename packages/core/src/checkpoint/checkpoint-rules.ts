@@ -11,11 +11,9 @@ import { CONFIG_FILE } from './checkpoint-config.js';
 import type { CheckpointConfig, MappingConfig, MappingEntryConfig } from './checkpoint-config.js';
 import { WEIGHT_NAMES } from './state-dict-names.js';
 
-/**
- * The rules a checkpoint must satisfy, on what its files' headers say (no weight data). Reading a
- * checkpoint in full (loadCheckpoint, assembleModel) and describing it from headers
- * (inspectCheckpoint) both apply exactly these, so both reject a bad checkpoint the same way.
- */
+// The rules a checkpoint must satisfy, on what its files' headers say (no weight data). Reading a
+// checkpoint in full (loadCheckpoint, assembleModel) and describing it from headers
+// (inspectCheckpoint) both apply exactly these, so both reject a bad checkpoint the same way.
 
 /** A violated rule that does not stop reading: the reader collects these, the loader throws the first. */
 export type CheckpointProblem = CheckpointError | MappingError;
