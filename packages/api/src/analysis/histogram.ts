@@ -1,4 +1,6 @@
-import type { HistogramResult, ImportancePart } from '../workers/task-types.js';
+import type { ImportancePart } from '@gradiend/core';
+import type { Histogram } from '../schemas/analysis.js';
+import type { HistogramScale } from '../schemas/vocabulary.js';
 
 function quantile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return NaN;
@@ -21,8 +23,8 @@ export function importanceHistogram(
   values: ArrayLike<number>,
   part: ImportancePart,
   bins: number,
-  scale: 'linear' | 'log',
-): HistogramResult {
+  scale: HistogramScale,
+): Histogram {
   let zeros = 0;
   let nonFinite = 0;
   const finite: number[] = [];

@@ -5,7 +5,7 @@ import {
   type FloatArray,
   type GradiendModel,
 } from '@gradiend/core';
-import type { ParamRow } from '../workers/task-types.js';
+import type { ParamRow } from '../schemas/analysis.js';
 
 /**
  * Per parameter: its selection and the importance of its selected entries. `stored_bytes` counts

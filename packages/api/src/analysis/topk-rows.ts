@@ -1,5 +1,5 @@
 import type { FloatArray, GradiendModel } from '@gradiend/core';
-import type { TopkRow } from '../workers/task-types.js';
+import type { TopkRow } from '../schemas/analysis.js';
 
 export function topkRows(model: GradiendModel, importance: FloatArray, indices: Int32Array): TopkRow[] {
   const rows: TopkRow[] = [];

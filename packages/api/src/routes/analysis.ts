@@ -3,33 +3,16 @@ import { Type } from '@sinclair/typebox';
 import { topkCsv } from '../analysis/topk-rows.js';
 import { sendRaw } from './send-raw.js';
 import { ApiError } from '../errors/api-error.js';
-import { PartQuery, VersionParams, problems } from '../schemas/common.js';
-import { JsonObject } from '../schemas/common.js';
+import { Literals, PartQuery, VersionParams, problems } from '../schemas/common.js';
+import {
+  HeatmapSchema,
+  HistogramSchema,
+  ImportanceResponseSchema,
+  ParamsResponseSchema,
+  TopkResponseSchema,
+} from '../schemas/analysis.js';
+import { HEATMAP_AGGS, HISTOGRAM_SCALES } from '../schemas/vocabulary.js';
 import { TopkQuery, toTopkSpec, topkUpperBound } from '../schemas/topk.js';
-
-const ParamRowSchema = Type.Object({
-  name: Type.String(),
-  shape: Type.Array(Type.Integer()),
-  numel: Type.Integer(),
-  repr: Type.String(),
-  selected: Type.Integer(),
-  coverage: Type.Number(),
-  stored_bytes: Type.Integer(),
-  importance_sum: Type.Number(),
-  importance_max: Type.Union([Type.Number(), Type.Null()]),
-  importance_mean: Type.Union([Type.Number(), Type.Null()]),
-});
-
-const TopkRowSchema = Type.Object({
-  rank: Type.Integer(),
-  importance: Type.Number(),
-  local_index: Type.Integer(),
-  base_global_index: Type.Integer(),
-  param: Type.String(),
-  flat_index: Type.Integer(),
-  coords: Type.Array(Type.Integer()),
-  param_shape: Type.Array(Type.Integer()),
-});
 
 /** JSON top-k answers are for people and dashboards; larger selections go through prune. */
 const MAX_TOPK_ROWS = 100_000;
@@ -48,7 +31,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: VersionParams,
         querystring: Type.Object({ part: PartQuery }),
         response: {
-          200: Type.Object({ part: Type.String(), items: Type.Array(ParamRowSchema) }),
+          200: ParamsResponseSchema,
           ...problems(400, 401, 403, 404, 422),
         },
       },
@@ -75,11 +58,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
           format: Type.Union([Type.Literal('json'), Type.Literal('f32')], { default: 'json' }),
         }),
         response: {
-          200: Type.Object({
-            part: Type.String(),
-            input_dim: Type.Integer(),
-            values: Type.Array(Type.Number()),
-          }),
+          200: ImportanceResponseSchema,
           ...problems(400, 401, 403, 404, 422),
         },
       },
@@ -109,15 +88,15 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object({
           part: PartQuery,
           bins: Type.Integer({ minimum: 1, maximum: 4096, default: 64 }),
-          scale: Type.Union([Type.Literal('linear'), Type.Literal('log')], { default: 'linear' }),
+          scale: Literals(HISTOGRAM_SCALES, { default: 'linear' }),
         }),
-        response: { 200: JsonObject, ...problems(400, 401, 403, 404, 422) },
+        response: { 200: HistogramSchema, ...problems(400, 401, 403, 404, 422) },
       },
     },
     async (request) => {
       const h = await handle(request.params.name, request.params.ref);
       const { part, bins, scale } = request.query;
-      return { ...(await tasks.run('histogram', { ...h, part, bins, scale })) };
+      return tasks.run('histogram', { ...h, part, bins, scale });
     },
   );
 
@@ -133,19 +112,15 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
           part: PartQuery,
           rows: Type.Integer({ minimum: 1, maximum: 2048, default: 256 }),
           cols: Type.Integer({ minimum: 1, maximum: 2048, default: 256 }),
-          agg: Type.Union([Type.Literal('max'), Type.Literal('mean'), Type.Literal('sum')], {
-            default: 'max',
-          }),
+          agg: Literals(HEATMAP_AGGS, { default: 'max' }),
         }),
-        response: { 200: JsonObject, ...problems(400, 401, 403, 404, 422) },
+        response: { 200: HeatmapSchema, ...problems(400, 401, 403, 404, 422) },
       },
     },
     async (request) => {
       const h = await handle(request.params.name, request.params.ref);
       const { part, rows, cols, agg } = request.query;
-      return {
-        ...(await tasks.run('heatmap', { ...h, part, rows, cols, agg, param: request.params.param })),
-      };
+      return tasks.run('heatmap', { ...h, part, rows, cols, agg, param: request.params.param });
     },
   );
 
@@ -163,11 +138,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
           format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
         }),
         response: {
-          200: Type.Object({
-            part: Type.String(),
-            k: Type.Union([Type.Number(), Type.String()], { description: 'k as given' }),
-            items: Type.Array(TopkRowSchema),
-          }),
+          200: TopkResponseSchema,
           ...problems(400, 401, 403, 404, 422),
         },
       },

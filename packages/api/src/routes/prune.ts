@@ -1,54 +1,27 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type Static } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { versionJson } from '../registry/to-json.js';
 import { sha256File } from '../registry/sha256-file.js';
-import { ModelName, PartQuery, VersionParams, problems } from '../schemas/common.js';
-import { VersionSchema } from '../schemas/registry.js';
+import { VersionParams, problems } from '../schemas/common.js';
+import {
+  PruneBodySchema,
+  PrunePreviewSchema,
+  PruneResultSchema,
+  PruneWithTargetBodySchema,
+  type PruneWithTargetBody,
+} from '../schemas/prune.js';
 import type { FileRecord } from '../storage/metadata-store.js';
 import type { PruneRequest } from '../workers/task-types.js';
-import { TopkBody, toTopkSpec } from '../schemas/topk.js';
-
-const PruneBody = Type.Object(
-  {
-    topk: Type.Optional(TopkBody),
-    threshold: Type.Optional(Type.Number()),
-    part: Type.Optional(PartQuery),
-    mask: Type.Optional(
-      Type.Array(Type.Integer({ minimum: 0, maximum: 1 }), { description: 'one 0/1 per input dim' }),
-    ),
-    keep_idx: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }))),
-  },
-  { additionalProperties: false },
-);
-
-const PrunePreviewSchema = Type.Object({
-  input_dim: Type.Integer(),
-  unpruned_length: Type.Integer(),
-  previous_input_dim: Type.Integer(),
-  param_map_hash: Type.String(),
-  stored_bytes_before: Type.Integer({ description: "Total size of the source version's stored files" }),
-  stored_bytes_after: Type.Integer({
-    description: 'Total size of the files the prune stores (weights, mapping files, JSON), computed exactly',
-  }),
-  params: Type.Array(
-    Type.Object({
-      name: Type.String(),
-      numel: Type.Integer(),
-      previous: Type.Integer(),
-      kept: Type.Integer(),
-    }),
-  ),
-});
+import { toTopkSpec } from '../schemas/topk.js';
 
 function storedBytes(files: readonly FileRecord[]): number {
   return files.reduce((n, f) => n + f.size, 0);
 }
 
-function toRequest(body: Static<typeof PruneBody>): PruneRequest {
-  const { target: _target, topk, ...rest } = body as Static<typeof PruneBody> & { target?: string };
+function toRequest(body: PruneWithTargetBody): PruneRequest {
+  const { target: _target, topk, ...rest } = body;
   if (topk === undefined && Object.keys(rest).every((k) => k === 'part')) {
     throw new ApiError(
       'GRADIEND_ERR_PRUNE_ARGUMENT',
@@ -81,7 +54,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'What a prune would keep (input_dim, kept per parameter, stored bytes before/after); nothing is stored',
         params: VersionParams,
-        body: PruneBody,
+        body: PruneBodySchema,
         response: { 200: PrunePreviewSchema, ...problems(400, 401, 403, 404, 422) },
       },
     },
@@ -108,11 +81,9 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['operations'],
         summary: 'Prune and store the result as a new version (of this model or of `target`) with lineage',
         params: VersionParams,
-        body: Type.Composite([PruneBody, Type.Object({ target: Type.Optional(ModelName) })], {
-          additionalProperties: false,
-        }),
+        body: PruneWithTargetBodySchema,
         response: {
-          201: Type.Composite([VersionSchema, Type.Object({ prune: PrunePreviewSchema })]),
+          201: PruneResultSchema,
           ...problems(400, 401, 403, 404, 422),
         },
       },
@@ -120,7 +91,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const source = await registry.resolve(request.params.name, request.params.ref);
       const pruneRequest = toRequest(request.body);
-      const target = (request.body as { target?: string }).target ?? source.model;
+      const target = request.body.target ?? source.model;
       const h = await registry.checkout(source);
       const workDir = await registry.makeTempDir('prune');
       try {

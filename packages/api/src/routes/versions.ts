@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { versionJson } from '../registry/to-json.js';
 import { ModelParams, Tag, VersionParams, problems } from '../schemas/common.js';
-import { VersionSchema } from '../schemas/registry.js';
+import { DeletedVersionsSchema, VersionListSchema, VersionSchema } from '../schemas/registry.js';
 import { receiveUpload } from '../upload/receive-upload.js';
 
 /** A checkpoint folder has a handful of files; anything beyond this is not a checkpoint. */
@@ -69,7 +69,7 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['registry'],
         summary: "A model's versions, oldest first",
         params: ModelParams,
-        response: { 200: Type.Object({ items: Type.Array(VersionSchema) }), ...problems(401, 403, 404) },
+        response: { 200: VersionListSchema, ...problems(401, 403, 404) },
       },
     },
     async (request) => {
@@ -135,9 +135,7 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: VersionParams,
         querystring: Type.Object({ cascade: Type.Boolean({ default: false }) }),
         response: {
-          200: Type.Object({
-            deleted: Type.Array(Type.Object({ name: Type.String(), version: Type.Integer() })),
-          }),
+          200: DeletedVersionsSchema,
           ...problems(401, 403, 404, 409),
         },
       },

@@ -1,19 +1,55 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ParamReprSchema } from './analysis.js';
 import { JsonObject } from './common.js';
 
 export const ParamSummarySchema = Type.Object({
   name: Type.String(),
   shape: Type.Array(Type.Integer()),
   numel: Type.Integer(),
-  repr: Type.String(),
+  repr: ParamReprSchema,
   num_selected: Type.Integer(),
 });
+export type ParamSummary = Static<typeof ParamSummarySchema>;
+
+export const ArchitectureSchema = Type.Object({
+  input_dim: Type.Integer(),
+  latent_dim: Type.Integer(),
+  activation_encoder: Type.String(),
+  activation_decoder: Type.String(),
+  // Absent in summaries stored before encoder-bias-free checkpoints were read (all had one).
+  bias_encoder: Type.Optional(Type.Boolean()),
+  bias_decoder: Type.Boolean(),
+  dtype: Type.String(),
+});
+
+/**
+ * What the core tells us about a checkpoint (the inspect and prune tasks' result), stored with the
+ * version and served inside it.
+ */
+export const CheckpointSummarySchema = Type.Object({
+  input_dim: Type.Integer(),
+  latent_dim: Type.Integer(),
+  unpruned_length: Type.Integer(),
+  param_map_hash: Type.String(),
+  dtype: Type.String(),
+  architecture: ArchitectureSchema,
+  param_map: Type.Array(ParamSummarySchema),
+  base_model: Type.Union([Type.String(), Type.Null()]),
+  gradient_context: Type.Union([JsonObject, Type.Null()]),
+  training: Type.Union([JsonObject, Type.Null()], {
+    description: 'training.json with lists longer than 32 entries summarised as {length, last}',
+  }),
+  metadata: JsonObject,
+});
+export type CheckpointSummary = Static<typeof CheckpointSummarySchema>;
 
 export const FileSchema = Type.Object({
   name: Type.String(),
   sha256: Type.String(),
   size: Type.Integer(),
 });
+
+export const VersionRefSchema = Type.Object({ name: Type.String(), version: Type.Integer() });
 
 export const VersionSchema = Type.Object(
   {
@@ -22,29 +58,10 @@ export const VersionSchema = Type.Object(
     aliases: Type.Array(Type.String()),
     description: Type.String(),
     tags: Type.Array(Type.String()),
-    input_dim: Type.Integer(),
-    latent_dim: Type.Integer(),
-    unpruned_length: Type.Integer(),
-    param_map_hash: Type.String(),
-    dtype: Type.String(),
-    architecture: Type.Object({
-      input_dim: Type.Integer(),
-      latent_dim: Type.Integer(),
-      activation_encoder: Type.String(),
-      activation_decoder: Type.String(),
-      // Absent in summaries stored before encoder-bias-free checkpoints were read (all had one).
-      bias_encoder: Type.Optional(Type.Boolean()),
-      bias_decoder: Type.Boolean(),
-      dtype: Type.String(),
-    }),
-    param_map: Type.Array(ParamSummarySchema),
-    base_model: Type.Union([Type.String(), Type.Null()]),
-    gradient_context: Type.Union([JsonObject, Type.Null()]),
-    training: Type.Union([JsonObject, Type.Null()]),
-    metadata: JsonObject,
+    ...CheckpointSummarySchema.properties,
     files: Type.Array(FileSchema),
     total_bytes: Type.Integer(),
-    parent: Type.Union([Type.Object({ name: Type.String(), version: Type.Integer() }), Type.Null()]),
+    parent: Type.Union([VersionRefSchema, Type.Null()]),
     operation: Type.String({ description: 'upload or prune' }),
     operation_args: Type.Union([JsonObject, Type.Null()]),
     created_at: Type.String({ format: 'date-time' }),
@@ -52,7 +69,16 @@ export const VersionSchema = Type.Object(
   },
   { title: 'Version' },
 );
-export type VersionJson = Static<typeof VersionSchema>;
+export type Version = Static<typeof VersionSchema>;
+
+export const VersionListSchema = Type.Object({ items: Type.Array(VersionSchema) }, { title: 'VersionList' });
+export type VersionList = Static<typeof VersionListSchema>;
+
+export const DeletedVersionsSchema = Type.Object(
+  { deleted: Type.Array(VersionRefSchema) },
+  { title: 'DeletedVersions' },
+);
+export type DeletedVersions = Static<typeof DeletedVersionsSchema>;
 
 export const LatestSummarySchema = Type.Object(
   {
@@ -65,6 +91,7 @@ export const LatestSummarySchema = Type.Object(
   },
   { title: 'LatestVersionSummary' },
 );
+export type LatestSummary = Static<typeof LatestSummarySchema>;
 
 export const ModelSchema = Type.Object(
   {
@@ -83,21 +110,44 @@ export const ModelSchema = Type.Object(
   },
   { title: 'Model' },
 );
-export type ModelJson = Static<typeof ModelSchema>;
+export type Model = Static<typeof ModelSchema>;
+
+export const ModelListSchema = Type.Object(
+  {
+    items: Type.Array(ModelSchema),
+    total: Type.Integer(),
+    limit: Type.Integer(),
+    offset: Type.Integer(),
+  },
+  { title: 'ModelList' },
+);
+export type ModelList = Static<typeof ModelListSchema>;
 
 export const ModelDetailSchema = Type.Composite(
   [ModelSchema, Type.Object({ versions: Type.Array(VersionSchema) })],
-  {
-    title: 'ModelDetail',
-  },
+  { title: 'ModelDetail' },
 );
+export type ModelDetail = Static<typeof ModelDetailSchema>;
 
-export const AuditEntrySchema = Type.Object({
-  id: Type.Integer(),
-  at: Type.String(),
-  actor: Type.String(),
-  action: Type.String(),
-  model: Type.Union([Type.String(), Type.Null()]),
-  version: Type.Union([Type.Integer(), Type.Null()]),
-  details: JsonObject,
-});
+export const AliasSchema = Type.Object(
+  { name: Type.String(), alias: Type.String(), version: Type.Integer() },
+  { title: 'Alias' },
+);
+export type Alias = Static<typeof AliasSchema>;
+
+export const AuditEntrySchema = Type.Object(
+  {
+    id: Type.Integer(),
+    at: Type.String(),
+    actor: Type.String(),
+    action: Type.String(),
+    model: Type.Union([Type.String(), Type.Null()]),
+    version: Type.Union([Type.Integer(), Type.Null()]),
+    details: JsonObject,
+  },
+  { title: 'AuditEntry' },
+);
+export type AuditEntry = Static<typeof AuditEntrySchema>;
+
+export const AuditListSchema = Type.Object({ items: Type.Array(AuditEntrySchema) }, { title: 'AuditList' });
+export type AuditList = Static<typeof AuditListSchema>;

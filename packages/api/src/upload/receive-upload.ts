@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { ApiError } from '../errors/api-error.js';
+import { TAG_PATTERN } from '../schemas/vocabulary.js';
 import type { StagedFile } from '../registry/registry-service.js';
 import { extractArchive } from './extract-archive.js';
 import { ByteBudget, writeHashed } from './hashed-write.js';
@@ -32,13 +33,15 @@ interface Scratch {
   readonly size: number;
 }
 
+const TAG_RE = new RegExp(TAG_PATTERN);
+
 export function parseTags(raw: string): string[] {
   const tags = raw
     .split(',')
     .map((t) => t.trim())
     .filter((t) => t.length > 0);
   for (const tag of tags) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(tag)) {
+    if (!TAG_RE.test(tag)) {
       throw new ApiError('GRADIEND_ERR_REQUEST_VALIDATION', `invalid tag ${JSON.stringify(tag)}`);
     }
   }

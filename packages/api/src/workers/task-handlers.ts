@@ -28,7 +28,8 @@ import { plannedCheckpointBytes } from '../analysis/planned-bytes.js';
 import { summarizeCheckpoint, summarizeInspection } from '../analysis/summarize.js';
 import { topkRows } from '../analysis/topk-rows.js';
 import type { TaskHandlers } from './task-handlers-type.js';
-import type { ModelHandle, PrunePreview, PruneRequest } from './task-types.js';
+import type { PruneOutcome } from '../schemas/prune.js';
+import type { ModelHandle, PruneRequest } from './task-types.js';
 
 /** Loaded models per worker, keyed by content; small because one BERT-sized model is ~1 GB. */
 const MAX_CACHED = 4;
@@ -70,7 +71,7 @@ function pruneOptions(request: PruneRequest): PruneOptions {
   };
 }
 
-function preview(before: GradiendModel, after: GradiendModel): PrunePreview {
+function preview(before: GradiendModel, after: GradiendModel): PruneOutcome {
   const kept = new Map(after.paramMap.entries.map((e) => [e.name, e.numSelected]));
   return {
     input_dim: after.inputDim,

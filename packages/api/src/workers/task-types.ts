@@ -1,77 +1,16 @@
-import type { CheckpointSummary } from '../storage/metadata-store.js';
-import type { CompareResult } from '../analysis/compare.js';
+import type { ImportancePart } from '@gradiend/core';
+import type { Heatmap, Histogram, ParamRow, SelectionOverlap, TopkRow } from '../schemas/analysis.js';
+import type { PruneOutcome } from '../schemas/prune.js';
+import type { CheckpointSummary } from '../schemas/registry.js';
 import type { TopkSpec } from '../schemas/topk.js';
+import type { GraphKind, HeatmapAgg, HistogramScale } from '../schemas/vocabulary.js';
 
-export type ImportancePart = 'decoder-weight' | 'encoder-weight' | 'decoder-bias' | 'decoder-sum';
-export const IMPORTANCE_PARTS: readonly ImportancePart[] = [
-  'decoder-weight',
-  'encoder-weight',
-  'decoder-bias',
-  'decoder-sum',
-];
+// Task results are the HTTP contract's shapes (schemas/), so a route returns them as they are.
 
 /** A checked-out version: `dir` holds its files, `key` identifies its content (for worker caches). */
 export interface ModelHandle {
   readonly dir: string;
   readonly key: string;
-}
-
-export interface ParamRow {
-  readonly name: string;
-  shape: number[];
-  readonly numel: number;
-  readonly repr: 'all' | 'mask' | 'indices';
-  readonly selected: number;
-  readonly coverage: number;
-  readonly stored_bytes: number;
-  readonly importance_sum: number;
-  readonly importance_max: number | null;
-  readonly importance_mean: number | null;
-}
-
-export interface HistogramResult {
-  readonly part: ImportancePart;
-  readonly scale: 'linear' | 'log';
-  readonly bins: number;
-  readonly edges: number[];
-  readonly counts: number[];
-  readonly total: number;
-  readonly zeros: number;
-  readonly non_finite: number;
-  readonly below_range: number;
-  readonly above_range: number;
-  readonly min: number | null;
-  readonly max: number | null;
-  readonly range: readonly [number, number] | null;
-  readonly quantiles: Readonly<Record<string, number>>;
-}
-
-export interface HeatmapResult {
-  readonly param: string;
-  readonly part: ImportancePart;
-  readonly shape: readonly number[];
-  /** The shape the heatmap lays out: [rows, cols] of the parameter viewed as a matrix. */
-  readonly matrix_shape: readonly [number, number];
-  readonly rows: number;
-  readonly cols: number;
-  readonly row_bin: number;
-  readonly col_bin: number;
-  readonly agg: 'max' | 'mean' | 'sum';
-  readonly values: (number | null)[][];
-  readonly coverage: number[][];
-  readonly min: number | null;
-  readonly max: number | null;
-}
-
-export interface TopkRow {
-  readonly rank: number;
-  readonly importance: number;
-  readonly local_index: number;
-  readonly base_global_index: number;
-  readonly param: string;
-  readonly flat_index: number;
-  coords: number[];
-  param_shape: number[];
 }
 
 /** Prune arguments in the API's snake_case, as accepted by prune/preview and prune. */
@@ -83,22 +22,14 @@ export interface PruneRequest {
   readonly keep_idx?: readonly number[];
 }
 
-export interface PrunePreview {
-  readonly input_dim: number;
-  readonly unpruned_length: number;
-  readonly previous_input_dim: number;
-  readonly param_map_hash: string;
-  params: { name: string; numel: number; previous: number; kept: number }[];
-}
-
 export interface TaskSpecs {
   /** `fullLoadMaxBytes`: describe larger checkpoints from their headers (default in config.ts). */
   inspect: { args: { dir: string; fullLoadMaxBytes?: number }; result: CheckpointSummary };
   params: { args: ModelHandle & { part: ImportancePart }; result: ParamRow[] };
   importance: { args: ModelHandle & { part: ImportancePart }; result: Float32Array };
   histogram: {
-    args: ModelHandle & { part: ImportancePart; bins: number; scale: 'linear' | 'log' };
-    result: HistogramResult;
+    args: ModelHandle & { part: ImportancePart; bins: number; scale: HistogramScale };
+    result: Histogram;
   };
   heatmap: {
     args: ModelHandle & {
@@ -106,33 +37,33 @@ export interface TaskSpecs {
       param: string;
       rows: number;
       cols: number;
-      agg: 'max' | 'mean' | 'sum';
+      agg: HeatmapAgg;
     };
-    result: HeatmapResult;
+    result: Heatmap;
   };
   topk: { args: ModelHandle & { part: ImportancePart; k: TopkSpec }; result: TopkRow[] };
   /** Overlap of two models' top-k selections in base-parameter space. */
   compare: {
     args: { a: ModelHandle; b: ModelHandle; part: ImportancePart; k: TopkSpec };
-    result: CompareResult;
+    result: SelectionOverlap;
   };
   prunePreview: {
     args: ModelHandle & { request: PruneRequest };
     /** storedBytesAfter: exactly what `prune` with the same request would store. */
-    result: { preview: PrunePreview; storedBytesAfter: number };
+    result: { preview: PruneOutcome; storedBytesAfter: number };
   };
   prune: {
     args: ModelHandle & { request: PruneRequest; outDir: string };
-    result: { preview: PrunePreview; summary: CheckpointSummary };
+    result: { preview: PruneOutcome; summary: CheckpointSummary };
   };
-  exportOnnx: { args: ModelHandle & { which: 'encoder' | 'decoder' }; result: Uint8Array };
+  exportOnnx: { args: ModelHandle & { which: GraphKind }; result: Uint8Array };
   /**
    * One encoder or decoder forward on rows too large for the main thread, on the worker's own
    * session cache (keyed like the main thread's, `budgetBytes` its share of the memory budget).
    */
   onnxRun: {
     args: ModelHandle & {
-      which: 'encoder' | 'decoder';
+      which: GraphKind;
       input: Float32Array;
       batch: number;
       /** Divides the input first (encode's input_scale). */
