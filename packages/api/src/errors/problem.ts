@@ -13,10 +13,13 @@ export const ProblemSchema = Type.Object(
     code: Type.String(),
     instance: Type.Optional(Type.String()),
   },
-  { title: 'Problem', additionalProperties: true },
+  { $id: 'Problem', title: 'Problem', additionalProperties: true },
 );
 
-export type Problem = Static<typeof ProblemSchema> & Record<string, unknown>;
+/** The members every problem document has. */
+export type ProblemFields = Static<typeof ProblemSchema>;
+/** A problem document: the fixed members plus extras such as `file`, `rule` or `core_code`. */
+export type Problem = ProblemFields & Record<string, unknown>;
 
 export function problemType(code: string): string {
   return `urn:gradiend:problem:${code

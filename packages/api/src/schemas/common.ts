@@ -1,6 +1,6 @@
 import { IMPORTANCE_PARTS } from '@gradiend/core';
 import { Type, type SchemaOptions, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
-import { ProblemSchema } from '../errors/problem.js';
+import type { ProblemFields } from '../errors/problem.js';
 import { MODEL_NAME_PATTERN, TAG_PATTERN, VERSION_REF_PATTERN } from './vocabulary.js';
 
 export { ALIAS_PATTERN, MODEL_NAME_PATTERN, TAG_PATTERN } from './vocabulary.js';
@@ -36,10 +36,16 @@ export const PartQuery = Literals(IMPORTANCE_PARTS, {
   description: 'Which weights define importance',
 });
 
+/**
+ * The shared problem document (app.ts registers ProblemSchema under its $id), so OpenAPI holds it
+ * once under components.schemas.
+ */
+const ProblemRef = Type.Unsafe<ProblemFields>(Type.Ref('Problem'));
+
 /** Problem responses for the given statuses, so OpenAPI documents every error a route returns. */
 export function problems(...statuses: number[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
-  for (const status of statuses) out[status] = ProblemSchema;
+  for (const status of statuses) out[status] = ProblemRef;
   return out;
 }
 

@@ -34,6 +34,6 @@ export type {
 } from './registry.js';
 export type { Health } from './system.js';
 export type { TopkInput } from './topk.js';
-export type { Problem } from '../errors/problem.js';
+export type { Problem, ProblemFields } from '../errors/problem.js';
 export type { ImportancePart } from '@gradiend/core';
 export type { GraphKind, HeatmapAgg, HistogramScale, ModelSort, Role } from './vocabulary.js';

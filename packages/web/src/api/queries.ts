@@ -6,6 +6,7 @@ import type {
   EncodeResult,
   Heatmap,
   Histogram,
+  HistogramScale,
   Model,
   ModelDetail,
   ModelList,
@@ -17,7 +18,7 @@ import type {
   PruneResult,
   TopkResponse,
   Version,
-} from './types';
+} from './contract';
 
 export const queryKeys = {
   models: (q: string, tag: string, sort: ModelSort) => ['models', { q, tag, sort }] as const,
@@ -26,7 +27,7 @@ export const queryKeys = {
   params: (name: string, ref: string, part: Part) => ['model', name, 'version', ref, 'params', part] as const,
   heatmap: (name: string, ref: string, param: string, part: Part, agg: Agg) =>
     ['model', name, 'version', ref, 'heatmap', param, part, agg] as const,
-  histogram: (name: string, ref: string, part: Part, scale: 'linear' | 'log') =>
+  histogram: (name: string, ref: string, part: Part, scale: HistogramScale) =>
     ['model', name, 'version', ref, 'histogram', part, scale] as const,
   topk: (name: string, ref: string, part: Part, k: number) =>
     ['model', name, 'version', ref, 'topk', part, k] as const,
@@ -81,7 +82,7 @@ export function useHeatmap(name: string, ref: string, param: string, part: Part,
   });
 }
 
-export function useHistogram(name: string, ref: string, part: Part, scale: 'linear' | 'log') {
+export function useHistogram(name: string, ref: string, part: Part, scale: HistogramScale) {
   return useQuery({
     queryKey: queryKeys.histogram(name, ref, part, scale),
     queryFn: ({ signal }) =>

@@ -1,6 +1,6 @@
 import { apiUrl, encodeSegment } from './http';
 import { ApiProblemError, networkProblem, parseProblem } from './problem';
-import type { Version } from './types';
+import type { Version } from './contract';
 
 /** What to upload: the files of a checkpoint folder (with paths inside it) or one archive. */
 export type UploadSource =

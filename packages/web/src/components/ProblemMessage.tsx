@@ -1,4 +1,4 @@
-import type { Problem } from '../api/types';
+import type { Problem } from '../api/contract';
 
 const EXTRA_KEYS = ['file', 'tensor', 'param', 'rule'] as const;
 

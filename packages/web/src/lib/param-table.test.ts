@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ParamRow } from '../api/types';
+import type { ParamRow } from '../api/contract';
 import { filterRows, sortRows } from './param-table';
 
 function row(name: string, sum: number, max: number | null, selected: number): ParamRow {

@@ -1,7 +1,7 @@
 import { useQueries } from '@tanstack/react-query';
 import { apiUrl, encodeSegment, getJson } from '../../api/http';
 import { queryKeys, useCompare, useModels } from '../../api/queries';
-import { PARTS, type ModelDetail, type Part } from '../../api/types';
+import { PARTS, type ModelDetail, type Part } from '../../api/contract';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';
 import { parseTopk } from '../../lib/parse-topk';

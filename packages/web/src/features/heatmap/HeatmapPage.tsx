@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useHeatmap } from '../../api/queries';
-import { AGGS, PARTS, type Agg, type Part } from '../../api/types';
+import { AGGS, PARTS, type Agg, type Part } from '../../api/contract';
 import { preloadPlot } from '../../components/Plot';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';

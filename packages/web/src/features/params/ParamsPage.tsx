@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { useParams } from '../../api/queries';
-import { PARTS, type Part } from '../../api/types';
+import { PARTS, type Part } from '../../api/contract';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';
 import { groupByLayer } from '../../lib/layer-groups';

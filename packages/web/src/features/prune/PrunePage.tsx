@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useNavigate } from 'react-router';
 import { problemOf } from '../../api/problem';
 import { useHistogram, usePrune, usePrunePreview } from '../../api/queries';
-import { PARTS, type Part, type PruneBody } from '../../api/types';
+import { HISTOGRAM_SCALES, PARTS, type Part, type PruneBody } from '../../api/contract';
 import { preloadPlot } from '../../components/Plot';
 import { PartSelect } from '../../components/PartSelect';
 import { ProblemMessage } from '../../components/ProblemMessage';
@@ -17,7 +17,7 @@ import { PrunePreviewPanel } from './PrunePreviewPanel';
 
 const MODES = ['topk', 'threshold'] as const;
 type Mode = (typeof MODES)[number];
-const SCALES = ['linear', 'log'] as const;
+const SCALES = HISTOGRAM_SCALES;
 
 export function PrunePage() {
   useEffect(preloadPlot, []);

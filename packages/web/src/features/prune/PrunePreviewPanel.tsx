@@ -1,5 +1,5 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import type { PrunePreview } from '../../api/types';
+import type { PrunePreview } from '../../api/contract';
 import { Bar } from '../../components/Bar';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { problemOf } from '../../api/problem';

@@ -3,7 +3,7 @@ import { useRef, useState, type DragEvent } from 'react';
 import { Link } from 'react-router';
 import { problemOf } from '../../api/problem';
 import { uploadVersion, type UploadProgress, type UploadSource } from '../../api/upload';
-import type { Problem, Version } from '../../api/types';
+import type { Problem, Version } from '../../api/contract';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { filesFromDrop, filesFromInput, sourceFromFiles } from '../../lib/drop-files';
 import { formatBytes } from '../../lib/format';

@@ -1,5 +1,5 @@
 import { topkUrl, useTopk } from '../../api/queries';
-import { PARTS, type Part } from '../../api/types';
+import { PARTS, type Part } from '../../api/contract';
 import { CopyCommand } from '../../components/CopyCommand';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';
