@@ -1,6 +1,6 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { ownBuffer } from './own-buffer.js';
-import { serializeTaskError, type TaskOutcome } from './task-runner.js';
+import { settleTask, type TaskOutcome } from './task-runner.js';
 import { taskHandlers } from './task-handlers.js';
 import type { TaskName } from './task-types.js';
 
@@ -15,13 +15,8 @@ export default async function runTask(message: {
   name: TaskName;
   args: never;
 }): Promise<TaskOutcome<unknown> | ReturnType<typeof move>> {
-  try {
-    const handler = taskHandlers[message.name] as (args: never) => unknown;
-    const value = await handler(message.args);
-    const transfer = MOVED_RESULTS.has(message.name) && ArrayBuffer.isView(value) ? ownBuffer(value) : [];
-    const outcome: TaskOutcome<unknown> = { ok: true, value };
-    return transfer.length > 0 ? move({ [transferableSymbol]: transfer, [valueSymbol]: outcome }) : outcome;
-  } catch (error) {
-    return { ok: false, error: serializeTaskError(error) };
-  }
+  const outcome = await settleTask(taskHandlers, message.name, message.args);
+  const value = outcome.ok ? outcome.value : undefined;
+  const transfer = MOVED_RESULTS.has(message.name) && ArrayBuffer.isView(value) ? ownBuffer(value) : [];
+  return transfer.length > 0 ? move({ [transferableSymbol]: transfer, [valueSymbol]: outcome }) : outcome;
 }
