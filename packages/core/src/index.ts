@@ -106,6 +106,8 @@ export {
   pearson,
   meanByLabel,
   judgeConvergence,
+  judgeEncoderConvergence,
+  DEFAULT_CONVERGENCE_CRITERIA,
 } from './training/index.js';
 export type {
   TrainedGradiend,
@@ -117,6 +119,16 @@ export type {
   ConvergenceCriteria,
   ConvergenceVerdict,
 } from './training/index.js';
+
+export { encoderMetrics, scorecardConvergence } from './evaluation/index.js';
+export type {
+  EncodedRow,
+  EncoderMetrics,
+  EncoderMetricsOptions,
+  DimensionScores,
+  SubsetScores,
+  SplitGeneralization,
+} from './evaluation/index.js';
 
 export {
   downsampleImages,
@@ -155,5 +167,7 @@ export {
   InputShapeError,
   GradientExtractionError,
   TrainingError,
+  EncoderMetricsError,
+  ComparisonError,
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';
