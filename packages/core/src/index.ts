@@ -120,6 +120,27 @@ export type {
   ConvergenceVerdict,
 } from './training/index.js';
 
+export {
+  similarityMatrix,
+  groupedSimilarityMatrices,
+  groupOfParam,
+  SIMILARITY_MEASURES,
+  SEED_AGGREGATES,
+  DISPERSIONS,
+} from './comparison/index.js';
+export type {
+  SimilarityMatrix,
+  SimilarityModels,
+  SimilarityOptions,
+  SimilarityMeasure,
+  GroupBy,
+  GroupSimilarity,
+  GroupedSimilarityOptions,
+  CellStats,
+  SeedAggregate,
+  Dispersion,
+} from './comparison/index.js';
+
 export { encoderMetrics, scorecardConvergence } from './evaluation/index.js';
 export type {
   EncodedRow,
