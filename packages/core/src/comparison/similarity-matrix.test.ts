@@ -3,6 +3,7 @@ import { runConformance } from '../cli/conformance/run-conformance.js';
 import { similarityFamily } from '../cli/conformance/similarity-family.js';
 import { ComparisonError } from '../errors.js';
 import { ParamMap } from '../mapping/param-map.js';
+import type { ParamSelectionSpec } from '../mapping/types.js';
 import { GradiendModel } from '../model/gradiend-model.js';
 import type { ImportancePart } from '../model/importance.js';
 import type { TopKSpec } from '../model/prune-arguments.js';
@@ -11,11 +12,11 @@ import { FIXTURES_DIR } from '../test-support/fixtures.js';
 import { groupedSimilarityMatrices } from './grouped-similarity.js';
 import { similarityMatrix } from './similarity-matrix.js';
 
-const PARAMS = [
-  { name: 'layer.0.weight', shape: [3, 4], repr: 'all' as const },
-  { name: 'layer.0.bias', shape: [6], repr: 'mask' as const, mask: [1, 0, 1, 1, 0, 1] },
+const PARAMS: readonly ParamSelectionSpec[] = [
+  { name: 'layer.0.weight', shape: [3, 4], repr: 'all' },
+  { name: 'layer.0.bias', shape: [6], repr: 'mask', mask: Uint8Array.of(1, 0, 1, 1, 0, 1) },
   // Deliberately unsorted: input order is not base order.
-  { name: 'layer.1.weight', shape: [20], repr: 'indices' as const, indices: [17, 3, 9, 0, 12, 5, 19] },
+  { name: 'layer.1.weight', shape: [20], repr: 'indices', indices: Int32Array.of(17, 3, 9, 0, 12, 5, 19) },
 ];
 
 /** A random model over PARAMS (23 input dims), some weights exactly 0 and some tied (spearman edge cases). */
