@@ -141,8 +141,20 @@ export type {
   Dispersion,
 } from './comparison/index.js';
 
-export { encoderMetrics, scorecardConvergence } from './evaluation/index.js';
+export {
+  encoderMetrics,
+  scorecardConvergence,
+  pruningCurve,
+  PrunedEncoder,
+  pruneGrid,
+  pruneRanking,
+} from './evaluation/index.js';
 export type {
+  CurveSample,
+  PruningCurveOptions,
+  PruningCurvePoint,
+  PruneRanking,
+  RankingSource,
   EncodedRow,
   EncoderMetrics,
   EncoderMetricsOptions,
