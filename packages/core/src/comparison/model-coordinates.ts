@@ -69,21 +69,20 @@ export function squaredNorm(blocks: Blocks, view: SelectionView): number {
   const { data, dim, strideLocal, strideDim } = blocks;
   let s = 0;
   for (const seg of view.segments) {
-    if (seg.kind === 'range') {
-      for (let k = 0; k < seg.length; k++) {
-        const at = (seg.localStart + k) * strideLocal;
-        for (let d = 0; d < dim; d++) {
-          const v = data[at + d * strideDim] as number;
-          s += v * v;
-        }
+    if (seg.kind === 'range' && dim === 1) {
+      const end = (seg.localStart + seg.length) * strideLocal;
+      for (let at = seg.localStart * strideLocal; at < end; at += strideLocal) {
+        const v = data[at] as number;
+        s += v * v;
       }
-    } else {
-      for (let k = 0; k < seg.local.length; k++) {
-        const at = (seg.local[k] as number) * strideLocal;
-        for (let d = 0; d < dim; d++) {
-          const v = data[at + d * strideDim] as number;
-          s += v * v;
-        }
+      continue;
+    }
+    const count = seg.kind === 'range' ? seg.length : seg.local.length;
+    for (let k = 0; k < count; k++) {
+      const at = (seg.kind === 'range' ? seg.localStart + k : (seg.local[k] as number)) * strideLocal;
+      for (let d = 0; d < dim; d++) {
+        const v = data[at + d * strideDim] as number;
+        s += v * v;
       }
     }
   }

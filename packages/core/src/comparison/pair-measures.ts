@@ -11,17 +11,23 @@ export interface VectorSide {
 
 /** Dot product of two models' blocks over the base coordinates both hold (zero-filled elsewhere). */
 export function sharedDot(a: VectorSide, b: VectorSide): number {
-  const A = a.blocks;
-  const B = b.blocks;
-  const dim = Math.min(A.dim, B.dim);
+  const { data: x, strideLocal: xl, strideDim: xd } = a.blocks;
+  const { data: y, strideLocal: yl, strideDim: yd } = b.blocks;
+  const dim = Math.min(a.blocks.dim, b.blocks.dim);
   let dot = 0;
+  // Each run sums into a local: `dot` lives in the closure's context, so it is touched once per run.
   forEachShared(a.view, b.view, (la, lb, length) => {
-    for (let k = 0; k < length; k++) {
-      const pa = (la + k) * A.strideLocal;
-      const pb = (lb + k) * B.strideLocal;
-      for (let d = 0; d < dim; d++)
-        dot += (A.data[pa + d * A.strideDim] as number) * (B.data[pb + d * B.strideDim] as number);
+    let s = 0;
+    if (dim === 1) {
+      for (let k = 0; k < length; k++) s += (x[(la + k) * xl] as number) * (y[(lb + k) * yl] as number);
+    } else {
+      for (let k = 0; k < length; k++) {
+        const pa = (la + k) * xl;
+        const pb = (lb + k) * yl;
+        for (let d = 0; d < dim; d++) s += (x[pa + d * xd] as number) * (y[pb + d * yd] as number);
+      }
     }
+    dot += s;
   });
   return dot;
 }
@@ -29,7 +35,9 @@ export function sharedDot(a: VectorSide, b: VectorSide): number {
 /** The reference's sparse cosine: 0 when either vector is zero. */
 export function cosine(a: VectorSide, b: VectorSide): number {
   if (a.squaredNorm === 0 || b.squaredNorm === 0) return 0;
-  return sharedDot(a, b) / (Math.sqrt(a.squaredNorm) * Math.sqrt(b.squaredNorm));
+  // A model with itself: its dot product is its squared norm, already summed.
+  const dot = a === b ? a.squaredNorm : sharedDot(a, b);
+  return dot / (Math.sqrt(a.squaredNorm) * Math.sqrt(b.squaredNorm));
 }
 
 /**

@@ -144,7 +144,9 @@ export function similarityMatrix(
     if (measure === 'topk_overlap' && value !== 'intersection' && value !== 'intersection_frac')
       throw new ComparisonError("value must be 'intersection' or 'intersection_frac'");
     assertSameBaseSpace(flat);
-    const matrix = ms.map((a) => ms.map((b) => scorer.score(a, b)));
+    const matrix = symmetricMatrix(ms.length, (i, j) =>
+      scorer.score(ms[i] as GradiendModel, ms[j] as GradiendModel),
+    );
     const resolved = Object.fromEntries(ms.map((m, i) => [ids[i] as string, scorer.resolvedTopk(m)]));
     const base = { measure, model_ids: ids, matrix, part, topk: topkEcho(topk) };
     switch (measure as SimilarityMeasure) {
@@ -342,6 +344,22 @@ export class PairScorer {
       );
     return f();
   }
+}
+
+/**
+ * Every measure is symmetric in its two models, so each pair is scored once (i ≤ j) and mirrored:
+ * half the work for large models.
+ */
+function symmetricMatrix(n: number, score: (i: number, j: number) => number): number[][] {
+  const m = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const v = score(i, j);
+      (m[i] as number[])[j] = v;
+      (m[j] as number[])[i] = v;
+    }
+  }
+  return m;
 }
 
 /** |A ∩ B| of two index lists (each without duplicates). */
