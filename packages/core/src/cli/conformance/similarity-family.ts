@@ -15,7 +15,16 @@ import { listCaseDirs, type ConformanceFamily } from './family.js';
 import { compareJsonValues } from './json-compare.js';
 
 const FILE = 'similarity.json';
-const TOL = TOLERANCES.float32 as Tolerance;
+
+/** The case's dtype tolerance: the reference sums half-precision blocks in that precision. */
+function toleranceOf(models: Iterable<GradiendModel>): Tolerance {
+  let tol = TOLERANCES.float32 as Tolerance;
+  for (const m of models) {
+    const t = TOLERANCES[m.architecture.dtype];
+    if (t && t.rtol > tol.rtol) tol = t;
+  }
+  return tol;
+}
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(
@@ -79,7 +88,10 @@ export const similarityFamily: ConformanceFamily = {
         record(label, `computed a result, expected ${JSON.stringify(toPlain(wantError))}`);
         continue;
       }
-      record(label, compareJsonValues(result, toPlain(run.get('result') ?? null), TOL, 'result'));
+      record(
+        label,
+        compareJsonValues(result, toPlain(run.get('result') ?? null), toleranceOf(loaded.values()), 'result'),
+      );
     }
   },
 };
