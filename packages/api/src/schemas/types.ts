@@ -33,6 +33,7 @@ export type {
   VersionList,
 } from './registry.js';
 export type { Health } from './system.js';
+export type { SimilarityMatrixBody, SimilarityMatrixResponse } from './similarity.js';
 export type { TopkInput } from './topk.js';
 export type { Problem, ProblemFields } from '../errors/problem.js';
 export type { ImportancePart } from '@gradiend/core';

@@ -1,4 +1,4 @@
-import type { ImportancePart } from '@gradiend/core';
+import type { GroupSimilarity, ImportancePart, SimilarityMatrix } from '@gradiend/core';
 import type { Heatmap, Histogram, ParamRow, SelectionOverlap, TopkRow } from '../schemas/analysis.js';
 import type { PruneOutcome } from '../schemas/prune.js';
 import type { CheckpointSummary } from '../schemas/registry.js';
@@ -21,6 +21,22 @@ export interface PruneRequest {
   readonly mask?: readonly number[];
   readonly keep_idx?: readonly number[];
 }
+
+/** POST /compare/matrix options in the API's snake_case (the reference's argument names). */
+export interface SimilarityRequest {
+  readonly measure?: string;
+  readonly part?: string;
+  readonly topk?: TopkSpec;
+  readonly value?: string;
+  readonly seed_aggregate?: string;
+  readonly dispersion?: string;
+  /** 'param', 'layer' or 'component': one matrix per group (compute_grouped_similarity_matrices). */
+  readonly group_by?: string;
+}
+
+export type SimilarityResult =
+  | { readonly kind: 'matrix'; readonly matrix: SimilarityMatrix }
+  | { readonly kind: 'grouped'; readonly groups: Record<string, GroupSimilarity> };
 
 export interface TaskSpecs {
   /** `fullLoadMaxBytes`: describe larger checkpoints from their headers (default in config.ts). */
@@ -46,6 +62,11 @@ export interface TaskSpecs {
   compare: {
     args: { a: ModelHandle; b: ModelHandle; part: ImportancePart; k: TopkSpec };
     result: SelectionOverlap;
+  };
+  /** Similarity matrix of several models (or seed groups) aligned by base-global index; grouped with group_by. */
+  similarityMatrix: {
+    args: { models: { id: string; handles: ModelHandle[] }[]; request: SimilarityRequest };
+    result: SimilarityResult;
   };
   prunePreview: {
     args: ModelHandle & { request: PruneRequest };
