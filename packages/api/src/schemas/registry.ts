@@ -80,15 +80,12 @@ export const DeletedVersionsSchema = Type.Object(
 );
 export type DeletedVersions = Static<typeof DeletedVersionsSchema>;
 
-export const LatestSummarySchema = Type.Object(
-  {
-    version: Type.Integer(),
-    input_dim: Type.Integer(),
-    unpruned_length: Type.Integer(),
-    latent_dim: Type.Integer(),
-    dtype: Type.String(),
-    base_model: Type.Union([Type.String(), Type.Null()]),
-  },
+/** A version's headline fields (listed with each model), as its checkpoint summary states them. */
+export const LatestSummarySchema = Type.Composite(
+  [
+    Type.Object({ version: Type.Integer() }),
+    Type.Pick(CheckpointSummarySchema, ['input_dim', 'unpruned_length', 'latent_dim', 'dtype', 'base_model']),
+  ],
   { title: 'LatestVersionSummary' },
 );
 export type LatestSummary = Static<typeof LatestSummarySchema>;
