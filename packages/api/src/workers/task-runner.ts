@@ -1,5 +1,6 @@
 import { ApiError } from '../errors/api-error.js';
 import { isErrorCode } from '../errors/error-codes.js';
+import { CORE_PROBLEM_FIELDS } from '../errors/problem.js';
 import type { TaskHandlers } from './task-handlers-type.js';
 import type { TaskName, TaskArgs, TaskResult } from './task-types.js';
 
@@ -26,7 +27,7 @@ export interface SerializedTaskError {
   readonly name: string;
   readonly message: string;
   readonly code?: string;
-  /** The core error fields clients see in problem documents (see problem.ts's coreExtra). */
+  /** The core error fields clients see in problem documents (CORE_PROBLEM_FIELDS). */
   readonly fields: Readonly<Record<string, string>>;
   /** An ApiError's extra problem members. */
   readonly extra?: Readonly<Record<string, unknown>>;
@@ -48,8 +49,6 @@ export class TaskError extends Error {
     if (serialized.stack !== undefined) this.stack = serialized.stack;
   }
 }
-
-const CORE_ERROR_FIELDS = ['rule', 'tensor', 'file', 'param', 'referenceType'] as const;
 
 /**
  * The core checks its arguments with RangeError / TypeError (an index outside a param map, a tensor
@@ -78,7 +77,7 @@ export function serializeTaskError(error: unknown): SerializedTaskError {
   }
   const record = error as Error & Record<string, unknown>;
   const fields: Record<string, string> = {};
-  for (const key of CORE_ERROR_FIELDS) {
+  for (const key of CORE_PROBLEM_FIELDS) {
     const value = record[key];
     if (typeof value === 'string') fields[key] = value;
   }
