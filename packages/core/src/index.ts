@@ -155,5 +155,6 @@ export {
   InputShapeError,
   GradientExtractionError,
   TrainingError,
+  RewriteError,
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';
