@@ -26,3 +26,4 @@ export {
   PATCH_VALUES_SUFFIX,
 } from './sparse-patch.js';
 export type { PatchSummary } from './sparse-patch.js';
+export { readInputScale } from './input-scale.js';
