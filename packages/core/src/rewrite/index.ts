@@ -27,3 +27,15 @@ export {
 } from './sparse-patch.js';
 export type { PatchSummary } from './sparse-patch.js';
 export { readInputScale } from './input-scale.js';
+export { rewriteTensors } from './rewrite-tensors.js';
+export { runEffectSweep } from './effect-sweep.js';
+export type { EffectSweepOptions } from './effect-sweep.js';
+export {
+  selectEffect,
+  classEffect,
+  strengthenFeatureFactor,
+  EFFECT_LEARNING_RATES,
+  EFFECT_FEATURE_FACTORS,
+  ACCURACY_GUARD,
+} from './effect-metrics.js';
+export type { ClassEffect, EffectCandidate, EffectSelection, EffectSweepResult } from './effect-metrics.js';
