@@ -10,12 +10,14 @@ const TARGETS: Readonly<Record<string, string>> = {
   core: 'packages/core/bench/main.ts',
   api: 'packages/api/bench/main.ts',
   scale: 'packages/api/bench/scale/main.ts',
+  prune: 'packages/api/bench/prune-main.ts',
 };
 
 const USAGE = `usage: pnpm bench <target> [--json] [target options]
 targets: ${Object.keys(TARGETS).join(', ')}
   core [--json] [--small]   synthetic bert-base GRADIEND: save, load, importance, top-k, prune, encode, forward, peak RSS
   api [--json] [--built] [--seconds N]   real server on loopback: encode req/s + p99 (digits JSON, 1%-pruned bert f32), upload/download MB/s and RSS growth of the 1.3 GB checkpoint
+  prune [--json] [--built] [--runs N]   real server on loopback: prune top-k 1% of the unpruned bert-base checkpoint N times (latency, peak RSS)
   scale [--json] [--seconds N]   two instances on one PostgreSQL database and one s3rver bucket: reads and digits encode req/s + p99 across both, fails on any error or non-2xx`;
 
 const [target, ...args] = process.argv.slice(2);

@@ -61,7 +61,12 @@ export interface BenchServer {
  * Starts the real server in a child process on loopback with a fresh data dir: the built one
  * (`bin/gradiend-api.js`) or, by default, the TypeScript sources under tsx.
  */
-export async function startServer(options: { dataDir: string; built: boolean }): Promise<BenchServer> {
+export async function startServer(options: {
+  dataDir: string;
+  built: boolean;
+  /** Extra server settings (e.g. GRADIEND_ANALYSIS_MEMORY_BYTES). */
+  env?: Readonly<Record<string, string>>;
+}): Promise<BenchServer> {
   const port = await freePort();
   const args = options.built
     ? [path.join(packageRoot, 'bin', 'gradiend-api.js'), 'serve']
@@ -81,6 +86,7 @@ export async function startServer(options: { dataDir: string; built: boolean }):
       GRADIEND_SEED_DEMO: 'on',
       GRADIEND_AUTH: 'off',
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

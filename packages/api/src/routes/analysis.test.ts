@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadCheckpoint, readSafetensorsBuffer } from '@gradiend/core/node';
@@ -170,6 +171,45 @@ describe('analysis and operations', () => {
       }
       const conflict = await t.app.inject({ method: 'DELETE', url: `/api/models/${model}/versions/1` });
       expect(conflict.statusCode).toBe(409);
+    },
+  );
+
+  it.each(['two', 'bert'])(
+    'a prune of %s stores files whose hashes and summary are what an upload of them gives',
+    async (model) => {
+      const pruned = await t.app.inject({
+        method: 'POST',
+        url: `/api/models/${model}/versions/1/prune`,
+        payload: { topk: 7, target: `${model}-rehashed` },
+      });
+      expect(pruned.statusCode, pruned.body).toBe(201);
+      const version = pruned.json<{ files: { name: string; sha256: string; size: number }[] }>();
+      // The prune hashed while writing; the stored bytes must be exactly what it reported.
+      const parts = [];
+      for (const f of version.files) {
+        const body = (await t.app.inject(`${pruned.headers.location ?? ''}/files/${f.name}`)).rawPayload;
+        expect({ sha256: createHash('sha256').update(body).digest('hex'), size: body.length }).toEqual({
+          sha256: f.sha256,
+          size: f.size,
+        });
+        parts.push({ field: 'files', filename: f.name, value: body });
+      }
+      // Uploading the same files inspects them from disk: the summary must agree with the prune's.
+      const uploaded = await t.app.inject({
+        method: 'POST',
+        url: `/api/models/${model}-reuploaded/versions`,
+        ...multipart(parts),
+      });
+      expect(uploaded.statusCode, uploaded.body).toBe(201);
+      const summary = (v: Record<string, unknown>) => {
+        const { architecture, param_map, param_map_hash, input_dim, latent_dim, dtype, unpruned_length } = v;
+        const { base_model, gradient_context, training, metadata, files } = v;
+        return {
+          ...{ architecture, param_map, param_map_hash, input_dim, latent_dim, dtype, unpruned_length },
+          ...{ base_model, gradient_context, training, metadata, files },
+        };
+      };
+      expect(summary(pruned.json())).toEqual(summary(uploaded.json()));
     },
   );
 

@@ -27,6 +27,7 @@ import { paramRows } from '../analysis/param-rows.js';
 import { plannedCheckpointBytes } from '../analysis/planned-bytes.js';
 import { summarizeCheckpoint, summarizeInspection } from '../analysis/summarize.js';
 import { topkRows } from '../analysis/topk-rows.js';
+import { HashedFiles } from './hashed-files.js';
 import type { TaskHandlers } from './task-handlers-type.js';
 import type { ModelHandle, PrunePreview, PruneRequest } from './task-types.js';
 
@@ -159,17 +160,20 @@ export const taskHandlers: TaskHandlers = {
     };
   },
 
+  // The written files are hashed as they are written and the summary comes from the pruned model
+  // in memory: nothing is read back (the registry commits exactly these files).
   async prune(args) {
     const ck = await load(args);
     const result = ck.model.prune(pruneOptions(args.request));
-    await saveCheckpoint(args.outDir, result.model, saveOptions(ck));
-    const saved = await loadCheckpoint(args.outDir);
+    const hashes = new HashedFiles();
+    const names = await saveCheckpoint(args.outDir, result.model, saveOptions(ck), hashes.observe);
     return {
       preview: preview(ck.model, result.model),
-      summary: summarizeCheckpoint(saved.model, {
-        training: saved.training,
-        gradiendContext: saved.gradiendContext,
+      summary: summarizeCheckpoint(result.model, {
+        training: ck.training,
+        gradiendContext: ck.gradiendContext,
       }),
+      files: names.map((name) => hashes.record(name)),
     };
   },
 

@@ -1,4 +1,4 @@
-import type { CheckpointSummary } from '../storage/metadata-store.js';
+import type { CheckpointSummary, FileRecord } from '../storage/metadata-store.js';
 import type { CompareResult } from '../analysis/compare.js';
 import type { TopkSpec } from '../schemas/topk.js';
 
@@ -123,7 +123,8 @@ export interface TaskSpecs {
   };
   prune: {
     args: ModelHandle & { request: PruneRequest; outDir: string };
-    result: { preview: PrunePreview; summary: CheckpointSummary };
+    /** `files`: every file written to outDir with its hash and size, taken while writing. */
+    result: { preview: PrunePreview; summary: CheckpointSummary; files: FileRecord[] };
   };
   exportOnnx: { args: ModelHandle & { which: 'encoder' | 'decoder' }; result: Uint8Array };
   /**
