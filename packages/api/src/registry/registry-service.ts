@@ -83,7 +83,11 @@ export class RegistryService {
    * blobs and the version in one transaction. On any failure nothing stays behind.
    */
   async ingest(dir: string, files: readonly StagedFile[], options: IngestOptions): Promise<VersionRecord> {
-    const summary = await this.tasks.run('inspect', { dir, fullLoadMaxBytes: this.options.fullLoadMaxBytes });
+    const summary = await this.tasks.run('inspect', {
+      dir,
+      storedBytes: files.reduce((n, f) => n + f.size, 0),
+      fullLoadMaxBytes: this.options.fullLoadMaxBytes,
+    });
     return this.commit(files, summary, options);
   }
 
@@ -212,7 +216,12 @@ export class RegistryService {
       this.checkouts.set(key, pending);
       pending.catch(() => this.checkouts.delete(key));
     }
-    return { dir: await pending, key };
+    return {
+      dir: await pending,
+      key,
+      storedBytes: version.files.reduce((n, f) => n + f.size, 0),
+      inputDim: version.summary.input_dim,
+    };
   }
 
   private async materialize(key: string, files: readonly FileRecord[]): Promise<string> {

@@ -28,29 +28,37 @@ import { plannedCheckpointBytes } from '../analysis/planned-bytes.js';
 import { summarizeCheckpoint, summarizeInspection } from '../analysis/summarize.js';
 import { topkRows } from '../analysis/topk-rows.js';
 import { HashedFiles } from './hashed-files.js';
+import { currentWorkerSettings } from './worker-settings.js';
 import type { TaskHandlers } from './task-handlers-type.js';
 import type { ModelHandle, PrunePreview, PruneRequest } from './task-types.js';
 
-/** Loaded models per worker, keyed by content; small because one BERT-sized model is ~1 GB. */
+/**
+ * Loaded models per worker, keyed by content, most recently used last: at most MAX_CACHED and at
+ * most the settings' modelCacheBytes of stored size (one BERT-sized model is ~1.3 GB). A model
+ * larger than that is loaded for its task and dropped after it.
+ */
 const MAX_CACHED = 4;
-const cache = new Map<string, Promise<LoadedCheckpoint>>();
+const { modelCacheBytes } = currentWorkerSettings();
+const cache = new Map<string, { readonly bytes: number; readonly loading: Promise<LoadedCheckpoint> }>();
 
 function load(handle: ModelHandle): Promise<LoadedCheckpoint> {
-  let hit = cache.get(handle.key);
+  const hit = cache.get(handle.key);
   if (hit) {
     cache.delete(handle.key);
     cache.set(handle.key, hit);
-    return hit;
+    return hit.loading;
   }
-  hit = loadCheckpoint(handle.dir);
-  hit.catch(() => cache.delete(handle.key));
-  cache.set(handle.key, hit);
-  while (cache.size > MAX_CACHED) {
-    const oldest = cache.keys().next().value;
-    if (oldest === undefined) break;
-    cache.delete(oldest);
+  const loading = loadCheckpoint(handle.dir);
+  if (handle.storedBytes > modelCacheBytes) return loading;
+  loading.catch(() => cache.delete(handle.key));
+  cache.set(handle.key, { bytes: handle.storedBytes, loading });
+  let cached = [...cache.values()].reduce((n, e) => n + e.bytes, 0);
+  for (const [key, entry] of cache) {
+    if (cache.size <= MAX_CACHED && cached <= modelCacheBytes) break;
+    cache.delete(key);
+    cached -= entry.bytes;
   }
-  return hit;
+  return loading;
 }
 
 /** This thread's ONNX sessions for large inputs, created on first use with the budget share. */

@@ -10,10 +10,15 @@ export const IMPORTANCE_PARTS: readonly ImportancePart[] = [
   'decoder-sum',
 ];
 
-/** A checked-out version: `dir` holds its files, `key` identifies its content (for worker caches). */
+/**
+ * A checked-out version: `dir` holds its files, `key` identifies its content (for worker caches);
+ * `storedBytes` (its files) and `inputDim` size the memory its tasks take (task-memory.ts).
+ */
 export interface ModelHandle {
   readonly dir: string;
   readonly key: string;
+  readonly storedBytes: number;
+  readonly inputDim: number;
 }
 
 export interface ParamRow {
@@ -93,7 +98,11 @@ export interface PrunePreview {
 
 export interface TaskSpecs {
   /** `fullLoadMaxBytes`: describe larger checkpoints from their headers (default in config.ts). */
-  inspect: { args: { dir: string; fullLoadMaxBytes?: number }; result: CheckpointSummary };
+  /** `storedBytes`: the folder's total file size (sizes the task's memory). */
+  inspect: {
+    args: { dir: string; storedBytes: number; fullLoadMaxBytes?: number };
+    result: CheckpointSummary;
+  };
   params: { args: ModelHandle & { part: ImportancePart }; result: ParamRow[] };
   importance: { args: ModelHandle & { part: ImportancePart }; result: Float32Array };
   histogram: {
