@@ -1,3 +1,4 @@
+import type { TransferListItem } from 'node:worker_threads';
 import type { MemoryBudget } from './memory-budget.js';
 import { taskMemory } from './task-memory.js';
 import type { TaskRunner } from './task-runner.js';
@@ -13,7 +14,7 @@ export class BudgetedTaskRunner implements TaskRunner {
   async run<K extends TaskName>(
     name: K,
     args: TaskArgs<K>,
-    transfer?: readonly ArrayBuffer[],
+    transfer?: readonly TransferListItem[],
   ): Promise<TaskResult<K>> {
     const release = await this.budget.acquire(taskMemory(name, args));
     try {

@@ -1,3 +1,4 @@
+import type { TransferListItem } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { ApiError } from '../errors/api-error.js';
 import { TaskError, type TaskOutcome, type TaskRunner } from './task-runner.js';
@@ -69,7 +70,7 @@ export class PoolTaskRunner implements TaskRunner {
   async run<K extends TaskName>(
     name: K,
     args: TaskArgs<K>,
-    transfer: readonly ArrayBuffer[] = [],
+    transfer: readonly TransferListItem[] = [],
   ): Promise<TaskResult<K>> {
     const options = transfer.length > 0 ? { transferList: [...transfer] } : undefined;
     let outcome: TaskOutcome<TaskResult<K>>;

@@ -27,6 +27,8 @@ import { paramRows } from '../analysis/param-rows.js';
 import { plannedCheckpointBytes } from '../analysis/planned-bytes.js';
 import { summarizeCheckpoint, summarizeInspection } from '../analysis/summarize.js';
 import { topkRows } from '../analysis/topk-rows.js';
+import { streamTopk } from '../analysis/topk-stream.js';
+import { PortWriter } from './port-stream.js';
 import { HashedFiles } from './hashed-files.js';
 import { currentWorkerSettings } from './worker-settings.js';
 import type { TaskHandlers } from './task-handlers-type.js';
@@ -150,7 +152,24 @@ export const taskHandlers: TaskHandlers = {
 
   async topk(args) {
     const { model } = await load(args);
-    return topkRows(model, model.importance(args.part), model.topK(args.part, args.k));
+    const indices = model.topK(args.part, args.k);
+    const page = indices.subarray(args.offset, args.offset + args.limit);
+    return {
+      total: indices.length,
+      items: topkRows(model, model.importance(args.part), page, Math.min(args.offset, indices.length)),
+    };
+  },
+
+  async topkStream(args) {
+    const out = new PortWriter(args.port);
+    try {
+      const { model } = await load(args);
+      const indices = model.topK(args.part, args.k);
+      const head = { part: args.part, k: args.kAsGiven };
+      return { rows: await streamTopk(out, model, model.importance(args.part), indices, args.format, head) };
+    } finally {
+      out.end();
+    }
   },
 
   async compare({ a, b, part, k }) {

@@ -25,6 +25,8 @@ export const TASK_MEMORY: Estimates = {
   heatmap: withImportance,
   // Ranking indices (int32) besides the scores; the rows themselves are capped by the route.
   topk: (a) => withImportance(a) + 4 * a.inputDim,
+  // Rows exist one chunk at a time (topk-stream.ts).
+  topkStream: (a) => withImportance(a) + 4 * a.inputDim,
   compare: (a) => withImportance(a.a) + withImportance(a.b),
   // The pruned model is at most the size of the source.
   prunePreview: (a) => withImportance(a) + a.storedBytes,

@@ -1,5 +1,7 @@
 import type { CheckpointSummary, FileRecord } from '../storage/metadata-store.js';
 import type { CompareResult } from '../analysis/compare.js';
+import type { MessagePort } from 'node:worker_threads';
+import type { TopkDownloadFormat } from '../analysis/topk-stream.js';
 import type { TopkSpec } from '../schemas/topk.js';
 
 export type ImportancePart = 'decoder-weight' | 'encoder-weight' | 'decoder-bias' | 'decoder-sum';
@@ -119,7 +121,25 @@ export interface TaskSpecs {
     };
     result: HeatmapResult;
   };
-  topk: { args: ModelHandle & { part: ImportancePart; k: TopkSpec }; result: TopkRow[] };
+  /** Rows [offset, offset + limit) of the top-k selection, and its size. */
+  topk: {
+    args: ModelHandle & { part: ImportancePart; k: TopkSpec; offset: number; limit: number };
+    result: { total: number; items: TopkRow[] };
+  };
+  /**
+   * Every row of the top-k selection, streamed as CSV or JSON text to `port` (port-stream.ts);
+   * `kAsGiven` is echoed in the JSON document. Result: the rows sent (fewer if the reader left).
+   */
+  topkStream: {
+    args: ModelHandle & {
+      part: ImportancePart;
+      k: TopkSpec;
+      kAsGiven: number | string;
+      format: TopkDownloadFormat;
+      port: MessagePort;
+    };
+    result: { rows: number };
+  };
   /** Overlap of two models' top-k selections in base-parameter space. */
   compare: {
     args: { a: ModelHandle; b: ModelHandle; part: ImportancePart; k: TopkSpec };
