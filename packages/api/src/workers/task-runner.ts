@@ -1,3 +1,4 @@
+import type { TransferListItem } from 'node:worker_threads';
 import type { TaskName, TaskArgs, TaskResult } from './task-types.js';
 
 /** Runs model work (load, importance, prune, …) on worker threads or, with 0 workers, inline. */
@@ -9,7 +10,7 @@ export interface TaskRunner {
   run<K extends TaskName>(
     name: K,
     args: TaskArgs<K>,
-    transfer?: readonly ArrayBuffer[],
+    transfer?: readonly TransferListItem[],
   ): Promise<TaskResult<K>>;
   close(): Promise<void>;
 }
