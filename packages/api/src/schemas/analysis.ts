@@ -105,8 +105,17 @@ export type TopkRow = Static<typeof TopkRowSchema>;
 /** `k` echoed as the client gave it: a number, or a percentage string such as "100%". */
 export const TopkEchoSchema = Type.Union([Type.Number(), Type.String()], { description: 'k as given' });
 
+/** A JSON page of top-k rows is for people and dashboards; downloads stream any number of rows. */
+export const MAX_TOPK_PAGE_ROWS = 100_000;
+
 export const TopkResponseSchema = Type.Object(
-  { part: ImportancePartSchema, k: TopkEchoSchema, items: Type.Array(TopkRowSchema) },
+  {
+    part: ImportancePartSchema,
+    k: TopkEchoSchema,
+    total: Type.Integer({ description: 'Rows in the whole selection' }),
+    offset: Type.Integer(),
+    items: Type.Array(TopkRowSchema, { description: 'Rows [offset, offset + limit) of the selection' }),
+  },
   { title: 'TopkResponse' },
 );
 export type TopkResponse = Static<typeof TopkResponseSchema>;

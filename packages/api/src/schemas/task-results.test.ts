@@ -26,8 +26,8 @@ describe('task results conform to the HTTP schemas they are served with', () => 
   for (const fixture of ['mixed-latent3', 'bert-shaped-224k', 'dtype-float16']) {
     it(fixture, async () => {
       const dir = fixturePath(fixture, 'model');
-      const h = { dir, key: fixture };
-      const summary = await tasks.run('inspect', { dir });
+      const summary = await tasks.run('inspect', { dir, storedBytes: 0 });
+      const h = { dir, key: fixture, storedBytes: 0, inputDim: summary.input_dim };
       expect(violations(CheckpointSummarySchema, summary)).toEqual([]);
       const param = summary.param_map[0]?.name as string;
       const part = 'decoder-weight' as const;
@@ -36,7 +36,10 @@ describe('task results conform to the HTTP schemas they are served with', () => 
         [HistogramSchema, await tasks.run('histogram', { ...h, part, bins: 16, scale: 'log' })],
         [HistogramSchema, await tasks.run('histogram', { ...h, part, bins: 16, scale: 'linear' })],
         [HeatmapSchema, await tasks.run('heatmap', { ...h, part, param, rows: 8, cols: 8, agg: 'mean' })],
-        [Type.Array(TopkRowSchema), await tasks.run('topk', { ...h, part, k: { count: 10 } })],
+        [
+          Type.Array(TopkRowSchema),
+          (await tasks.run('topk', { ...h, part, k: { count: 10 }, offset: 0, limit: 10 })).items,
+        ],
         [SelectionOverlapSchema, await tasks.run('compare', { a: h, b: h, part, k: { fraction: 0.1 } })],
         [
           PruneOutcomeSchema,

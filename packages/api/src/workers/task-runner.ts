@@ -1,3 +1,4 @@
+import type { TransferListItem } from 'node:worker_threads';
 import { ApiError } from '../errors/api-error.js';
 import { isErrorCode } from '../errors/error-codes.js';
 import { CORE_PROBLEM_FIELDS } from '../errors/problem.js';
@@ -13,7 +14,7 @@ export interface TaskRunner {
   run<K extends TaskName>(
     name: K,
     args: TaskArgs<K>,
-    transfer?: readonly ArrayBuffer[],
+    transfer?: readonly TransferListItem[],
   ): Promise<TaskResult<K>>;
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { toKnownProblem } from '../errors/problem.js';
 import { InlineTaskRunner } from './inline-task-runner.js';
 import { PoolTaskRunner } from './pool-task-runner.js';
 import { taskHandlers } from './task-handlers.js';
+import { workerSettings } from './worker-settings.js';
 import { serializeTaskError, taskFailure, type TaskRunner } from './task-runner.js';
 import type { TaskArgs, TaskName } from './task-types.js';
 
@@ -37,10 +38,15 @@ describe('failing tasks', () => {
   const inline = new InlineTaskRunner(taskHandlers);
   let pool: PoolTaskRunner;
   let emptyDir: string;
-  const model = { dir: fixturePath('two-layer-all', 'model'), key: 'two-layer-all' };
+  const model = {
+    dir: fixturePath('two-layer-all', 'model'),
+    key: 'two-layer-all',
+    storedBytes: 0,
+    inputDim: 60,
+  };
 
   beforeAll(async () => {
-    pool = new PoolTaskRunner(1);
+    pool = new PoolTaskRunner({ threads: 1, settings: workerSettings(1024 ** 3, 1) });
     emptyDir = await mkdtemp(path.join(os.tmpdir(), 'gradiend-empty-'));
   });
   afterAll(async () => {
@@ -76,7 +82,7 @@ describe('failing tasks', () => {
     },
     {
       what: 'a core CheckpointError with its file (a folder without config.json)',
-      run: (r) => problemOf(r, 'inspect', { dir: emptyDir }),
+      run: (r) => problemOf(r, 'inspect', { dir: emptyDir, storedBytes: 0 }),
       status: 422,
       code: 'GRADIEND_ERR_CHECKPOINT',
     },

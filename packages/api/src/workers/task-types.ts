@@ -1,16 +1,24 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { GroupSimilarity, ImportancePart, SimilarityMatrix } from '@gradiend/core';
+import type { TopkDownloadFormat } from '../analysis/topk-stream.js';
 import type { Heatmap, Histogram, ParamRow, SelectionOverlap, TopkRow } from '../schemas/analysis.js';
 import type { PruneOutcome } from '../schemas/prune.js';
 import type { CheckpointSummary } from '../schemas/registry.js';
+import type { FileRecord } from '../storage/metadata-store.js';
 import type { TopkSpec } from '../schemas/topk.js';
 import type { GraphKind, HeatmapAgg, HistogramScale } from '../schemas/vocabulary.js';
 
 // Task results are the HTTP contract's shapes (schemas/), so a route returns them as they are.
 
-/** A checked-out version: `dir` holds its files, `key` identifies its content (for worker caches). */
+/**
+ * A checked-out version: `dir` holds its files, `key` identifies its content (for worker caches);
+ * `storedBytes` (its files) and `inputDim` size the memory its tasks take (task-memory.ts).
+ */
 export interface ModelHandle {
   readonly dir: string;
   readonly key: string;
+  readonly storedBytes: number;
+  readonly inputDim: number;
 }
 
 /** Prune arguments in the API's snake_case, as accepted by prune/preview and prune. */
@@ -40,7 +48,11 @@ export type SimilarityResult =
 
 export interface TaskSpecs {
   /** `fullLoadMaxBytes`: describe larger checkpoints from their headers (default in config.ts). */
-  inspect: { args: { dir: string; fullLoadMaxBytes?: number }; result: CheckpointSummary };
+  /** `storedBytes`: the folder's total file size (sizes the task's memory). */
+  inspect: {
+    args: { dir: string; storedBytes: number; fullLoadMaxBytes?: number };
+    result: CheckpointSummary;
+  };
   params: { args: ModelHandle & { part: ImportancePart }; result: ParamRow[] };
   importance: { args: ModelHandle & { part: ImportancePart }; result: Float32Array };
   histogram: {
@@ -57,7 +69,25 @@ export interface TaskSpecs {
     };
     result: Heatmap;
   };
-  topk: { args: ModelHandle & { part: ImportancePart; k: TopkSpec }; result: TopkRow[] };
+  /** Rows [offset, offset + limit) of the top-k selection, and its size. */
+  topk: {
+    args: ModelHandle & { part: ImportancePart; k: TopkSpec; offset: number; limit: number };
+    result: { total: number; items: TopkRow[] };
+  };
+  /**
+   * Every row of the top-k selection, streamed as CSV or JSON text to `port` (port-stream.ts);
+   * `kAsGiven` is echoed in the JSON document. Result: the rows sent (fewer if the reader left).
+   */
+  topkStream: {
+    args: ModelHandle & {
+      part: ImportancePart;
+      k: TopkSpec;
+      kAsGiven: number | string;
+      format: TopkDownloadFormat;
+      port: MessagePort;
+    };
+    result: { rows: number };
+  };
   /** Overlap of two models' top-k selections in base-parameter space. */
   compare: {
     args: { a: ModelHandle; b: ModelHandle; part: ImportancePart; k: TopkSpec };
@@ -75,7 +105,8 @@ export interface TaskSpecs {
   };
   prune: {
     args: ModelHandle & { request: PruneRequest; outDir: string };
-    result: { preview: PruneOutcome; summary: CheckpointSummary };
+    /** `files`: every file written to outDir with its hash and size, taken while writing. */
+    result: { preview: PruneOutcome; summary: CheckpointSummary; files: FileRecord[] };
   };
   exportOnnx: { args: ModelHandle & { which: GraphKind }; result: Uint8Array };
   /**
