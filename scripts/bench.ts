@@ -15,7 +15,7 @@ const TARGETS: Readonly<Record<string, string>> = {
 const USAGE = `usage: pnpm bench <target> [--json] [target options]
 targets: ${Object.keys(TARGETS).join(', ')}
   core [--json] [--small]   synthetic bert-base GRADIEND: save, load, importance, top-k, prune, encode, forward, peak RSS
-  api [--json] [--built] [--seconds N]   real server on loopback: encode req/s + p99 (digits JSON, 1%-pruned bert f32), upload/download MB/s and RSS growth of the 1.3 GB checkpoint
+  api [--json] [--built] [--seconds N]   real server on loopback: encode req/s + p99 (digits JSON, 1%-pruned bert f32), each with its bare-fastify floor and ratio, upload/download MB/s and RSS growth of the 1.3 GB checkpoint
   scale [--json] [--seconds N]   two instances on one PostgreSQL database and one s3rver bucket: reads and digits encode req/s + p99 across both, fails on any error or non-2xx`;
 
 const [target, ...args] = process.argv.slice(2);
