@@ -6,6 +6,8 @@ export {
   IMPORTANCE_PARTS,
   parseImportancePart,
   selectTopK,
+  EXACT_TIE_EMULATION_LIMIT,
+  dtypeRounder,
   scatterToParams,
   hasEncoderBias,
   weightLayout,
@@ -157,3 +159,34 @@ export {
   TrainingError,
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';
+
+export {
+  FINE_BITS,
+  SEGMENT_BITS,
+  summarizeImportance,
+  orderKey,
+  keyValue,
+  ceilKey,
+  countFromKey,
+  segmentCountFromKey,
+  countAtLeast,
+  segmentCountAtLeast,
+  topKBoundary,
+  keptPerSegmentByThreshold,
+  keptPerSegmentByTopK,
+  quantile,
+  finiteCount,
+  summaryHistogram,
+  encodeSummary,
+  decodeSummary,
+  SUMMARY_FORMAT,
+} from './importance-summary/index.js';
+export type {
+  ImportanceSummary,
+  SegmentSummary,
+  CountAnswer,
+  TopKBoundary,
+  PerSegmentAnswer,
+  BucketValue,
+  SummaryHistogram,
+} from './importance-summary/index.js';
