@@ -46,6 +46,7 @@ export {
   parseCheckpointConfig,
   assembleModel,
   planCheckpoint,
+  pruneStandIn,
   CONFIG_FILE,
   WEIGHT_NAMES,
   WEIGHT_FILES,
@@ -60,6 +61,7 @@ export type {
   CheckpointProblem,
   CheckpointPlan,
   SaveOptions,
+  PruneStandInSource,
 } from './checkpoint/index.js';
 
 export {
@@ -177,6 +179,8 @@ export {
   quantile,
   finiteCount,
   summaryHistogram,
+  keptPerSegmentByThresholdExact,
+  keptPerSegmentByTopKExact,
   encodeSummary,
   decodeSummary,
   SUMMARY_FORMAT,
@@ -189,4 +193,5 @@ export type {
   PerSegmentAnswer,
   BucketValue,
   SummaryHistogram,
+  ScanOptions,
 } from './importance-summary/index.js';

@@ -23,3 +23,5 @@ export {
 } from './summary-queries.js';
 export type { TopKBoundary, PerSegmentAnswer, BucketValue, SummaryHistogram } from './summary-queries.js';
 export { encodeSummary, decodeSummary, SUMMARY_FORMAT } from './summary-codec.js';
+export { keptPerSegmentByThresholdExact, keptPerSegmentByTopKExact } from './exact-kept-kernels.js';
+export type { ScanOptions } from './exact-kept-kernels.js';
