@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type {
+  AnalysisRecord,
   AuditEntry,
   DeleteResult,
   FileRecord,
@@ -14,6 +15,7 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
+import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
 import {
   VERSION_SELECT,
   aliasUpsert,
@@ -423,8 +425,26 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async isBlobReferenced(sha256: string): Promise<boolean> {
-    return (
-      (await one(this.pool, 'SELECT 1 FROM version_files WHERE sha256 = $1 LIMIT 1', [sha256])) !== undefined
+    const sql = `SELECT 1 FROM version_files WHERE sha256 = $1
+      UNION ALL SELECT 1 FROM analysis_cache WHERE importance_sha256 = $1 OR summary_sha256 = $1 LIMIT 1`;
+    return (await one(this.pool, sql, [sha256])) !== undefined;
+  }
+
+  async getAnalysis(contentKey: string, part: string, format: string): Promise<AnalysisRecord | null> {
+    const row = await one<AnalysisRow>(
+      this.pool,
+      'SELECT * FROM analysis_cache WHERE content_key = $1 AND part = $2 AND format = $3',
+      [contentKey, part, format],
+    );
+    return row ? analysisRecord(row) : null;
+  }
+
+  async putAnalysis(record: AnalysisRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO analysis_cache (content_key, part, format, importance_sha256, importance_size,
+         summary_sha256, summary_size, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT DO NOTHING`,
+      [...analysisValues(record), new Date().toISOString()],
     );
   }
 
