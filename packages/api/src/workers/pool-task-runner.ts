@@ -1,6 +1,6 @@
 import { Piscina } from 'piscina';
-import type { TaskOutcome, TaskRunner } from './task-runner.js';
-import { unwrapOutcome } from './task-runner.js';
+import type { RunOptions, TaskOutcome, TaskRunner } from './task-runner.js';
+import { abortFlag, unwrapOutcome } from './task-runner.js';
 import type { TaskArgs, TaskName, TaskResult } from './task-types.js';
 
 function resolveTsx(): string {
@@ -44,9 +44,13 @@ export class PoolTaskRunner implements TaskRunner {
     name: K,
     args: TaskArgs<K>,
     transfer: readonly ArrayBuffer[] = [],
+    options: RunOptions = {},
   ): Promise<TaskResult<K>> {
-    const options = transfer.length > 0 ? { transferList: [...transfer] } : undefined;
-    const outcome = (await this.pool.run({ name, args }, options)) as TaskOutcome<TaskResult<K>>;
+    options.signal?.throwIfAborted();
+    const runOptions = transfer.length > 0 ? { transferList: [...transfer] } : undefined;
+    const message = { name, args, abort: abortFlag(options.signal) };
+    const outcome = (await this.pool.run(message, runOptions)) as TaskOutcome<TaskResult<K>>;
+    if (!outcome.ok) options.signal?.throwIfAborted();
     return unwrapOutcome(outcome);
   }
 

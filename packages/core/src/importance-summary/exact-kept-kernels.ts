@@ -3,9 +3,12 @@ import { ceilKey, NAN_KEY } from './order-keys.js';
 import { FINE_SHIFT, type ImportanceSummary } from './summary-types.js';
 import { topKBoundary } from './summary-queries.js';
 
-/** Throws the caller's AbortSignal reason between chunks so a superseded request stops working. */
+/**
+ * `signal.throwIfAborted()` runs between chunks so a superseded request stops working: an
+ * AbortSignal, or anything with that method (a worker thread's view of its caller's signal).
+ */
 export interface ScanOptions {
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: { throwIfAborted(): void } | undefined;
 }
 
 const CHUNK = 1 << 22;

@@ -11,6 +11,8 @@ interface EncodedSegment {
   max: number | null;
   zeros: number;
   nan: number;
+  posInf: number;
+  negInf: number;
   from: number;
   counts: number[];
 }
@@ -55,6 +57,8 @@ export function encodeSummary(summary: ImportanceSummary): string {
       max: s.max,
       zeros: s.zeros,
       nan: s.nan,
+      posInf: s.posInf,
+      negInf: s.negInf,
       from: s.bucketsFrom,
       counts: Array.from(s.counts),
     })),
@@ -86,6 +90,8 @@ export function decodeSummary(text: string): ImportanceSummary {
       max: s.max,
       zeros: s.zeros,
       nan: s.nan,
+      posInf: s.posInf,
+      negInf: s.negInf,
       bucketsFrom: s.from,
       counts: Uint32Array.from(s.counts),
     })),

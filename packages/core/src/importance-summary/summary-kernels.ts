@@ -20,8 +20,8 @@ function summarizeSegment(
   length: number,
   fine: Uint32Array,
   scratch: Uint32Array,
-  totals: { posInf: number; negInf: number },
 ): SegmentSummary {
+  const totals = { posInf: 0, negInf: 0 };
   scratch.fill(0);
   let sum = 0;
   let min = Infinity;
@@ -70,6 +70,7 @@ function summarizeSegment(
     max: max === -Infinity ? null : max,
     zeros,
     nan,
+    ...totals,
     bucketsFrom: from,
     counts: scratch.slice(from, to),
   };
@@ -87,14 +88,13 @@ export function summarizeImportance(
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const fine = new Uint32Array(FINE_BUCKETS);
   const scratch = new Uint32Array(SEGMENT_BUCKETS);
-  const totals = { posInf: 0, negInf: 0 };
   const out: SegmentSummary[] = [];
   let offset = 0;
   for (const length of segments) {
     if (!Number.isInteger(length) || length < 0 || offset + length > values.length) {
       throw new RangeError(`segment lengths must be non-negative integers within ${values.length} values`);
     }
-    out.push(summarizeSegment(values, bits, offset, length, fine, scratch, totals));
+    out.push(summarizeSegment(values, bits, offset, length, fine, scratch));
     offset += length;
   }
   if (offset !== values.length) {
@@ -105,12 +105,16 @@ export function summarizeImportance(
   let max: number | null = null;
   let zeros = 0;
   let nan = 0;
+  let posInf = 0;
+  let negInf = 0;
   for (const s of out) {
     sum += s.sum;
     zeros += s.zeros;
     nan += s.nan;
+    posInf += s.posInf;
+    negInf += s.negInf;
     if (s.min !== null && (min === null || s.min < min)) min = s.min;
     if (s.max !== null && (max === null || s.max > max)) max = s.max;
   }
-  return { length: values.length, counts: fine, zeros, nan, ...totals, sum, min, max, segments: out };
+  return { length: values.length, counts: fine, zeros, nan, posInf, negInf, sum, min, max, segments: out };
 }

@@ -23,6 +23,8 @@ export interface SegmentSummary {
   readonly max: number | null;
   readonly zeros: number;
   readonly nan: number;
+  readonly posInf: number;
+  readonly negInf: number;
   /** Counts per segment bucket, dense from bucket `bucketsFrom` on (trailing empty buckets dropped). */
   readonly bucketsFrom: number;
   readonly counts: Uint32Array;

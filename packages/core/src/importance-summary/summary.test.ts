@@ -138,6 +138,11 @@ describe.each(cases)('importance summary of %s values', (_name, values, segments
       });
       expect(s.sum).toBeCloseTo(b.sum, 6);
       expect(s.counts.reduce((a, c) => a + c, 0)).toBe(length);
+      const seg = Array.from(values.subarray(offset, offset + length));
+      expect([s.posInf, s.negInf]).toEqual([
+        seg.filter((v) => v === Infinity).length,
+        seg.filter((v) => v === -Infinity).length,
+      ]);
       offset += length;
     }
   });

@@ -1,3 +1,4 @@
+import { migrationsFor } from '../migrations.js';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test-support/postgres.js';
@@ -26,7 +27,7 @@ describe('PostgresMetadataStore across instances', () => {
     await client.connect();
     try {
       const rows = (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows;
-      expect(rows.map((r) => r.version)).toEqual([1]);
+      expect(rows.map((r) => r.version).sort()).toEqual(migrationsFor('postgres').map((m) => m.version));
     } finally {
       await client.end();
     }
