@@ -26,6 +26,7 @@ import type { BlobStore } from './storage/blob-store.js';
 import type { MetadataStore } from './storage/metadata-store.js';
 import type { TaskRunner } from './workers/task-runner.js';
 import { createTaskRunner, withMemoryBudget } from './workers/create-task-runner.js';
+import { AnalysisCache } from './analysis/analysis-cache.js';
 import { MAX_UPLOAD_FILES } from './routes/versions.js';
 import healthRoutes from './routes/health.js';
 import modelRoutes from './routes/models.js';
@@ -94,7 +95,23 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   onnx.observe = (hit) => metrics.cacheLookups.inc({ cache: 'onnx', result: hit ? 'hit' : 'miss' });
   registry.observeCheckout = (hit) =>
     metrics.cacheLookups.inc({ cache: 'checkout', result: hit ? 'hit' : 'miss' });
-  const services: Services = { config, meta, blobs, tasks, registry, onnx };
+  const analysis = new AnalysisCache({
+    meta,
+    blobs,
+    tasks,
+    makeTempDir: (prefix) => registry.makeTempDir(prefix),
+    memoryBytes: config.importanceCacheBytes ?? 2 ** 30,
+    log: { warn: (obj, msg) => app.log.warn(obj, msg) },
+  });
+  // Every new version (upload or prune) gets its analysis computed in the background.
+  registry.onCommitted = (record) => {
+    if (config.backgroundAnalysis === false) return;
+    void registry
+      .checkout(record)
+      .then((h) => analysis.warm(h))
+      .catch((err: unknown) => app.log.warn({ err }, 'background analysis did not start'));
+  };
+  const services: Services = { config, meta, blobs, tasks, registry, onnx, analysis };
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
@@ -115,6 +132,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
 
   app.addHook('onClose', async () => {
     await sweep?.stop();
+    await analysis.idle();
     await onnx.clear();
     await tasks.close();
     await meta.close();
