@@ -1,3 +1,5 @@
+import type { JobStore } from '../jobs/job-types.js';
+
 /** Roles in increasing power; a token with a role may do everything the roles before it may. */
 export type Role = 'read' | 'write' | 'admin';
 export const ROLES: readonly Role[] = ['read', 'write', 'admin'];
@@ -150,6 +152,8 @@ export interface DeleteResult {
  * entry in the same transaction. Implementations: SQLite (default) and PostgreSQL.
  */
 export interface MetadataStore {
+  /** The jobs table of the same database (src/jobs). */
+  readonly jobs: JobStore;
   migrate(): Promise<void>;
   close(): Promise<void>;
   /** Rejects when the database cannot be reached (readiness checks). */
@@ -184,6 +188,7 @@ export interface MetadataStore {
   setAlias(model: string, alias: string, version: number, actor: string): Promise<void>;
   deleteAlias(model: string, alias: string, actor: string): Promise<boolean>;
 
+  /** Whether a version file or a job result is stored in this blob. */
   isBlobReferenced(sha256: string): Promise<boolean>;
 
   createToken(input: { name: string; role: Role; tokenHash: string; actor: string }): Promise<TokenRecord>;

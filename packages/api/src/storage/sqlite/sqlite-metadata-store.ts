@@ -16,6 +16,8 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
+import { SqlJobStore, type JobSqlSyntax } from '../sql-job-store.js';
+import type { JobStore } from '../../jobs/job-types.js';
 import {
   VERSION_SELECT,
   aliasUpsert,
@@ -60,6 +62,14 @@ const SQLITE: SqlSyntax = {
   like: 'LIKE',
 };
 
+/** Numbered `?n` placeholders (bound from an object), because the job statements reuse arguments. */
+const SQLITE_JOBS: JobSqlSyntax = {
+  ...SQLITE,
+  param: (n) => `?${n}`,
+  inJsonArray: (column, n) => `${column} IN (SELECT value FROM json_each(?${n}))`,
+  skipLocked: '',
+};
+
 const MODEL_SELECT = modelSelect(SQLITE);
 const MODELS_IN = modelTagsAndAliasesSelects(SQLITE, 'IN (SELECT value FROM json_each(?))');
 const VERSION_PARTS = versionPartsSelects(SQLITE, 'size');
@@ -76,6 +86,7 @@ const TOKEN_INSERT = tokenInsert(SQLITE);
  */
 export class SqliteMetadataStore implements MetadataStore {
   private readonly db: Database.Database;
+  readonly jobs: JobStore;
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -84,6 +95,21 @@ export class SqliteMetadataStore implements MetadataStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    const statements = new Map<string, Database.Statement>();
+    this.jobs = new SqlJobStore({
+      syntax: SQLITE_JOBS,
+      query: async <T>(sql: string, args: readonly unknown[]): Promise<T[]> => {
+        let statement = statements.get(sql);
+        if (!statement) {
+          statement = this.db.prepare(sql);
+          statements.set(sql, statement);
+        }
+        const bound = Object.fromEntries(args.map((value, i) => [i + 1, value]));
+        if (statement.reader) return statement.all(bound) as T[];
+        statement.run(bound);
+        return [];
+      },
+    });
   }
 
   async migrate(): Promise<void> {
@@ -357,7 +383,7 @@ export class SqliteMetadataStore implements MetadataStore {
     return (
       this.db
         .prepare<[string], { x: number }>('SELECT 1 AS x FROM version_files WHERE sha256 = ? LIMIT 1')
-        .get(sha256) !== undefined
+        .get(sha256) !== undefined || (await this.jobs.isResultBlob(sha256))
     );
   }
 
