@@ -125,6 +125,15 @@ export class JobService {
     return this.store.get(id);
   }
 
+  /**
+   * The job computing (or that computed) `key` — live, else done — without starting one: e.g. to
+   * show a background computation's progress in another resource. `key` as `submit` used it
+   * (`jobKey(kind.name, args)` when it was not given).
+   */
+  async find(key: string): Promise<JobRecord | null> {
+    return (await this.store.byKey(key, ['queued', 'running'])) ?? (await this.store.byKey(key, ['done']));
+  }
+
   list(query: JobQuery): Promise<JobRecord[]> {
     return this.store.list(query);
   }

@@ -87,6 +87,8 @@ export interface JobStore {
    */
   submit(job: NewJob): Promise<{ job: JobRecord; created: boolean }>;
   get(id: string): Promise<JobRecord | null>;
+  /** The newest job for `key` in one of `states`, or null. */
+  byKey(key: string, states: readonly JobState[]): Promise<JobRecord | null>;
   /** Newest first. */
   list(query: JobQuery): Promise<JobRecord[]>;
   /** Takes the oldest queued job of one of `kinds`: running, leased to `owner` for `leaseMs`. */

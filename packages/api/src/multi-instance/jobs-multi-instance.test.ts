@@ -180,6 +180,25 @@ describe('jobs across API processes sharing PostgreSQL and S3', () => {
     expect(result).toMatchObject({ counted: 40, attempt: 2 });
     expect(result.pid).not.toBe(victim?.child.pid);
   });
+
+  it('SIGTERM hands the running job back at once: another instance finishes it in the same attempt', async () => {
+    const alive = procs.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+    expect(alive.length).toBeGreaterThanOrEqual(2);
+    const accepted = (await (
+      await count(alive[0] as ApiProcess, { to: 30, stepMs: 50, tag: 'handed-back' })
+    ).json()) as JobJson;
+    const leaving = ownerOf(procs, await until('the job to be claimed', () => leaseOwner(accepted.id)));
+    expect(leaving).toBeDefined();
+    const staying = alive.find((p) => p !== leaving) as ApiProcess;
+    await leaving?.stop();
+    const done = await getJob(staying, accepted.id, '?wait=30');
+    // Released, not expired: the attempt was not counted, so the takeover is attempt 1 again.
+    expect(done).toMatchObject({ state: 'done', attempts: 1 });
+    const result = (await (
+      await fetch(`${staying.base}/api/jobs/${accepted.id}/result`)
+    ).json()) as CountResult;
+    expect(result).toMatchObject({ counted: 30, pid: staying.child.pid, attempt: 1 });
+  });
 });
 
 describe('jobs on embedded SQLite: a restart recovers a job its killed instance was running', () => {

@@ -6,6 +6,7 @@ import {
 } from '../test-support/counting-job-kind.js';
 import { createTestApp, type TestApp } from '../test-support/test-app.js';
 import type { JobJson } from '../jobs/job-json.js';
+import { jobKey } from '../jobs/job-key.js';
 
 const apps: TestApp[] = [];
 
@@ -61,6 +62,11 @@ describe('jobs through a route (replyWithJob) and /api/jobs', () => {
     expect(again.headers['gradiend-job']).toBe(accepted.id);
     expect(again.json()).toEqual(value);
     expect(runs).toEqual([accepted.id]);
+    // Found by key without starting anything (key = jobKey(kind, args) when none was given).
+    expect((await t.app.services.jobs.find(jobKey('test-count', { to: 5, stepMs: 100 })))?.id).toBe(
+      accepted.id,
+    );
+    expect(await t.app.services.jobs.find(jobKey('test-count', { to: 6, stepMs: 100 }))).toBeNull();
 
     const audit = await t.app.services.meta.listAudit({ action: 'job.start', limit: 10, offset: 0 });
     expect(audit.map((a) => a.details)).toEqual([{ job: accepted.id, kind: 'test-count' }]);

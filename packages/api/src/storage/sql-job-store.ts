@@ -111,7 +111,7 @@ export class SqlJobStore implements JobStore {
     );
   }
 
-  private async byKey(key: string, states: readonly JobState[]): Promise<JobRecord | null> {
+  async byKey(key: string, states: readonly JobState[]): Promise<JobRecord | null> {
     const sql = `SELECT * FROM jobs WHERE key = ${this.p(1)} AND ${this.db.syntax.inJsonArray('state', 2)}
       ORDER BY created_at DESC LIMIT 1`;
     return (await this.rows(sql, [key, JSON.stringify(states)]))[0] ?? null;
