@@ -84,8 +84,9 @@ export {
   exportMlpOnnx,
   OnnxExportError,
   ONNX_OPSET,
+  OnnxWeights,
 } from './onnx/index.js';
-export type { OnnxExportOptions, OnnxElementType, MlpOnnxNames } from './onnx/index.js';
+export type { OnnxExportOptions, OnnxElementType, MlpOnnxNames, OnnxFloatInitializer } from './onnx/index.js';
 
 export { MlpModel, extractGradients, paramMapOfModel, trainClassifier } from './base-model/index.js';
 export type {
@@ -202,5 +203,23 @@ export {
   TrainingError,
   EncoderMetricsError,
   ComparisonError,
+  RewriteError,
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';
+
+export {
+  selectEffect,
+  classEffect,
+  strengthenFeatureFactor,
+  EFFECT_LEARNING_RATES,
+  EFFECT_FEATURE_FACTORS,
+  ACCURACY_GUARD,
+} from './rewrite/effect-metrics.js';
+export type {
+  ClassEffect,
+  EffectCandidate,
+  EffectSelection,
+  EffectSweepResult,
+} from './rewrite/effect-metrics.js';
+export { REWRITE_PARTS, isRewritePart, parseRewritePart } from './rewrite/rewrite-part.js';
+export type { RewritePart } from './rewrite/rewrite-part.js';
