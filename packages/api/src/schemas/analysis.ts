@@ -16,6 +16,7 @@ export const ParamRowSchema = Type.Object(
     stored_bytes: Type.Integer(),
     importance_sum: Type.Number(),
     importance_max: Type.Union([Type.Number(), Type.Null()]),
+    importance_min: Type.Union([Type.Number(), Type.Null()]),
     importance_mean: Type.Union([Type.Number(), Type.Null()]),
   },
   { title: 'ParamRow' },
@@ -55,6 +56,16 @@ export const HistogramSchema = Type.Object(
     }),
     quantiles: Type.Record(Type.String(), Type.Number(), {
       description: 'Quantile (as a decimal string, e.g. "0.99") → value',
+    }),
+    quantile_ranges: Type.Record(Type.String(), Type.Tuple([Type.Number(), Type.Number()]), {
+      description: 'Per quantile the value range of the summary bucket holding it',
+    }),
+    exact: Type.Boolean({
+      description:
+        'False when a bin edge cuts a summary bucket (its values then count in the bin of its middle)',
+    }),
+    bucket_bits: Type.Integer({
+      description: 'Order-key bits per summary bucket (16: a relative width of 2^-7 for normal floats)',
     }),
   },
   { title: 'Histogram' },

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ParamReprSchema } from './analysis.js';
-import { JsonObject } from './common.js';
+import { ImportancePartSchema, JsonObject, Literals } from './common.js';
+import { ANALYSIS_STATES } from './vocabulary.js';
 
 export const ParamSummarySchema = Type.Object({
   name: Type.String(),
@@ -51,6 +52,24 @@ export const FileSchema = Type.Object({
 
 export const VersionRefSchema = Type.Object({ name: Type.String(), version: Type.Integer() });
 
+/** One importance part's cached analysis in this instance. */
+export const PartStatusSchema = Type.Object(
+  {
+    part: ImportancePartSchema,
+    state: Literals(ANALYSIS_STATES),
+    started_at: Type.Union([Type.String(), Type.Null()], {
+      description: 'Since when it computes, or when it did',
+    }),
+    elapsed_ms: Type.Union([Type.Integer(), Type.Null()]),
+  },
+  { title: 'PartStatus' },
+);
+export type PartStatus = Static<typeof PartStatusSchema>;
+
+/** Per importance part, its cached analysis in this instance: null when nothing asked for it yet. */
+export const AnalysisStatusSchema = Type.Union([Type.Array(PartStatusSchema), Type.Null()]);
+export type AnalysisStatus = Static<typeof AnalysisStatusSchema>;
+
 export const VersionSchema = Type.Object(
   {
     name: Type.String(),
@@ -70,6 +89,13 @@ export const VersionSchema = Type.Object(
   { title: 'Version' },
 );
 export type Version = Static<typeof VersionSchema>;
+
+/** GET one version: the version with the state of its cached analysis. */
+export const VersionDetailSchema = Type.Composite(
+  [VersionSchema, Type.Object({ analysis: AnalysisStatusSchema })],
+  { title: 'VersionDetail' },
+);
+export type VersionDetail = Static<typeof VersionDetailSchema>;
 
 export const VersionListSchema = Type.Object({ items: Type.Array(VersionSchema) }, { title: 'VersionList' });
 export type VersionList = Static<typeof VersionListSchema>;

@@ -1,6 +1,8 @@
 import { Value } from '@sinclair/typebox/value';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
+import { paramRows } from '../analysis/param-rows.js';
+import { histogramFromSummary } from '../analysis/summary-histogram.js';
 import { fixturePath } from '../test-support/fixtures.js';
 import { InlineTaskRunner } from '../workers/inline-task-runner.js';
 import { taskHandlers } from '../workers/task-handlers.js';
@@ -31,16 +33,29 @@ describe('task results conform to the HTTP schemas they are served with', () => 
       expect(violations(CheckpointSummarySchema, summary)).toEqual([]);
       const param = summary.param_map[0]?.name as string;
       const part = 'decoder-weight' as const;
+      // params and histogram are answered from the cached importance summary, the rest by tasks.
+      const { importance, summary: analysed } = await tasks.run('analyzeImportance', { ...h, part });
+      const withImportance = { ...h, importance };
       const checks: [TSchema, unknown][] = [
-        [Type.Array(ParamRowSchema), await tasks.run('params', { ...h, part })],
-        [HistogramSchema, await tasks.run('histogram', { ...h, part, bins: 16, scale: 'log' })],
-        [HistogramSchema, await tasks.run('histogram', { ...h, part, bins: 16, scale: 'linear' })],
-        [HeatmapSchema, await tasks.run('heatmap', { ...h, part, param, rows: 8, cols: 8, agg: 'mean' })],
+        [Type.Array(ParamRowSchema), paramRows(summary, analysed)],
+        [HistogramSchema, histogramFromSummary(analysed, part, 16, 'log')],
+        [HistogramSchema, histogramFromSummary(analysed, part, 16, 'linear')],
+        [
+          HeatmapSchema,
+          await tasks.run('heatmap', { ...withImportance, part, param, rows: 8, cols: 8, agg: 'mean' }),
+        ],
         [
           Type.Array(TopkRowSchema),
           (await tasks.run('topk', { ...h, part, k: { count: 10 }, offset: 0, limit: 10 })).items,
         ],
-        [SelectionOverlapSchema, await tasks.run('compare', { a: h, b: h, part, k: { fraction: 0.1 } })],
+        [
+          SelectionOverlapSchema,
+          await tasks.run('compare', {
+            a: withImportance,
+            b: withImportance,
+            k: { fraction: 0.1 },
+          }),
+        ],
         [
           PruneOutcomeSchema,
           (await tasks.run('prunePreview', { ...h, request: { topk: { count: 5 } } })).preview,

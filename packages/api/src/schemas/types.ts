@@ -17,10 +17,12 @@ export type {
 } from './analysis.js';
 export type { CreatedToken, Token, TokenList } from './admin.js';
 export type { DecodeBody, EncodeResult } from './encode.js';
+export type { Job, JobList } from './jobs.js';
 export type { PruneBody, PruneOutcome, PrunePreview, PruneResult, PruneWithTargetBody } from './prune.js';
 export type {
   Alias,
   AuditEntry,
+  AnalysisStatus,
   AuditList,
   CheckpointSummary,
   DeletedVersions,
@@ -29,7 +31,9 @@ export type {
   ModelDetail,
   ModelList,
   ParamSummary,
+  PartStatus,
   Version,
+  VersionDetail,
   VersionList,
 } from './registry.js';
 export type { Health } from './system.js';
@@ -37,4 +41,13 @@ export type { SimilarityMatrixBody, SimilarityMatrixResponse } from './similarit
 export type { TopkInput } from './topk.js';
 export type { Problem, ProblemFields } from '../errors/problem.js';
 export type { ImportancePart } from '@gradiend/core';
-export type { GraphKind, HeatmapAgg, HistogramScale, ModelSort, Role } from './vocabulary.js';
+export type {
+  AnalysisState,
+  GraphKind,
+  HeatmapAgg,
+  HistogramScale,
+  JobState,
+  ModelSort,
+  PrunePreviewMethod,
+  Role,
+} from './vocabulary.js';

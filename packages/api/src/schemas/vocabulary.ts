@@ -30,3 +30,15 @@ export type Role = (typeof ROLES)[number];
 
 export const GRAPH_KINDS = ['encoder', 'decoder'] as const;
 export type GraphKind = (typeof GRAPH_KINDS)[number];
+
+/** How a prune preview was computed (all exact). */
+export const PRUNE_PREVIEW_METHODS = ['summary', 'scan', 'prune'] as const;
+export type PrunePreviewMethod = (typeof PRUNE_PREVIEW_METHODS)[number];
+
+/** A version's cached analysis of one importance part, in this instance. */
+export const ANALYSIS_STATES = ['queued', 'computing', 'ready', 'failed'] as const;
+export type AnalysisState = (typeof ANALYSIS_STATES)[number];
+
+/** A job's lifecycle: queued → running → done | failed | cancelled. */
+export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];

@@ -1,4 +1,4 @@
-import { settleTask, unwrapOutcome, type TaskRunner } from './task-runner.js';
+import { settleTask, unwrapOutcome, type RunOptions, type TaskRunner } from './task-runner.js';
 import type { TaskHandlers } from './task-handlers-type.js';
 import type { TaskArgs, TaskName, TaskResult } from './task-types.js';
 
@@ -9,8 +9,17 @@ import type { TaskArgs, TaskName, TaskResult } from './task-types.js';
 export class InlineTaskRunner implements TaskRunner {
   constructor(private readonly handlers: TaskHandlers) {}
 
-  async run<K extends TaskName>(name: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
-    const outcome = await settleTask(this.handlers, name, args);
+  async run<K extends TaskName>(
+    name: K,
+    args: TaskArgs<K>,
+    _transfer?: readonly ArrayBuffer[],
+    options: RunOptions = {},
+  ): Promise<TaskResult<K>> {
+    const signal = options.signal ?? new AbortController().signal;
+    signal.throwIfAborted();
+    const outcome = await settleTask(this.handlers, name, args, { signal });
+    // As on the pool: a task that failed after its caller gave up rejects with the signal's reason.
+    if (!outcome.ok) signal.throwIfAborted();
     return unwrapOutcome(outcome) as TaskResult<K>;
   }
 

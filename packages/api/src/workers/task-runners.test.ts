@@ -65,6 +65,7 @@ describe('failing tasks', () => {
       run: (r) =>
         problemOf(r, 'heatmap', {
           ...model,
+          importance: new Float32Array(model.inputDim),
           part: 'decoder-weight',
           param: 'nope',
           rows: 4,
@@ -91,6 +92,7 @@ describe('failing tasks', () => {
       run: (r) =>
         problemOf(r, 'heatmap', {
           ...model,
+          importance: new Float32Array(model.inputDim),
           part: 'decoder-weight',
           param: 'layer1.weight',
           rows: -1,

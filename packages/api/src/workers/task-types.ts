@@ -1,12 +1,12 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { GroupSimilarity, ImportancePart, SimilarityMatrix } from '@gradiend/core';
+import type { GroupSimilarity, ImportancePart, ImportanceSummary, SimilarityMatrix } from '@gradiend/core';
 import type { TopkDownloadFormat } from '../analysis/topk-stream.js';
-import type { Heatmap, Histogram, ParamRow, SelectionOverlap, TopkRow } from '../schemas/analysis.js';
+import type { Heatmap, SelectionOverlap, TopkRow } from '../schemas/analysis.js';
 import type { PruneOutcome } from '../schemas/prune.js';
 import type { CheckpointSummary } from '../schemas/registry.js';
 import type { FileRecord } from '../storage/metadata-store.js';
 import type { TopkSpec } from '../schemas/topk.js';
-import type { GraphKind, HeatmapAgg, HistogramScale } from '../schemas/vocabulary.js';
+import type { GraphKind, HeatmapAgg } from '../schemas/vocabulary.js';
 
 // Task results are the HTTP contract's shapes (schemas/), so a route returns them as they are.
 
@@ -46,6 +46,13 @@ export type SimilarityResult =
   | { readonly kind: 'matrix'; readonly matrix: SimilarityMatrix }
   | { readonly kind: 'grouped'; readonly groups: Record<string, GroupSimilarity> };
 
+/** A file a task wrote for the blob store, with its hash. */
+export interface StagedBlob {
+  readonly path: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
 export interface TaskSpecs {
   /** `fullLoadMaxBytes`: describe larger checkpoints from their headers (default in config.ts). */
   /** `storedBytes`: the folder's total file size (sizes the task's memory). */
@@ -53,14 +60,10 @@ export interface TaskSpecs {
     args: { dir: string; storedBytes: number; fullLoadMaxBytes?: number };
     result: CheckpointSummary;
   };
-  params: { args: ModelHandle & { part: ImportancePart }; result: ParamRow[] };
-  importance: { args: ModelHandle & { part: ImportancePart }; result: Float32Array };
-  histogram: {
-    args: ModelHandle & { part: ImportancePart; bins: number; scale: HistogramScale };
-    result: Histogram;
-  };
+  /** From the cached importance (`importance`, in shared memory) and the checkpoint's param map. */
   heatmap: {
     args: ModelHandle & {
+      importance: Float32Array;
       part: ImportancePart;
       param: string;
       rows: number;
@@ -88,11 +91,40 @@ export interface TaskSpecs {
     };
     result: { rows: number };
   };
-  /** Overlap of two models' top-k selections in base-parameter space. */
+  /** Overlap of two models' top-k selections in base-parameter space, from their cached importance. */
   compare: {
-    args: { a: ModelHandle; b: ModelHandle; part: ImportancePart; k: TopkSpec };
+    args: {
+      a: ModelHandle & { importance: Float32Array };
+      b: ModelHandle & { importance: Float32Array };
+      k: TopkSpec;
+    };
     result: SelectionOverlap;
   };
+  /**
+   * One part's importance as float32 in shared memory (so every thread reads it without a copy)
+   * and its summary over the param map's entries: what the analysis cache computes once per version.
+   */
+  analyzeImportance: {
+    args: ModelHandle & { part: ImportancePart };
+    result: { importance: Float32Array; summary: ImportanceSummary };
+  };
+  /** Writes an analysis as two files in `dir` and hashes them (hashing 435 MB stays off the event loop). */
+  persistAnalysis: {
+    args: { importance: Float32Array; summary: string; dir: string };
+    result: { importance: StagedBlob; summary: StagedBlob };
+  };
+  /** Per parameter (`segments`: selected dims of each), how many dims `v >= threshold` keeps: a scan. */
+  keptByThreshold: {
+    args: { importance: Float32Array; segments: number[]; threshold: number };
+    result: number[];
+  };
+  /** Per parameter, how many of the k most important dims it holds, ties as prune breaks them. */
+  keptByTopK: {
+    args: { importance: Float32Array; summary: ImportanceSummary; segments: number[]; k: number };
+    result: number[];
+  };
+  /** Exactly what `prune` keeping `kept[i]` dims of parameter i would store (from headers only). */
+  prunedBytes: { args: ModelHandle & { kept: number[] }; result: number };
   /** Similarity matrix of several models (or seed groups) aligned by base-global index; grouped with group_by. */
   similarityMatrix: {
     args: { models: { id: string; handles: ModelHandle[] }[]; request: SimilarityRequest };

@@ -1,7 +1,7 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { collectGarbage } from './collect-garbage.js';
 import { ownBuffer } from './own-buffer.js';
-import { settleTask, type TaskOutcome } from './task-runner.js';
+import { contextFromFlag, settleTask, type TaskOutcome } from './task-runner.js';
 import { taskHandlers } from './task-handlers.js';
 import type { TaskName } from './task-types.js';
 
@@ -25,9 +25,16 @@ function storedBytes(args: unknown): number {
 export default async function runTask(message: {
   name: TaskName;
   args: never;
+  /** Set to 1 by the caller when its request is cancelled (see abortFlag). */
+  abort?: Int32Array;
 }): Promise<TaskOutcome<unknown> | ReturnType<typeof move>> {
   try {
-    const outcome = await settleTask(taskHandlers, message.name, message.args);
+    const outcome = await settleTask(
+      taskHandlers,
+      message.name,
+      message.args,
+      contextFromFlag(message.abort),
+    );
     const value = outcome.ok ? outcome.value : undefined;
     const transfer = MOVED_RESULTS.has(message.name) && ArrayBuffer.isView(value) ? ownBuffer(value) : [];
     return transfer.length > 0 ? move({ [transferableSymbol]: transfer, [valueSymbol]: outcome }) : outcome;

@@ -13,6 +13,7 @@ function row(name: string, sum: number, max: number | null, selected: number): P
     stored_bytes: selected * 12,
     importance_sum: sum,
     importance_max: max,
+    importance_min: max === null ? null : 0,
     importance_mean: max,
   };
 }
