@@ -39,8 +39,11 @@ async function servesIndexHtml(url: string): Promise<boolean> {
   }
 }
 
-/** Builds the dashboard when needed and starts the real API on a free port with a fresh data dir. */
-export async function startServer(): Promise<RunningServer> {
+/**
+ * Builds the dashboard when needed and starts the real API on a free port with a fresh data dir;
+ * `env` adds settings (e.g. GRADIEND_JOB_CONCURRENCY=0 to keep jobs queued).
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   // Always test the current sources; GRADIEND_E2E_SKIP_BUILD=1 reuses an existing build when iterating.
   if (process.env.GRADIEND_E2E_SKIP_BUILD !== '1' || !existsSync(path.join(webDist, 'index.html'))) {
     const build = spawnSync('pnpm', ['--filter', '@gradiend/web', 'build'], {
@@ -65,6 +68,7 @@ export async function startServer(): Promise<RunningServer> {
         GRADIEND_DATA_DIR: dataDir,
         GRADIEND_WEB_DIR: webDist,
         LOG_LEVEL: 'warn',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
