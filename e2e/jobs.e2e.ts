@@ -25,7 +25,7 @@ describe('jobs in the dashboard (Chromium, real server)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    server = await startServer({ GRADIEND_JOB_CONCURRENCY: '0', GRADIEND_SEED_DEMO: 'off' });
+    server = await startServer({ env: { GRADIEND_JOB_CONCURRENCY: '0', GRADIEND_SEED_DEMO: 'off' } });
     browser = await launchBrowser();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(60_000);

@@ -37,7 +37,14 @@ export async function startApiProcess(
   const port = await freePort();
   const child = spawn(process.execPath, ['--conditions=@gradiend/source', '--import', 'tsx', ...entry], {
     cwd: packageDir,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // Background analysis off unless asked for: the tests count blobs and temp files.
+    env: {
+      ...process.env,
+      GRADIEND_BACKGROUND_ANALYSIS: '0',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -7,6 +7,7 @@ import type { TaskRunner } from '../workers/task-runner.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { OnnxSessionCache } from '../onnx/session-cache.js';
 import type { JobService } from '../jobs/job-service.js';
+import type { AnalysisCache } from '../analysis/analysis-cache.js';
 
 export interface Principal {
   /** Token name, or `anonymous` when auth is off and no token was sent. */
@@ -23,6 +24,7 @@ export interface Services {
   readonly onnx: OnnxSessionCache;
   /** Long work as shared, cancellable jobs (src/jobs, docs/api.md "Jobs"). */
   readonly jobs: JobService;
+  readonly analysis: AnalysisCache;
 }
 
 declare module 'fastify' {
