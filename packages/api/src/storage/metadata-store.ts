@@ -1,5 +1,4 @@
 import type { JobStore } from '../jobs/job-types.js';
-
 /** A version content's cached analysis of one importance part (both blobs in the blob store). */
 export interface AnalysisRecord {
   readonly contentKey: string;
@@ -229,7 +228,10 @@ export interface MetadataStore {
   setAlias(model: string, alias: string, version: number, actor: string): Promise<void>;
   deleteAlias(model: string, alias: string, actor: string): Promise<boolean>;
 
-  /** True when a version, a base model (weights, ONNX graph or test set), a cached analysis or a job result uses the blob. */
+  /**
+   * True when a version, a base model (weights, ONNX graph or test set), a cached analysis or a job
+   * result uses the blob.
+   */
   isBlobReferenced(sha256: string): Promise<boolean>;
 
   /**

@@ -14,7 +14,6 @@ import type {
   Part,
   PruneBody,
   PrunePreview,
-  PruneResult,
   TopkResponse,
   Version,
 } from './types';
@@ -114,18 +113,6 @@ export function usePrunePreview(name: string, ref: string, body: PruneBody | nul
     placeholderData: keepPreviousData,
     staleTime: Infinity,
     retry: false,
-  });
-}
-
-export function usePrune(name: string, ref: string) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (body: PruneBody) =>
-      sendJson<PruneResult>('POST', apiUrl(`${versionPath(name, ref)}/prune`), body),
-    onSuccess: (result) => {
-      void client.invalidateQueries({ queryKey: ['model', result.name] });
-      void client.invalidateQueries({ queryKey: ['models'] });
-    },
   });
 }
 

@@ -19,9 +19,9 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
-import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
 import { SqlJobStore, type JobSqlSyntax } from '../sql-job-store.js';
 import type { JobStore } from '../../jobs/job-types.js';
+import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
 import {
   baseModelFill,
   baseModelFillValues,

@@ -1,19 +1,20 @@
 import { useEffect, useMemo } from 'react';
-import { useNavigate } from 'react-router';
 import { problemOf } from '../../api/problem';
-import { useHistogram, usePrune, usePrunePreview } from '../../api/queries';
+import { useHistogram, usePrunePreview } from '../../api/queries';
 import { PARTS, type Part, type PruneBody } from '../../api/types';
 import { preloadPlot } from '../../components/Plot';
 import { PartSelect } from '../../components/PartSelect';
+import { JobProgress } from '../../components/JobProgress';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { ErrorView, Loading } from '../../components/Status';
 import { histogramCut } from '../../lib/histogram-cut';
 import { approxKept, parseTopk } from '../../lib/parse-topk';
 import { useDebounced } from '../../lib/use-debounced';
 import { useSearchEnum, useSearchPatch, useSearchState } from '../../lib/use-search-state';
-import { useVersionContext, versionRoute } from '../model/version-context';
+import { useVersionContext } from '../model/version-context';
 import { HistogramPlot } from './HistogramPlot';
 import { PrunePreviewPanel } from './PrunePreviewPanel';
+import { usePruneJob } from './use-prune-job';
 
 const MODES = ['topk', 'threshold'] as const;
 type Mode = (typeof MODES)[number];
@@ -22,7 +23,6 @@ const SCALES = ['linear', 'log'] as const;
 export function PrunePage() {
   useEffect(preloadPlot, []);
   const { name, ref, version } = useVersionContext();
-  const navigate = useNavigate();
   const [part, setPart] = useSearchEnum<Part>('part', PARTS, 'decoder-weight');
   const [scale, setScale] = useSearchEnum('scale', SCALES, 'linear');
   const [mode, setMode] = useSearchEnum<Mode>('mode', MODES, 'topk');
@@ -30,7 +30,7 @@ export function PrunePage() {
   const [thresholdText, setThresholdText] = useSearchState('t', '');
   const [target, setTarget] = useSearchState('target', '');
   const histogram = useHistogram(name, ref, part, scale);
-  const prune = usePrune(name, ref);
+  const prune = usePruneJob(name, ref);
 
   const topk = parseTopk(kText, version.input_dim);
   const threshold = thresholdText === '' ? null : Number(thresholdText);
@@ -47,9 +47,7 @@ export function PrunePage() {
 
   const apply = () => {
     if (!body) return;
-    prune.mutate(target ? { ...body, target } : body, {
-      onSuccess: (result) => void navigate(versionRoute(result.name, result.version)),
-    });
+    prune.start.mutate(target ? { ...body, target } : body);
   };
 
   return (
@@ -141,10 +139,16 @@ export function PrunePage() {
           Save as model (optional)
           <input value={target} onChange={(e) => setTarget(e.target.value)} placeholder={name} />
         </label>
-        <button type="button" className="primary" disabled={!body || prune.isPending} onClick={apply}>
-          {prune.isPending ? 'Pruning…' : 'Apply: create pruned version'}
+        <button
+          type="button"
+          className="primary"
+          disabled={!body || prune.start.isPending || prune.running}
+          onClick={apply}
+        >
+          {prune.start.isPending || prune.running ? 'Pruning…' : 'Apply: create pruned version'}
         </button>
-        {prune.isError && <ProblemMessage problem={problemOf(prune.error)} action="Pruning" />}
+        {prune.start.isError && <ProblemMessage problem={problemOf(prune.start.error)} action="Pruning" />}
+        {prune.jobId && <JobProgress jobId={prune.jobId} label="Pruning" onFinished={prune.onFinished} />}
       </div>
       <PrunePreviewPanel preview={preview} pending={body !== debounced} />
     </div>
