@@ -33,6 +33,14 @@ const models = new Map([
   ['top1%-decoder', byDecoder],
   ['top1%-encoder', byEncoder],
 ]);
+// One plain pass over the unpruned encoder weights: the floor for any measure on all coordinates,
+// and a yardstick for how busy the machine is while the matrix is timed.
+const [, onePass] = await seconds(() => {
+  const w = full.computeWeights().encoderWeight;
+  let s = 0;
+  for (let i = 0; i < w.length; i++) s += (w[i] as number) * (w[i] as number);
+  return s;
+});
 const [cosine, cosineSeconds] = await seconds(() => similarityMatrix(models, { measure: 'cosine' }));
 const [signed, signedDecoderSeconds] = await seconds(() =>
   similarityMatrix(models, { measure: 'cosine_signed', part: 'decoder-weight' }),
@@ -46,6 +54,7 @@ const result = {
     prune_1pct_encoder: pruneB,
     matrix_cosine_encoder_weight: cosineSeconds,
     matrix_cosine_signed_decoder_weight: signedDecoderSeconds,
+    one_pass_over_unpruned_weights: onePass,
   },
   matrix_cosine: cosine.matrix,
   matrix_cosine_signed_decoder: signed.matrix,
@@ -62,6 +71,8 @@ else {
       `load ${load.toFixed(2)} s, prunes ${pruneA.toFixed(2)} s + ${pruneB.toFixed(2)} s (setup, untimed target)`,
       `3×3 cosine (encoder-weight, all coordinates): ${cosineSeconds.toFixed(3)} s — target ≤ ${TARGET_SECONDS} s: ${verdict}`,
       `3×3 cosine_signed (decoder-weight): ${signedDecoderSeconds.toFixed(3)} s`,
+      `one plain Σw² pass over the unpruned weights: ${onePass.toFixed(3)} s ` +
+        `(matrix = ${(cosineSeconds / onePass).toFixed(1)} passes)`,
       `matrix: ${JSON.stringify(cosine.matrix.map((r) => r.map((v) => Number(v.toFixed(4)))))}`,
     ].join('\n'),
   );

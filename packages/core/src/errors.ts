@@ -150,3 +150,8 @@ export class ComparisonError extends GradiendError {
     super(message);
   }
 }
+
+/** A labeled gradient set is malformed: its manifest (columns, labels, file/row) or its gradients. */
+export class LabeledSetError extends GradiendError {
+  readonly code = 'GRADIEND_ERR_LABELED_SET';
+}

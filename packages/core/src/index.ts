@@ -148,6 +148,8 @@ export {
   PrunedEncoder,
   pruneGrid,
   pruneRanking,
+  parseManifest,
+  MANIFEST_COLUMNS,
 } from './evaluation/index.js';
 export type {
   CurveSample,
@@ -155,6 +157,7 @@ export type {
   PruningCurvePoint,
   PruneRanking,
   RankingSource,
+  ManifestRow,
   EncodedRow,
   EncoderMetrics,
   EncoderMetricsOptions,
@@ -202,5 +205,6 @@ export {
   TrainingError,
   EncoderMetricsError,
   ComparisonError,
+  LabeledSetError,
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';

@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   GRADIEND_ERR_TRAINING: { status: 422, title: 'GRADIEND training cannot run with these inputs' },
   GRADIEND_ERR_ENCODER_METRICS: { status: 422, title: 'Labeled encodings cannot be scored' },
   GRADIEND_ERR_COMPARISON: { status: 422, title: 'GRADIENDs cannot be compared as asked' },
+  GRADIEND_ERR_LABELED_SET: { status: 422, title: 'Malformed labeled gradient set' },
   GRADIEND_ERR_CORE: { status: 422, title: 'Model operation failed' },
   GRADIEND_ERR_RATE_LIMITED: { status: 429, title: 'Too many write requests' },
   GRADIEND_ERR_NOT_READY: { status: 503, title: 'Database or blob store unreachable' },
