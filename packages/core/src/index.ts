@@ -124,6 +124,7 @@ export {
   similarityMatrix,
   groupedSimilarityMatrices,
   groupOfParam,
+  SpaceProjection,
   SIMILARITY_MEASURES,
   SEED_AGGREGATES,
   DISPERSIONS,
