@@ -2,6 +2,7 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../checkpoint/load-checkpoint.js';
+import { saveCheckpoint } from '../../checkpoint/save-checkpoint.js';
 import { compareJsonValues } from '../conformance/json-compare.js';
 import { SHARED_DIR, digitsPath } from '../../test-support/fixtures.js';
 import { runCaptured, runJson, tempDir } from '../testing/run-captured.js';
@@ -91,6 +92,35 @@ describe('gradiend evaluate', () => {
     expect(ks).toContain(100);
     expect(ks[ks.length - 1]).toBe(model.inputDim);
     expect(got.curve!.points.at(-1)!.correlation).toBeCloseTo(got.metrics.correlation, 6);
+  });
+
+  it('reads a batch given in the space of the version a model was pruned from', async () => {
+    const { dir, index } = await digitsSet();
+    const { model } = await loadCheckpoint(MODEL);
+    const pruned = model.prune({ topk: 500 }).model;
+    const prunedDir = path.join(dir, 'pruned');
+    await saveCheckpoint(prunedDir, pruned);
+    const batch = new Float32Array(index.samples.length * model.inputDim);
+    for (const [i, s] of index.samples.entries())
+      batch.set(
+        model.flattenGradientDict(await readGradientDict(path.join(dir, s.file))),
+        i * model.inputDim,
+      );
+    await writeFile(path.join(dir, 'full.f32'), new Uint8Array(batch.buffer));
+    const rows = index.samples.map((s, i) => ({ row: i, label: s.digit === 3 ? 1 : -1 }));
+    await writeFile(path.join(dir, 'rows.json'), JSON.stringify(rows));
+    const viaSpace = await runJson<EvaluateJson>(
+      'evaluate',
+      prunedDir,
+      path.join(dir, 'rows.json'),
+      '--batch',
+      path.join(dir, 'full.f32'),
+      '--batch-space',
+      MODEL,
+    );
+    // The pruned model on per-parameter files picks its own dims: the same encodings.
+    const byFile = await runJson<EvaluateJson>('evaluate', prunedDir, path.join(dir, 'manifest.csv'));
+    expect(viaSpace.encodings.map((e) => e.encoded)).toEqual(byFile.encodings.map((e) => e.encoded));
   });
 
   it('refuses malformed manifests with the row at fault', async () => {

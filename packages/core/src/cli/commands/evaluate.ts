@@ -9,6 +9,7 @@ import type { ManifestRow } from '../../evaluation/labeled-set-manifest.js';
 import { pruningCurve } from '../../evaluation/pruning-curve.js';
 import type { CurveSample } from '../../evaluation/pruning-curve.js';
 import { scorecardConvergence } from '../../evaluation/scorecard-convergence.js';
+import { SpaceProjection } from '../../comparison/project-space.js';
 import { parseImportancePart } from '../../model/importance.js';
 import type { GradiendModel } from '../../model/gradiend-model.js';
 import { UsageError } from '../cli-errors.js';
@@ -18,7 +19,7 @@ import { formatFloat, formatTable } from '../format-table.js';
 import { COMMON_OPTIONS, expectPositionals, parseCommandArgs, parseNumber } from '../parse-options.js';
 import { forEachRawRow, inputScaleOf, readGradientDict } from './encode.js';
 
-const HELP = `usage: gradiend evaluate <dir> <manifest> [--batch <x.f32>] [--scale S | --scale-from-training]
+const HELP = `usage: gradiend evaluate <dir> <manifest> [--batch <x.f32> [--batch-space <ckpt>]] [--scale S | --scale-from-training]
                          [--curve [--points N] [--k K,...] [--part P]] [--neg-boundary B] [--pos-boundary B]
                          [--json] [--verbose]
 
@@ -33,6 +34,8 @@ verdict (|correlation| ≥ 0.5, every class mean |·| ≥ 0.5, the two classes o
 
 options:
   --batch FILE           raw little-endian float32 [N × input_dim] the 'row' columns index
+  --batch-space DIR      the batch's rows are in this checkpoint's input space (e.g. the version
+                         <dir> was pruned from); dims are matched by base-global index
   --scale S              divide the inputs by S before encoding
   --scale-from-training  use training.json's input_scale as S (how the reference encodes)
   --curve                also the pruning curve: the scorecard of the model pruned to top-k for a grid of k
@@ -52,6 +55,7 @@ export const evaluateCommand: Command = {
     const { values, positionals } = parseCommandArgs(args, {
       ...COMMON_OPTIONS,
       batch: { type: 'string' },
+      'batch-space': { type: 'string' },
       scale: { type: 'string' },
       'scale-from-training': { type: 'boolean' },
       curve: { type: 'boolean' },
@@ -84,8 +88,14 @@ export const evaluateCommand: Command = {
     const loaded = await progress.step('load', () => loadCheckpoint(dir));
     const { model } = loaded;
     if (values['scale-from-training']) scale = inputScaleOf(loaded.training, dir);
+    if (values['batch-space'] !== undefined && values.batch === undefined)
+      throw new UsageError('--batch-space describes --batch, which is missing');
+    const projection =
+      values['batch-space'] === undefined
+        ? null
+        : new SpaceProjection((await loadCheckpoint(values['batch-space'])).model.paramMap, model.paramMap);
     const samples = await progress.step('read samples', () =>
-      readSamples(model, rows, path.dirname(manifestFile), values.batch ?? null, scale),
+      readSamples(model, rows, path.dirname(manifestFile), values.batch ?? null, scale, projection),
     );
     const encodedRows = await progress.step('encode', () =>
       samples.map(({ x, ...meta }): EncodedRow => {
@@ -165,6 +175,7 @@ async function readSamples(
   baseDir: string,
   batch: string | null,
   scale: number | null,
+  projection: SpaceProjection | null,
 ): Promise<CurveSample[]> {
   const divide = (x: Float32Array | Float64Array): Float32Array | Float64Array => {
     if (scale !== null) for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) / scale;
@@ -186,10 +197,10 @@ async function readSamples(
   const byRow = new Map(rows.map((r, i) => [r.row as number, i]));
   const xs = new Array<Float32Array | undefined>(rows.length);
   let n = 0;
-  await forEachRawRow(batch, model.inputDim, (x, row) => {
+  await forEachRawRow(batch, projection ? projection.from.selectedTotal : model.inputDim, (x, row) => {
     n = row + 1;
     const i = byRow.get(row);
-    if (i !== undefined) xs[i] = x;
+    if (i !== undefined) xs[i] = projection ? (projection.project(x) as Float32Array) : x;
   });
   return rows.map((r, i) => {
     const x = xs[i];
