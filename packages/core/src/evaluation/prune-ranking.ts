@@ -118,6 +118,55 @@ function firstAtLeast(t: Float64Array, s: number): number {
   return lo;
 }
 
+/**
+ * bucket[i] = first j with score_i ≥ t[j] (t descending; t.length when none), hits[j] += 1 for it.
+ * For float32 scores the grid point of most dims follows from the top 16 bits of their order key
+ * alone (a table lookup); only keys sharing those bits with a threshold are searched.
+ */
+function assignFirstAtLeast(
+  values: ArrayLike<number>,
+  absolute: boolean,
+  t: Float64Array,
+  bucket: Uint8Array | Uint16Array,
+  hits: Float64Array,
+): void {
+  const n = values.length;
+  const m = t.length;
+  if (!(values instanceof Float32Array)) {
+    for (let i = 0; i < n; i++) {
+      const j = firstAtLeast(t, score(values[i] as number, absolute));
+      bucket[i] = j;
+      hits[j] = (hits[j] as number) + 1;
+    }
+    return;
+  }
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  const thresholdKey = (v: number): number => {
+    // +∞ (also what NaN scores count as) keys as +∞, so NaN scores above it still meet it.
+    f32[0] = v;
+    return orderKeyFromBits(u32[0] as number);
+  };
+  // byBin[b]: the grid point of every key in bin b, or −1 when a threshold's key lies in bin b.
+  const byBin = new Int32Array(65536);
+  const keys = Array.from(t, thresholdKey);
+  let j = 0;
+  for (let bin = 65535; bin >= 0; bin--) {
+    // Thresholds whose bin is above this one are all met by every key here.
+    while (j < m && (keys[j] as number) >>> 16 > bin) j++;
+    byBin[bin] = j < m && (keys[j] as number) >>> 16 === bin ? -1 : j;
+  }
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  for (let i = 0; i < n; i++) {
+    const raw = bits[i] as number;
+    const key = orderKeyFromBits(absolute ? raw & 0x7fffffff : raw);
+    let g = byBin[key >>> 16] as number;
+    if (g < 0) g = firstAtLeast(t, score(values[i] as number, absolute));
+    bucket[i] = g;
+    hits[g] = (hits[g] as number) + 1;
+  }
+}
+
 /** The kept sets of prune at every k of `ks` (ascending, each in [1, input_dim]). */
 export function pruneRanking(
   model: GradiendModel,
@@ -128,25 +177,30 @@ export function pruneRanking(
   const { values, absolute } = scoresOf(model, source);
   const m = ks.length;
   const t = thresholds(values, absolute, ks);
-  // hits[j]: dims whose first grid point with score ≥ t[j] is j, so Σ_{j' ≤ j} hits = #(score ≥ t[j]).
+  // One pass: each dim's first grid point with score ≥ t[j], and hits[j] = how many dims that is
+  // for j, so Σ_{j' ≤ j} hits = #(score ≥ t[j]).
+  const bucket = m < 255 ? new Uint8Array(n) : new Uint16Array(n);
   const hits = new Float64Array(m + 1);
-  for (let i = 0; i < n; i++) {
-    const j = firstAtLeast(t, score(values[i] as number, absolute));
-    hits[j] = (hits[j] as number) + 1;
-  }
+  assignFirstAtLeast(values, absolute, t, bucket, hits);
   const straddles = new Uint8Array(m);
   let atLeast = 0;
+  let anyStraddle = false;
   for (let j = 0; j < m; j++) {
     atLeast += hits[j] as number;
     // k inside a run of ties: more dims reach the threshold than k keeps.
     straddles[j] = atLeast > (ks[j] as number) ? 1 : 0;
+    anyStraddle ||= straddles[j] === 1;
   }
-  const bucket = m < 255 ? new Uint8Array(n) : new Uint16Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = score(values[i] as number, absolute);
-    let j = firstAtLeast(t, s);
-    while (j < m && s === t[j] && straddles[j]) j++;
-    bucket[i] = j;
+  // Dims tied at a straddled threshold are not all kept there: they join the first later grid
+  // point that keeps them for sure; prune's own pick at the straddled k goes into `extras`.
+  if (anyStraddle) {
+    for (let i = 0; i < n; i++) {
+      let j = bucket[i] as number;
+      if (j >= m || !straddles[j]) continue;
+      const sc = score(values[i] as number, absolute);
+      while (j < m && sc === t[j] && straddles[j]) j++;
+      bucket[i] = j;
+    }
   }
   const extras = new Map<number, Int32Array>();
   for (let j = 0; j < m; j++) {
