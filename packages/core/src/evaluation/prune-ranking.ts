@@ -5,6 +5,10 @@ import { selectInputDims } from '../model/prune-selection.js';
 import type { FloatArray } from '../model/types.js';
 import { bucketHoldingRank } from '../model/topk/radix-histogram.js';
 import { orderKeyFromBits } from '../model/topk/float-order-keys.js';
+import { EXACT_TIE_EMULATION_LIMIT } from '../model/topk/select-top-k.js';
+
+/** Tied dims remembered per straddled threshold; beyond that prune's selection is run for the k. */
+const MAX_COLLECTED_TIES = 1 << 20;
 
 /** Where the ranking comes from: a part's weight importance, or an importance vector (as prune takes them). */
 export interface RankingSource {
@@ -193,18 +197,43 @@ export function pruneRanking(
   }
   // Dims tied at a straddled threshold are not all kept there: they join the first later grid
   // point that keeps them for sure; prune's own pick at the straddled k goes into `extras`.
+  // Above the exact-emulation size prune's top-k gives boundary ties to the lowest indices, so the
+  // first tied dims in index order are collected here; below it torch's pick depends on k and the
+  // selection itself is run for that k (cheap at that size).
+  const lowestIndexTies = n > EXACT_TIE_EMULATION_LIMIT;
+  const tied = new Map<number, { count: number; first: number[] }>();
   if (anyStraddle) {
     for (let i = 0; i < n; i++) {
       let j = bucket[i] as number;
       if (j >= m || !straddles[j]) continue;
       const sc = score(values[i] as number, absolute);
+      if (sc !== t[j]) continue;
+      if (lowestIndexTies) {
+        let group = tied.get(j);
+        if (!group) tied.set(j, (group = { count: 0, first: [] }));
+        group.count++;
+        if (group.first.length < MAX_COLLECTED_TIES) group.first.push(i);
+      }
       while (j < m && sc === t[j] && straddles[j]) j++;
       bucket[i] = j;
     }
   }
   const extras = new Map<number, Int32Array>();
+  let atLeastJ = 0;
   for (let j = 0; j < m; j++) {
+    atLeastJ += hits[j] as number;
     if (!straddles[j]) continue;
+    // The tie group of t[j] is filed under the first grid point with that threshold.
+    let first = j;
+    while (first > 0 && t[first - 1] === t[j]) first--;
+    const group = tied.get(first);
+    if (lowestIndexTies && group) {
+      const need = (ks[j] as number) - (atLeastJ - group.count);
+      if (need <= group.first.length) {
+        extras.set(j, Int32Array.from(group.first.slice(0, need)));
+        continue;
+      }
+    }
     const { keepIdx } = selectInputDims(
       { topk: { count: ks[j] as number }, ...source },
       {
