@@ -62,50 +62,6 @@ function scoresOf(
   return model.rankedImportance(source.part ?? 'decoder-weight');
 }
 
-/** Exact k-th largest score for each k (ascending ks → descending thresholds). */
-function thresholds(values: ArrayLike<number>, absolute: boolean, ks: readonly number[]): Float64Array {
-  const n = values.length;
-  const out = new Float64Array(ks.length);
-  if (values instanceof Float32Array && n > 1 << 20) {
-    // Two 16-bit histogram passes over float32 order keys: exact for float32, no copy of the scores.
-    const bits = new Uint32Array(values.buffer, values.byteOffset, n);
-    const key = (i: number): number =>
-      orderKeyFromBits(absolute ? (bits[i] as number) & 0x7fffffff : (bits[i] as number));
-    const hist = new Float64Array(65536);
-    for (let i = 0; i < n; i++) {
-      const b = key(i) >>> 16;
-      hist[b] = (hist[b] as number) + 1;
-    }
-    const first = ks.map((k) => bucketHoldingRank(hist, k));
-    const slot = new Int32Array(65536).fill(-1);
-    const fine: Float64Array[] = [];
-    for (const [b] of first) if (slot[b] === -1) slot[b] = fine.push(new Float64Array(65536)) - 1;
-    for (let i = 0; i < n; i++) {
-      const k = key(i);
-      const s = slot[k >>> 16] as number;
-      if (s >= 0) {
-        const f = fine[s] as Float64Array;
-        f[k & 0xffff] = (f[k & 0xffff] as number) + 1;
-      }
-    }
-    const f32 = new Float32Array(1);
-    const u32 = new Uint32Array(f32.buffer);
-    ks.forEach((k, j) => {
-      const [b, above] = first[j] as [number, number];
-      const [b2] = bucketHoldingRank(fine[slot[b] as number] as Float64Array, k - above);
-      const orderKey = ((b << 16) | b2) >>> 0;
-      u32[0] = orderKey & 0x80000000 ? orderKey ^ 0x80000000 : ~orderKey >>> 0;
-      out[j] = Number.isNaN(f32[0] as number) ? Infinity : (f32[0] as number);
-    });
-    return out;
-  }
-  const sorted = new Float64Array(n);
-  for (let i = 0; i < n; i++) sorted[i] = score(values[i] as number, absolute);
-  sorted.sort();
-  ks.forEach((k, j) => (out[j] = sorted[n - k] as number));
-  return out;
-}
-
 function score(v: number, absolute: boolean): number {
   return Number.isNaN(v) ? Infinity : absolute ? Math.abs(v) : v;
 }
@@ -122,53 +78,94 @@ function firstAtLeast(t: Float64Array, s: number): number {
   return lo;
 }
 
+interface Ranked {
+  /** Exact k-th largest score for each k (ascending ks → descending thresholds). */
+  readonly t: Float64Array;
+  /** The only dims that can equal a threshold (ascending), or null: any dim can. */
+  readonly candidates: Int32Array | null;
+}
+
 /**
- * bucket[i] = first j with score_i ≥ t[j] (t descending; t.length when none), hits[j] += 1 for it.
- * For float32 scores the grid point of most dims follows from the top 16 bits of their order key
- * alone (a table lookup); only keys sharing those bits with a threshold are searched.
+ * Finds the thresholds and sets bucket[i] = first j with score_i ≥ t[j] (t.length when none),
+ * hits[j] += 1 for it. Large float32 scores take two passes over their order keys: a 16-bit
+ * histogram, then one pass that settles every dim outside the ≤ ks.length bins holding a threshold
+ * by table lookup and histograms the rest finely; those few are placed once the exact thresholds
+ * are known. Smaller or float64 scores are sorted.
  */
-function assignFirstAtLeast(
+function rankScores(
   values: ArrayLike<number>,
   absolute: boolean,
-  t: Float64Array,
+  ks: readonly number[],
   bucket: Uint8Array | Uint16Array,
   hits: Float64Array,
-): void {
+): Ranked {
   const n = values.length;
-  const m = t.length;
-  if (!(values instanceof Float32Array)) {
+  const m = ks.length;
+  const t = new Float64Array(m);
+  if (!(values instanceof Float32Array && n > 1 << 20)) {
+    const sorted = new Float64Array(n);
+    for (let i = 0; i < n; i++) sorted[i] = score(values[i] as number, absolute);
+    sorted.sort();
+    ks.forEach((k, j) => (t[j] = sorted[n - k] as number));
     for (let i = 0; i < n; i++) {
       const j = firstAtLeast(t, score(values[i] as number, absolute));
       bucket[i] = j;
       hits[j] = (hits[j] as number) + 1;
     }
-    return;
+    return { t, candidates: null };
+  }
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  const signMask = absolute ? 0x7fffffff : 0xffffffff;
+  const hist = new Float64Array(65536);
+  for (let i = 0; i < n; i++) {
+    const b = orderKeyFromBits(((bits[i] as number) & signMask) >>> 0) >>> 16;
+    hist[b] = (hist[b] as number) + 1;
+  }
+  const coarse = ks.map((k) => bucketHoldingRank(hist, k));
+  const slot = new Int32Array(65536).fill(-1);
+  const fine: Float64Array[] = [];
+  let candidateCount = 0;
+  for (const [b] of coarse) {
+    if (slot[b] !== -1) continue;
+    slot[b] = fine.push(new Float64Array(65536)) - 1;
+    candidateCount += hist[b] as number;
+  }
+  // byBin[bin]: the grid point of every key in a bin without a threshold (thresholds in higher bins
+  // are not met, those in lower bins are), −1 for a threshold's bin.
+  const byBin = new Int32Array(65536);
+  for (let bin = 65535, j = 0; bin >= 0; bin--) {
+    while (j < m && (coarse[j] as [number, number])[0] > bin) j++;
+    byBin[bin] = slot[bin] !== -1 ? -1 : j;
+  }
+  const candidates = new Int32Array(candidateCount);
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const key = orderKeyFromBits(((bits[i] as number) & signMask) >>> 0);
+    const g = byBin[key >>> 16] as number;
+    if (g >= 0) {
+      bucket[i] = g;
+      hits[g] = (hits[g] as number) + 1;
+    } else {
+      const f = fine[slot[key >>> 16] as number] as Float64Array;
+      f[key & 0xffff] = (f[key & 0xffff] as number) + 1;
+      candidates[c++] = i;
+    }
   }
   const f32 = new Float32Array(1);
   const u32 = new Uint32Array(f32.buffer);
-  const thresholdKey = (v: number): number => {
-    // +∞ (also what NaN scores count as) keys as +∞, so NaN scores above it still meet it.
-    f32[0] = v;
-    return orderKeyFromBits(u32[0] as number);
-  };
-  // byBin[b]: the grid point of every key in bin b, or −1 when a threshold's key lies in bin b.
-  const byBin = new Int32Array(65536);
-  const keys = Array.from(t, thresholdKey);
-  let j = 0;
-  for (let bin = 65535; bin >= 0; bin--) {
-    // Thresholds whose bin is above this one are all met by every key here.
-    while (j < m && (keys[j] as number) >>> 16 > bin) j++;
-    byBin[bin] = j < m && (keys[j] as number) >>> 16 === bin ? -1 : j;
+  ks.forEach((k, j) => {
+    const [b, above] = coarse[j] as [number, number];
+    const [b2] = bucketHoldingRank(fine[slot[b] as number] as Float64Array, k - above);
+    const orderKey = ((b << 16) | b2) >>> 0;
+    u32[0] = orderKey & 0x80000000 ? orderKey ^ 0x80000000 : ~orderKey >>> 0;
+    t[j] = Number.isNaN(f32[0] as number) ? Infinity : (f32[0] as number);
+  });
+  for (const i of candidates) {
+    const j = firstAtLeast(t, score(values[i] as number, absolute));
+    bucket[i] = j;
+    hits[j] = (hits[j] as number) + 1;
   }
-  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
-  for (let i = 0; i < n; i++) {
-    const raw = bits[i] as number;
-    const key = orderKeyFromBits(absolute ? raw & 0x7fffffff : raw);
-    let g = byBin[key >>> 16] as number;
-    if (g < 0) g = firstAtLeast(t, score(values[i] as number, absolute));
-    bucket[i] = g;
-    hits[g] = (hits[g] as number) + 1;
-  }
+  return { t, candidates };
 }
 
 /** The kept sets of prune at every k of `ks` (ascending, each in [1, input_dim]). */
@@ -180,12 +177,11 @@ export function pruneRanking(
   const n = model.inputDim;
   const { values, absolute } = scoresOf(model, source);
   const m = ks.length;
-  const t = thresholds(values, absolute, ks);
-  // One pass: each dim's first grid point with score ≥ t[j], and hits[j] = how many dims that is
-  // for j, so Σ_{j' ≤ j} hits = #(score ≥ t[j]).
+  // Each dim's first grid point with score ≥ t[j]; hits[j] = how many dims that is for j, so
+  // Σ_{j' ≤ j} hits = #(score ≥ t[j]).
   const bucket = m < 255 ? new Uint8Array(n) : new Uint16Array(n);
   const hits = new Float64Array(m + 1);
-  assignFirstAtLeast(values, absolute, t, bucket, hits);
+  const { t, candidates } = rankScores(values, absolute, ks, bucket, hits);
   const straddles = new Uint8Array(m);
   let atLeast = 0;
   let anyStraddle = false;
@@ -203,7 +199,10 @@ export function pruneRanking(
   const lowestIndexTies = n > EXACT_TIE_EMULATION_LIMIT;
   const tied = new Map<number, { count: number; first: number[] }>();
   if (anyStraddle) {
-    for (let i = 0; i < n; i++) {
+    // Only candidates can equal a threshold; they are in ascending index order like all dims.
+    const count = candidates ? candidates.length : n;
+    for (let c = 0; c < count; c++) {
+      const i = candidates ? (candidates[c] as number) : c;
       let j = bucket[i] as number;
       if (j >= m || !straddles[j]) continue;
       const sc = score(values[i] as number, absolute);
