@@ -119,6 +119,22 @@ describe('pruningCurve', () => {
     expectMatchesPrune(zeroBias, samples(200, 4, 3), { importance });
   });
 
+  it('ranks a large signed float32 importance vector (±0 and ties included) as prune does', () => {
+    const n = (1 << 20) + 777;
+    const m = model({ n, latentDim: 1, seed: 8 });
+    const rng = new Xorshift32(3);
+    const importance = Float32Array.from({ length: n }, (_, i) =>
+      i % 5 === 0 ? (i % 2 ? -0 : 0) : i % 7 === 0 ? 0.125 : rng.nextFloat() * 2 - 1,
+    );
+    let above = 0;
+    let at = 0;
+    for (const v of importance) {
+      if (v > 0.125) above++;
+      else if (v === 0.125) at++;
+    }
+    expectMatchesPrune(m, samples(n, 2, 6), { importance }, 6, [above + Math.floor(at / 2), n - 5]);
+  }, 120_000);
+
   it('uses the histogram thresholds on large float32 importances, still exact', () => {
     // > 2^22 dims: prune ranks |w| directly (rankedImportance's absolute path), ties included.
     const n = (1 << 22) + 3001;
