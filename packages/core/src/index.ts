@@ -157,3 +157,6 @@ export {
   TrainingError,
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';
+
+export { readTopk, topkUpperBound, topkToQuery, TOPK_FORMS_HINT } from './topk-input/index.js';
+export type { TopkRequest, TopkReading } from './topk-input/index.js';

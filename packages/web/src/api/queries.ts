@@ -28,11 +28,11 @@ export const queryKeys = {
     ['model', name, 'version', ref, 'heatmap', param, part, agg] as const,
   histogram: (name: string, ref: string, part: Part, scale: 'linear' | 'log') =>
     ['model', name, 'version', ref, 'histogram', part, scale] as const,
-  topk: (name: string, ref: string, part: Part, k: number) =>
+  topk: (name: string, ref: string, part: Part, k: string) =>
     ['model', name, 'version', ref, 'topk', part, k] as const,
   prunePreview: (name: string, ref: string, body: PruneBody) =>
     ['model', name, 'version', ref, 'prune-preview', body] as const,
-  compare: (a: string, b: string, part: Part, k: number) => ['compare', a, b, part, k] as const,
+  compare: (a: string, b: string, part: Part, k: string) => ['compare', a, b, part, k] as const,
 };
 
 export function useModels(q: string, tag: string, sort: ModelSort) {
@@ -93,23 +93,39 @@ export function useHistogram(name: string, ref: string, part: Part, scale: 'line
   });
 }
 
-export function topkUrl(name: string, ref: string, part: Part, k: number, format: 'json' | 'csv'): string {
+/** `k` as the API's query string takes it (see parseTopk's `query`). */
+export function topkUrl(name: string, ref: string, part: Part, k: string, format: 'json' | 'csv'): string {
   return apiUrl(`${versionPath(name, ref)}/topk`, { part, k, format });
 }
 
-export function useTopk(name: string, ref: string, part: Part, k: number | null) {
+export function useTopk(name: string, ref: string, part: Part, k: string | null) {
   return useQuery({
-    queryKey: queryKeys.topk(name, ref, part, k ?? 0),
-    queryFn: ({ signal }) => getJson<TopkResponse>(topkUrl(name, ref, part, k ?? 0, 'json'), signal),
+    queryKey: queryKeys.topk(name, ref, part, k ?? ''),
+    queryFn: ({ signal }) => getJson<TopkResponse>(topkUrl(name, ref, part, k ?? '', 'json'), signal),
     enabled: k !== null,
     staleTime: Infinity,
   });
 }
 
+/** A preview with the request it answers, so a kept previous answer still says what it is for. */
+export interface AnsweredPreview {
+  request: PruneBody;
+  answer: PrunePreview;
+}
+
 export function usePrunePreview(name: string, ref: string, body: PruneBody | null) {
-  return useQuery({
+  return useQuery<AnsweredPreview>({
     queryKey: queryKeys.prunePreview(name, ref, body ?? {}),
-    queryFn: () => sendJson<PrunePreview>('POST', apiUrl(`${versionPath(name, ref)}/prune/preview`), body),
+    // Taking the signal lets react-query abort a superseded preview (BERT-scale previews take seconds).
+    queryFn: async ({ signal }) => ({
+      request: body ?? {},
+      answer: await sendJson<PrunePreview>(
+        'POST',
+        apiUrl(`${versionPath(name, ref)}/prune/preview`),
+        body,
+        signal,
+      ),
+    }),
     enabled: body !== null,
     placeholderData: keepPreviousData,
     staleTime: Infinity,
@@ -129,9 +145,9 @@ export function usePrune(name: string, ref: string) {
   });
 }
 
-export function useCompare(a: string, b: string, part: Part, k: number | null) {
+export function useCompare(a: string, b: string, part: Part, k: string | null) {
   return useQuery({
-    queryKey: queryKeys.compare(a, b, part, k ?? 0),
+    queryKey: queryKeys.compare(a, b, part, k ?? ''),
     queryFn: ({ signal }) => getJson<CompareResult>(apiUrl('/compare', { a, b, part, k }), signal),
     enabled: a !== '' && b !== '' && k !== null,
     staleTime: Infinity,

@@ -1,4 +1,5 @@
 import { useQueries } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { apiUrl, encodeSegment, getJson } from '../../api/http';
 import { queryKeys, useCompare, useModels } from '../../api/queries';
 import { PARTS, type ModelDetail, type Part } from '../../api/types';
@@ -57,9 +58,10 @@ export function ComparePage() {
   const [b, setB] = useSearchState('b', '');
   const [part, setPart] = useSearchEnum<Part>('part', PARTS, 'decoder-weight');
   const [kText, setKText] = useSearchState('k', '1%');
-  const parsed = parseTopk(useDebounced(kText, 250));
+  const debounced = useDebounced(kText, 250);
+  const parsed = useMemo(() => parseTopk(debounced), [debounced]);
   const { refs, pending } = useVersionRefs();
-  const compare = useCompare(a, b, part, parsed.ok ? parsed.topk.value : null);
+  const compare = useCompare(a, b, part, parsed.ok ? parsed.query : null);
 
   return (
     <section className="compare">

@@ -8,7 +8,10 @@ import { PartSelect } from '../../components/PartSelect';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { ErrorView, Loading } from '../../components/Status';
 import { histogramCut } from '../../lib/histogram-cut';
+import { TOPK_FORMS_HINT } from '@gradiend/core/topk-input';
+import { formatValue } from '../../lib/format';
 import { approxKept, parseTopk } from '../../lib/parse-topk';
+import { useCommitMark } from '../../lib/render-mark';
 import { useDebounced } from '../../lib/use-debounced';
 import { useSearchEnum, useSearchPatch, useSearchState } from '../../lib/use-search-state';
 import { useVersionContext, versionRoute } from '../model/version-context';
@@ -18,6 +21,20 @@ import { PrunePreviewPanel } from './PrunePreviewPanel';
 const MODES = ['topk', 'threshold'] as const;
 type Mode = (typeof MODES)[number];
 const SCALES = ['linear', 'log'] as const;
+
+/** Why a threshold cannot prune, in the researcher's words (the server would refuse it too). */
+function thresholdProblem(threshold: number | null, max: number | null): string | null {
+  if (threshold === null) return null;
+  if (!Number.isFinite(threshold)) return 'enter a number';
+  if (max !== null && threshold > max) {
+    return `no dim has importance ≥ ${formatValue(threshold)}; the largest is ${formatValue(max)}, so this would remove every dim`;
+  }
+  return null;
+}
+
+function sameBody(a: PruneBody | null, b: PruneBody | null): boolean {
+  return a === b || (a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b));
+}
 
 export function PrunePage() {
   useEffect(preloadPlot, []);
@@ -32,14 +49,28 @@ export function PrunePage() {
   const histogram = useHistogram(name, ref, part, scale);
   const prune = usePrune(name, ref);
 
-  const topk = parseTopk(kText, version.input_dim);
+  useCommitMark('prune');
+  // Memoized by value: a body rebuilt every render never equals its debounced copy, so the
+  // preview would look outdated forever and the debounce would re-render the page in a loop.
+  const topk = useMemo(() => parseTopk(kText), [kText]);
   const threshold = thresholdText === '' ? null : Number(thresholdText);
+  const maxImportance = histogram.data?.max ?? null;
+  const histogramPending = mode === 'threshold' && histogram.isPending;
+  const thresholdError = thresholdProblem(threshold, maxImportance);
   const body = useMemo<PruneBody | null>(() => {
-    if (mode === 'topk') return topk.ok ? { topk: topk.topk.value, part } : null;
-    return threshold !== null && Number.isFinite(threshold) ? { threshold, part } : null;
-  }, [mode, topk, threshold, part]);
+    if (mode === 'topk') return topk.ok ? { topk: topk.spec, part } : null;
+    // Wait for the histogram's maximum so a threshold above it is refused here, not by the server.
+    return threshold !== null && Number.isFinite(threshold) && thresholdError === null && !histogramPending
+      ? { threshold, part }
+      : null;
+  }, [mode, topk, threshold, thresholdError, histogramPending, part]);
   const debounced = useDebounced(body, 250);
   const preview = usePrunePreview(name, ref, debounced);
+  const current =
+    body !== null &&
+    sameBody(body, preview.data?.request ?? null) &&
+    !preview.isFetching &&
+    !preview.isPlaceholderData;
 
   const patch = useSearchPatch();
   const onThreshold = (value: number) =>
@@ -82,7 +113,7 @@ export function PrunePage() {
             mode === 'threshold'
               ? threshold
               : topk.ok
-                ? histogramCut(histogram.data, approxKept(topk.topk, version.input_dim))
+                ? histogramCut(histogram.data, approxKept(topk.spec, version.input_dim))
                 : null
           }
           onThreshold={onThreshold}
@@ -112,7 +143,7 @@ export function PrunePage() {
         </fieldset>
         {mode === 'topk' ? (
           <label className="field">
-            Top-k (count like 500, fraction like 0.01, or percent like 1%)
+            Top-k ({TOPK_FORMS_HINT})
             <input
               value={kText}
               onChange={(e) => setKText(e.target.value)}
@@ -128,9 +159,20 @@ export function PrunePage() {
               step="any"
               value={thresholdText}
               onChange={(e) => setThresholdText(e.target.value)}
+              aria-invalid={thresholdError !== null}
               aria-label="Threshold"
             />
+            {maxImportance !== null && (
+              <span className="muted small" data-testid="importance-max">
+                largest {part} importance: {formatValue(maxImportance)}
+              </span>
+            )}
           </label>
+        )}
+        {mode === 'threshold' && thresholdError !== null && (
+          <p className="hint" role="alert">
+            {thresholdError}
+          </p>
         )}
         {mode === 'topk' && !topk.ok && (
           <p className="hint" role="alert">
@@ -146,7 +188,7 @@ export function PrunePage() {
         </button>
         {prune.isError && <ProblemMessage problem={problemOf(prune.error)} action="Pruning" />}
       </div>
-      <PrunePreviewPanel preview={preview} pending={body !== debounced} />
+      <PrunePreviewPanel preview={preview} current={current} />
     </div>
   );
 }
