@@ -102,6 +102,22 @@ export class RegistryService {
     }
   }
 
+  /** The model's version whose files are exactly `files` (same names and SHA-256), if any. */
+  async findIdenticalVersion(
+    model: string,
+    files: readonly { readonly name: string; readonly sha256: string }[],
+  ): Promise<VersionRecord | null> {
+    if (!(await this.meta.getModel(model))) return null;
+    const key = (list: readonly { readonly name: string; readonly sha256: string }[]) =>
+      list
+        .map((f) => `${f.name}\u0000${f.sha256}`)
+        .sort()
+        .join('\n');
+    const wanted = key(files);
+    const versions = await this.meta.listVersions(model);
+    return versions.find((v) => key(v.files) === wanted) ?? null;
+  }
+
   private release(shas: readonly string[]): void {
     for (const sha of shas) {
       const n = (this.pending.get(sha) ?? 1) - 1;

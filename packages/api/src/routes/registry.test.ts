@@ -94,10 +94,33 @@ describe('registry', () => {
     },
   );
 
-  it('reuploading the same folder makes version 2 and stores each blob once', async () => {
+  it('reuploading the same folder answers 200 with the existing version and a flag, storing nothing', async () => {
+    const parts = folderParts(fixturePath('two-layer-all', 'model'));
+    const first = await upload('m', multipart(parts));
+    expect(first.statusCode).toBe(201);
+    const again = await upload('m', multipart(parts));
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toEqual({ ...first.json(), duplicate: true });
+    expect(again.headers.location).toBe('/api/models/m/versions/1');
+    const versions = await t.app.inject('/api/models/m/versions');
+    expect(versions.json().items).toHaveLength(1);
+    // Other files under the same model are not a duplicate.
+    const other = await upload('m', multipart(folderParts(fixturePath('mixed-latent3', 'model'))));
+    expect(other.statusCode).toBe(201);
+    expect(other.json().version).toBe(2);
+  });
+
+  it('reuploading the same folder with copy=true makes version 2 and stores each blob once', async () => {
     const parts = folderParts(fixturePath('two-layer-all', 'model'));
     expect((await upload('m', multipart(parts))).statusCode).toBe(201);
-    expect((await upload('m', multipart(parts))).json().version).toBe(2);
+    const copy = await t.app.inject({
+      method: 'POST',
+      url: '/api/models/m/versions?copy=true',
+      ...multipart(parts),
+    });
+    expect(copy.statusCode, copy.body).toBe(201);
+    expect(copy.json().version).toBe(2);
+    expect(copy.json()).not.toHaveProperty('duplicate');
     expect((await t.blobKeys()).length).toBe(parts.length);
   });
 
@@ -207,7 +230,7 @@ describe('registry', () => {
   it('lists, searches, patches, aliases and audits', async () => {
     const parts = folderParts(fixturePath('two-layer-all', 'model'));
     await upload('alpha', multipart([...parts, { field: 'description', value: 'gender direction' }]));
-    await upload('alpha', multipart(parts));
+    await t.app.inject({ method: 'POST', url: '/api/models/alpha/versions?copy=true', ...multipart(parts) });
     await upload('beta', multipart([...parts, { field: 'tags', value: 'nlp' }]));
     const list = await t.app.inject('/api/models?q=gender&sort=name');
     expect(list.json().items.map((m: { name: string }) => m.name)).toEqual(['alpha']);
