@@ -5,6 +5,7 @@ import { apiUrl, versionPath } from '../../api/http';
 import { CopyCommand } from '../../components/CopyCommand';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { curlCommand } from '../../lib/curl';
+import { notSafetensorsReason } from '../../lib/safetensors-check';
 import { apiOrigin } from '../../lib/use-origin';
 import { useVersionContext } from '../model/version-context';
 import { EncodedValues } from './EncodedValues';
@@ -13,6 +14,13 @@ export function EncodePage() {
   const { name, ref, version } = useVersionContext();
   const hasScale = typeof version.training?.input_scale === 'number';
   const [file, setFile] = useState<File | null>(null);
+  const [fileProblem, setFileProblem] = useState<string | null>(null);
+  const pick = (picked: File | null) => {
+    setFile(picked);
+    setFileProblem(null);
+    // Checked from the first bytes here, so a PNG is named as such rather than by its "header length".
+    if (picked) void notSafetensorsReason(picked).then(setFileProblem);
+  };
   const [scale, setScale] = useState(hasScale ? 'auto' : '');
   const encode = useEncode(name, ref);
   const path = apiUrl(`${versionPath(name, ref)}/encode`, { input_scale: scale || undefined });
@@ -28,7 +36,7 @@ export function EncodePage() {
         className="toolbar"
         onSubmit={(e) => {
           e.preventDefault();
-          if (file) encode.mutate({ file, inputScale: scale });
+          if (file && !fileProblem) encode.mutate({ file, inputScale: scale });
         }}
       >
         <label className="field">
@@ -36,7 +44,7 @@ export function EncodePage() {
           <input
             type="file"
             accept=".safetensors"
-            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            onChange={(e) => pick(e.target.files?.[0] ?? null)}
             aria-label="Gradient file"
           />
         </label>
@@ -51,10 +59,15 @@ export function EncodePage() {
             )}
           </select>
         </label>
-        <button type="submit" disabled={!file || encode.isPending}>
+        <button type="submit" disabled={!file || fileProblem !== null || encode.isPending}>
           {encode.isPending ? 'Encoding…' : 'Encode'}
         </button>
       </form>
+      {fileProblem && (
+        <p className="hint" role="alert">
+          {fileProblem}
+        </p>
+      )}
       {encode.isError && <ProblemMessage problem={problemOf(encode.error)} action="Encoding" />}
       {encode.data && <EncodedValues result={encode.data} context={version.gradient_context} />}
       <CopyCommand

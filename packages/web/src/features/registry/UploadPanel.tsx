@@ -5,7 +5,7 @@ import { problemOf } from '../../api/problem';
 import { uploadVersion, type UploadProgress, type UploadSource } from '../../api/upload';
 import type { Problem, Version } from '../../api/types';
 import { ProblemMessage } from '../../components/ProblemMessage';
-import { filesFromDrop, filesFromInput, sourceFromFiles } from '../../lib/drop-files';
+import { filesFromDrop, filesFromInput, folderProblem, sourceFromFiles } from '../../lib/drop-files';
 import { formatBytes } from '../../lib/format';
 import { MODEL_NAME_RE, slugify } from '../../lib/slug';
 
@@ -64,6 +64,7 @@ export function UploadPanel() {
   };
 
   const nameOk = MODEL_NAME_RE.test(name);
+  const sourceProblem = source?.kind === 'files' ? folderProblem(source.files) : null;
   const progress = state.phase === 'uploading' ? state.progress : null;
 
   return (
@@ -100,6 +101,11 @@ export function UploadPanel() {
           />
         </label>
         {source && <p className="selected-source">Selected: {describe(source)}</p>}
+        {sourceProblem && (
+          <p className="hint" role="alert">
+            {sourceProblem}
+          </p>
+        )}
       </div>
       <div className="toolbar">
         <label className="field">
@@ -117,7 +123,7 @@ export function UploadPanel() {
         </label>
         <button
           type="button"
-          disabled={!source || !nameOk || state.phase === 'uploading'}
+          disabled={!source || !nameOk || sourceProblem !== null || state.phase === 'uploading'}
           onClick={() => void start()}
         >
           Upload
