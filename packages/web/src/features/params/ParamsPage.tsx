@@ -56,7 +56,15 @@ export function ParamsPage() {
       ) : (
         <>
           {grouped && <LayerMassChart groups={groups} />}
-          <ParamTable rows={rows} sort={sort} onSort={setSort} name={name} refName={ref} part={part} />
+          <ParamTable
+            rows={rows}
+            grouped={grouped}
+            sort={sort}
+            onSort={setSort}
+            name={name}
+            refName={ref}
+            part={part}
+          />
         </>
       )}
     </div>
