@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiUrl, encodeSegment, getJson, sendBytes, sendJson, versionPath } from './http';
+import { apiUrl, encodeSegment, getJson, getText, sendBytes, sendJson, versionPath } from './http';
 import type {
   Agg,
   CompareResult,
@@ -186,5 +186,74 @@ export function useEncode(name: string, ref: string) {
         'application/x-safetensors',
         file,
       ),
+  });
+}
+
+export interface DeleteResult {
+  deleted: { name: string; version: number }[];
+}
+
+/** Deletes a version; without `cascade` the server answers 409 listing the versions derived from it. */
+export function useDeleteVersion(name: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ version, cascade }: { version: number; cascade: boolean }) =>
+      sendJson<DeleteResult>(
+        'DELETE',
+        apiUrl(versionPath(name, version), { cascade: cascade || undefined }),
+        undefined,
+      ),
+    onSuccess: (result) => {
+      for (const model of new Set([name, ...result.deleted.map((d) => d.name)])) {
+        void client.invalidateQueries({ queryKey: ['model', model] });
+      }
+      void client.invalidateQueries({ queryKey: ['models'] });
+      void client.invalidateQueries({ queryKey: ['audit'] });
+    },
+  });
+}
+
+export function useDeleteAlias(name: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (alias: string) =>
+      sendJson<unknown>(
+        'DELETE',
+        apiUrl(`/models/${encodeSegment(name)}/aliases/${encodeSegment(alias)}`),
+        undefined,
+      ),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['model', name] });
+      void client.invalidateQueries({ queryKey: ['audit'] });
+    },
+  });
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  model: string | null;
+  version: number | null;
+  details: Record<string, unknown>;
+}
+
+export function useAudit(model: string) {
+  return useQuery({
+    queryKey: ['audit', model] as const,
+    queryFn: ({ signal }) => getJson<{ items: AuditEntry[] }>(apiUrl('/audit', { model, limit: 20 }), signal),
+    retry: false,
+  });
+}
+
+/** A text file of a version (e.g. its README.md); `file` null disables the request. */
+export function useVersionText(name: string, ref: string, file: string | null) {
+  return useQuery({
+    queryKey: ['model', name, 'version', ref, 'file', file] as const,
+    queryFn: ({ signal }) =>
+      getText(apiUrl(`${versionPath(name, ref)}/files/${encodeSegment(file ?? '')}`), signal),
+    enabled: file !== null,
+    staleTime: Infinity,
   });
 }

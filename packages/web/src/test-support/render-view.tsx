@@ -113,6 +113,7 @@ export function renderVersionView(
       {
         element: <Outlet context={context} />,
         children: [
+          { path: '/', element: <p>registry</p> },
           {
             path: '/v',
             element: (

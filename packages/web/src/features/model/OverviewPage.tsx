@@ -3,6 +3,9 @@ import { DownloadsCard } from './DownloadsCard';
 import { LineageTree } from './LineageTree';
 import { ModelMetaEditor } from './ModelMetaEditor';
 import { AliasEditor } from './AliasEditor';
+import { AuditCard } from './AuditCard';
+import { ManageCard } from './ManageCard';
+import { ModelCard } from './ModelCard';
 import { TrainingCard } from './TrainingCard';
 import { useVersionContext } from './version-context';
 
@@ -15,6 +18,7 @@ export function OverviewPage() {
         <LineageTree versions={model.versions} current={version.version} />
         <AliasEditor model={model} current={version.version} />
       </div>
+      <ModelCard version={version} />
       <ModelMetaEditor model={model} />
       <ArchitectureCard version={version} />
       <div className="card">
@@ -27,6 +31,8 @@ export function OverviewPage() {
       </div>
       <TrainingCard version={version} />
       <DownloadsCard version={version} />
+      <ManageCard model={model} version={version} />
+      <AuditCard model={model.name} />
     </div>
   );
 }
