@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { apiUrl, encodeSegment, getJson } from '../../api/http';
 import { queryKeys, useCompare, useModels } from '../../api/queries';
 import { PARTS, type ModelDetail, type Part, type Version } from '../../api/types';
+import { Explain } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';
 import { formatInt, formatPercent } from '../../lib/format';
@@ -91,6 +92,15 @@ export function ComparePage() {
     <section className="compare">
       <h1>Compare two versions</h1>
       <p className="muted">Overlap of the two versions’ top-k selections in base-parameter space.</p>
+      <Explain>
+        <p>
+          Each version’s k most important dims are mapped to base-model coordinates (parameter and index) and
+          intersected: IoU = shared / union. A count k selects the same number from both; a fraction or
+          percentage is taken of each version’s own input_dim, so a version and its 1 % prune select different
+          numbers of dims. Versions over different base models share no coordinates, so their overlap is 0 by
+          construction.
+        </p>
+      </Explain>
       <div className="toolbar">
         <RefSelect label="Version A" value={a} refs={refs} onChange={setA} />
         <RefSelect label="Version B" value={b} refs={refs} onChange={setB} />
@@ -99,7 +109,7 @@ export function ComparePage() {
       </div>
       <TopkError error={parsed.ok ? null : parsed.error} />
       {fraction !== null && va && vb && (
-        <p className="hint" data-testid="fraction-note">
+        <p className="note" data-testid="fraction-note">
           k = {formatPercent(fraction)} is taken of each version’s own input_dim:{' '}
           {formatInt(approxKept(parsed.ok ? parsed.spec : { fraction }, va.input_dim))} dims of {a} but{' '}
           {formatInt(approxKept({ fraction }, vb.input_dim))} of {b}. Give a count (e.g.{' '}

@@ -3,6 +3,7 @@ import { problemOf } from '../../api/problem';
 import { useEncode } from '../../api/queries';
 import { apiUrl, versionPath } from '../../api/http';
 import { CopyCommand } from '../../components/CopyCommand';
+import { Explain } from '../../components/Explain';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { curlCommand } from '../../lib/curl';
 import { notSafetensorsReason } from '../../lib/safetensors-check';
@@ -27,6 +28,14 @@ export function EncodePage() {
 
   return (
     <div className="encode">
+      <Explain>
+        <p>
+          The encoder maps a gradient to the latent: <code>h = act_enc(W_enc · (s · g) + b_enc)</code>, where
+          g is the base model’s gradient restricted to this version’s input dims (read from the safetensors
+          file by parameter name) and s the input scale (training.input_scale with “auto”, else 1). The sign
+          and size of h are what the GRADIEND learned to separate.
+        </p>
+      </Explain>
       <p>
         Upload a safetensors file of per-parameter gradients (keyed by base parameter name) and read the
         latent value

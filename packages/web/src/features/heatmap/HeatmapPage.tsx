@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useHeatmap } from '../../api/queries';
 import { AGGS, PARTS, type Agg, type Part } from '../../api/types';
 import { preloadPlot } from '../../components/Plot';
+import { Explain, ImportanceParts } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';
 import { formatShape } from '../../lib/format';
@@ -95,6 +96,20 @@ export function HeatmapPage() {
         </div>
       </aside>
       <div className="heatmap-main">
+        <Explain>
+          <p>
+            The parameter in its own layout: rows × columns (a 1-D parameter is one strip, ≥3-D ones have
+            their trailing dims flattened into columns). Axes show the parameter’s own indices. A large matrix
+            is pooled into cells of several rows / columns; a cell’s value is the max, mean or sum
+            (aggregation) of the importance of its selected entries. Grey cells hold no selected entry.
+          </p>
+          <p>
+            <em>Coverage</em> view: the share of each cell’s entries that are input dims of this version. Its
+            colours run from 0 to the largest coverage in the parameter, so a sparsely pruned model still
+            shows where its dims are.
+          </p>
+          <ImportanceParts />
+        </Explain>
         <div className="toolbar">
           <PartSelect value={part} onChange={setPart} />
           <label className="field">

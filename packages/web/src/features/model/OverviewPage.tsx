@@ -1,3 +1,4 @@
+import { Explain } from '../../components/Explain';
 import { ArchitectureCard } from './ArchitectureCard';
 import { DownloadsCard } from './DownloadsCard';
 import { LineageTree } from './LineageTree';
@@ -13,6 +14,15 @@ export function OverviewPage() {
   const { model, version } = useVersionContext();
   return (
     <div className="overview-grid">
+      <Explain>
+        <p>
+          A model is a named series of versions. An upload starts a lineage; a prune derives a child version
+          with fewer input dims (its arguments are shown next to it). training.json, gradiend_context.json and
+          README.md are the files uploaded with the checkpoint; a pruned version keeps its parent’s
+          training.json, so its correlation_test was measured before pruning. Deleting a version that others
+          derive from asks again and lists them.
+        </p>
+      </Explain>
       <div className="card">
         <h2>Versions and lineage</h2>
         <LineageTree versions={model.versions} current={version.version} />

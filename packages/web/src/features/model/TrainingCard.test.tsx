@@ -15,9 +15,7 @@ describe('TrainingCard', () => {
     });
     render(<TrainingCard version={version} />);
     expect(screen.getByTestId('training-inherited')).toHaveTextContent('Inherited from m v1');
-    expect(screen.getByRole('term')).toHaveTextContent(
-      'correlation_test (parent, before pruning)',
-    );
+    expect(screen.getByRole('term')).toHaveTextContent('correlation_test (parent, before pruning)');
   });
 
   it('leaves an uploaded version’s numbers unlabelled', () => {

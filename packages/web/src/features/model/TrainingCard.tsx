@@ -51,7 +51,7 @@ export function TrainingCard({ version }: { version: Version }) {
     <div className="card">
       <h2>Training{inherited ? ' (of the parent)' : ''}</h2>
       {inherited && (
-        <p className="hint" data-testid="training-inherited">
+        <p className="note" data-testid="training-inherited">
           {inherited}
         </p>
       )}

@@ -115,3 +115,23 @@ describe('PrunePage preview', () => {
     expect(api.previews()).toHaveLength(0);
   });
 });
+
+describe('PrunePage explanation', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('explains the importance parts with their formulas and the out-of-range counts', () => {
+    setupApi();
+    renderVersionView(<PrunePage />, { url: '/v' });
+    const explain = screen.getByTestId('explain');
+    expect(explain).toHaveTextContent('What am I looking at?');
+    for (const formula of [
+      'Σ_j |W_dec[i, j]|',
+      'Σ_j |W_enc[j, i]|',
+      '|b_dec[i]|',
+      '|Σ_j W_dec[i, j] + b_dec[i]|',
+    ]) {
+      expect(explain).toHaveTextContent(formula);
+    }
+    expect(explain).toHaveTextContent('above the plotted range');
+  });
+});

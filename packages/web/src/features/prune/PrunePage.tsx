@@ -4,6 +4,7 @@ import { problemOf } from '../../api/problem';
 import { useHistogram, usePrune, usePrunePreview } from '../../api/queries';
 import { PARTS, type Part, type PruneBody } from '../../api/types';
 import { preloadPlot } from '../../components/Plot';
+import { Explain, ImportanceParts, UNITS_NOTE } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { ErrorView, Loading } from '../../components/Status';
@@ -85,6 +86,23 @@ export function PrunePage() {
 
   return (
     <div className="prune">
+      <Explain>
+        <p>
+          The histogram counts this version’s input dims by importance (the part chosen here). Its x-range
+          leaves out the most extreme values so they cannot flatten every bar; “N below and M above the
+          plotted range” are dims outside it, counted but not drawn. The red line is where the current top-k
+          or threshold cuts.
+        </p>
+        <ImportanceParts />
+        <p>
+          A prune keeps the top-k dims (a count, a fraction or a percentage of this version’s input_dim) or
+          every dim with importance ≥ the threshold, and stores a new version: the param map lists only the
+          kept dims and the weights keep only their rows and columns. Nothing is retrained. The preview is
+          computed by the same code as Apply and shows exactly what Apply would store; it is dimmed while it
+          does not match the form.
+        </p>
+        <p className="muted small">{UNITS_NOTE}</p>
+      </Explain>
       <div className="toolbar">
         <PartSelect value={part} onChange={setPart} />
         <label className="field">

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { topkUrl, useTopk } from '../../api/queries';
 import { PARTS, type Part } from '../../api/types';
 import { CopyCommand } from '../../components/CopyCommand';
+import { Explain } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';
 import { curlCommand } from '../../lib/curl';
@@ -29,6 +30,15 @@ export function TopkPage() {
 
   return (
     <div className="topk">
+      <Explain>
+        <p>
+          The k input dims with the largest importance (of the part chosen here), each with the base-model
+          parameter and coordinates it reads. <em>Local index</em>: its position in this version’s input
+          vector; <em>base-global index</em>: its position in the unpruned parameter space, the same for every
+          version over that base model. k is a count (500), a fraction (0.01) or a percentage (1%, 100% = all)
+          of this version’s input_dim; the table lists at most 100,000 rows.
+        </p>
+      </Explain>
       <div className="toolbar">
         <PartSelect value={part} onChange={setPart} />
         <TopkField value={kText} onChange={setKText} valid={typed.ok} />
