@@ -131,7 +131,7 @@ describe('the dashboard as a researcher uses it', () => {
     expect(await page.getByRole('button', { name: /Apply/ }).isDisabled()).toBe(true);
   });
 
-  it('3: explains importance, labels sizes in GiB units, inherits training labelled, and requests no missing favicon', async () => {
+  it('3: explains importance with formulas, labels sizes in IEC units (KiB, MiB) and requests no missing favicon', async () => {
     await go(`/models/${DEMO}/v/latest/prune?k=100`);
     const explain = page.getByTestId('explain');
     await explain.locator('summary').click();
