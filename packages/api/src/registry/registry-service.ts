@@ -185,6 +185,24 @@ export class RegistryService {
     return result;
   }
 
+  /**
+   * Deletes every version of the model (each lineage root with cascade, so versions derived from
+   * them, in any model, go too), then the model itself. Returns the deleted versions.
+   */
+  async deleteModel(name: string, actor: string): Promise<{ name: string; version: number }[]> {
+    await this.requireModel(name);
+    const deleted: { name: string; version: number }[] = [];
+    for (const v of await this.meta.listVersions(name)) {
+      if (deleted.some((d) => d.name === name && d.version === v.version)) continue;
+      if (v.parent && v.parent.name === name) continue;
+      deleted.push(...(await this.deleteVersion(name, String(v.version), true, actor)).deleted);
+    }
+    if (!(await this.meta.deleteEmptyModel(name, actor))) {
+      throw new ApiError('GRADIEND_ERR_MODEL_NOT_FOUND', `no model named ${name}`, { model: name });
+    }
+    return deleted;
+  }
+
   /** Content key of a version: equal file sets share checkouts, worker caches and ONNX sessions. */
   static contentKey(files: readonly FileRecord[]): string {
     const hash = createHash('sha256');

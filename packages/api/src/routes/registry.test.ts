@@ -227,6 +227,34 @@ describe('registry', () => {
     }
   });
 
+  it('deletes a model with all its versions and those derived from them, and audits it', async () => {
+    const parts = folderParts(fixturePath('two-layer-all', 'model'));
+    expect((await upload('m', multipart(parts))).statusCode).toBe(201);
+    await t.app.inject({ method: 'POST', url: '/api/models/m/versions?copy=true', ...multipart(parts) });
+    const prune = (target?: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/models/m/versions/1/prune',
+        payload: { topk: 10, ...(target ? { target } : {}) },
+      });
+    expect((await prune()).statusCode).toBe(201);
+    expect((await prune('elsewhere')).statusCode).toBe(201);
+    await t.app.inject({ method: 'PUT', url: '/api/models/m/aliases/champion', payload: { version: 2 } });
+
+    const res = await t.app.inject({ method: 'DELETE', url: '/api/models/m' });
+    expect(res.statusCode, res.body).toBe(200);
+    const deleted = (res.json().deleted as { name: string; version: number }[]).map(
+      (d) => `${d.name}@${d.version}`,
+    );
+    expect(deleted.sort()).toEqual(['elsewhere@1', 'm@1', 'm@2', 'm@3']);
+    expect((await t.app.inject('/api/models/m')).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/models/m' })).statusCode).toBe(404);
+    const audit = (await t.app.inject('/api/audit?model=m')).json().items as { action: string }[];
+    expect(audit[0]?.action).toBe('model.delete');
+    // The same name can start again from version 1.
+    expect((await upload('m', multipart(parts))).json().version).toBe(1);
+  });
+
   it('lists, searches, patches, aliases and audits', async () => {
     const parts = folderParts(fixturePath('two-layer-all', 'model'));
     await upload('alpha', multipart([...parts, { field: 'description', value: 'gender direction' }]));

@@ -213,6 +213,20 @@ export function useDeleteVersion(name: string) {
   });
 }
 
+/** Deletes the model with all its versions (and those other models derived from them). */
+export function useDeleteModel(name: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => sendJson<DeleteResult>('DELETE', apiUrl(`/models/${encodeSegment(name)}`), undefined),
+    onSuccess: (result) => {
+      for (const model of new Set([name, ...result.deleted.map((d) => d.name)])) {
+        client.removeQueries({ queryKey: ['model', model] });
+      }
+      void client.invalidateQueries({ queryKey: ['models'] });
+    },
+  });
+}
+
 export function useDeleteAlias(name: string) {
   const client = useQueryClient();
   return useMutation({

@@ -9,7 +9,8 @@ const model = makeModel([v1, v2]);
 
 function api() {
   return fakeFetch((req) => {
-    if (req.method === 'DELETE' && req.url.searchParams.get('cascade') !== 'true') {
+    const versionDelete = req.url.pathname.includes('/versions/');
+    if (req.method === 'DELETE' && versionDelete && req.url.searchParams.get('cascade') !== 'true') {
       return new Response(
         JSON.stringify({
           title: 'Other versions derive from this version',
@@ -63,9 +64,18 @@ describe('ManageCard', () => {
   it('can be cancelled without a request', () => {
     const calls = api();
     renderVersionView(<ManageCard model={model} version={v2} />, { version: v2, model });
-    fireEvent.click(screen.getByRole('button', { name: 'Delete all versions of m…' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete model m…' }));
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(screen.getByRole('button', { name: 'Delete v2…' })).toBeInTheDocument();
     expect(calls).toHaveLength(0);
+  });
+
+  it('deletes the whole model after one confirmation', async () => {
+    const calls = api();
+    const { router } = renderVersionView(<ManageCard model={model} version={v2} />, { version: v2, model });
+    fireEvent.click(screen.getByRole('button', { name: 'Delete model m…' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete model m' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/'));
+    expect(calls.map((c) => `${c.method} ${c.url.pathname}`)).toEqual(['DELETE /api/models/m']);
   });
 });

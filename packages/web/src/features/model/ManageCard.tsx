@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { problemOf } from '../../api/problem';
-import { useDeleteVersion } from '../../api/queries';
+import { useDeleteModel, useDeleteVersion } from '../../api/queries';
 import type { ModelDetail, Problem, Version } from '../../api/types';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { versionRoute } from './version-context';
@@ -16,21 +16,17 @@ function derivedOf(problem: Problem): Ref[] | null {
   );
 }
 
-/** Versions of the model that no other version of it derives from the model's own versions. */
-function roots(model: ModelDetail): Version[] {
-  return model.versions.filter((v) => !v.parent || v.parent.name !== model.name);
-}
-
 type Step =
   | { kind: 'idle' }
   | { kind: 'confirm-version' }
   | { kind: 'confirm-cascade'; derived: Ref[] }
   | { kind: 'confirm-model' };
 
-/** Deleting a version (and, after a second confirmation, what derives from it) or all of a model's versions. */
+/** Deleting a version (and, after a second confirmation, what derives from it) or the whole model. */
 export function ManageCard({ model, version }: { model: ModelDetail; version: Version }) {
   const navigate = useNavigate();
   const remove = useDeleteVersion(model.name);
+  const removeModel = useDeleteModel(model.name);
   const [step, setStep] = useState<Step>({ kind: 'idle' });
   const [error, setError] = useState<Problem | null>(null);
   const label = `${model.name} v${version.version}`;
@@ -58,17 +54,15 @@ export function ManageCard({ model, version }: { model: ModelDetail; version: Ve
     );
   };
 
-  const deleteModel = async () => {
+  const deleteModel = () => {
     setError(null);
-    const deleted: Ref[] = [];
-    try {
-      for (const root of roots(model)) {
-        deleted.push(...(await remove.mutateAsync({ version: root.version, cascade: true })).deleted);
-      }
-      afterDelete(deleted);
-    } catch (e) {
-      setError(problemOf(e));
-    }
+    removeModel.mutate(undefined, {
+      onSuccess: () => {
+        setStep({ kind: 'idle' });
+        void navigate('/');
+      },
+      onError: (e) => setError(problemOf(e)),
+    });
   };
 
   return (
@@ -80,7 +74,7 @@ export function ManageCard({ model, version }: { model: ModelDetail; version: Ve
             Delete v{version.version}…
           </button>
           <button type="button" className="danger" onClick={() => setStep({ kind: 'confirm-model' })}>
-            Delete all versions of {model.name}…
+            Delete model {model.name}…
           </button>
         </div>
       )}
@@ -134,20 +128,15 @@ export function ManageCard({ model, version }: { model: ModelDetail; version: Ve
         </div>
       )}
       {step.kind === 'confirm-model' && (
-        <div className="confirm" role="alertdialog" aria-label={`Delete all versions of ${model.name}`}>
+        <div className="confirm" role="alertdialog" aria-label={`Delete model ${model.name}`}>
           <p>
-            Delete all {model.versions.length} version{model.versions.length === 1 ? '' : 's'} of{' '}
-            <strong>{model.name}</strong>, and any versions other models derived from them? This cannot be
-            undone.
+            Delete the model <strong>{model.name}</strong> with all {model.versions.length} version
+            {model.versions.length === 1 ? '' : 's'}, and any versions other models derived from them? This
+            cannot be undone.
           </p>
           <div className="toolbar">
-            <button
-              type="button"
-              className="danger"
-              disabled={remove.isPending}
-              onClick={() => void deleteModel()}
-            >
-              Delete all versions
+            <button type="button" className="danger" disabled={removeModel.isPending} onClick={deleteModel}>
+              Delete model {model.name}
             </button>
             <button type="button" onClick={() => setStep({ kind: 'idle' })}>
               Cancel
