@@ -5,7 +5,12 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { ApiConfig } from './config/config.js';
+import {
+  DEFAULT_ANALYSIS_MEMORY_BYTES,
+  DEFAULT_ANALYSIS_QUEUE_LENGTH,
+  DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS,
+  type ApiConfig,
+} from './config/config.js';
 import errorHandler from './plugins/error-handler.js';
 import servicesPlugin, { type Services } from './plugins/services.js';
 import authPlugin from './plugins/auth.js';
@@ -20,7 +25,8 @@ import readinessRoutes from './ops/readiness.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { MetadataStore } from './storage/metadata-store.js';
 import type { TaskRunner } from './workers/task-runner.js';
-import { createTaskRunner } from './workers/create-task-runner.js';
+import { createTaskRunner, withMemoryBudget } from './workers/create-task-runner.js';
+import { AnalysisCache } from './analysis/analysis-cache.js';
 import { MAX_UPLOAD_FILES } from './routes/versions.js';
 import healthRoutes from './routes/health.js';
 import modelRoutes from './routes/models.js';
@@ -66,7 +72,16 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   const meta = options.meta ?? createMetadataStore(config, paths);
   await meta.migrate();
   const blobs = options.blobs ?? (await createBlobStore(config, paths));
-  const tasks = options.tasks ?? (await createTaskRunner(config.workers));
+  const budget = {
+    analysisMemoryBytes: config.analysisMemoryBytes ?? DEFAULT_ANALYSIS_MEMORY_BYTES,
+    analysisQueueLength: config.analysisQueueLength ?? DEFAULT_ANALYSIS_QUEUE_LENGTH,
+    analysisQueueTimeoutMs: config.analysisQueueTimeoutMs ?? DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS,
+  };
+  // Injected runners (tests, other backends) are budgeted like the built-in ones.
+  const tasks = withMemoryBudget(
+    options.tasks ?? (await createTaskRunner(config.workers, budget.analysisMemoryBytes)),
+    budget,
+  );
   const graceMs = (config.orphanGraceS ?? 3600) * 1000;
   const registry = new RegistryService(
     meta,
@@ -80,7 +95,23 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   onnx.observe = (hit) => metrics.cacheLookups.inc({ cache: 'onnx', result: hit ? 'hit' : 'miss' });
   registry.observeCheckout = (hit) =>
     metrics.cacheLookups.inc({ cache: 'checkout', result: hit ? 'hit' : 'miss' });
-  const services: Services = { config, meta, blobs, tasks, registry, onnx };
+  const analysis = new AnalysisCache({
+    meta,
+    blobs,
+    tasks,
+    makeTempDir: (prefix) => registry.makeTempDir(prefix),
+    memoryBytes: config.importanceCacheBytes ?? 2 ** 30,
+    log: { warn: (obj, msg) => app.log.warn(obj, msg) },
+  });
+  // Every new version (upload or prune) gets its analysis computed in the background.
+  registry.onCommitted = (record) => {
+    if (config.backgroundAnalysis === false) return;
+    void registry
+      .checkout(record)
+      .then((h) => analysis.warm(h))
+      .catch((err: unknown) => app.log.warn({ err }, 'background analysis did not start'));
+  };
+  const services: Services = { config, meta, blobs, tasks, registry, onnx, analysis };
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
@@ -101,6 +132,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
 
   app.addHook('onClose', async () => {
     await sweep?.stop();
+    await analysis.idle();
     await onnx.clear();
     await tasks.close();
     await meta.close();
