@@ -277,5 +277,13 @@ describe('the dashboard as a researcher uses it', () => {
         await getJson<{ items: { version: number }[] }>(server.apiUrl, '/api/models/carded/versions')
       ).items.map((v) => v.version),
     ).toEqual([2]);
+
+    // The whole model goes after one confirmation; the registry no longer has it.
+    await page.getByRole('button', { name: 'Delete model carded…' }).click();
+    await page.getByRole('button', { name: 'Delete model carded', exact: true }).click();
+    await page.waitForURL(`${server.baseUrl}/`);
+    expect((await fetch(`${server.apiUrl}/api/models/carded`)).status).toBe(404);
+    await page.locator('tr[data-model="digits-3-vs-8"]').waitFor();
+    expect(await page.locator('tr[data-model="carded"]').count()).toBe(0);
   });
 });
