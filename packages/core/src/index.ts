@@ -216,6 +216,9 @@ export {
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';
 
+export { readTopk, topkUpperBound, topkToQuery, TOPK_FORMS_HINT } from './topk-input/index.js';
+export type { TopkRequest, TopkReading } from './topk-input/index.js';
+
 export {
   FINE_BITS,
   SEGMENT_BITS,

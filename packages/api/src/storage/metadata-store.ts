@@ -225,6 +225,12 @@ export interface MetadataStore {
   /** Deletes the version (and with `cascade` every version derived from it). */
   deleteVersion(model: string, version: number, cascade: boolean, actor: string): Promise<DeleteResult>;
 
+  /**
+   * Deletes a model that has no versions left (its tags and aliases go with it) and audits it;
+   * false when there is no such model. Delete its versions first (deleteVersion with cascade).
+   */
+  deleteEmptyModel(model: string, actor: string): Promise<boolean>;
+
   setAlias(model: string, alias: string, version: number, actor: string): Promise<void>;
   deleteAlias(model: string, alias: string, actor: string): Promise<boolean>;
 
