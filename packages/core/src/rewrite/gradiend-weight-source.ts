@@ -18,8 +18,6 @@ export type RewriteWeight = 'decoderWeight' | 'decoderBias' | 'encoderWeight';
 export interface GradiendWeightSource {
   readonly architecture: GradiendArchitecture;
   readonly paramMap: ParamMap;
-  /** The model's param-map hash (lineage). */
-  readonly paramMapHash: string;
   /**
    * `count` values of a weight's flattened data from `start`, in compute precision (float64 for
    * float64 models, else float32). null when the model has no such tensor (no decoder bias).
@@ -44,7 +42,6 @@ export function weightSourceFromModel(model: GradiendModel): GradiendWeightSourc
   return {
     architecture: model.architecture,
     paramMap: model.paramMap,
-    paramMapHash: model.paramMapHash(),
     read(weight, start, count) {
       const a = arrays[weight];
       return Promise.resolve(a === null ? null : a.slice(start, start + count));
@@ -70,7 +67,6 @@ export async function openGradiendWeightSource(dir: string): Promise<GradiendWei
   return {
     architecture,
     paramMap,
-    paramMapHash: paramMap.hash(),
     async read(weight, start, count) {
       const name = WEIGHT_NAMES[weight];
       if (!file.has(name)) return null;

@@ -103,7 +103,10 @@ function tmpPathFor(file: string): string {
 /**
  * Writes one shard: a copy of the source file (header, `__metadata__` and layout unchanged, so
  * unmapped tensors stay byte for byte), then each rewritten tensor read, updated and written back
- * in place — memory ≈ one tensor. Atomic: a temporary file renamed over `outFile`.
+ * in place — memory ≈ one tensor. Atomic: a temporary file renamed over `outFile` after fsync.
+ * The kernel-side copyFile is several times faster than moving the unmapped bytes through JS
+ * (measured: 0.8 s vs 4.9 s for 440 MB on a loaded machine), which outweighs writing the
+ * rewritten tensors twice.
  */
 async function rewriteShard(
   prepared: PreparedRewrite,
