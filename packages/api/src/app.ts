@@ -7,6 +7,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiConfig } from './config/config.js';
 import errorHandler from './plugins/error-handler.js';
+import { BaseModelService } from './base-models/base-model-service.js';
+import baseModelRoutes from './routes/base-models.js';
+import rewriteRoutes from './routes/rewrite.js';
 import servicesPlugin, { type Services } from './plugins/services.js';
 import authPlugin from './plugins/auth.js';
 import { RegistryService } from './registry/registry-service.js';
@@ -79,7 +82,8 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   onnx.observe = (hit) => metrics.cacheLookups.inc({ cache: 'onnx', result: hit ? 'hit' : 'miss' });
   registry.observeCheckout = (hit) =>
     metrics.cacheLookups.inc({ cache: 'checkout', result: hit ? 'hit' : 'miss' });
-  const services: Services = { config, meta, blobs, tasks, registry, onnx };
+  const baseModels = new BaseModelService(meta, blobs, registry);
+  const services: Services = { config, meta, blobs, tasks, registry, onnx, baseModels };
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
@@ -150,6 +154,8 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
       await api.register(fileRoutes);
       await api.register(analysisRoutes);
       await api.register(pruneRoutes);
+      await api.register(baseModelRoutes);
+      await api.register(rewriteRoutes);
       await api.register(onnxRoutes);
       await api.register(compareRoutes);
       await api.register(auditRoutes);

@@ -6,6 +6,7 @@ import type { MetadataStore, Role } from '../storage/metadata-store.js';
 import type { TaskRunner } from '../workers/task-runner.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { OnnxSessionCache } from '../onnx/session-cache.js';
+import type { BaseModelService } from '../base-models/base-model-service.js';
 
 export interface Principal {
   /** Token name, or `anonymous` when auth is off and no token was sent. */
@@ -20,6 +21,7 @@ export interface Services {
   readonly tasks: TaskRunner;
   readonly registry: RegistryService;
   readonly onnx: OnnxSessionCache;
+  readonly baseModels: BaseModelService;
 }
 
 declare module 'fastify' {
