@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { RewriteError } from '../errors.js';
-import { writeFully } from '../safetensors/chunked-io.js';
+import { readFully, writeFully } from '../safetensors/chunked-io.js';
 import { SafetensorsFile } from '../safetensors/file-reader.js';
 import { bytesOf } from '../safetensors/tensor-bytes.js';
 import type { SafetensorsTensorInfo } from '../safetensors/types.js';
@@ -100,13 +101,16 @@ function tmpPathFor(file: string): string {
   );
 }
 
+/** Unmapped bytes of a mostly rewritten shard move through one buffer of this size. */
+const COPY_CHUNK_BYTES = 8 * 1024 * 1024;
+
 /**
- * Writes one shard: a copy of the source file (header, `__metadata__` and layout unchanged, so
- * unmapped tensors stay byte for byte), then each rewritten tensor read, updated and written back
- * in place — memory ≈ one tensor. Atomic: a temporary file renamed over `outFile` after fsync.
- * The kernel-side copyFile is several times faster than moving the unmapped bytes through JS
- * (measured: 0.8 s vs 4.9 s for 440 MB on a loaded machine), which outweighs writing the
- * rewritten tensors twice.
+ * Writes one shard, header bytes verbatim (`__metadata__` and layout unchanged), unmapped tensors
+ * byte for byte, each rewritten tensor read, updated and written — memory ≈ one tensor. Atomic: a
+ * temporary file, fsynced, renamed over `outFile`. When most bytes are rewritten, one sequential
+ * pass writes every byte once; when few are, a kernel-side copyFile of the whole shard (several
+ * times faster than moving bytes through JS: 0.8 s vs 4.9 s for 440 MB, measured on a loaded
+ * machine) is followed by overwriting the rewritten tensors in place.
  */
 async function rewriteShard(
   prepared: PreparedRewrite,
@@ -116,31 +120,54 @@ async function rewriteShard(
 ): Promise<void> {
   const shard = prepared.base.shards[shardIndex];
   if (!shard) throw new Error(`no shard ${shardIndex}`);
+  const { header } = shard;
+  const rewritten = (info: SafetensorsTensorInfo): boolean =>
+    prepared.plan.byTensor.has(info.name) && isRewritableDType(info.dtype);
+  let rewrittenBytes = 0;
+  for (const info of header.tensors) if (rewritten(info)) rewrittenBytes += info.byteLength;
+  const sequential = rewrittenBytes * 2 > header.fileByteLength - header.dataStart;
   const tmp = tmpPathFor(outFile);
   const reader = await SafetensorsFile.open(shard.path);
+  const raw = sequential ? await open(shard.path, 'r') : null;
+  let out: FileHandle | null = null;
   try {
-    await copyFile(shard.path, tmp);
-    const handle = await open(tmp, 'r+');
-    try {
-      for (const info of shard.header.tensors) {
-        const updates = prepared.plan.byTensor.get(info.name);
-        if (updates && isRewritableDType(info.dtype)) {
-          const t = await reader.readTensor(info.name);
-          for (const u of updates)
-            addInDType(info.dtype, t.data, u.positions, await scaledDelta(prepared, u));
-          await writeFully(handle, bytesOf(t.data), shard.header.dataStart + info.begin);
+    if (!sequential) await copyFile(shard.path, tmp);
+    out = await open(tmp, sequential ? 'wx' : 'r+');
+    const target = out;
+    const copyRange = async (from: number, length: number): Promise<void> => {
+      if (raw === null) return; // already there (copyFile)
+      const chunk = new Uint8Array(Math.min(COPY_CHUNK_BYTES, length));
+      for (let done = 0; done < length;) {
+        const view = chunk.subarray(0, Math.min(chunk.length, length - done));
+        if ((await readFully(raw, view, from + done)) !== view.length) {
+          throw new RewriteError('the base file shrank while it was read', null);
         }
-        progress(info.byteLength, info.name);
+        await writeFully(target, view, from + done);
+        done += view.length;
       }
-      await handle.sync();
-    } finally {
-      await handle.close();
+    };
+    await copyRange(0, header.dataStart);
+    for (const info of [...header.tensors].sort((x, y) => x.begin - y.begin)) {
+      const updates = prepared.plan.byTensor.get(info.name);
+      if (updates && isRewritableDType(info.dtype)) {
+        const t = await reader.readTensor(info.name);
+        for (const u of updates) addInDType(info.dtype, t.data, u.positions, await scaledDelta(prepared, u));
+        await writeFully(target, bytesOf(t.data), header.dataStart + info.begin);
+      } else {
+        await copyRange(header.dataStart + info.begin, info.byteLength);
+      }
+      progress(info.byteLength, info.name);
     }
+    await target.sync();
+    await target.close();
+    out = null;
     await rename(tmp, outFile);
   } catch (error) {
+    await out?.close().catch(() => undefined);
     await rm(tmp, { force: true }).catch(() => undefined);
     throw error;
   } finally {
+    await raw?.close();
     await reader.close();
   }
 }
