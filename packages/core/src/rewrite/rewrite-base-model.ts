@@ -90,8 +90,10 @@ export async function scaledDelta(
   prepared: PreparedRewrite,
   u: PlannedUpdate,
 ): Promise<Float32Array | Float64Array> {
-  const values = await prepared.update.read(u.inputStart, u.count);
-  return scaleInPlace(values, prepared.learningRate, prepared.source.architecture.dtype);
+  const { update, learningRate } = prepared;
+  if (update.readScaled) return update.readScaled(u.inputStart, u.count, learningRate);
+  const values = await update.read(u.inputStart, u.count);
+  return scaleInPlace(values, learningRate, prepared.source.architecture.dtype);
 }
 
 function tmpPathFor(file: string): string {
