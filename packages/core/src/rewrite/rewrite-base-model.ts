@@ -5,6 +5,8 @@ import path from 'node:path';
 import { RewriteError } from '../errors.js';
 import { readFully, writeFully } from '../safetensors/chunked-io.js';
 import { SafetensorsFile } from '../safetensors/file-reader.js';
+import { DTYPES } from '../tensor/dtype.js';
+import type { TypedArray } from '../tensor/dtype.js';
 import { bytesOf } from '../safetensors/tensor-bytes.js';
 import type { SafetensorsTensorInfo } from '../safetensors/types.js';
 import { addInDType } from './add-in-dtype.js';
@@ -89,9 +91,10 @@ export function prepareRewrite(
 export async function scaledDelta(
   prepared: PreparedRewrite,
   u: PlannedUpdate,
+  reuse = false,
 ): Promise<Float32Array | Float64Array> {
   const { update, learningRate } = prepared;
-  if (update.readScaled) return update.readScaled(u.inputStart, u.count, learningRate);
+  if (update.readScaled) return update.readScaled(u.inputStart, u.count, learningRate, reuse);
   const values = await update.read(u.inputStart, u.count);
   return scaleInPlace(values, learningRate, prepared.source.architecture.dtype);
 }
@@ -128,6 +131,17 @@ async function rewriteShard(
   let rewrittenBytes = 0;
   for (const info of header.tensors) if (rewritten(info)) rewrittenBytes += info.byteLength;
   const sequential = rewrittenBytes * 2 > header.fileByteLength - header.dataStart;
+  // One buffer per dtype, as large as the largest rewritten tensor: no allocation per tensor.
+  const largest = new Map<string, number>();
+  for (const info of header.tensors) {
+    if (rewritten(info)) largest.set(info.dtype, Math.max(largest.get(info.dtype) ?? 0, info.numel));
+  }
+  const buffers = new Map<string, TypedArray>();
+  const scratch = (info: SafetensorsTensorInfo): TypedArray => {
+    let b = buffers.get(info.dtype);
+    if (!b) buffers.set(info.dtype, (b = DTYPES[info.dtype].create(largest.get(info.dtype) ?? info.numel)));
+    return b.subarray(0, info.numel);
+  };
   const tmp = tmpPathFor(outFile);
   const reader = await SafetensorsFile.open(shard.path);
   const raw = sequential ? await open(shard.path, 'r') : null;
@@ -152,8 +166,11 @@ async function rewriteShard(
     for (const info of [...header.tensors].sort((x, y) => x.begin - y.begin)) {
       const updates = prepared.plan.byTensor.get(info.name);
       if (updates && isRewritableDType(info.dtype)) {
-        const t = await reader.readTensor(info.name);
-        for (const u of updates) addInDType(info.dtype, t.data, u.positions, await scaledDelta(prepared, u));
+        const t = await reader.readTensor(info.name, { into: scratch(info) });
+        // Each delta is used before the next is read, so its buffer may be reused.
+        for (const u of updates) {
+          addInDType(info.dtype, t.data, u.positions, await scaledDelta(prepared, u, true));
+        }
         await writeFully(target, bytesOf(t.data), header.dataStart + info.begin);
       } else {
         await copyRange(header.dataStart + info.begin, info.byteLength);
