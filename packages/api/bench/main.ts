@@ -2,18 +2,16 @@
 // Starts the real server on a free loopback port with a temp data dir, then measures encode
 // throughput (autocannon), upload/download of the 1.3 GB unpruned BERT-shaped checkpoint with the
 // server's RSS, and encode on its 1%-pruned version.
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ensureBertCheckpoint } from './bert-checkpoint.js';
 import { loadTest } from './load-test.js';
 import { toJson, toTable, type Measurement } from './report.js';
 import { RssSampler, startServer } from './server-process.js';
 import { download, uploadFolder } from './transfer.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const MB = 1e6;
 const MIB = 1024 * 1024;
 
@@ -26,22 +24,6 @@ const { values } = parseArgs({
 });
 const seconds = Number(values.seconds);
 const log = (line: string) => process.stderr.write(`bench api: ${line}\n`);
-
-/** The core benchmark's generator writes (or reuses) the unpruned bert-base checkpoint in a temp dir. */
-function ensureBertCheckpoint(): string {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      import.meta.resolve('tsx'),
-      path.join(repoRoot, 'packages/core/bench/generate-checkpoint.ts'),
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const dir = /^(?:wrote|reused) (.+)$/m.exec(out)?.[1];
-  if (!dir) throw new Error(`unexpected generator output: ${out}`);
-  return dir.trim();
-}
 
 async function json<T>(response: Response): Promise<T> {
   const text = await response.text();

@@ -5,7 +5,12 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { ApiConfig } from './config/config.js';
+import {
+  DEFAULT_ANALYSIS_MEMORY_BYTES,
+  DEFAULT_ANALYSIS_QUEUE_LENGTH,
+  DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS,
+  type ApiConfig,
+} from './config/config.js';
 import errorHandler from './plugins/error-handler.js';
 import { BaseModelService } from './base-models/base-model-service.js';
 import baseModelRoutes from './routes/base-models.js';
@@ -23,7 +28,8 @@ import readinessRoutes from './ops/readiness.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { MetadataStore } from './storage/metadata-store.js';
 import type { TaskRunner } from './workers/task-runner.js';
-import { createTaskRunner } from './workers/create-task-runner.js';
+import { createTaskRunner, withMemoryBudget } from './workers/create-task-runner.js';
+import { AnalysisCache } from './analysis/analysis-cache.js';
 import { MAX_UPLOAD_FILES } from './routes/versions.js';
 import healthRoutes from './routes/health.js';
 import modelRoutes from './routes/models.js';
@@ -36,6 +42,7 @@ import analysisRoutes from './routes/analysis.js';
 import pruneRoutes from './routes/prune.js';
 import onnxRoutes from './routes/onnx.js';
 import compareRoutes from './routes/compare.js';
+import compareMatrixRoutes from './routes/compare-matrix.js';
 import { OnnxSessionCache } from './onnx/session-cache.js';
 import dashboardPlugin from './web/dashboard.js';
 
@@ -68,7 +75,16 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   const meta = options.meta ?? createMetadataStore(config, paths);
   await meta.migrate();
   const blobs = options.blobs ?? (await createBlobStore(config, paths));
-  const tasks = options.tasks ?? (await createTaskRunner(config.workers));
+  const budget = {
+    analysisMemoryBytes: config.analysisMemoryBytes ?? DEFAULT_ANALYSIS_MEMORY_BYTES,
+    analysisQueueLength: config.analysisQueueLength ?? DEFAULT_ANALYSIS_QUEUE_LENGTH,
+    analysisQueueTimeoutMs: config.analysisQueueTimeoutMs ?? DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS,
+  };
+  // Injected runners (tests, other backends) are budgeted like the built-in ones.
+  const tasks = withMemoryBudget(
+    options.tasks ?? (await createTaskRunner(config.workers, budget.analysisMemoryBytes)),
+    budget,
+  );
   const graceMs = (config.orphanGraceS ?? 3600) * 1000;
   const registry = new RegistryService(
     meta,
@@ -82,8 +98,24 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   onnx.observe = (hit) => metrics.cacheLookups.inc({ cache: 'onnx', result: hit ? 'hit' : 'miss' });
   registry.observeCheckout = (hit) =>
     metrics.cacheLookups.inc({ cache: 'checkout', result: hit ? 'hit' : 'miss' });
+  const analysis = new AnalysisCache({
+    meta,
+    blobs,
+    tasks,
+    makeTempDir: (prefix) => registry.makeTempDir(prefix),
+    memoryBytes: config.importanceCacheBytes ?? 2 ** 30,
+    log: { warn: (obj, msg) => app.log.warn(obj, msg) },
+  });
+  // Every new version (upload or prune) gets its analysis computed in the background.
+  registry.onCommitted = (record) => {
+    if (config.backgroundAnalysis === false) return;
+    void registry
+      .checkout(record)
+      .then((h) => analysis.warm(h))
+      .catch((err: unknown) => app.log.warn({ err }, 'background analysis did not start'));
+  };
   const baseModels = new BaseModelService(meta, blobs, registry);
-  const services: Services = { config, meta, blobs, tasks, registry, onnx, baseModels };
+  const services: Services = { config, meta, blobs, tasks, registry, onnx, analysis, baseModels };
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
@@ -104,6 +136,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
 
   app.addHook('onClose', async () => {
     await sweep?.stop();
+    await analysis.idle();
     await onnx.clear();
     await tasks.close();
     await meta.close();
@@ -158,6 +191,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
       await api.register(rewriteRoutes);
       await api.register(onnxRoutes);
       await api.register(compareRoutes);
+      await api.register(compareMatrixRoutes);
       await api.register(auditRoutes);
       await api.register(tokenRoutes);
     },

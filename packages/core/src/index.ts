@@ -6,6 +6,8 @@ export {
   IMPORTANCE_PARTS,
   parseImportancePart,
   selectTopK,
+  EXACT_TIE_EMULATION_LIMIT,
+  dtypeRounder,
   scatterToParams,
   hasEncoderBias,
   weightLayout,
@@ -44,6 +46,7 @@ export {
   parseCheckpointConfig,
   assembleModel,
   planCheckpoint,
+  pruneStandIn,
   CONFIG_FILE,
   WEIGHT_NAMES,
   WEIGHT_FILES,
@@ -58,6 +61,7 @@ export type {
   CheckpointProblem,
   CheckpointPlan,
   SaveOptions,
+  PruneStandInSource,
 } from './checkpoint/index.js';
 
 export {
@@ -107,6 +111,8 @@ export {
   pearson,
   meanByLabel,
   judgeConvergence,
+  judgeEncoderConvergence,
+  DEFAULT_CONVERGENCE_CRITERIA,
 } from './training/index.js';
 export type {
   TrainedGradiend,
@@ -118,6 +124,49 @@ export type {
   ConvergenceCriteria,
   ConvergenceVerdict,
 } from './training/index.js';
+
+export {
+  similarityMatrix,
+  groupedSimilarityMatrices,
+  groupOfParam,
+  SIMILARITY_MEASURES,
+  SEED_AGGREGATES,
+  DISPERSIONS,
+} from './comparison/index.js';
+export type {
+  SimilarityMatrix,
+  SimilarityModels,
+  SimilarityOptions,
+  SimilarityMeasure,
+  GroupBy,
+  GroupSimilarity,
+  GroupedSimilarityOptions,
+  CellStats,
+  SeedAggregate,
+  Dispersion,
+} from './comparison/index.js';
+
+export {
+  encoderMetrics,
+  scorecardConvergence,
+  pruningCurve,
+  PrunedEncoder,
+  pruneGrid,
+  pruneRanking,
+} from './evaluation/index.js';
+export type {
+  CurveSample,
+  PruningCurveOptions,
+  PruningCurvePoint,
+  PruneRanking,
+  RankingSource,
+  EncodedRow,
+  EncoderMetrics,
+  EncoderMetricsOptions,
+  DimensionScores,
+  SubsetScores,
+  SplitGeneralization,
+} from './evaluation/index.js';
 
 export {
   downsampleImages,
@@ -156,9 +205,45 @@ export {
   InputShapeError,
   GradientExtractionError,
   TrainingError,
+  EncoderMetricsError,
+  ComparisonError,
   RewriteError,
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';
+
+export {
+  FINE_BITS,
+  SEGMENT_BITS,
+  summarizeImportance,
+  orderKey,
+  keyValue,
+  ceilKey,
+  countFromKey,
+  segmentCountFromKey,
+  countAtLeast,
+  segmentCountAtLeast,
+  topKBoundary,
+  keptPerSegmentByThreshold,
+  keptPerSegmentByTopK,
+  quantile,
+  finiteCount,
+  summaryHistogram,
+  keptPerSegmentByThresholdExact,
+  keptPerSegmentByTopKExact,
+  encodeSummary,
+  decodeSummary,
+  SUMMARY_FORMAT,
+} from './importance-summary/index.js';
+export type {
+  ImportanceSummary,
+  SegmentSummary,
+  CountAnswer,
+  TopKBoundary,
+  PerSegmentAnswer,
+  BucketValue,
+  SummaryHistogram,
+  ScanOptions,
+} from './importance-summary/index.js';
 
 export {
   selectEffect,

@@ -43,11 +43,15 @@ export const ERROR_CODES = {
   GRADIEND_ERR_ONNX_EXPORT: { status: 422, title: 'Model cannot be exported to ONNX' },
   GRADIEND_ERR_GRADIENT_EXTRACTION: { status: 422, title: 'Gradients cannot be taken for the param map' },
   GRADIEND_ERR_TRAINING: { status: 422, title: 'GRADIEND training cannot run with these inputs' },
+  GRADIEND_ERR_ENCODER_METRICS: { status: 422, title: 'Labeled encodings cannot be scored' },
+  GRADIEND_ERR_COMPARISON: { status: 422, title: 'GRADIENDs cannot be compared as asked' },
   GRADIEND_ERR_REWRITE: { status: 422, title: 'Base model cannot be rewritten with this GRADIEND' },
   GRADIEND_ERR_CORE: { status: 422, title: 'Model operation failed' },
   GRADIEND_ERR_RATE_LIMITED: { status: 429, title: 'Too many write requests' },
   GRADIEND_ERR_NOT_READY: { status: 503, title: 'Database or blob store unreachable' },
   GRADIEND_ERR_SHUTTING_DOWN: { status: 503, title: 'Server is shutting down' },
+  GRADIEND_ERR_SERVER_BUSY: { status: 503, title: 'Analysis memory budget in use' },
+  GRADIEND_ERR_WORKER_CRASHED: { status: 500, title: 'Worker thread failed and was replaced' },
   GRADIEND_ERR_INTERNAL: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

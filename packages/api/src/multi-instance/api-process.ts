@@ -34,7 +34,14 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
     ['--conditions=@gradiend/source', '--import', 'tsx', 'src/main.ts', 'serve'],
     {
       cwd: packageDir,
-      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+      // Background analysis off unless asked for: the tests count blobs and temp files.
+      env: {
+        ...process.env,
+        GRADIEND_BACKGROUND_ANALYSIS: '0',
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -7,6 +7,7 @@ import type { TaskRunner } from '../workers/task-runner.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { OnnxSessionCache } from '../onnx/session-cache.js';
 import type { BaseModelService } from '../base-models/base-model-service.js';
+import type { AnalysisCache } from '../analysis/analysis-cache.js';
 
 export interface Principal {
   /** Token name, or `anonymous` when auth is off and no token was sent. */
@@ -22,6 +23,7 @@ export interface Services {
   readonly registry: RegistryService;
   readonly onnx: OnnxSessionCache;
   readonly baseModels: BaseModelService;
+  readonly analysis: AnalysisCache;
 }
 
 declare module 'fastify' {

@@ -4,12 +4,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { versionJson } from '../registry/to-json.js';
-import { sha256File } from '../registry/sha256-file.js';
 import { ModelName, PartQuery, VersionParams, problems } from '../schemas/common.js';
 import { VersionSchema } from '../schemas/registry.js';
 import type { FileRecord } from '../storage/metadata-store.js';
 import type { PruneRequest } from '../workers/task-types.js';
 import { TopkBody, toTopkSpec } from '../schemas/topk.js';
+import { previewFromSummary } from '../analysis/summary-preview.js';
+import { requestSignal } from './request-signal.js';
 
 const PruneBody = Type.Object(
   {
@@ -28,7 +29,16 @@ const PrunePreviewSchema = Type.Object({
   input_dim: Type.Integer(),
   unpruned_length: Type.Integer(),
   previous_input_dim: Type.Integer(),
-  param_map_hash: Type.String(),
+  param_map_hash: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'The pruned param map hash; null for previews answered from the summary (it needs the exact positions)',
+  }),
+  method: Type.Optional(
+    Type.Union([Type.Literal('summary'), Type.Literal('scan'), Type.Literal('prune')], {
+      description:
+        'How the preview was computed, all exact: summary bucket counts, a scan of the cached importance (the boundary fell inside a bucket), or an in-memory prune',
+    }),
+  ),
   stored_bytes_before: Type.Integer({ description: "Total size of the source version's stored files" }),
   stored_bytes_after: Type.Integer({
     description: 'Total size of the files the prune stores (weights, mapping files, JSON), computed exactly',
@@ -70,7 +80,7 @@ function lineageArgs(request: PruneRequest): Record<string, unknown> {
 }
 
 const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { registry, tasks } = app.services;
+  const { registry, tasks, analysis } = app.services;
 
   app.post(
     '/models/:name/versions/:ref/prune/preview',
@@ -85,15 +95,42 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PrunePreviewSchema, ...problems(400, 401, 403, 404, 422) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const source = await registry.resolve(request.params.name, request.params.ref);
       const h = await registry.checkout(source);
-      const { preview, storedBytesAfter } = await tasks.run('prunePreview', {
-        ...h,
-        request: toRequest(request.body),
-      });
+      const pruneRequest = toRequest(request.body);
+      const signal = requestSignal(reply);
+      const fast = await previewFromSummary({ analysis, tasks }, source, h, pruneRequest, signal);
+      if (fast) {
+        const input = fast.kept.reduce((a, b) => a + b, 0);
+        return {
+          input_dim: input,
+          unpruned_length: source.summary.unpruned_length,
+          previous_input_dim: source.summary.input_dim,
+          // Keeping everything leaves the map as it is; otherwise the hash needs the exact positions.
+          param_map_hash: input === source.summary.input_dim ? source.summary.param_map_hash : null,
+          method: fast.method,
+          stored_bytes_before: storedBytes(source.files),
+          stored_bytes_after: fast.storedBytesAfter,
+          params: source.summary.param_map.map((p, i) => ({
+            name: p.name,
+            numel: p.numel,
+            previous: p.num_selected,
+            kept: fast.kept[i] ?? 0,
+          })),
+        };
+      }
+      const { preview, storedBytesAfter } = await tasks.run(
+        'prunePreview',
+        { ...h, request: pruneRequest },
+        [],
+        {
+          signal,
+        },
+      );
       return {
         ...preview,
+        method: 'prune' as const,
         stored_bytes_before: storedBytes(source.files),
         stored_bytes_after: storedBytesAfter,
       };
@@ -126,13 +163,9 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         const outDir = path.join(workDir, 'checkpoint');
         const result = await tasks.run('prune', { ...h, request: pruneRequest, outDir });
-        const names = (await fs.readdir(outDir)).sort();
-        const files = [];
-        for (const name of names) {
-          const file = path.join(outDir, name);
-          files.push({ name, path: file, ...(await sha256File(file)) });
-        }
-        const record = await registry.ingest(outDir, files, {
+        // The task hashed the files while writing them and summarised the model it wrote.
+        const files = result.files.map((f) => ({ ...f, path: path.join(outDir, f.name) }));
+        const record = await registry.commit(files, result.summary, {
           model: target,
           description: `pruned from ${source.model}@${source.version}`,
           tags: [],

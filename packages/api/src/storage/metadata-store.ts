@@ -1,3 +1,18 @@
+/** A version content's cached analysis of one importance part (both blobs in the blob store). */
+export interface AnalysisRecord {
+  readonly contentKey: string;
+  readonly part: string;
+  /** The summary encoding (the core's SUMMARY_FORMAT). */
+  readonly format: string;
+  readonly importance: FileRecordBlob;
+  readonly summary: FileRecordBlob;
+}
+
+export interface FileRecordBlob {
+  readonly sha256: string;
+  readonly size: number;
+}
+
 /** Roles in increasing power; a token with a role may do everything the roles before it may. */
 export type Role = 'read' | 'write' | 'admin';
 export const ROLES: readonly Role[] = ['read', 'write', 'admin'];
@@ -210,7 +225,7 @@ export interface MetadataStore {
   setAlias(model: string, alias: string, version: number, actor: string): Promise<void>;
   deleteAlias(model: string, alias: string, actor: string): Promise<boolean>;
 
-  /** True when a version or a base model (weights, ONNX graph or test set) uses the blob. */
+  /** True when a version, a base model (weights, ONNX graph or test set) or a cached analysis uses the blob. */
   isBlobReferenced(sha256: string): Promise<boolean>;
 
   /**
@@ -221,6 +236,10 @@ export interface MetadataStore {
   getBaseModel(sha256: string): Promise<BaseModelRecord | null>;
   /** Newest first; with `name`, only the base models of that name. */
   listBaseModels(name?: string): Promise<BaseModelRecord[]>;
+
+  getAnalysis(contentKey: string, part: string, format: string): Promise<AnalysisRecord | null>;
+  /** Records a computed analysis; a concurrent record of the same key wins and this one is dropped. */
+  putAnalysis(record: AnalysisRecord): Promise<void>;
 
   createToken(input: { name: string; role: Role; tokenHash: string; actor: string }): Promise<TokenRecord>;
   findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;

@@ -117,6 +117,28 @@ export function migrationsFor(dialect: SqlDialect): readonly Migration[] {
       CREATE INDEX base_models_name ON base_models(name);
       CREATE INDEX base_models_onnx ON base_models(onnx_sha256);
       CREATE INDEX base_models_test_set ON base_models(test_set_sha256);
+      `,
+    },
+    {
+      version: 3,
+      name: 'analysis-cache',
+      // Per version content (content key = hash of its file set) and importance part: the cached
+      // float32 importance and its summary, both blobs in the blob store (see src/analysis-cache).
+      // `format` names the summary encoding, so a new encoding never reads an old entry.
+      sql: `
+      CREATE TABLE analysis_cache (
+        content_key TEXT NOT NULL,
+        part TEXT NOT NULL,
+        format TEXT NOT NULL,
+        importance_sha256 TEXT NOT NULL,
+        importance_size ${bigint} NOT NULL,
+        summary_sha256 TEXT NOT NULL,
+        summary_size ${bigint} NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (content_key, part, format)
+      );
+      CREATE INDEX analysis_cache_importance ON analysis_cache(importance_sha256);
+      CREATE INDEX analysis_cache_summary ON analysis_cache(summary_sha256);
     `,
     },
   ];

@@ -87,6 +87,8 @@ export async function createTestApp(overrides: Partial<ApiConfig> = {}): Promise
     encodeInlineMaxValues: DEFAULT_ENCODE_INLINE_MAX_VALUES,
     logLevel: 'silent',
     webDir: path.join(tmp.dir, 'no-web-build'),
+    // Upload tests count blobs and temp files; analysis tests turn this on.
+    backgroundAnalysis: false,
     ...overrides,
   };
   const shared = backend === 'postgres-s3' ? await sharedBackendOptions(tmp.dir) : null;

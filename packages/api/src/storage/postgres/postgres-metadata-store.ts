@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type {
+  AnalysisRecord,
   AuditEntry,
   DeleteResult,
   FileRecord,
@@ -16,6 +17,7 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
+import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
 import {
   baseModelFill,
   baseModelFillValues,
@@ -437,9 +439,31 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async isBlobReferenced(sha256: string): Promise<boolean> {
+    const analysis =
+      'SELECT 1 FROM analysis_cache WHERE importance_sha256 = $1 OR summary_sha256 = $1 LIMIT 1';
     return (
       (await one(this.pool, 'SELECT 1 FROM version_files WHERE sha256 = $1 LIMIT 1', [sha256])) !==
-        undefined || (await one(this.pool, BASE_MODEL_REFERENCES, [sha256, sha256, sha256])) !== undefined
+        undefined ||
+      (await one(this.pool, BASE_MODEL_REFERENCES, [sha256, sha256, sha256])) !== undefined ||
+      (await one(this.pool, analysis, [sha256])) !== undefined
+    );
+  }
+
+  async getAnalysis(contentKey: string, part: string, format: string): Promise<AnalysisRecord | null> {
+    const row = await one<AnalysisRow>(
+      this.pool,
+      'SELECT * FROM analysis_cache WHERE content_key = $1 AND part = $2 AND format = $3',
+      [contentKey, part, format],
+    );
+    return row ? analysisRecord(row) : null;
+  }
+
+  async putAnalysis(record: AnalysisRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO analysis_cache (content_key, part, format, importance_sha256, importance_size,
+         summary_sha256, summary_size, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT DO NOTHING`,
+      [...analysisValues(record), new Date().toISOString()],
     );
   }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type {
+  AnalysisRecord,
   AuditEntry,
   DeleteResult,
   FileRecord,
@@ -18,6 +19,7 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
+import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
 import {
   baseModelFill,
   baseModelFillValues,
@@ -374,8 +376,31 @@ export class SqliteMetadataStore implements MetadataStore {
         .get(sha256) !== undefined ||
       this.db
         .prepare<[string, string, string], { x: number }>(BASE_MODEL_REFERENCES)
-        .get(sha256, sha256, sha256) !== undefined
+        .get(sha256, sha256, sha256) !== undefined ||
+      this.db
+        .prepare<[string, string], { x: number }>(
+          'SELECT 1 AS x FROM analysis_cache WHERE importance_sha256 = ? OR summary_sha256 = ? LIMIT 1',
+        )
+        .get(sha256, sha256) !== undefined
     );
+  }
+
+  async getAnalysis(contentKey: string, part: string, format: string): Promise<AnalysisRecord | null> {
+    const row = this.db
+      .prepare<[string, string, string], AnalysisRow>(
+        'SELECT * FROM analysis_cache WHERE content_key = ? AND part = ? AND format = ?',
+      )
+      .get(contentKey, part, format);
+    return row ? analysisRecord(row) : null;
+  }
+
+  async putAnalysis(record: AnalysisRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO analysis_cache (content_key, part, format, importance_sha256, importance_size,
+           summary_sha256, summary_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(...analysisValues(record), now());
   }
 
   async putBaseModel(input: NewBaseModel): Promise<BaseModelRecord> {
