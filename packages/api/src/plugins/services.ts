@@ -8,6 +8,7 @@ import type { RegistryService } from '../registry/registry-service.js';
 import type { OnnxSessionCache } from '../onnx/session-cache.js';
 import type { BaseModelService } from '../base-models/base-model-service.js';
 import type { AnalysisCache } from '../analysis/analysis-cache.js';
+import type { JobService } from '../jobs/job-service.js';
 
 export interface Principal {
   /** Token name, or `anonymous` when auth is off and no token was sent. */
@@ -24,6 +25,8 @@ export interface Services {
   readonly onnx: OnnxSessionCache;
   readonly baseModels: BaseModelService;
   readonly analysis: AnalysisCache;
+  /** Long work as shared, cancellable jobs (src/jobs, docs/api.md "Jobs"). */
+  readonly jobs: JobService;
 }
 
 declare module 'fastify' {
