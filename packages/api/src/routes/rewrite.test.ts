@@ -130,7 +130,7 @@ describe('base models, rewrite and rewrite effect', () => {
     };
     const res = await t.app.inject({
       method: 'POST',
-      url: '/api/models/digits/versions/1/rewrite-effect',
+      url: '/api/models/digits/versions/1/rewrite-effect?wait=60',
       payload: { target: 3, other: 8 },
     });
     expect(res.statusCode, res.body).toBe(200);
@@ -160,10 +160,14 @@ describe('base models, rewrite and rewrite effect', () => {
     expect(sweep.selection.strengthen.feature_factor).toBe(-1);
     const cached = await t.app.inject({
       method: 'POST',
-      url: '/api/models/digits/versions/1/rewrite-effect',
+      url: '/api/models/digits/versions/1/rewrite-effect?wait=60',
       payload: { target: 3, other: 8 },
     });
     expect(cached.json()).toEqual(res.json());
+    // A job: the same question is one job, whose result later requests reuse.
+    expect(cached.headers['gradiend-job']).toBe(res.headers['gradiend-job']);
+    const job = await t.app.inject(`/api/jobs/${String(res.headers['gradiend-job'])}`);
+    expect(job.json()).toMatchObject({ kind: 'rewrite-effect', state: 'done', progress: { fraction: 1 } });
   }, 120_000);
 
   it('answers 404 for a GRADIEND whose base model is not registered, and a problem for a bad rewrite', async () => {

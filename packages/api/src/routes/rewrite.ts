@@ -20,6 +20,13 @@ import { TEST_SET_INPUTS, TEST_SET_LABELS } from '../base-models/base-model-serv
 import { onnxClassifier } from '../rewrite/onnx-classifier.js';
 import type { LabeledSet } from '../rewrite/onnx-classifier.js';
 import { VersionParams, problems } from '../schemas/common.js';
+import { defineJobKind } from '../jobs/job-kind.js';
+import { jobKey } from '../jobs/job-key.js';
+import { JobAcceptedResponse, JobWaitQuery, replyWithJob } from '../jobs/reply-with-job.js';
+import { RegistryService } from '../registry/registry-service.js';
+
+/** Job kind of the effect sweep (also its metrics label). */
+export const REWRITE_EFFECT_JOB = 'rewrite-effect';
 import type { VersionRecord } from '../storage/metadata-store.js';
 
 const Part = Type.Union(
@@ -123,9 +130,7 @@ function sweepJson(r: EffectSweepResult) {
 }
 
 const rewriteRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { registry, baseModels } = app.services;
-  /** Sweeps by (GRADIEND content, base model, arguments): the same question is answered once. */
-  const sweeps = new Map<string, Promise<ReturnType<typeof sweepJson>>>();
+  const { registry, baseModels, jobs } = app.services;
 
   app.post(
     '/models/:name/versions/:ref/rewrite',
@@ -192,6 +197,56 @@ const rewriteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  interface EffectJobArgs {
+    readonly model: string;
+    readonly version: number;
+    readonly base: string;
+    readonly body: Static<typeof EffectBody>;
+  }
+
+  /** The sweep as a job: run by any instance, joined by identical requests, its result reused. */
+  const effectJob = defineJobKind<EffectJobArgs, ReturnType<typeof sweepJson>>({
+    name: REWRITE_EFFECT_JOB,
+    async run(args, { progress, signal }) {
+      const version = await registry.resolve(args.model, String(args.version));
+      const base = await baseModels.get(args.base);
+      const { body } = args;
+      const inputScale = inputScaleOf(version, body.scale_from_training ?? true);
+      const h = await registry.checkout(version);
+      const { dir, files } = await baseModels.materialize(base, ['onnx', 'testSet']);
+      const source = await openGradiendWeightSource(h.dir);
+      try {
+        const set = labeledSet(new Uint8Array(await fs.readFile(files.testSet)));
+        const classifier = onnxClassifier(new Uint8Array(await fs.readFile(files.onnx)), set, body.target, [
+          body.target,
+          body.other,
+        ]);
+        const sweep = await runEffectSweep(
+          source,
+          classifier.weights,
+          (r) => {
+            signal.throwIfAborted();
+            return classifier.evaluate(r);
+          },
+          {
+            target: body.target,
+            other: body.other,
+            strengthenFactor: strengthenFeatureFactor(version.summary.gradient_context, body.target),
+            ...(body.part ? { part: body.part } : {}),
+            inputScale: inputScale ?? 1,
+            learningRates: body.learning_rates ?? EFFECT_LEARNING_RATES,
+            onProgress: (done, total) => progress(done / total, `rewrite ${done} of ${total}`),
+          },
+        );
+        return sweepJson(sweep);
+      } finally {
+        await source.close();
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    },
+  });
+  jobs.register(effectJob);
+
   app.post(
     '/models/:name/versions/:ref/rewrite-effect',
     {
@@ -199,60 +254,38 @@ const rewriteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['operations'],
         summary:
-          "What rewriting does: the base model's ONNX graph with rewritten initializers on its labeled test set, over learning rates × feature factor ±1 — mean P(target) per class, accuracy, and the reference's choice (best shift keeping ≥ 99 % of the base accuracy, else the smallest learning rate)",
+          "What rewriting does: the base model's ONNX graph with rewritten initializers on its labeled test set, over learning rates × feature factor ±1 — mean P(target) per class, accuracy, and the reference's choice (best shift keeping ≥ 99 % of the base accuracy, else the smallest learning rate). A job: 200 with the result when done within `wait` seconds, else 202",
         params: VersionParams,
+        querystring: JobWaitQuery,
         body: EffectBody,
-        response: { ...problems(400, 401, 403, 404, 422) },
+        response: { ...JobAcceptedResponse, ...problems(400, 401, 403, 404, 422) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body as Static<typeof EffectBody>;
       const version = await registry.resolve(request.params.name, request.params.ref);
       const base = await baseModels.forGradiend(version.summary.base_model, body.base);
       baseModels.partSha(base, 'onnx');
       baseModels.partSha(base, 'testSet');
-      const inputScale = inputScaleOf(version, body.scale_from_training ?? true);
-      const h = await registry.checkout(version);
-      const key = JSON.stringify([
-        h.key,
-        base.sha256,
-        body.target,
-        body.other,
-        body.part,
-        body.learning_rates,
-        inputScale,
-      ]);
-      let result = sweeps.get(key);
-      if (!result) {
-        result = (async () => {
-          const { dir, files } = await baseModels.materialize(base, ['onnx', 'testSet']);
-          const source = await openGradiendWeightSource(h.dir);
-          try {
-            const set = labeledSet(new Uint8Array(await fs.readFile(files.testSet)));
-            const classifier = onnxClassifier(
-              new Uint8Array(await fs.readFile(files.onnx)),
-              set,
-              body.target,
-              [body.target, body.other],
-            );
-            const sweep = await runEffectSweep(source, classifier.weights, (r) => classifier.evaluate(r), {
-              target: body.target,
-              other: body.other,
-              strengthenFactor: strengthenFeatureFactor(version.summary.gradient_context, body.target),
-              ...(body.part ? { part: body.part } : {}),
-              inputScale: inputScale ?? 1,
-              learningRates: body.learning_rates ?? EFFECT_LEARNING_RATES,
-            });
-            return sweepJson(sweep);
-          } finally {
-            await source.close();
-            await fs.rm(dir, { recursive: true, force: true });
-          }
-        })();
-        sweeps.set(key, result);
-        result.catch(() => sweeps.delete(key));
-      }
-      return { base_model: baseModelJson(base), ...(await result) };
+      inputScaleOf(version, body.scale_from_training ?? true);
+      const args: EffectJobArgs = { model: version.model, version: version.version, base: base.sha256, body };
+      return replyWithJob(
+        request,
+        reply,
+        effectJob,
+        {
+          args,
+          key: jobKey(REWRITE_EFFECT_JOB, {
+            files: RegistryService.contentKey(version.files),
+            base: base.sha256,
+            body,
+          }),
+          actor: request.principal.name,
+          model: version.model,
+          version: version.version,
+        },
+        { waitS: (request.query as { wait?: number }).wait ?? 0 },
+      );
     },
   );
 };

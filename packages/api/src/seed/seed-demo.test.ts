@@ -62,7 +62,7 @@ describe('seeding the built-in demos', () => {
     expect(list.items[0]?.test_set).not.toBeNull();
     const res = await t.app.inject({
       method: 'POST',
-      url: '/api/models/digits-3-vs-8/versions/1/rewrite-effect',
+      url: '/api/models/digits-3-vs-8/versions/1/rewrite-effect?wait=60',
       payload: { target: 3, other: 8 },
     });
     expect(res.statusCode, res.body).toBe(200);
