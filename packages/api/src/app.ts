@@ -12,6 +12,9 @@ import {
   type ApiConfig,
 } from './config/config.js';
 import errorHandler from './plugins/error-handler.js';
+import { BaseModelService } from './base-models/base-model-service.js';
+import baseModelRoutes from './routes/base-models.js';
+import rewriteRoutes from './routes/rewrite.js';
 import servicesPlugin, { type Services } from './plugins/services.js';
 import authPlugin from './plugins/auth.js';
 import { RegistryService } from './registry/registry-service.js';
@@ -120,7 +123,8 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   const jobs = createJobService(config, meta.jobs, blobs);
   jobs.observer = registerJobMetrics(metrics.registry, meta.jobs);
   for (const kind of options.jobKinds ?? []) jobs.register(kind);
-  const services: Services = { config, meta, blobs, tasks, registry, onnx, analysis, jobs };
+  const baseModels = new BaseModelService(meta, blobs, registry);
+  const services: Services = { config, meta, blobs, tasks, registry, onnx, analysis, jobs, baseModels };
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
@@ -197,6 +201,8 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
       await api.register(fileRoutes);
       await api.register(analysisRoutes);
       await api.register(pruneRoutes);
+      await api.register(baseModelRoutes);
+      await api.register(rewriteRoutes);
       await api.register(onnxRoutes);
       await api.register(compareRoutes);
       await api.register(compareMatrixRoutes);

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   GRADIEND_ERR_MODEL_NOT_FOUND: { status: 404, title: 'Model not found' },
   GRADIEND_ERR_VERSION_NOT_FOUND: { status: 404, title: 'Version not found' },
   GRADIEND_ERR_FILE_NOT_FOUND: { status: 404, title: 'File not found' },
+  GRADIEND_ERR_BASE_MODEL_NOT_FOUND: { status: 404, title: 'Base model not found' },
   GRADIEND_ERR_PARAM_NOT_FOUND: { status: 404, title: 'Parameter not found' },
   GRADIEND_ERR_RANGE_NOT_SATISFIABLE: { status: 416, title: 'Range not satisfiable' },
   GRADIEND_ERR_ALIAS_RESERVED: { status: 400, title: 'Alias is reserved' },
