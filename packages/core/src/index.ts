@@ -84,8 +84,9 @@ export {
   exportMlpOnnx,
   OnnxExportError,
   ONNX_OPSET,
+  OnnxWeights,
 } from './onnx/index.js';
-export type { OnnxExportOptions, OnnxElementType, MlpOnnxNames } from './onnx/index.js';
+export type { OnnxExportOptions, OnnxElementType, MlpOnnxNames, OnnxFloatInitializer } from './onnx/index.js';
 
 export { MlpModel, extractGradients, paramMapOfModel, trainClassifier } from './base-model/index.js';
 export type {
@@ -106,6 +107,8 @@ export {
   pearson,
   meanByLabel,
   judgeConvergence,
+  judgeEncoderConvergence,
+  DEFAULT_CONVERGENCE_CRITERIA,
 } from './training/index.js';
 export type {
   TrainedGradiend,
@@ -117,6 +120,49 @@ export type {
   ConvergenceCriteria,
   ConvergenceVerdict,
 } from './training/index.js';
+
+export {
+  similarityMatrix,
+  groupedSimilarityMatrices,
+  groupOfParam,
+  SIMILARITY_MEASURES,
+  SEED_AGGREGATES,
+  DISPERSIONS,
+} from './comparison/index.js';
+export type {
+  SimilarityMatrix,
+  SimilarityModels,
+  SimilarityOptions,
+  SimilarityMeasure,
+  GroupBy,
+  GroupSimilarity,
+  GroupedSimilarityOptions,
+  CellStats,
+  SeedAggregate,
+  Dispersion,
+} from './comparison/index.js';
+
+export {
+  encoderMetrics,
+  scorecardConvergence,
+  pruningCurve,
+  PrunedEncoder,
+  pruneGrid,
+  pruneRanking,
+} from './evaluation/index.js';
+export type {
+  CurveSample,
+  PruningCurveOptions,
+  PruningCurvePoint,
+  PruneRanking,
+  RankingSource,
+  EncodedRow,
+  EncoderMetrics,
+  EncoderMetricsOptions,
+  DimensionScores,
+  SubsetScores,
+  SplitGeneralization,
+} from './evaluation/index.js';
 
 export {
   downsampleImages,
@@ -155,5 +201,25 @@ export {
   InputShapeError,
   GradientExtractionError,
   TrainingError,
+  EncoderMetricsError,
+  ComparisonError,
+  RewriteError,
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';
+
+export {
+  selectEffect,
+  classEffect,
+  strengthenFeatureFactor,
+  EFFECT_LEARNING_RATES,
+  EFFECT_FEATURE_FACTORS,
+  ACCURACY_GUARD,
+} from './rewrite/effect-metrics.js';
+export type {
+  ClassEffect,
+  EffectCandidate,
+  EffectSelection,
+  EffectSweepResult,
+} from './rewrite/effect-metrics.js';
+export { REWRITE_PARTS, isRewritePart, parseRewritePart } from './rewrite/rewrite-part.js';
+export type { RewritePart } from './rewrite/rewrite-part.js';

@@ -29,3 +29,4 @@ export {
   MNIST_PACKAGE,
 } from './demo/node.js';
 export type { DemoLog, DigitsDemoSummary, BuiltInDemo } from './demo/node.js';
+export * from './rewrite/index.js';

@@ -245,4 +245,49 @@ export function metadataStoreContract(open: () => Promise<StoreUnderTest>): void
       details: {},
     });
   });
+
+  it('stores base models by the hash of their weights, once, and counts their blobs as referenced', async () => {
+    const sha = (c: string): string => c.repeat(64);
+    const input = {
+      sha256: sha('a'),
+      name: 'digits-mlp',
+      size: 100,
+      onnx: null,
+      testSet: null,
+      lineage: null,
+      actor: 'alice',
+    };
+    const first = await store.putBaseModel(input);
+    expect(first).toMatchObject({
+      sha256: sha('a'),
+      name: 'digits-mlp',
+      size: 100,
+      onnx: null,
+      createdBy: 'alice',
+    });
+    // A re-upload with an ONNX graph fills it in; nothing else changes.
+    const again = await store.putBaseModel({
+      ...input,
+      name: 'renamed',
+      onnx: { sha256: sha('b'), size: 7 },
+      actor: 'bob',
+    });
+    expect(again).toEqual({ ...first, onnx: { sha256: sha('b'), size: 7 } });
+    const lineage = {
+      base: sha('a'),
+      gradiend: { name: 'g', version: 2 },
+      learning_rate: 0.01,
+      input_scale: 2.5,
+      feature_factor: [-1],
+      part: 'decoder',
+    };
+    await store.putBaseModel({ ...input, sha256: sha('c'), name: 'digits-mlp+g@2', lineage });
+    expect(await store.getBaseModel(sha('c'))).toMatchObject({ lineage });
+    expect((await store.listBaseModels('digits-mlp')).map((b) => b.sha256)).toEqual([sha('a')]);
+    expect((await store.listBaseModels()).length).toBe(2);
+    expect(await store.getBaseModel(sha('d'))).toBeNull();
+    expect(await store.isBlobReferenced(sha('a'))).toBe(true);
+    expect(await store.isBlobReferenced(sha('b'))).toBe(true);
+    expect(await store.isBlobReferenced(sha('e'))).toBe(false);
+  });
 }

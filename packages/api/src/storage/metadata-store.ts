@@ -145,6 +145,32 @@ export interface DeleteResult {
   readonly unreferencedBlobs: readonly string[];
 }
 
+/** How a rewritten base model came about: the GRADIEND version and the rewrite's arguments. */
+export interface BaseModelLineage {
+  readonly base: string;
+  readonly gradiend: VersionRef;
+  readonly learning_rate: number;
+  readonly input_scale: number | null;
+  readonly feature_factor: readonly number[];
+  readonly part: string;
+}
+
+/** A base model's weights (one safetensors blob) with its optional ONNX graph and labeled test set. */
+export interface BaseModelRecord {
+  /** SHA-256 of the weights: the base model's id. */
+  readonly sha256: string;
+  /** What GRADIENDs' `base_model` names (several records may share a name). */
+  readonly name: string;
+  readonly size: number;
+  readonly onnx: { readonly sha256: string; readonly size: number } | null;
+  readonly testSet: { readonly sha256: string; readonly size: number } | null;
+  readonly lineage: BaseModelLineage | null;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
+export type NewBaseModel = Omit<BaseModelRecord, 'createdAt' | 'createdBy'> & { readonly actor: string };
+
 /**
  * Registry metadata. Every method that changes state runs in one transaction and records its audit
  * entry in the same transaction. Implementations: SQLite (default) and PostgreSQL.
@@ -184,7 +210,17 @@ export interface MetadataStore {
   setAlias(model: string, alias: string, version: number, actor: string): Promise<void>;
   deleteAlias(model: string, alias: string, actor: string): Promise<boolean>;
 
+  /** True when a version or a base model (weights, ONNX graph or test set) uses the blob. */
   isBlobReferenced(sha256: string): Promise<boolean>;
+
+  /**
+   * Stores a base model; when one with the same weights exists it is returned unchanged except that
+   * a missing ONNX graph or test set is filled in (uploading once is enough; re-uploads are no-ops).
+   */
+  putBaseModel(input: NewBaseModel): Promise<BaseModelRecord>;
+  getBaseModel(sha256: string): Promise<BaseModelRecord | null>;
+  /** Newest first; with `name`, only the base models of that name. */
+  listBaseModels(name?: string): Promise<BaseModelRecord[]>;
 
   createToken(input: { name: string; role: Role; tokenHash: string; actor: string }): Promise<TokenRecord>;
   findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;

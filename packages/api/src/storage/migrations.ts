@@ -96,5 +96,28 @@ export function migrationsFor(dialect: SqlDialect): readonly Migration[] {
       CREATE INDEX audit_log_model ON audit_log(model);
     `,
     },
+    {
+      version: 2,
+      name: 'base-models',
+      // A base model is keyed by the SHA-256 of its weights (content-addressed: uploading the same
+      // weights twice gives the same record); its ONNX graph and labeled test set are optional blobs.
+      sql: `
+      CREATE TABLE base_models (
+        sha256 TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        size ${bigint} NOT NULL,
+        onnx_sha256 TEXT,
+        onnx_size ${bigint},
+        test_set_sha256 TEXT,
+        test_set_size ${bigint},
+        lineage TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+      );
+      CREATE INDEX base_models_name ON base_models(name);
+      CREATE INDEX base_models_onnx ON base_models(onnx_sha256);
+      CREATE INDEX base_models_test_set ON base_models(test_set_sha256);
+    `,
+    },
   ];
 }

@@ -28,6 +28,9 @@ export const TASK_MEMORY: Estimates = {
   // Rows exist one chunk at a time (topk-stream.ts).
   topkStream: (a) => withImportance(a) + 4 * a.inputDim,
   compare: (a) => withImportance(a.a) + withImportance(a.b),
+  // Every model of every group is loaded with its importance at once.
+  similarityMatrix: (a) =>
+    a.models.reduce((sum, m) => sum + m.handles.reduce((s, h) => s + withImportance(h), 0), 0),
   // The pruned model is at most the size of the source.
   prunePreview: (a) => withImportance(a) + a.storedBytes,
   prune: (a) => withImportance(a) + a.storedBytes,

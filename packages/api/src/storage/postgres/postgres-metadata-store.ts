@@ -7,6 +7,8 @@ import type {
   ModelQuery,
   ModelRecord,
   NewAuditEntry,
+  NewBaseModel,
+  BaseModelRecord,
   NewVersion,
   Role,
   TokenRecord,
@@ -14,6 +16,15 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
+import {
+  baseModelFill,
+  baseModelFillValues,
+  baseModelInsert,
+  baseModelReferencesBlob,
+  baseModelValues,
+  toBaseModelRecord,
+} from '../base-model-rows.js';
+import type { BaseModelRow } from '../base-model-rows.js';
 import {
   VERSION_SELECT,
   aliasUpsert,
@@ -73,6 +84,9 @@ const VERSION_INSERT = `${versionInsert(POSTGRES)} RETURNING id`;
 const AUDIT_INSERT = auditInsert(POSTGRES);
 const ALIAS_UPSERT = aliasUpsert(POSTGRES);
 const TOKEN_INSERT = `${tokenInsert(POSTGRES)} RETURNING *`;
+const BASE_MODEL_INSERT = baseModelInsert((i) => `$${i}`);
+const BASE_MODEL_FILL = baseModelFill((i) => `$${i}`);
+const BASE_MODEL_REFERENCES = baseModelReferencesBlob((i) => `$${i}`);
 
 /** Key of the session advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_KEY = 0x67726164; // "grad"
@@ -424,8 +438,49 @@ export class PostgresMetadataStore implements MetadataStore {
 
   async isBlobReferenced(sha256: string): Promise<boolean> {
     return (
-      (await one(this.pool, 'SELECT 1 FROM version_files WHERE sha256 = $1 LIMIT 1', [sha256])) !== undefined
+      (await one(this.pool, 'SELECT 1 FROM version_files WHERE sha256 = $1 LIMIT 1', [sha256])) !==
+        undefined || (await one(this.pool, BASE_MODEL_REFERENCES, [sha256, sha256, sha256])) !== undefined
     );
+  }
+
+  async putBaseModel(input: NewBaseModel): Promise<BaseModelRecord> {
+    return this.tx(async (db) => {
+      // ON CONFLICT: a concurrent upload of the same weights is the same record.
+      const inserted = await db.query(
+        `${BASE_MODEL_INSERT} ON CONFLICT (sha256) DO NOTHING`,
+        baseModelValues(input, now()),
+      );
+      if (inserted.rowCount === 0) await db.query(BASE_MODEL_FILL, baseModelFillValues(input));
+      else
+        await this.audit(db, {
+          actor: input.actor,
+          action: 'base-model.create',
+          details: { sha256: input.sha256, name: input.name },
+        });
+      const row = await one<BaseModelRow>(db, 'SELECT * FROM base_models WHERE sha256 = $1', [input.sha256]);
+      if (!row) throw new Error('base model insert failed');
+      return toBaseModelRecord(row);
+    });
+  }
+
+  async getBaseModel(sha256: string): Promise<BaseModelRecord | null> {
+    const row = await one<BaseModelRow>(this.pool, 'SELECT * FROM base_models WHERE sha256 = $1', [sha256]);
+    return row ? toBaseModelRecord(row) : null;
+  }
+
+  async listBaseModels(name?: string): Promise<BaseModelRecord[]> {
+    const rows =
+      name === undefined
+        ? await all<BaseModelRow>(
+            this.pool,
+            'SELECT * FROM base_models ORDER BY created_at DESC, sha256 COLLATE "C"',
+          )
+        : await all<BaseModelRow>(
+            this.pool,
+            'SELECT * FROM base_models WHERE name = $1 ORDER BY created_at DESC, sha256 COLLATE "C"',
+            [name],
+          );
+    return rows.map(toBaseModelRecord);
   }
 
   async createToken(input: {

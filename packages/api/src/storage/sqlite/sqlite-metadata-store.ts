@@ -9,6 +9,8 @@ import type {
   ModelQuery,
   ModelRecord,
   NewAuditEntry,
+  NewBaseModel,
+  BaseModelRecord,
   NewVersion,
   Role,
   TokenRecord,
@@ -16,6 +18,15 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
+import {
+  baseModelFill,
+  baseModelFillValues,
+  baseModelInsert,
+  baseModelReferencesBlob,
+  baseModelValues,
+  toBaseModelRecord,
+} from '../base-model-rows.js';
+import type { BaseModelRow } from '../base-model-rows.js';
 import {
   VERSION_SELECT,
   aliasUpsert,
@@ -68,6 +79,9 @@ const VERSION_INSERT = versionInsert(SQLITE);
 const AUDIT_INSERT = auditInsert(SQLITE);
 const ALIAS_UPSERT = aliasUpsert(SQLITE);
 const TOKEN_INSERT = tokenInsert(SQLITE);
+const BASE_MODEL_INSERT = baseModelInsert(() => '?');
+const BASE_MODEL_FILL = baseModelFill(() => '?');
+const BASE_MODEL_REFERENCES = baseModelReferencesBlob(() => '?');
 
 /**
  * SQLite metadata store. better-sqlite3 is synchronous: each method runs its statements inside one
@@ -357,8 +371,52 @@ export class SqliteMetadataStore implements MetadataStore {
     return (
       this.db
         .prepare<[string], { x: number }>('SELECT 1 AS x FROM version_files WHERE sha256 = ? LIMIT 1')
-        .get(sha256) !== undefined
+        .get(sha256) !== undefined ||
+      this.db
+        .prepare<[string, string, string], { x: number }>(BASE_MODEL_REFERENCES)
+        .get(sha256, sha256, sha256) !== undefined
     );
+  }
+
+  async putBaseModel(input: NewBaseModel): Promise<BaseModelRecord> {
+    return this.db
+      .transaction(() => {
+        const existing = this.baseModelRow(input.sha256);
+        if (existing) this.db.prepare(BASE_MODEL_FILL).run(...baseModelFillValues(input));
+        else {
+          this.db.prepare(BASE_MODEL_INSERT).run(...baseModelValues(input, now()));
+          this.audit({
+            actor: input.actor,
+            action: 'base-model.create',
+            details: { sha256: input.sha256, name: input.name },
+          });
+        }
+        return toBaseModelRecord(this.baseModelRow(input.sha256) as BaseModelRow);
+      })
+      .immediate();
+  }
+
+  async getBaseModel(sha256: string): Promise<BaseModelRecord | null> {
+    const row = this.baseModelRow(sha256);
+    return row ? toBaseModelRecord(row) : null;
+  }
+
+  async listBaseModels(name?: string): Promise<BaseModelRecord[]> {
+    const rows =
+      name === undefined
+        ? this.db
+            .prepare<[], BaseModelRow>('SELECT * FROM base_models ORDER BY created_at DESC, sha256')
+            .all()
+        : this.db
+            .prepare<[string], BaseModelRow>(
+              'SELECT * FROM base_models WHERE name = ? ORDER BY created_at DESC, sha256',
+            )
+            .all(name);
+    return rows.map(toBaseModelRecord);
+  }
+
+  private baseModelRow(sha256: string): BaseModelRow | undefined {
+    return this.db.prepare<[string], BaseModelRow>('SELECT * FROM base_models WHERE sha256 = ?').get(sha256);
   }
 
   async createToken(input: {
