@@ -69,8 +69,3 @@ export function toTopkSpec(value: TopkInput, field = 'topk'): TopkSpec {
   }
   return 'count' in value ? { count: value.count } : { fraction: value.fraction };
 }
-
-/** How many rows a spec selects out of `inputDim` (the core rounds fractions up). */
-export function topkUpperBound(spec: TopkSpec, inputDim: number): number {
-  return 'count' in spec ? Math.min(spec.count, inputDim) : Math.ceil(spec.fraction * inputDim);
-}
