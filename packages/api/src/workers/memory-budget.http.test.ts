@@ -45,8 +45,14 @@ describe('memory budget over HTTP', () => {
       const queued = (waiting.app.services.tasks as BudgetedTaskRunner).budget;
       const release = await queued.acquire(queued.capacity);
       const pending = waiting.app.inject('/api/models/bert/versions/1/params');
-      await new Promise((r) => setTimeout(r, 50));
+      // The request reaches the budget after resolving and checking out the version.
+      for (let tries = 0; queued.state().waiting === 0 && tries < 500; tries++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       expect(queued.state().waiting).toBe(1);
+      const metrics = (await waiting.app.inject('/metrics')).body;
+      expect(metrics).toContain('gradiend_analysis_tasks{state="waiting"} 1');
+      expect(metrics).toContain(`gradiend_analysis_memory_bytes{state="used"} ${queued.capacity}`);
       release();
       expect((await pending).statusCode).toBe(200);
     } finally {
