@@ -6,6 +6,8 @@ export {
   IMPORTANCE_PARTS,
   parseImportancePart,
   selectTopK,
+  EXACT_TIE_EMULATION_LIMIT,
+  dtypeRounder,
   scatterToParams,
   hasEncoderBias,
   weightLayout,
@@ -44,6 +46,7 @@ export {
   parseCheckpointConfig,
   assembleModel,
   planCheckpoint,
+  pruneStandIn,
   CONFIG_FILE,
   WEIGHT_NAMES,
   WEIGHT_FILES,
@@ -58,6 +61,7 @@ export type {
   CheckpointProblem,
   CheckpointPlan,
   SaveOptions,
+  PruneStandInSource,
 } from './checkpoint/index.js';
 
 export {
@@ -206,6 +210,40 @@ export {
   RewriteError,
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';
+
+export {
+  FINE_BITS,
+  SEGMENT_BITS,
+  summarizeImportance,
+  orderKey,
+  keyValue,
+  ceilKey,
+  countFromKey,
+  segmentCountFromKey,
+  countAtLeast,
+  segmentCountAtLeast,
+  topKBoundary,
+  keptPerSegmentByThreshold,
+  keptPerSegmentByTopK,
+  quantile,
+  finiteCount,
+  summaryHistogram,
+  keptPerSegmentByThresholdExact,
+  keptPerSegmentByTopKExact,
+  encodeSummary,
+  decodeSummary,
+  SUMMARY_FORMAT,
+} from './importance-summary/index.js';
+export type {
+  ImportanceSummary,
+  SegmentSummary,
+  CountAnswer,
+  TopKBoundary,
+  PerSegmentAnswer,
+  BucketValue,
+  SummaryHistogram,
+  ScanOptions,
+} from './importance-summary/index.js';
 
 export {
   selectEffect,

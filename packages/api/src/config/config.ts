@@ -19,6 +19,10 @@ export interface ApiConfig extends ScaleConfig {
   readonly workers: number;
   /** Memory budget for cached ONNX sessions, in bytes. */
   readonly onnxCacheBytes: number;
+  /** Memory budget of cached float32 importance vectors (see src/analysis/analysis-cache.ts). */
+  readonly importanceCacheBytes?: number;
+  /** Compute every new version's analysis in the background (default true). */
+  readonly backgroundAnalysis?: boolean;
   /**
    * Encode/decode with at most this many values (rows × input_dim) runs on the main thread's ONNX
    * sessions; larger ones run on the worker threads (when there are any).
@@ -114,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const host = env.HOST?.trim() || '127.0.0.1';
   const dataDir = path.resolve(cwd, env.GRADIEND_DATA_DIR?.trim() || './data');
   const seedDemo = parseBoolean(env, 'GRADIEND_SEED_DEMO', true);
+  const backgroundAnalysis = parseBoolean(env, 'GRADIEND_BACKGROUND_ANALYSIS', true);
   const authRaw = env.GRADIEND_AUTH?.trim().toLowerCase();
   let auth: AuthMode;
   if (authRaw === undefined || authRaw === '') {
@@ -128,6 +133,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const maxUploadBytes = parseInteger(env, 'GRADIEND_MAX_UPLOAD_BYTES', 8 * GIB, 1, Number.MAX_SAFE_INTEGER);
   const workers = parseInteger(env, 'GRADIEND_WORKERS', 2, 0, 64);
   const onnxCacheBytes = parseInteger(env, 'GRADIEND_ONNX_CACHE_BYTES', 2 * GIB, 0, Number.MAX_SAFE_INTEGER);
+  const importanceCacheBytes = parseInteger(
+    env,
+    'GRADIEND_IMPORTANCE_CACHE_BYTES',
+    GIB,
+    0,
+    Number.MAX_SAFE_INTEGER,
+  );
   const encodeInlineMaxValues = parseInteger(
     env,
     'GRADIEND_ENCODE_INLINE_MAX_VALUES',
@@ -179,6 +191,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     maxUploadBytes,
     workers,
     onnxCacheBytes,
+    importanceCacheBytes,
+    backgroundAnalysis,
     encodeInlineMaxValues,
     fullLoadMaxBytes,
     analysisMemoryBytes,

@@ -47,6 +47,8 @@ export class RegistryService {
   /** Handles of the records the version cache hands out, so repeated checkouts skip hashing. */
   private readonly handles = new WeakMap<VersionRecord, Promise<ModelHandle>>();
   private readonly versions = new VersionCache();
+  /** Called after every committed version (upload or prune), e.g. to start its analysis. */
+  onCommitted: (record: VersionRecord) => void = () => undefined;
   /** Called on every checkout with whether it was already materialised in this process (metrics). */
   observeCheckout: (hit: boolean) => void = () => undefined;
 
@@ -111,6 +113,7 @@ export class RegistryService {
       };
       const record = await this.meta.createVersion(input);
       this.release(shas);
+      this.onCommitted(record);
       return record;
     } catch (error) {
       this.release(shas);

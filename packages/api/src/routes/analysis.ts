@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { paramRows } from '../analysis/param-rows.js';
+import { histogramFromSummary } from '../analysis/summary-histogram.js';
 import { sendRaw } from './send-raw.js';
 import { portStream } from '../workers/port-stream.js';
 import { PartQuery, VersionParams, problems } from '../schemas/common.js';
@@ -16,6 +18,7 @@ const ParamRowSchema = Type.Object({
   stored_bytes: Type.Integer(),
   importance_sum: Type.Number(),
   importance_max: Type.Union([Type.Number(), Type.Null()]),
+  importance_min: Type.Union([Type.Number(), Type.Null()]),
   importance_mean: Type.Union([Type.Number(), Type.Null()]),
 });
 
@@ -34,7 +37,7 @@ const TopkRowSchema = Type.Object({
 const MAX_TOPK_PAGE_ROWS = 100_000;
 
 const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { registry, tasks } = app.services;
+  const { registry, tasks, analysis } = app.services;
   const handle = async (name: string, ref: string) => registry.checkout(await registry.resolve(name, ref));
 
   app.get(
@@ -43,7 +46,8 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { role: 'read' },
       schema: {
         tags: ['analysis'],
-        summary: 'Per parameter: shape, selection, coverage, stored bytes and importance sum/max/mean',
+        summary:
+          'Per parameter: shape, selection, coverage, stored bytes and importance sum/min/max/mean (finite values, from the cached summary)',
         params: VersionParams,
         querystring: Type.Object({ part: PartQuery }),
         response: {
@@ -53,11 +57,9 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const h = await handle(request.params.name, request.params.ref);
-      return {
-        part: request.query.part,
-        items: await tasks.run('params', { ...h, part: request.query.part }),
-      };
+      const version = await registry.resolve(request.params.name, request.params.ref);
+      const summary = await analysis.summary(await registry.checkout(version), request.query.part);
+      return { part: request.query.part, items: paramRows(version.summary, summary) };
     },
   );
 
@@ -85,7 +87,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const h = await handle(request.params.name, request.params.ref);
-      const values = await tasks.run('importance', { ...h, part: request.query.part });
+      const values = await analysis.importance(h, request.query.part);
       if (request.query.format === 'f32') {
         return sendRaw(
           reply.header('x-input-dim', values.length),
@@ -103,7 +105,8 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { role: 'read' },
       schema: {
         tags: ['analysis'],
-        summary: 'Histogram of importance (quantile-clipped range; zeros and outliers counted)',
+        summary:
+          'Histogram of importance from the cached summary (quantile-clipped range; zeros and outliers counted; exact to the 16-bit bucket)',
         params: VersionParams,
         querystring: Type.Object({
           part: PartQuery,
@@ -116,7 +119,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const h = await handle(request.params.name, request.params.ref);
       const { part, bins, scale } = request.query;
-      return { ...(await tasks.run('histogram', { ...h, part, bins, scale })) };
+      return { ...histogramFromSummary(await analysis.summary(h, part), part, bins, scale) };
     },
   );
 
@@ -142,8 +145,17 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const h = await handle(request.params.name, request.params.ref);
       const { part, rows, cols, agg } = request.query;
+      const importance = await analysis.importance(h, part);
       return {
-        ...(await tasks.run('heatmap', { ...h, part, rows, cols, agg, param: request.params.param })),
+        ...(await tasks.run('heatmap', {
+          ...h,
+          importance,
+          part,
+          rows,
+          cols,
+          agg,
+          param: request.params.param,
+        })),
       };
     },
   );

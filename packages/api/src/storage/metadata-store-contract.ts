@@ -109,6 +109,27 @@ export function metadataStoreContract(open: () => Promise<StoreUnderTest>): void
     expect(await store.isBlobReferenced('f'.repeat(64))).toBe(false);
   });
 
+  it('records one analysis per content key, part and format; its blobs count as referenced', async () => {
+    const record = {
+      contentKey: 'k'.repeat(64),
+      part: 'decoder-weight',
+      format: 'f1',
+      importance: { sha256: '1'.repeat(64), size: 400 },
+      summary: { sha256: '2'.repeat(64), size: 12 },
+    };
+    expect(await store.getAnalysis(record.contentKey, record.part, 'f1')).toBeNull();
+    expect(await store.isBlobReferenced('1'.repeat(64))).toBe(false);
+    await store.putAnalysis(record);
+    // A second computation of the same key (another instance) does not replace the first.
+    await store.putAnalysis({ ...record, importance: { sha256: '3'.repeat(64), size: 400 } });
+    expect(await store.getAnalysis(record.contentKey, record.part, 'f1')).toEqual(record);
+    expect(await store.getAnalysis(record.contentKey, 'encoder-weight', 'f1')).toBeNull();
+    expect(await store.getAnalysis(record.contentKey, record.part, 'f2')).toBeNull();
+    expect(await store.isBlobReferenced('1'.repeat(64))).toBe(true);
+    expect(await store.isBlobReferenced('2'.repeat(64))).toBe(true);
+    expect(await store.isBlobReferenced('3'.repeat(64))).toBe(false);
+  });
+
   it('refuses to delete a parent unless cascading, and reports unreferenced blobs', async () => {
     const parent = await store.createVersion(newVersion('m', 'a'));
     const child = await store.createVersion(newVersion('pruned', 'b', parent.id));

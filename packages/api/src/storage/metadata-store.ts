@@ -1,3 +1,20 @@
+import type { JobStore } from '../jobs/job-types.js';
+
+/** A version content's cached analysis of one importance part (both blobs in the blob store). */
+export interface AnalysisRecord {
+  readonly contentKey: string;
+  readonly part: string;
+  /** The summary encoding (the core's SUMMARY_FORMAT). */
+  readonly format: string;
+  readonly importance: FileRecordBlob;
+  readonly summary: FileRecordBlob;
+}
+
+export interface FileRecordBlob {
+  readonly sha256: string;
+  readonly size: number;
+}
+
 /** Roles in increasing power; a token with a role may do everything the roles before it may. */
 export type Role = 'read' | 'write' | 'admin';
 export const ROLES: readonly Role[] = ['read', 'write', 'admin'];
@@ -176,6 +193,8 @@ export type NewBaseModel = Omit<BaseModelRecord, 'createdAt' | 'createdBy'> & { 
  * entry in the same transaction. Implementations: SQLite (default) and PostgreSQL.
  */
 export interface MetadataStore {
+  /** The jobs table of the same database (src/jobs). */
+  readonly jobs: JobStore;
   migrate(): Promise<void>;
   close(): Promise<void>;
   /** Rejects when the database cannot be reached (readiness checks). */
@@ -210,7 +229,7 @@ export interface MetadataStore {
   setAlias(model: string, alias: string, version: number, actor: string): Promise<void>;
   deleteAlias(model: string, alias: string, actor: string): Promise<boolean>;
 
-  /** True when a version or a base model (weights, ONNX graph or test set) uses the blob. */
+  /** True when a version, a base model (weights, ONNX graph or test set), a cached analysis or a job result uses the blob. */
   isBlobReferenced(sha256: string): Promise<boolean>;
 
   /**
@@ -221,6 +240,10 @@ export interface MetadataStore {
   getBaseModel(sha256: string): Promise<BaseModelRecord | null>;
   /** Newest first; with `name`, only the base models of that name. */
   listBaseModels(name?: string): Promise<BaseModelRecord[]>;
+
+  getAnalysis(contentKey: string, part: string, format: string): Promise<AnalysisRecord | null>;
+  /** Records a computed analysis; a concurrent record of the same key wins and this one is dropped. */
+  putAnalysis(record: AnalysisRecord): Promise<void>;
 
   createToken(input: { name: string; role: Role; tokenHash: string; actor: string }): Promise<TokenRecord>;
   findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;

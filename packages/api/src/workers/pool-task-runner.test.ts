@@ -22,21 +22,23 @@ describe('PoolTaskRunner', () => {
   it.each(['oom', 'exit'])(
     'a worker that dies (%s) fails its task with WORKER_CRASHED, and the next task runs on a fresh one',
     async (key) => {
-      const before = await pool.run('params', { ...model, part: 'decoder-weight' });
-      const error: unknown = await pool.run('params', { ...model, key, part: 'decoder-weight' }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const before = await pool.run('analyzeImportance', { ...model, part: 'decoder-weight' });
+      const error: unknown = await pool
+        .run('analyzeImportance', { ...model, key, part: 'decoder-weight' })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error).toBeInstanceOf(ApiError);
       expect(error).toMatchObject({ status: 500, code: 'GRADIEND_ERR_WORKER_CRASHED' });
       expect((error as Error).message).toContain(key === 'oom' ? 'ran out of memory' : 'stopped');
-      expect(await pool.run('params', { ...model, part: 'decoder-weight' })).toEqual(before);
+      expect(await pool.run('analyzeImportance', { ...model, part: 'decoder-weight' })).toEqual(before);
     },
   );
 
   it('reports a failing task as the task error, not as a crash', async () => {
     const error: unknown = await pool
-      .run('params', { ...model, dir: '/nonexistent', key: 'missing', part: 'decoder-weight' })
+      .run('analyzeImportance', { ...model, dir: '/nonexistent', key: 'missing', part: 'decoder-weight' })
       .then(
         () => undefined,
         (e: unknown) => e,

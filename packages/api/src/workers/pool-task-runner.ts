@@ -1,8 +1,8 @@
 import type { TransferListItem } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { ApiError } from '../errors/api-error.js';
-import { TaskError, type TaskOutcome, type TaskRunner } from './task-runner.js';
-import { unwrapOutcome } from './task-runner.js';
+import { TaskError, type RunOptions, type TaskOutcome, type TaskRunner } from './task-runner.js';
+import { abortFlag, unwrapOutcome } from './task-runner.js';
 import type { TaskArgs, TaskName, TaskResult } from './task-types.js';
 import type { WorkerSettings } from './worker-settings.js';
 
@@ -71,15 +71,19 @@ export class PoolTaskRunner implements TaskRunner {
     name: K,
     args: TaskArgs<K>,
     transfer: readonly TransferListItem[] = [],
+    options: RunOptions = {},
   ): Promise<TaskResult<K>> {
-    const options = transfer.length > 0 ? { transferList: [...transfer] } : undefined;
+    options.signal?.throwIfAborted();
+    const runOptions = transfer.length > 0 ? { transferList: [...transfer] } : undefined;
+    const message = { name, args, abort: abortFlag(options.signal) };
     let outcome: TaskOutcome<TaskResult<K>>;
     try {
-      outcome = (await this.pool.run({ name, args }, options)) as TaskOutcome<TaskResult<K>>;
+      outcome = (await this.pool.run(message, runOptions)) as TaskOutcome<TaskResult<K>>;
     } catch (error) {
       // Task failures come back as data (worker.ts); a rejection means the worker itself died.
       throw workerCrashed(name, error);
     }
+    if (!outcome.ok) options.signal?.throwIfAborted();
     return unwrapOutcome(outcome);
   }
 

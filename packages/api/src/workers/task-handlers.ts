@@ -16,16 +16,25 @@ import {
 import {
   inspectCheckpoint,
   loadCheckpoint,
+  readCheckpoint,
   saveCheckpoint,
+  type CheckpointHeaders,
   type LoadedCheckpoint,
 } from '@gradiend/core/node';
+import {
+  keptPerSegmentByThresholdExact,
+  keptPerSegmentByTopKExact,
+  pruneStandIn,
+  selectTopK,
+  summarizeImportance,
+  toPlain,
+} from '@gradiend/core';
 import { DEFAULT_FULL_LOAD_MAX_BYTES } from '../config/config.js';
 import { OnnxSessionCache } from '../onnx/session-cache.js';
 import { runGraph } from '../onnx/run-graph.js';
 import { compareSelections, selectionByParam } from '../analysis/compare.js';
 import { paramHeatmap } from '../analysis/heatmap.js';
-import { importanceHistogram } from '../analysis/histogram.js';
-import { paramRows } from '../analysis/param-rows.js';
+import { writeAnalysisFiles } from '../analysis/analysis-files.js';
 import { plannedCheckpointBytes } from '../analysis/planned-bytes.js';
 import { summarizeCheckpoint, summarizeInspection } from '../analysis/summarize.js';
 import { topkRows } from '../analysis/topk-rows.js';
@@ -35,6 +44,7 @@ import { HashedFiles } from './hashed-files.js';
 import { currentWorkerSettings } from './worker-settings.js';
 import type { TaskHandlers } from './task-handlers-type.js';
 import type { ModelHandle, PrunePreview, PruneRequest } from './task-types.js';
+import type { TopkSpec } from '../schemas/topk.js';
 
 /**
  * Loaded models per worker, keyed by content, most recently used last: at most MAX_CACHED and at
@@ -63,6 +73,27 @@ function load(handle: ModelHandle): Promise<LoadedCheckpoint> {
     cached -= entry.bytes;
   }
   return loading;
+}
+
+/** Checkpoint headers (config, param map, no weight data) per content key, for the cached-importance tasks. */
+const headers = new Map<string, Promise<CheckpointHeaders>>();
+
+function loadHeaders(handle: ModelHandle): Promise<CheckpointHeaders> {
+  let hit = headers.get(handle.key);
+  if (!hit) {
+    hit = readCheckpoint(handle.dir, { weights: 'headers' });
+    hit.catch(() => headers.delete(handle.key));
+    headers.set(handle.key, hit);
+    while (headers.size > 32) headers.delete(headers.keys().next().value as string);
+  }
+  return hit;
+}
+
+/** The importance as float32 in a SharedArrayBuffer (float64 models are rounded, see docs/api.md). */
+function sharedFloat32(values: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(new SharedArrayBuffer(values.length * 4));
+  out.set(values);
+  return out;
 }
 
 /** This thread's ONNX sessions for large inputs, created on first use with the budget share. */
@@ -112,6 +143,13 @@ function asGradient(t: Tensor): GradientTensor {
   return { shape: t.shape, data: numeric ? (t.data as Float32Array | Float64Array) : toFloat64(t) };
 }
 
+/** The core's GradiendModel.topK on a cached importance (same k rule, same ranking). */
+function topKIndices(importance: Float32Array, k: TopkSpec): Int32Array {
+  const n = importance.length;
+  const k0 = 'fraction' in k ? Math.ceil(k.fraction * n) : k.count;
+  return selectTopK(importance, Math.min(Math.max(k0, 1), n), { sorted: true });
+}
+
 export const taskHandlers: TaskHandlers = {
   // Large checkpoints are described from their headers (see ApiConfig.fullLoadMaxBytes); both kinds
   // are validated by the same rules: inspectCheckpoint applies all that loadCheckpoint does but read
@@ -132,24 +170,37 @@ export const taskHandlers: TaskHandlers = {
     return summarizeCheckpoint(ck.model, { training: ck.training, gradiendContext: ck.gradiendContext });
   },
 
-  async params(args) {
+  async analyzeImportance(args) {
     const { model } = await load(args);
-    return paramRows(model, model.importance(args.part));
+    const importance = sharedFloat32(model.importance(args.part));
+    const segments = model.paramMap.entries.map((e) => e.numSelected);
+    return { importance, summary: summarizeImportance(importance, segments) };
   },
 
-  async importance(args) {
-    const { model } = await load(args);
-    return Float32Array.from(model.importance(args.part));
+  async persistAnalysis(args) {
+    return writeAnalysisFiles(args.dir, args.importance, args.summary);
   },
 
-  async histogram(args) {
-    const { model } = await load(args);
-    return importanceHistogram(model.importance(args.part), args.part, args.bins, args.scale);
+  keptByThreshold(args, { signal }) {
+    return keptPerSegmentByThresholdExact(args.importance, args.segments, args.threshold, { signal });
+  },
+
+  keptByTopK(args, { signal }) {
+    return keptPerSegmentByTopKExact(args.importance, args.summary, args.segments, args.k, { signal });
+  },
+
+  async prunedBytes(args) {
+    const h = await loadHeaders(args);
+    const standIn = pruneStandIn({ ...h, config: h.location.config }, args.kept);
+    return plannedCheckpointBytes(standIn, {
+      training: h.training === null ? undefined : toPlain(h.training),
+      gradiendContext: h.gradiendContext === null ? undefined : toPlain(h.gradiendContext),
+    });
   },
 
   async heatmap(args) {
-    const { model } = await load(args);
-    return paramHeatmap(model, model.importance(args.part), args);
+    const { paramMap } = await loadHeaders(args);
+    return paramHeatmap(paramMap, args.importance, args);
   },
 
   async topk(args) {
@@ -174,10 +225,12 @@ export const taskHandlers: TaskHandlers = {
     }
   },
 
-  async compare({ a, b, part, k }) {
-    const ma = (await load(a)).model;
-    const mb = (await load(b)).model;
-    return compareSelections(selectionByParam(ma, ma.topK(part, k)), selectionByParam(mb, mb.topK(part, k)));
+  async compare({ a, b, k }) {
+    const selection = async (side: ModelHandle & { importance: Float32Array }) => {
+      const { paramMap } = await loadHeaders(side);
+      return selectionByParam(paramMap, topKIndices(side.importance, k));
+    };
+    return compareSelections(await selection(a), await selection(b));
   },
 
   async similarityMatrix({ models, request }) {

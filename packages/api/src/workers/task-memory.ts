@@ -19,15 +19,20 @@ const withImportance = (h: ModelHandle) => loaded(h) + PER_DIM * h.inputDim;
 export const TASK_MEMORY: Estimates = {
   // Above the full-load threshold only the headers are read; below it the weights are loaded.
   inspect: (a) => BASE + Math.min(a.storedBytes, a.fullLoadMaxBytes ?? a.storedBytes),
-  params: withImportance,
-  importance: (a) => withImportance(a) + 4 * a.inputDim,
-  histogram: (a) => withImportance(a) + 2 * PER_DIM * a.inputDim,
-  heatmap: withImportance,
+  // The float32 result lives in shared memory and stays in the analysis cache.
+  analyzeImportance: (a) => withImportance(a) + 4 * a.inputDim,
+  // Scans and writes of an already computed float32 importance (shared, not copied).
+  persistAnalysis: () => BASE,
+  keptByThreshold: () => BASE,
+  keptByTopK: (a) => BASE + 4 * a.importance.length,
+  prunedBytes: () => BASE,
+  // The param map comes with the (possibly cached) checkpoint; the importance is shared.
+  heatmap: loaded,
   // Ranking indices (int32) besides the scores; the rows themselves are capped by the route.
   topk: (a) => withImportance(a) + 4 * a.inputDim,
   // Rows exist one chunk at a time (topk-stream.ts).
   topkStream: (a) => withImportance(a) + 4 * a.inputDim,
-  compare: (a) => withImportance(a.a) + withImportance(a.b),
+  compare: (a) => loaded(a.a) + loaded(a.b),
   // Every model of every group is loaded with its importance at once.
   similarityMatrix: (a) =>
     a.models.reduce((sum, m) => sum + m.handles.reduce((s, h) => s + withImportance(h), 0), 0),

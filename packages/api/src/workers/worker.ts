@@ -1,7 +1,7 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { collectGarbage } from './collect-garbage.js';
 import { ownBuffer } from './own-buffer.js';
-import { serializeTaskError, type TaskOutcome } from './task-runner.js';
+import { contextFromFlag, serializeTaskError, type TaskContext, type TaskOutcome } from './task-runner.js';
 import { taskHandlers } from './task-handlers.js';
 import type { TaskName } from './task-types.js';
 
@@ -25,10 +25,12 @@ function storedBytes(args: unknown): number {
 export default async function runTask(message: {
   name: TaskName;
   args: never;
+  /** Set to 1 by the caller when its request is cancelled (see abortFlag). */
+  abort?: Int32Array;
 }): Promise<TaskOutcome<unknown> | ReturnType<typeof move>> {
   try {
-    const handler = taskHandlers[message.name] as (args: never) => unknown;
-    const value = await handler(message.args);
+    const handler = taskHandlers[message.name] as (args: never, context: TaskContext) => unknown;
+    const value = await handler(message.args, contextFromFlag(message.abort));
     const transfer = MOVED_RESULTS.has(message.name) && ArrayBuffer.isView(value) ? ownBuffer(value) : [];
     const outcome: TaskOutcome<unknown> = { ok: true, value };
     return transfer.length > 0 ? move({ [transferableSymbol]: transfer, [valueSymbol]: outcome }) : outcome;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type {
+  AnalysisRecord,
   AuditEntry,
   DeleteResult,
   FileRecord,
@@ -18,6 +19,9 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
+import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
+import { SqlJobStore, type JobSqlSyntax } from '../sql-job-store.js';
+import type { JobStore } from '../../jobs/job-types.js';
 import {
   baseModelFill,
   baseModelFillValues,
@@ -71,6 +75,14 @@ const SQLITE: SqlSyntax = {
   like: 'LIKE',
 };
 
+/** Numbered `?n` placeholders (bound from an object), because the job statements reuse arguments. */
+const SQLITE_JOBS: JobSqlSyntax = {
+  ...SQLITE,
+  param: (n) => `?${n}`,
+  inJsonArray: (column, n) => `${column} IN (SELECT value FROM json_each(?${n}))`,
+  skipLocked: '',
+};
+
 const MODEL_SELECT = modelSelect(SQLITE);
 const MODELS_IN = modelTagsAndAliasesSelects(SQLITE, 'IN (SELECT value FROM json_each(?))');
 const VERSION_PARTS = versionPartsSelects(SQLITE, 'size');
@@ -90,6 +102,7 @@ const BASE_MODEL_REFERENCES = baseModelReferencesBlob(() => '?');
  */
 export class SqliteMetadataStore implements MetadataStore {
   private readonly db: Database.Database;
+  readonly jobs: JobStore;
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -98,6 +111,21 @@ export class SqliteMetadataStore implements MetadataStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    const statements = new Map<string, Database.Statement>();
+    this.jobs = new SqlJobStore({
+      syntax: SQLITE_JOBS,
+      query: async <T>(sql: string, args: readonly unknown[]): Promise<T[]> => {
+        let statement = statements.get(sql);
+        if (!statement) {
+          statement = this.db.prepare(sql);
+          statements.set(sql, statement);
+        }
+        const bound = Object.fromEntries(args.map((value, i) => [i + 1, value]));
+        if (statement.reader) return statement.all(bound) as T[];
+        statement.run(bound);
+        return [];
+      },
+    });
   }
 
   async migrate(): Promise<void> {
@@ -374,8 +402,32 @@ export class SqliteMetadataStore implements MetadataStore {
         .get(sha256) !== undefined ||
       this.db
         .prepare<[string, string, string], { x: number }>(BASE_MODEL_REFERENCES)
-        .get(sha256, sha256, sha256) !== undefined
+        .get(sha256, sha256, sha256) !== undefined ||
+      this.db
+        .prepare<[string, string], { x: number }>(
+          'SELECT 1 AS x FROM analysis_cache WHERE importance_sha256 = ? OR summary_sha256 = ? LIMIT 1',
+        )
+        .get(sha256, sha256) !== undefined ||
+      (await this.jobs.isResultBlob(sha256))
     );
+  }
+
+  async getAnalysis(contentKey: string, part: string, format: string): Promise<AnalysisRecord | null> {
+    const row = this.db
+      .prepare<[string, string, string], AnalysisRow>(
+        'SELECT * FROM analysis_cache WHERE content_key = ? AND part = ? AND format = ?',
+      )
+      .get(contentKey, part, format);
+    return row ? analysisRecord(row) : null;
+  }
+
+  async putAnalysis(record: AnalysisRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO analysis_cache (content_key, part, format, importance_sha256, importance_size,
+           summary_sha256, summary_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(...analysisValues(record), now());
   }
 
   async putBaseModel(input: NewBaseModel): Promise<BaseModelRecord> {
