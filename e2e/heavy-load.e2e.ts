@@ -1,4 +1,4 @@
-// Heavy requests at BERT scale cannot take the server down: eight model requests at once on the
+// Heavy requests at BERT scale cannot take the server down: eight analysis requests at once on the
 // unpruned BERT-base-shaped model (the generator of `pnpm bench core`, ~1.3 GB, 108,891,648 dims)
 // under a 4 GiB memory budget. Each one answers, is turned away with 503 + Retry-After, or — if
 // its worker thread died — gets a problem+json 500 while the server keeps serving; /api/health
@@ -120,12 +120,8 @@ describe.skipIf(process.env.GRADIEND_E2E_BIG === '0')('heavy requests on the BER
     })();
 
     const outcomes = await Promise.all([
-      // Not yet the histogram (log): until it is answered from the per-version summary it boxes
-      // 10^8 numbers in a JS array, and a worker whose heap limit is crossed by one large array
-      // growth takes the whole process down (Node leaves a worker 16 MB of leeway at its limit).
-      // Add `importance/histogram?scale=log` for both parts here when that lands.
-      send('params (decoder-weight)', `${base}/params`),
-      send('importance f32 (encoder-weight)', `${base}/importance?format=f32&part=encoder-weight`),
+      send('histogram log (decoder-weight)', `${base}/importance/histogram?scale=log&bins=128`),
+      send('histogram log (encoder-weight)', `${base}/importance/histogram?scale=log&part=encoder-weight`),
       send('prune preview top-k 1%', `${base}/prune/preview`, json({ topk: '1%' })),
       send('prune preview threshold', `${base}/prune/preview`, json({ threshold })),
       send('top-k 1% CSV', `${base}/topk?k=1%25&format=csv`),
