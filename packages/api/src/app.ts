@@ -24,6 +24,7 @@ import requestIdPlugin, { genReqId } from './ops/request-id.js';
 import metricsPlugin, { createApiMetrics } from './ops/metrics.js';
 import { registerJobMetrics } from './jobs/job-metrics.js';
 import corsPlugin from './ops/cors.js';
+import { registerBudgetMetrics } from './ops/budget-metrics.js';
 import rateLimitPlugin from './ops/rate-limit.js';
 import readinessRoutes from './ops/readiness.js';
 import type { BlobStore } from './storage/blob-store.js';
@@ -101,6 +102,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   );
   const onnx = new OnnxSessionCache(config.onnxCacheBytes);
   const metrics = createApiMetrics();
+  registerBudgetMetrics(metrics.registry, tasks.budget);
   onnx.observe = (hit) => metrics.cacheLookups.inc({ cache: 'onnx', result: hit ? 'hit' : 'miss' });
   registry.observeCheckout = (hit) =>
     metrics.cacheLookups.inc({ cache: 'checkout', result: hit ? 'hit' : 'miss' });

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { readTopk, topkUpperBound, type TopkRequest } from '@gradiend/core';
+import { readTopk, type TopkRequest } from '@gradiend/core';
 import { ApiError } from '../errors/api-error.js';
 
 /**
@@ -53,5 +53,3 @@ export function toTopkSpec(value: TopkInput, field = 'topk'): TopkSpec {
   if (!reading.ok) throw new ApiError('GRADIEND_ERR_REQUEST_VALIDATION', reading.error);
   return reading.spec;
 }
-
-export { topkUpperBound };
