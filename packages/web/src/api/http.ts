@@ -36,11 +36,18 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
   return (await res.json()) as T;
 }
 
-export async function sendJson<T>(method: string, url: string, body: unknown): Promise<T> {
+/** `signal`: aborting cancels the request, and the server stops the work behind it. */
+export async function sendJson<T>(
+  method: string,
+  url: string,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
   const res = await send(url, {
     method,
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),
+    ...(signal ? { signal } : {}),
   });
   return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
 }

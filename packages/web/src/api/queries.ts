@@ -109,7 +109,9 @@ export function useTopk(name: string, ref: string, part: Part, k: number | null)
 export function usePrunePreview(name: string, ref: string, body: PruneBody | null) {
   return useQuery({
     queryKey: queryKeys.prunePreview(name, ref, body ?? {}),
-    queryFn: () => sendJson<PrunePreview>('POST', apiUrl(`${versionPath(name, ref)}/prune/preview`), body),
+    // A superseded preview (the slider moved on) is aborted: react-query cancels it, the server stops.
+    queryFn: ({ signal }) =>
+      sendJson<PrunePreview>('POST', apiUrl(`${versionPath(name, ref)}/prune/preview`), body, signal),
     enabled: body !== null,
     placeholderData: keepPreviousData,
     staleTime: Infinity,

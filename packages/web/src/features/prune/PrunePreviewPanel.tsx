@@ -29,7 +29,8 @@ export function PrunePreviewPanel({ preview, pending }: Props) {
       data-input-dim={p.input_dim}
       data-stored-after={p.stored_bytes_after}
     >
-      <h2>Preview</h2>
+      {/* A preview for older inputs is never shown as current. */}
+      <h2>Preview{stale ? ' (updating…)' : ''}</h2>
       <dl className="kv">
         <div>
           <dt>input_dim after</dt>
