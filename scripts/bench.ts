@@ -13,6 +13,7 @@ const TARGETS: Readonly<Record<string, string>> = {
   analysis: 'packages/api/bench/analysis-main.ts',
   scale: 'packages/api/bench/scale/main.ts',
   rewrite: 'packages/core/bench/rewrite/main.ts',
+  prune: 'packages/api/bench/prune-main.ts',
 };
 
 const USAGE = `usage: pnpm bench <target> [--json] [target options]
@@ -22,6 +23,7 @@ targets: ${Object.keys(TARGETS).join(', ')}
   api [--json] [--built] [--seconds N]   real server on loopback: encode req/s + p99 (digits JSON, 1%-pruned bert f32), upload/download MB/s and RSS growth of the 1.3 GB checkpoint
   analysis [--json] [--built]   unpruned synthetic bert-base on a real server: cold/warm latency of params, histograms, heatmap, top-k, prune preview, compare; prune 1 %; peak RSS
   rewrite [--json] [--small]   rewrite a ~440 MB BERT-base-shaped base with the unpruned and a 1 %-pruned GRADIEND (seconds, peak RSS over baseline) and write the 1 % model's sparse patch
+  prune [--json] [--built] [--runs N]   real server on loopback: prune top-k 1% of the unpruned bert-base checkpoint N times (latency, peak RSS)
   scale [--json] [--seconds N]   two instances on one PostgreSQL database and one s3rver bucket: reads and digits encode req/s + p99 across both, fails on any error or non-2xx`;
 
 const [target, ...args] = process.argv.slice(2);

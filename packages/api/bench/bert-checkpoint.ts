@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** The core benchmark's generator writes (or reuses) the unpruned bert-base checkpoint in a temp dir. */
+/**
+ * The core benchmark's generator writes (or reuses) the unpruned bert-base checkpoint in a temp dir;
+ * run in a child process so its ~1.3 GB of arrays never count towards the benchmark's own memory.
+ */
 export function ensureBertCheckpoint(): string {
   const out = execFileSync(
     process.execPath,

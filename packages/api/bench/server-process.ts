@@ -27,6 +27,14 @@ export function readMemory(pid: number): { rss: number; hwm: number } {
   return { rss: field('VmRSS'), hwm: field('VmHWM') };
 }
 
+/** CPU seconds (user + system, all threads) a process has used so far (Linux /proc). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at state; utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Samples a process's RSS until stopped; VmHWM covers spikes between samples. */
 export class RssSampler {
   private peak: number;
@@ -61,7 +69,12 @@ export interface BenchServer {
  * Starts the real server in a child process on loopback with a fresh data dir: the built one
  * (`bin/gradiend-api.js`) or, by default, the TypeScript sources under tsx.
  */
-export async function startServer(options: { dataDir: string; built: boolean }): Promise<BenchServer> {
+export async function startServer(options: {
+  dataDir: string;
+  built: boolean;
+  /** Extra server settings (e.g. GRADIEND_ANALYSIS_MEMORY_BYTES). */
+  env?: Readonly<Record<string, string>>;
+}): Promise<BenchServer> {
   const port = await freePort();
   const args = options.built
     ? [path.join(packageRoot, 'bin', 'gradiend-api.js'), 'serve']
@@ -81,6 +94,7 @@ export async function startServer(options: { dataDir: string; built: boolean }):
       GRADIEND_SEED_DEMO: 'on',
       GRADIEND_AUTH: 'off',
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

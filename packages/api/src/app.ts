@@ -5,7 +5,12 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { ApiConfig } from './config/config.js';
+import {
+  DEFAULT_ANALYSIS_MEMORY_BYTES,
+  DEFAULT_ANALYSIS_QUEUE_LENGTH,
+  DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS,
+  type ApiConfig,
+} from './config/config.js';
 import errorHandler from './plugins/error-handler.js';
 import servicesPlugin, { type Services } from './plugins/services.js';
 import authPlugin from './plugins/auth.js';
@@ -20,7 +25,7 @@ import readinessRoutes from './ops/readiness.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { MetadataStore } from './storage/metadata-store.js';
 import type { TaskRunner } from './workers/task-runner.js';
-import { createTaskRunner } from './workers/create-task-runner.js';
+import { createTaskRunner, withMemoryBudget } from './workers/create-task-runner.js';
 import { AnalysisCache } from './analysis/analysis-cache.js';
 import { MAX_UPLOAD_FILES } from './routes/versions.js';
 import healthRoutes from './routes/health.js';
@@ -67,7 +72,16 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   const meta = options.meta ?? createMetadataStore(config, paths);
   await meta.migrate();
   const blobs = options.blobs ?? (await createBlobStore(config, paths));
-  const tasks = options.tasks ?? (await createTaskRunner(config.workers));
+  const budget = {
+    analysisMemoryBytes: config.analysisMemoryBytes ?? DEFAULT_ANALYSIS_MEMORY_BYTES,
+    analysisQueueLength: config.analysisQueueLength ?? DEFAULT_ANALYSIS_QUEUE_LENGTH,
+    analysisQueueTimeoutMs: config.analysisQueueTimeoutMs ?? DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS,
+  };
+  // Injected runners (tests, other backends) are budgeted like the built-in ones.
+  const tasks = withMemoryBudget(
+    options.tasks ?? (await createTaskRunner(config.workers, budget.analysisMemoryBytes)),
+    budget,
+  );
   const graceMs = (config.orphanGraceS ?? 3600) * 1000;
   const registry = new RegistryService(
     meta,

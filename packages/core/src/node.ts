@@ -8,7 +8,12 @@ export {
   writeFileAtomic,
   readCheckpoint,
 } from './checkpoint/node.js';
-export type { LoadedCheckpoint, CheckpointFile, CheckpointHeaders } from './checkpoint/node.js';
+export type {
+  LoadedCheckpoint,
+  CheckpointFile,
+  CheckpointHeaders,
+  SavedBytesObserver,
+} from './checkpoint/node.js';
 export { SafetensorsFile, readSafetensorsHeaderFromFile, writeSafetensorsFile } from './safetensors/node.js';
 export type { SafetensorsFileOptions, ReadIntoOptions, WriteSafetensorsOptions } from './safetensors/node.js';
 export { readTorchStateDict, readTorchStateDictFromBuffer } from './torch-zip/index.js';

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadScaleConfig, type ScaleConfig } from './scale-config.js';
@@ -32,6 +33,16 @@ export interface ApiConfig extends ScaleConfig {
    * loaded (validated by the same rules either way). Default DEFAULT_FULL_LOAD_MAX_BYTES.
    */
   readonly fullLoadMaxBytes?: number;
+  /**
+   * Working memory the heavy tasks (analysis, prune, export, …) of this instance may hold at once,
+   * in bytes; each task takes its estimated share first and waits for room (see MemoryBudget).
+   * Default DEFAULT_ANALYSIS_MEMORY_BYTES.
+   */
+  readonly analysisMemoryBytes?: number;
+  /** Tasks that may wait for the memory budget; one more is answered 503 with Retry-After. */
+  readonly analysisQueueLength?: number;
+  /** The longest a task waits for the memory budget before its request is answered 503, in ms. */
+  readonly analysisQueueTimeoutMs?: number;
   readonly logLevel: string;
   /** The dashboard's build output (index.html + assets), served at `/` when present. */
   readonly webDir: string;
@@ -56,6 +67,21 @@ export const DEFAULT_WEB_DIR = path.resolve(PACKAGE_ROOT, '../web/dist');
 export const DEFAULT_ENCODE_INLINE_MAX_VALUES = 4 * 1024 * 1024;
 /** 256 MiB: loading more weights than this just to describe an upload would grow the server by as much. */
 export const DEFAULT_FULL_LOAD_MAX_BYTES = 256 * 1024 * 1024;
+/**
+ * Half of the machine's memory (or of the cgroup's limit when that is lower): the rest is left to
+ * the main thread, the OS page cache (checkouts are read through it) and other processes.
+ */
+export function defaultAnalysisMemoryBytes(): number {
+  const limits = [os.totalmem()];
+  const constrained = process.constrainedMemory?.() ?? 0;
+  // 0 or a huge number means "no limit" depending on the platform.
+  if (constrained > 0 && constrained < Number.MAX_SAFE_INTEGER) limits.push(constrained);
+  return Math.floor(Math.min(...limits) / 2);
+}
+export const DEFAULT_ANALYSIS_MEMORY_BYTES = defaultAnalysisMemoryBytes();
+export const DEFAULT_ANALYSIS_QUEUE_LENGTH = 64;
+/** Long enough for a few BERT-sized tasks ahead in the queue (each a few seconds on 2 cores). */
+export const DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS = 60_000;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 function parseInteger(
@@ -128,6 +154,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     0,
     Number.MAX_SAFE_INTEGER,
   );
+  const analysisMemoryBytes = parseInteger(
+    env,
+    'GRADIEND_ANALYSIS_MEMORY_BYTES',
+    DEFAULT_ANALYSIS_MEMORY_BYTES,
+    64 * 1024 * 1024,
+    Number.MAX_SAFE_INTEGER,
+  );
+  const analysisQueueLength = parseInteger(
+    env,
+    'GRADIEND_ANALYSIS_QUEUE_LENGTH',
+    DEFAULT_ANALYSIS_QUEUE_LENGTH,
+    0,
+    100_000,
+  );
+  const analysisQueueTimeoutMs = parseInteger(
+    env,
+    'GRADIEND_ANALYSIS_QUEUE_TIMEOUT_MS',
+    DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS,
+    0,
+    3_600_000,
+  );
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(logLevel)) {
@@ -148,6 +195,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     backgroundAnalysis,
     encodeInlineMaxValues,
     fullLoadMaxBytes,
+    analysisMemoryBytes,
+    analysisQueueLength,
+    analysisQueueTimeoutMs,
     logLevel,
     webDir,
     ...loadScaleConfig(env),

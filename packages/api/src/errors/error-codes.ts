@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   GRADIEND_ERR_RATE_LIMITED: { status: 429, title: 'Too many write requests' },
   GRADIEND_ERR_NOT_READY: { status: 503, title: 'Database or blob store unreachable' },
   GRADIEND_ERR_SHUTTING_DOWN: { status: 503, title: 'Server is shutting down' },
+  GRADIEND_ERR_SERVER_BUSY: { status: 503, title: 'Analysis memory budget in use' },
+  GRADIEND_ERR_WORKER_CRASHED: { status: 500, title: 'Worker thread failed and was replaced' },
   GRADIEND_ERR_INTERNAL: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ApiError } from '../errors/api-error.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type {
+  CheckpointSummary,
   FileRecord,
   MetadataStore,
   NewVersion,
@@ -84,7 +85,23 @@ export class RegistryService {
    * blobs and the version in one transaction. On any failure nothing stays behind.
    */
   async ingest(dir: string, files: readonly StagedFile[], options: IngestOptions): Promise<VersionRecord> {
-    const summary = await this.tasks.run('inspect', { dir, fullLoadMaxBytes: this.options.fullLoadMaxBytes });
+    const summary = await this.tasks.run('inspect', {
+      dir,
+      storedBytes: files.reduce((n, f) => n + f.size, 0),
+      fullLoadMaxBytes: this.options.fullLoadMaxBytes,
+    });
+    return this.commit(files, summary, options);
+  }
+
+  /**
+   * Stores already validated files (hashed by whoever wrote them, e.g. the prune task) and their
+   * summary as a new version in one transaction. On any failure nothing stays behind.
+   */
+  async commit(
+    files: readonly StagedFile[],
+    summary: CheckpointSummary,
+    options: IngestOptions,
+  ): Promise<VersionRecord> {
     const shas = files.map((f) => f.sha256);
     for (const sha of shas) this.pending.set(sha, (this.pending.get(sha) ?? 0) + 1);
     try {
@@ -202,7 +219,12 @@ export class RegistryService {
       this.checkouts.set(key, pending);
       pending.catch(() => this.checkouts.delete(key));
     }
-    return { dir: await pending, key };
+    return {
+      dir: await pending,
+      key,
+      storedBytes: version.files.reduce((n, f) => n + f.size, 0),
+      inputDim: version.summary.input_dim,
+    };
   }
 
   private async materialize(key: string, files: readonly FileRecord[]): Promise<string> {

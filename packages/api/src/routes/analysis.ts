@@ -2,12 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { paramRows } from '../analysis/param-rows.js';
 import { histogramFromSummary } from '../analysis/summary-histogram.js';
-import { topkCsv } from '../analysis/topk-rows.js';
 import { sendRaw } from './send-raw.js';
-import { ApiError } from '../errors/api-error.js';
+import { portStream } from '../workers/port-stream.js';
 import { PartQuery, VersionParams, problems } from '../schemas/common.js';
 import { JsonObject } from '../schemas/common.js';
-import { TopkQuery, toTopkSpec, topkUpperBound } from '../schemas/topk.js';
+import { TopkQuery, toTopkSpec } from '../schemas/topk.js';
 
 const ParamRowSchema = Type.Object({
   name: Type.String(),
@@ -34,8 +33,8 @@ const TopkRowSchema = Type.Object({
   param_shape: Type.Array(Type.Integer()),
 });
 
-/** JSON top-k answers are for people and dashboards; larger selections go through prune. */
-const MAX_TOPK_ROWS = 100_000;
+/** A JSON page of top-k rows is for people and dashboards; downloads stream any number of rows. */
+const MAX_TOPK_PAGE_ROWS = 100_000;
 
 const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry, tasks, analysis } = app.services;
@@ -167,38 +166,62 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { role: 'read' },
       schema: {
         tags: ['analysis'],
-        summary: 'The k most important input dims with their base-parameter coordinates (JSON or CSV)',
+        summary:
+          'The k most important input dims with their base-parameter coordinates: a JSON page, or every row as a streamed CSV or JSON download',
         params: VersionParams,
         querystring: Type.Object({
           part: PartQuery,
           k: TopkQuery(100),
           format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+          download: Type.Boolean({
+            default: false,
+            description: 'JSON: stream every row as one document (CSV is always streamed in full)',
+          }),
+          offset: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 }),
+          limit: Type.Integer({ minimum: 1, maximum: MAX_TOPK_PAGE_ROWS, default: MAX_TOPK_PAGE_ROWS }),
         }),
         response: {
           200: Type.Object({
             part: Type.String(),
             k: Type.Union([Type.Number(), Type.String()], { description: 'k as given' }),
-            items: Type.Array(TopkRowSchema),
+            total: Type.Integer({ description: 'Rows in the whole selection' }),
+            offset: Type.Integer(),
+            items: Type.Array(TopkRowSchema, {
+              description: 'Rows [offset, offset + limit) of the selection',
+            }),
           }),
-          ...problems(400, 401, 403, 404, 422),
+          ...problems(400, 401, 403, 404, 422, 500, 503),
         },
       },
     },
     async (request, reply) => {
-      const { part, k, format } = request.query;
+      const { part, k, format, download, offset, limit } = request.query;
       const spec = toTopkSpec(k, 'k');
       const version = await registry.resolve(request.params.name, request.params.ref);
-      const rows = topkUpperBound(spec, version.summary.input_dim);
-      if (rows > MAX_TOPK_ROWS) {
-        throw new ApiError(
-          'GRADIEND_ERR_REQUEST_VALIDATION',
-          `k selects ${rows} rows; at most ${MAX_TOPK_ROWS} are listed (prune for larger selections)`,
+      const h = await registry.checkout(version);
+      if (format === 'csv' || download) {
+        const { port, stream, first } = portStream();
+        const task = tasks.run('topkStream', { ...h, part, k: spec, kAsGiven: k, format, port }, [port]);
+        // Until the first chunk the request can still fail with a status; afterwards a failure
+        // can only cut the stream.
+        try {
+          await Promise.race([first, task]);
+        } catch (error) {
+          stream.destroy();
+          throw error;
+        }
+        task.catch((error: unknown) =>
+          stream.destroy(error instanceof Error ? error : new Error(String(error))),
+        );
+        const file = `${version.model}-v${version.version}-topk.${format}`;
+        return sendRaw(
+          reply.header('content-disposition', `attachment; filename="${file}"`),
+          format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+          stream,
         );
       }
-      const h = await registry.checkout(version);
-      const items = await tasks.run('topk', { ...h, part, k: spec });
-      if (format === 'csv') return sendRaw(reply, 'text/csv; charset=utf-8', topkCsv(items));
-      return { part, k, items };
+      const page = await tasks.run('topk', { ...h, part, k: spec, offset, limit });
+      return { part, k, total: page.total, offset, items: page.items };
     },
   );
 };

@@ -4,7 +4,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { versionJson } from '../registry/to-json.js';
-import { sha256File } from '../registry/sha256-file.js';
 import { ModelName, PartQuery, VersionParams, problems } from '../schemas/common.js';
 import { VersionSchema } from '../schemas/registry.js';
 import type { FileRecord } from '../storage/metadata-store.js';
@@ -164,13 +163,9 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         const outDir = path.join(workDir, 'checkpoint');
         const result = await tasks.run('prune', { ...h, request: pruneRequest, outDir });
-        const names = (await fs.readdir(outDir)).sort();
-        const files = [];
-        for (const name of names) {
-          const file = path.join(outDir, name);
-          files.push({ name, path: file, ...(await sha256File(file)) });
-        }
-        const record = await registry.ingest(outDir, files, {
+        // The task hashed the files while writing them and summarised the model it wrote.
+        const files = result.files.map((f) => ({ ...f, path: path.join(outDir, f.name) }));
+        const record = await registry.commit(files, result.summary, {
           model: target,
           description: `pruned from ${source.model}@${source.version}`,
           tags: [],

@@ -38,30 +38,41 @@ import { writeAnalysisFiles } from '../analysis/analysis-files.js';
 import { plannedCheckpointBytes } from '../analysis/planned-bytes.js';
 import { summarizeCheckpoint, summarizeInspection } from '../analysis/summarize.js';
 import { topkRows } from '../analysis/topk-rows.js';
+import { streamTopk } from '../analysis/topk-stream.js';
+import { PortWriter } from './port-stream.js';
+import { HashedFiles } from './hashed-files.js';
+import { currentWorkerSettings } from './worker-settings.js';
 import type { TaskHandlers } from './task-handlers-type.js';
 import type { ModelHandle, PrunePreview, PruneRequest } from './task-types.js';
 import type { TopkSpec } from '../schemas/topk.js';
 
-/** Loaded models per worker, keyed by content; small because one BERT-sized model is ~1 GB. */
+/**
+ * Loaded models per worker, keyed by content, most recently used last: at most MAX_CACHED and at
+ * most the settings' modelCacheBytes of stored size (one BERT-sized model is ~1.3 GB). A model
+ * larger than that is loaded for its task and dropped after it.
+ */
 const MAX_CACHED = 4;
-const cache = new Map<string, Promise<LoadedCheckpoint>>();
+const { modelCacheBytes } = currentWorkerSettings();
+const cache = new Map<string, { readonly bytes: number; readonly loading: Promise<LoadedCheckpoint> }>();
 
 function load(handle: ModelHandle): Promise<LoadedCheckpoint> {
-  let hit = cache.get(handle.key);
+  const hit = cache.get(handle.key);
   if (hit) {
     cache.delete(handle.key);
     cache.set(handle.key, hit);
-    return hit;
+    return hit.loading;
   }
-  hit = loadCheckpoint(handle.dir);
-  hit.catch(() => cache.delete(handle.key));
-  cache.set(handle.key, hit);
-  while (cache.size > MAX_CACHED) {
-    const oldest = cache.keys().next().value;
-    if (oldest === undefined) break;
-    cache.delete(oldest);
+  const loading = loadCheckpoint(handle.dir);
+  if (handle.storedBytes > modelCacheBytes) return loading;
+  loading.catch(() => cache.delete(handle.key));
+  cache.set(handle.key, { bytes: handle.storedBytes, loading });
+  let cached = [...cache.values()].reduce((n, e) => n + e.bytes, 0);
+  for (const [key, entry] of cache) {
+    if (cache.size <= MAX_CACHED && cached <= modelCacheBytes) break;
+    cache.delete(key);
+    cached -= entry.bytes;
   }
-  return hit;
+  return loading;
 }
 
 /** Checkpoint headers (config, param map, no weight data) per content key, for the cached-importance tasks. */
@@ -194,7 +205,24 @@ export const taskHandlers: TaskHandlers = {
 
   async topk(args) {
     const { model } = await load(args);
-    return topkRows(model, model.importance(args.part), model.topK(args.part, args.k));
+    const indices = model.topK(args.part, args.k);
+    const page = indices.subarray(args.offset, args.offset + args.limit);
+    return {
+      total: indices.length,
+      items: topkRows(model, model.importance(args.part), page, Math.min(args.offset, indices.length)),
+    };
+  },
+
+  async topkStream(args) {
+    const out = new PortWriter(args.port);
+    try {
+      const { model } = await load(args);
+      const indices = model.topK(args.part, args.k);
+      const head = { part: args.part, k: args.kAsGiven };
+      return { rows: await streamTopk(out, model, model.importance(args.part), indices, args.format, head) };
+    } finally {
+      out.end();
+    }
   },
 
   async compare({ a, b, k }) {
@@ -241,17 +269,20 @@ export const taskHandlers: TaskHandlers = {
     };
   },
 
+  // The written files are hashed as they are written and the summary comes from the pruned model
+  // in memory: nothing is read back (the registry commits exactly these files).
   async prune(args) {
     const ck = await load(args);
     const result = ck.model.prune(pruneOptions(args.request));
-    await saveCheckpoint(args.outDir, result.model, saveOptions(ck));
-    const saved = await loadCheckpoint(args.outDir);
+    const hashes = new HashedFiles();
+    const names = await saveCheckpoint(args.outDir, result.model, saveOptions(ck), hashes.observe);
     return {
       preview: preview(ck.model, result.model),
-      summary: summarizeCheckpoint(saved.model, {
-        training: saved.training,
-        gradiendContext: saved.gradiendContext,
+      summary: summarizeCheckpoint(result.model, {
+        training: ck.training,
+        gradiendContext: ck.gradiendContext,
       }),
+      files: names.map((name) => hashes.record(name)),
     };
   },
 

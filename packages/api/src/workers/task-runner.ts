@@ -1,3 +1,4 @@
+import type { TransferListItem } from 'node:worker_threads';
 import type { TaskName, TaskArgs, TaskResult } from './task-types.js';
 
 /** What a task handler sees of its caller's AbortSignal (a worker cannot hold the signal itself). */
@@ -22,7 +23,7 @@ export interface TaskRunner {
   run<K extends TaskName>(
     name: K,
     args: TaskArgs<K>,
-    transfer?: readonly ArrayBuffer[],
+    transfer?: readonly TransferListItem[],
     options?: RunOptions,
   ): Promise<TaskResult<K>>;
   close(): Promise<void>;

@@ -1,7 +1,9 @@
 import type { ImportanceSummary } from '@gradiend/core';
-import type { CheckpointSummary } from '../storage/metadata-store.js';
+import type { CheckpointSummary, FileRecord } from '../storage/metadata-store.js';
 import type { CompareResult } from '../analysis/compare.js';
 import type { GroupSimilarity, SimilarityMatrix } from '@gradiend/core';
+import type { MessagePort } from 'node:worker_threads';
+import type { TopkDownloadFormat } from '../analysis/topk-stream.js';
 import type { TopkSpec } from '../schemas/topk.js';
 
 export type ImportancePart = 'decoder-weight' | 'encoder-weight' | 'decoder-bias' | 'decoder-sum';
@@ -12,10 +14,15 @@ export const IMPORTANCE_PARTS: readonly ImportancePart[] = [
   'decoder-sum',
 ];
 
-/** A checked-out version: `dir` holds its files, `key` identifies its content (for worker caches). */
+/**
+ * A checked-out version: `dir` holds its files, `key` identifies its content (for worker caches);
+ * `storedBytes` (its files) and `inputDim` size the memory its tasks take (task-memory.ts).
+ */
 export interface ModelHandle {
   readonly dir: string;
   readonly key: string;
+  readonly storedBytes: number;
+  readonly inputDim: number;
 }
 
 export interface ParamRow {
@@ -125,7 +132,11 @@ export interface StagedBlob {
 
 export interface TaskSpecs {
   /** `fullLoadMaxBytes`: describe larger checkpoints from their headers (default in config.ts). */
-  inspect: { args: { dir: string; fullLoadMaxBytes?: number }; result: CheckpointSummary };
+  /** `storedBytes`: the folder's total file size (sizes the task's memory). */
+  inspect: {
+    args: { dir: string; storedBytes: number; fullLoadMaxBytes?: number };
+    result: CheckpointSummary;
+  };
   /** From the cached importance (`importance`, in shared memory) and the checkpoint's param map. */
   heatmap: {
     args: ModelHandle & {
@@ -138,7 +149,25 @@ export interface TaskSpecs {
     };
     result: HeatmapResult;
   };
-  topk: { args: ModelHandle & { part: ImportancePart; k: TopkSpec }; result: TopkRow[] };
+  /** Rows [offset, offset + limit) of the top-k selection, and its size. */
+  topk: {
+    args: ModelHandle & { part: ImportancePart; k: TopkSpec; offset: number; limit: number };
+    result: { total: number; items: TopkRow[] };
+  };
+  /**
+   * Every row of the top-k selection, streamed as CSV or JSON text to `port` (port-stream.ts);
+   * `kAsGiven` is echoed in the JSON document. Result: the rows sent (fewer if the reader left).
+   */
+  topkStream: {
+    args: ModelHandle & {
+      part: ImportancePart;
+      k: TopkSpec;
+      kAsGiven: number | string;
+      format: TopkDownloadFormat;
+      port: MessagePort;
+    };
+    result: { rows: number };
+  };
   /** Overlap of two models' top-k selections in base-parameter space, from their cached importance. */
   compare: {
     args: {
@@ -185,7 +214,8 @@ export interface TaskSpecs {
   };
   prune: {
     args: ModelHandle & { request: PruneRequest; outDir: string };
-    result: { preview: PrunePreview; summary: CheckpointSummary };
+    /** `files`: every file written to outDir with its hash and size, taken while writing. */
+    result: { preview: PrunePreview; summary: CheckpointSummary; files: FileRecord[] };
   };
   exportOnnx: { args: ModelHandle & { which: 'encoder' | 'decoder' }; result: Uint8Array };
   /**

@@ -1,4 +1,5 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { collectGarbage } from './collect-garbage.js';
 import { ownBuffer } from './own-buffer.js';
 import { contextFromFlag, serializeTaskError, type TaskContext, type TaskOutcome } from './task-runner.js';
 import { taskHandlers } from './task-handlers.js';
@@ -9,6 +10,16 @@ import type { TaskName } from './task-types.js';
  * thread instead of being copied there (a copy of a large decode would block the event loop).
  */
 const MOVED_RESULTS: ReadonlySet<TaskName> = new Set(['onnxRun', 'flattenGradients', 'expandDecoded']);
+
+/** Tasks on models stored in more bytes than this collect their garbage before they report back. */
+const COLLECT_AFTER_BYTES = 64 * 1024 * 1024;
+
+/** The stored size of the models a task names (one handle, or `a` and `b` for compare). */
+function storedBytes(args: unknown): number {
+  if (args === null || typeof args !== 'object') return 0;
+  const { storedBytes: own, a, b } = args as { storedBytes?: unknown; a?: unknown; b?: unknown };
+  return (typeof own === 'number' ? own : 0) + (a ? storedBytes(a) : 0) + (b ? storedBytes(b) : 0);
+}
 
 /** Piscina entry point: dispatches one task and reports failures as data (see SerializedTaskError). */
 export default async function runTask(message: {
@@ -25,5 +36,8 @@ export default async function runTask(message: {
     return transfer.length > 0 ? move({ [transferableSymbol]: transfer, [valueSymbol]: outcome }) : outcome;
   } catch (error) {
     return { ok: false, error: serializeTaskError(error) };
+  } finally {
+    // Before the memory budget takes this task's share back (see collect-garbage.ts).
+    if (storedBytes(message.args) > COLLECT_AFTER_BYTES) collectGarbage();
   }
 }
