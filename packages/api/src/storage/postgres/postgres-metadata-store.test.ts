@@ -1,8 +1,8 @@
+import { migrationsFor } from '../migrations.js';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test-support/postgres.js';
 import { newVersion } from '../metadata-store-contract.js';
-import { migrationsFor } from '../migrations.js';
 import { PostgresMetadataStore } from './postgres-metadata-store.js';
 
 describe('PostgresMetadataStore across instances', () => {
