@@ -65,6 +65,43 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+/** Spawns `args` under this Node and waits until `healthUrl` answers 2xx (60 s at most). */
+async function spawnServer(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  url: string,
+  healthUrl: string,
+): Promise<BenchServer> {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    // The child's stdout goes to our stderr so that --json output stays clean.
+    stdio: ['ignore', 2, 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(healthUrl)).status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not answer ${healthUrl} within 60 s`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    pid: child.pid ?? 0,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /**
  * Starts the real server in a child process on loopback with a fresh data dir: the built one
  * (`bin/gradiend-api.js`) or, by default, the TypeScript sources under tsx.
@@ -85,41 +122,24 @@ export async function startServer(options: {
         path.join(packageRoot, 'src', 'main.ts'),
         'serve',
       ];
-  const child: ChildProcess = spawn(process.execPath, args, {
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      GRADIEND_DATA_DIR: options.dataDir,
-      GRADIEND_SEED_DEMO: 'on',
-      GRADIEND_AUTH: 'off',
-      LOG_LEVEL: 'warn',
-      ...options.env,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error('server did not answer /api/health within 60 s');
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url,
-    pid: child.pid ?? 0,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
+  const env = {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    GRADIEND_DATA_DIR: options.dataDir,
+    GRADIEND_SEED_DEMO: 'on',
+    GRADIEND_AUTH: 'off',
+    LOG_LEVEL: 'warn',
+    ...options.env,
   };
+  return spawnServer(args, env, url, `${url}/api/health`);
+}
+
+/** The bare fastify floor (floor-server.ts) in its own process, like the real server. */
+export async function startFloorServer(): Promise<BenchServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const args = ['--import', import.meta.resolve('tsx'), path.join(packageRoot, 'bench', 'floor-server.ts')];
+  // Any answer (404 included) means it listens.
+  return spawnServer(args, { PORT: String(port) }, url, `${url}/`);
 }

@@ -19,6 +19,7 @@ import { createBlobStore, createMetadataStore } from './storage/create-stores.js
 import { startOrphanSweep } from './registry/orphan-sweep.js';
 import requestIdPlugin, { genReqId } from './ops/request-id.js';
 import metricsPlugin, { createApiMetrics } from './ops/metrics.js';
+import { registerJobMetrics } from './jobs/job-metrics.js';
 import corsPlugin from './ops/cors.js';
 import rateLimitPlugin from './ops/rate-limit.js';
 import readinessRoutes from './ops/readiness.js';
@@ -42,12 +43,17 @@ import compareRoutes from './routes/compare.js';
 import compareMatrixRoutes from './routes/compare-matrix.js';
 import { OnnxSessionCache } from './onnx/session-cache.js';
 import dashboardPlugin from './web/dashboard.js';
+import jobsRoutes from './routes/jobs.js';
+import { createJobService } from './jobs/create-job-service.js';
+import type { AnyJobKind } from './jobs/job-kind.js';
 
 /** Overrides for tests and for other backends (PostgreSQL, S3) plugged in without touching routes. */
 export interface BuildAppOptions {
   readonly meta?: MetadataStore;
   readonly blobs?: BlobStore;
   readonly tasks?: TaskRunner;
+  /** Extra job kinds this instance runs (tests register slow test-only kinds here). */
+  readonly jobKinds?: readonly AnyJobKind[];
   /** Pino options, or false for no logs. Defaults to JSON logs at config.logLevel. */
   readonly logger?: boolean | { level: string };
 }
@@ -111,7 +117,10 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
       .then((h) => analysis.warm(h))
       .catch((err: unknown) => app.log.warn({ err }, 'background analysis did not start'));
   };
-  const services: Services = { config, meta, blobs, tasks, registry, onnx, analysis };
+  const jobs = createJobService(config, meta.jobs, blobs);
+  jobs.observer = registerJobMetrics(metrics.registry, meta.jobs);
+  for (const kind of options.jobKinds ?? []) jobs.register(kind);
+  const services: Services = { config, meta, blobs, tasks, registry, onnx, analysis, jobs };
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
@@ -130,6 +139,10 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
         )
       : null;
 
+  jobs.setLogger(app.log);
+  // Route plugins register their job kinds while the app is built; claiming starts once it is ready.
+  app.addHook('onReady', async () => jobs.start());
+  app.addHook('preClose', async () => jobs.stop());
   app.addHook('onClose', async () => {
     await sweep?.stop();
     await analysis.idle();
@@ -165,6 +178,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
         { name: 'registry', description: 'Models, versions, files, aliases' },
         { name: 'analysis', description: 'Importance, heatmaps, top-k' },
         { name: 'operations', description: 'Prune, encode, decode, ONNX' },
+        { name: 'jobs', description: 'Long work: state, progress, results, cancel' },
         { name: 'admin', description: 'Tokens and audit log' },
         { name: 'system', description: 'Health' },
       ],
@@ -188,6 +202,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
       await api.register(compareMatrixRoutes);
       await api.register(auditRoutes);
       await api.register(tokenRoutes);
+      await api.register(jobsRoutes);
     },
     { prefix: '/api' },
   );

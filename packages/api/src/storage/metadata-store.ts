@@ -1,3 +1,5 @@
+import type { JobStore } from '../jobs/job-types.js';
+
 /** A version content's cached analysis of one importance part (both blobs in the blob store). */
 export interface AnalysisRecord {
   readonly contentKey: string;
@@ -191,6 +193,8 @@ export type NewBaseModel = Omit<BaseModelRecord, 'createdAt' | 'createdBy'> & { 
  * entry in the same transaction. Implementations: SQLite (default) and PostgreSQL.
  */
 export interface MetadataStore {
+  /** The jobs table of the same database (src/jobs). */
+  readonly jobs: JobStore;
   migrate(): Promise<void>;
   close(): Promise<void>;
   /** Rejects when the database cannot be reached (readiness checks). */
@@ -225,7 +229,7 @@ export interface MetadataStore {
   setAlias(model: string, alias: string, version: number, actor: string): Promise<void>;
   deleteAlias(model: string, alias: string, actor: string): Promise<boolean>;
 
-  /** True when a version, a base model (weights, ONNX graph or test set) or a cached analysis uses the blob. */
+  /** True when a version, a base model (weights, ONNX graph or test set), a cached analysis or a job result uses the blob. */
   isBlobReferenced(sha256: string): Promise<boolean>;
 
   /**

@@ -18,6 +18,8 @@ import type {
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
 import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
+import { SqlJobStore, type JobSqlSyntax } from '../sql-job-store.js';
+import type { JobStore } from '../../jobs/job-types.js';
 import {
   baseModelFill,
   baseModelFillValues,
@@ -77,6 +79,13 @@ const POSTGRES: SqlSyntax = {
   like: 'ILIKE',
 };
 
+/** SKIP LOCKED: instances claiming at once each take a different queued job instead of waiting. */
+const POSTGRES_JOBS: JobSqlSyntax = {
+  ...POSTGRES,
+  inJsonArray: (column, n) => `${column} IN (SELECT json_array_elements_text($${n}::json))`,
+  skipLocked: ' FOR UPDATE SKIP LOCKED',
+};
+
 const MODEL_SELECT = modelSelect(POSTGRES);
 const MODELS_IN = modelTagsAndAliasesSelects(POSTGRES, '= ANY($1::int[])');
 // BIGINT comes back from pg as a string; file sizes are well inside float8's exact range.
@@ -119,11 +128,17 @@ async function all<T extends pg.QueryResultRow>(db: Db, sql: string, args: unkno
  */
 export class PostgresMetadataStore implements MetadataStore {
   readonly pool: pg.Pool;
+  readonly jobs: JobStore;
 
   constructor(connectionString: string, options: { max?: number; onError?: (error: Error) => void } = {}) {
     this.pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     this.pool.on('error', options.onError ?? (() => undefined));
+    this.jobs = new SqlJobStore({
+      syntax: POSTGRES_JOBS,
+      query: async <T>(sql: string, args: readonly unknown[]): Promise<T[]> =>
+        (await this.pool.query(sql, [...args])).rows as T[],
+    });
   }
 
   private async tx<T>(fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -445,7 +460,8 @@ export class PostgresMetadataStore implements MetadataStore {
       (await one(this.pool, 'SELECT 1 FROM version_files WHERE sha256 = $1 LIMIT 1', [sha256])) !==
         undefined ||
       (await one(this.pool, BASE_MODEL_REFERENCES, [sha256, sha256, sha256])) !== undefined ||
-      (await one(this.pool, analysis, [sha256])) !== undefined
+      (await one(this.pool, analysis, [sha256])) !== undefined ||
+      (await this.jobs.isResultBlob(sha256))
     );
   }
 

@@ -20,6 +20,8 @@ import type {
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
 import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
+import { SqlJobStore, type JobSqlSyntax } from '../sql-job-store.js';
+import type { JobStore } from '../../jobs/job-types.js';
 import {
   baseModelFill,
   baseModelFillValues,
@@ -73,6 +75,14 @@ const SQLITE: SqlSyntax = {
   like: 'LIKE',
 };
 
+/** Numbered `?n` placeholders (bound from an object), because the job statements reuse arguments. */
+const SQLITE_JOBS: JobSqlSyntax = {
+  ...SQLITE,
+  param: (n) => `?${n}`,
+  inJsonArray: (column, n) => `${column} IN (SELECT value FROM json_each(?${n}))`,
+  skipLocked: '',
+};
+
 const MODEL_SELECT = modelSelect(SQLITE);
 const MODELS_IN = modelTagsAndAliasesSelects(SQLITE, 'IN (SELECT value FROM json_each(?))');
 const VERSION_PARTS = versionPartsSelects(SQLITE, 'size');
@@ -92,6 +102,7 @@ const BASE_MODEL_REFERENCES = baseModelReferencesBlob(() => '?');
  */
 export class SqliteMetadataStore implements MetadataStore {
   private readonly db: Database.Database;
+  readonly jobs: JobStore;
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -100,6 +111,21 @@ export class SqliteMetadataStore implements MetadataStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    const statements = new Map<string, Database.Statement>();
+    this.jobs = new SqlJobStore({
+      syntax: SQLITE_JOBS,
+      query: async <T>(sql: string, args: readonly unknown[]): Promise<T[]> => {
+        let statement = statements.get(sql);
+        if (!statement) {
+          statement = this.db.prepare(sql);
+          statements.set(sql, statement);
+        }
+        const bound = Object.fromEntries(args.map((value, i) => [i + 1, value]));
+        if (statement.reader) return statement.all(bound) as T[];
+        statement.run(bound);
+        return [];
+      },
+    });
   }
 
   async migrate(): Promise<void> {
@@ -381,7 +407,8 @@ export class SqliteMetadataStore implements MetadataStore {
         .prepare<[string, string], { x: number }>(
           'SELECT 1 AS x FROM analysis_cache WHERE importance_sha256 = ? OR summary_sha256 = ? LIMIT 1',
         )
-        .get(sha256, sha256) !== undefined
+        .get(sha256, sha256) !== undefined ||
+      (await this.jobs.isResultBlob(sha256))
     );
   }
 
