@@ -1,11 +1,5 @@
 import fs from 'node:fs/promises';
-import {
-  SUMMARY_FORMAT,
-  decodeSummary,
-  encodeSummary,
-  IMPORTANCE_PARTS,
-  type ImportanceSummary,
-} from '@gradiend/core';
+import { SUMMARY_FORMAT, decodeSummary, encodeSummary, type ImportanceSummary } from '@gradiend/core';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { AnalysisRecord, MetadataStore } from '../storage/metadata-store.js';
 import type { TaskRunner } from '../workers/task-runner.js';
@@ -24,7 +18,7 @@ export interface AnalysisCacheDeps {
 /** One part's state for the version JSON and the dashboard's progress. */
 export interface PartStatus {
   readonly part: ImportancePart;
-  readonly state: 'queued' | 'computing' | 'ready' | 'failed';
+  readonly state: 'computing' | 'ready' | 'failed';
   /** Since when it is computing, or how long it took. */
   readonly started_at: string | null;
   readonly elapsed_ms: number | null;
@@ -83,26 +77,6 @@ export class AnalysisCache {
     const entry = await this.entry(handle, part);
     this.keepImportance(AnalysisCache.id(handle.key, part), entry.importance);
     return entry.importance;
-  }
-
-  /**
-   * Computes (or finds) every part in the background, the default part first, one after the
-   * other so a fresh upload occupies one worker. Failures are logged; a request retries them.
-   */
-  warm(handle: ModelHandle): Promise<void> {
-    const parts = this.partStatus(handle.key);
-    for (const part of IMPORTANCE_PARTS) {
-      if (!parts.has(part)) parts.set(part, { part, state: 'queued', started_at: null, elapsed_ms: null });
-    }
-    return (async () => {
-      for (const part of IMPORTANCE_PARTS) {
-        try {
-          await this.summary(handle, part);
-        } catch (error) {
-          this.deps.log.warn({ err: error, part }, 'background analysis failed');
-        }
-      }
-    })();
   }
 
   /** Each part's state for a content key, or null when nothing was asked of it in this process. */
