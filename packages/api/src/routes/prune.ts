@@ -95,7 +95,7 @@ interface PruneJobArgs {
 const PRUNE_JOB = 'prune';
 
 const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { registry, tasks, jobs, analysis } = app.services;
+  const { registry, tasks, analysis, jobs } = app.services;
 
   /** Prunes `source` and stores the result as a new version; the body of the 201 answer. */
   async function pruneAndStore(
@@ -113,7 +113,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     try {
       progress(0.2, 'pruning');
       const outDir = path.join(workDir, 'checkpoint');
-      const result = await tasks.run('prune', { ...h, request: pruneRequest, outDir });
+      const result = await tasks.run('prune', { ...h, request: pruneRequest, outDir }, [], { signal });
       // Last point to stop: after this the new version is committed.
       signal?.throwIfAborted();
       progress(0.8, 'storing the new version');
