@@ -32,6 +32,7 @@ import type { MetadataStore } from './storage/metadata-store.js';
 import type { TaskRunner } from './workers/task-runner.js';
 import { createTaskRunner, withMemoryBudget } from './workers/create-task-runner.js';
 import { AnalysisCache } from './analysis/analysis-cache.js';
+import { analysisJobKey, analysisJobKind } from './analysis/analysis-job.js';
 import { MAX_UPLOAD_FILES } from './routes/versions.js';
 import healthRoutes from './routes/health.js';
 import modelRoutes from './routes/models.js';
@@ -114,18 +115,25 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     memoryBytes: config.importanceCacheBytes ?? 2 ** 30,
     log: { warn: (obj, msg) => app.log.warn(obj, msg) },
   });
-  // Every new version (upload or prune) gets its analysis computed in the background.
-  registry.onCommitted = (record) => {
-    if (config.backgroundAnalysis === false) return;
-    void registry
-      .checkout(record)
-      .then((h) => analysis.warm(h))
-      .catch((err: unknown) => app.log.warn({ err }, 'background analysis did not start'));
-  };
   const jobs = createJobService(config, meta.jobs, blobs);
   jobs.observer = registerJobMetrics(metrics.registry, meta.jobs);
   for (const kind of options.jobKinds ?? []) jobs.register(kind);
   const baseModels = new BaseModelService(meta, blobs, registry);
+  const analysisJob = analysisJobKind(registry, analysis);
+  jobs.register(analysisJob);
+  // Every new version (upload or prune) gets its analysis computed in the background, as a job.
+  registry.onCommitted = (record) => {
+    if (config.backgroundAnalysis === false) return;
+    jobs
+      .submit(analysisJob, {
+        args: { model: record.model, version: record.version },
+        key: analysisJobKey(record),
+        actor: record.createdBy,
+        model: record.model,
+        version: record.version,
+      })
+      .catch((err: unknown) => app.log.warn({ err }, 'background analysis did not start'));
+  };
   const services: Services = { config, meta, blobs, tasks, registry, onnx, analysis, jobs, baseModels };
 
   const app = Fastify({

@@ -20,12 +20,7 @@ export const AnalysisStatusSchema = Type.Union([
   Type.Array(
     Type.Object({
       part: Type.String(),
-      state: Type.Union([
-        Type.Literal('queued'),
-        Type.Literal('computing'),
-        Type.Literal('ready'),
-        Type.Literal('failed'),
-      ]),
+      state: Type.Union([Type.Literal('computing'), Type.Literal('ready'), Type.Literal('failed')]),
       started_at: Type.Union([Type.String(), Type.Null()]),
       elapsed_ms: Type.Union([Type.Integer(), Type.Null()]),
     }),

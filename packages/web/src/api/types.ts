@@ -137,6 +137,11 @@ export interface Histogram {
   max: number | null;
   range: [number, number] | null;
   quantiles: Record<string, number>;
+  /** Per quantile the value range of the summary bucket holding it. */
+  quantile_ranges?: Record<string, [number, number]>;
+  /** False when a bin edge cuts a summary bucket. */
+  exact?: boolean;
+  bucket_bits?: number;
 }
 
 export interface TopkRow {
@@ -169,7 +174,10 @@ export interface PrunePreview {
   input_dim: number;
   unpruned_length: number;
   previous_input_dim: number;
-  param_map_hash: string;
+  /** Null for previews answered from the analysis summary that remove dims. */
+  param_map_hash: string | null;
+  /** How the (exact) preview was computed. */
+  method?: 'summary' | 'scan' | 'prune';
   /** Total size of the source version's stored files. */
   stored_bytes_before: number;
   /** Exactly what the prune would store (weights, mapping files, JSON files, config). */
