@@ -21,6 +21,7 @@ import type { BlobStore } from './storage/blob-store.js';
 import type { MetadataStore } from './storage/metadata-store.js';
 import type { TaskRunner } from './workers/task-runner.js';
 import { createTaskRunner } from './workers/create-task-runner.js';
+import { BODY_LIMITS } from './ops/request-limits.js';
 import { MAX_UPLOAD_FILES } from './routes/versions.js';
 import healthRoutes from './routes/health.js';
 import modelRoutes from './routes/models.js';
@@ -83,7 +84,8 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
-    bodyLimit: 64 * 1024 * 1024,
+    // Small by default; the few routes that take more JSON say so (BODY_LIMITS).
+    bodyLimit: BODY_LIMITS.json,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
     forceCloseConnections: 'idle',
     genReqId,

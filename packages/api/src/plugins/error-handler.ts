@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { PROBLEM_CONTENT_TYPE, problemFor, toKnownProblem, type Problem } from '../errors/problem.js';
 import type { ErrorCode } from '../errors/error-codes.js';
@@ -15,8 +15,20 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'GRADIEND_ERR_REQUEST_MEDIA_TYPE',
 };
 
+/**
+ * An answer sent before the request body has arrived in full closes the connection: the rest of
+ * the body is never read (let alone parsed), and the socket cannot carry another request.
+ */
 function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  if (!reply.request.raw.complete) reply.header('connection', 'close');
   return reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+function notFound(request: FastifyRequest): Problem {
+  return {
+    ...problemFor('GRADIEND_ERR_ROUTE_NOT_FOUND', `No route ${request.method} ${request.url}`),
+    instance: request.url,
+  };
 }
 
 function passThrough(error: FastifyError, status: number): Problem {
@@ -55,12 +67,11 @@ const errorHandlerPlugin: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, {
-      ...problemFor('GRADIEND_ERR_ROUTE_NOT_FOUND', `No route ${request.method} ${request.url}`),
-      instance: request.url,
-    }),
-  );
+  // Unknown routes are answered at once: fastify would otherwise read and parse their body first.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) return sendProblem(reply, notFound(request));
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, notFound(request)));
 };
 
 export default fp(errorHandlerPlugin, { name: 'gradiend-error-handler' });

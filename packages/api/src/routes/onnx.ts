@@ -9,10 +9,10 @@ import type { ModelHandle } from '../workers/task-types.js';
 import { BodyBufferPool } from './body-buffer-pool.js';
 import { readRawBody } from './read-raw-body.js';
 import { sendRaw } from './send-raw.js';
+import { BODY_LIMITS } from '../ops/request-limits.js';
 
 const F32 = 'application/octet-stream';
 const SAFETENSORS = 'application/x-safetensors';
-const ENCODE_BODY_LIMIT = 1024 * 1024 * 1024;
 /** Idle raw-body buffers kept for reuse. */
 const BODY_POOL_BYTES = 64 * 1024 * 1024;
 
@@ -72,7 +72,7 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.addContentTypeParser(type, (request, payload, done) => {
       const length = request.headers['content-length'];
       const declared = length === undefined ? undefined : Number(length);
-      readRawBody(payload, declared, ENCODE_BODY_LIMIT, allocate).then(
+      readRawBody(payload, declared, BODY_LIMITS.encodeRaw, allocate).then(
         (body) => done(null, body),
         (error: Error) => done(error, undefined),
       );
@@ -103,7 +103,8 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/models/:name/versions/:ref/encode',
     {
       config: { role: 'read' },
-      bodyLimit: ENCODE_BODY_LIMIT,
+      // JSON only; the float32 and safetensors parsers above apply BODY_LIMITS.encodeRaw.
+      bodyLimit: BODY_LIMITS.encodeJson,
       schema: {
         tags: ['operations'],
         summary: 'Encode gradients: raw float32 rows, a safetensors gradient dict, or JSON {inputs}',
@@ -188,6 +189,7 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/models/:name/versions/:ref/decode',
     {
       config: { role: 'read' },
+      bodyLimit: BODY_LIMITS.decodeJson,
       schema: {
         tags: ['operations'],
         summary: 'Decode latent rows to float32 [batch × input_dim], or per-parameter safetensors',

@@ -10,6 +10,7 @@ import { VersionSchema } from '../schemas/registry.js';
 import type { FileRecord } from '../storage/metadata-store.js';
 import type { PruneRequest } from '../workers/task-types.js';
 import { TopkBody, toTopkSpec } from '../schemas/topk.js';
+import { BODY_LIMITS } from '../ops/request-limits.js';
 
 const PruneBody = Type.Object(
   {
@@ -76,6 +77,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/models/:name/versions/:ref/prune/preview',
     {
       config: { role: 'read' },
+      bodyLimit: BODY_LIMITS.pruneJson,
       schema: {
         tags: ['operations'],
         summary:
@@ -104,6 +106,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/models/:name/versions/:ref/prune',
     {
       config: { role: 'write' },
+      bodyLimit: BODY_LIMITS.pruneJson,
       schema: {
         tags: ['operations'],
         summary: 'Prune and store the result as a new version (of this model or of `target`) with lineage',
