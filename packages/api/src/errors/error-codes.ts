@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   GRADIEND_ERR_MAPPING: { status: 422, title: 'Inconsistent parameter mapping' },
   GRADIEND_ERR_PRUNE_ARGUMENT: { status: 422, title: 'Invalid prune or selection arguments' },
   GRADIEND_ERR_INPUT_SHAPE: { status: 422, title: 'Input does not fit the model' },
+  GRADIEND_ERR_INPUT_VALUE: { status: 422, title: 'Input or result values are not finite float32' },
   GRADIEND_ERR_ONNX_EXPORT: { status: 422, title: 'Model cannot be exported to ONNX' },
   GRADIEND_ERR_GRADIENT_EXTRACTION: { status: 422, title: 'Gradients cannot be taken for the param map' },
   GRADIEND_ERR_TRAINING: { status: 422, title: 'GRADIEND training cannot run with these inputs' },
