@@ -21,7 +21,8 @@ import type { BlobStore } from './storage/blob-store.js';
 import type { MetadataStore } from './storage/metadata-store.js';
 import type { TaskRunner } from './workers/task-runner.js';
 import { createTaskRunner } from './workers/create-task-runner.js';
-import { BODY_LIMITS } from './ops/request-limits.js';
+import { BODY_LIMITS, SERVER_LIMITS } from './ops/request-limits.js';
+import bodyGuardPlugin from './ops/body-guard.js';
 import { MAX_UPLOAD_FILES } from './routes/versions.js';
 import healthRoutes from './routes/health.js';
 import modelRoutes from './routes/models.js';
@@ -88,8 +89,12 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     bodyLimit: BODY_LIMITS.json,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
     forceCloseConnections: 'idle',
+    keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
     genReqId,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.server.headersTimeout = SERVER_LIMITS.headersTimeoutMs;
+  app.server.maxHeadersCount = SERVER_LIMITS.maxHeadersCount;
 
   const sweep =
     (config.orphanSweepIntervalS ?? 0) > 0
@@ -113,8 +118,16 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   await app.register(metricsPlugin, { metrics, expose: config.metrics ?? true });
   await app.register(corsPlugin, { origins: config.corsOrigins ?? [] });
   await app.register(servicesPlugin, { services });
-  await app.register(rateLimitPlugin, { perMinute: config.rateLimitWritesPerMinute ?? 0 });
+  await app.register(rateLimitPlugin, {
+    writesPerMinute: config.rateLimitWritesPerMinute ?? 0,
+    computePerMinute: config.rateLimitComputePerMinute ?? 0,
+  });
   await app.register(authPlugin);
+  await app.register(bodyGuardPlugin, {
+    idleTimeoutMs: (config.bodyIdleTimeoutS ?? SERVER_LIMITS.bodyIdleTimeoutS) * 1000,
+    requestTimeoutMs: (config.requestTimeoutS ?? SERVER_LIMITS.requestTimeoutS) * 1000,
+    maxInFlightPerClient: config.maxBodiesInFlightPerClient ?? SERVER_LIMITS.bodiesInFlightPerClient,
+  });
   await app.register(multipart, {
     preservePath: true,
     limits: { fileSize: config.maxUploadBytes, files: MAX_UPLOAD_FILES + 1, fields: 8, fieldSize: 64 * 1024 },

@@ -26,8 +26,12 @@ export const SERVER_LIMITS = {
   headersTimeoutMs: 15_000,
   /** Idle keep-alive connections are closed after this. */
   keepAliveTimeoutMs: 5_000,
-  /** At most this many request headers. */
+  /** At most this many request headers; more are dropped by Node. */
   maxHeadersCount: 100,
-  /** Longest route parameter (model names, refs, file paths), in characters. */
-  maxParamLength: 1024,
+  /** Default of GRADIEND_BODY_IDLE_TIMEOUT_S: a body that sends nothing this long is answered 408. */
+  bodyIdleTimeoutS: 30,
+  /** Default of GRADIEND_REQUEST_TIMEOUT_S: a body not complete after this long is answered 408. */
+  requestTimeoutS: 900,
+  /** Default of GRADIEND_MAX_BODIES_PER_CLIENT: requests with a body in flight per client. */
+  bodiesInFlightPerClient: 8,
 } as const;

@@ -52,4 +52,3 @@ describe('parseEncodeJson', () => {
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(2 * body.length + 16 * 1024 * 1024);
   });
 });
-

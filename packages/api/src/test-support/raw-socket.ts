@@ -14,6 +14,8 @@ export interface RawRequest {
   readonly headers?: Readonly<Record<string, string>>;
   /** Bytes sent right after the head; the rest of a declared Content-Length may never follow. */
   readonly body?: Buffer;
+  /** After `body`, keep sending `bytes` zero bytes every `everyMs` until answered. */
+  readonly drip?: { readonly bytes: number; readonly everyMs: number };
   /** Give up waiting for an answer after this many ms (rejects). */
   readonly timeoutMs?: number;
 }
@@ -34,10 +36,12 @@ export function rawRequest(port: number, req: RawRequest): Promise<RawResponse> 
       () => finish(new Error(`no answer within ${req.timeoutMs ?? 5_000} ms`)),
       req.timeoutMs ?? 5_000,
     );
+    let dripTimer: NodeJS.Timeout | undefined;
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearInterval(dripTimer);
       socket.destroy();
       if (error) return reject(error);
       const parsed = parse(Buffer.concat(chunks));
@@ -60,6 +64,12 @@ export function rawRequest(port: number, req: RawRequest): Promise<RawResponse> 
         socket.write(req.body, () => {
           sent += req.body?.length ?? 0;
         });
+      }
+      const drip = req.drip;
+      if (drip) {
+        dripTimer = setInterval(() => {
+          if (!socket.destroyed) socket.write(Buffer.alloc(drip.bytes), () => (sent += drip.bytes));
+        }, drip.everyMs);
       }
     });
   });
