@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test-support/postgres.js';
 import { newVersion } from '../metadata-store-contract.js';
 import { PostgresMetadataStore } from './postgres-metadata-store.js';
+import { migrationsFor } from '../migrations.js';
 
 describe('PostgresMetadataStore across instances', () => {
   let db: TestDatabase;
@@ -26,7 +27,7 @@ describe('PostgresMetadataStore across instances', () => {
     await client.connect();
     try {
       const rows = (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows;
-      expect(rows.map((r) => r.version)).toEqual([1]);
+      expect(rows.map((r) => r.version)).toEqual(migrationsFor('postgres').map((m) => m.version));
     } finally {
       await client.end();
     }
