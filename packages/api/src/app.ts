@@ -6,7 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiConfig } from './config/config.js';
-import errorHandler from './plugins/error-handler.js';
+import errorHandler, { sendFrameworkError } from './plugins/error-handler.js';
 import servicesPlugin, { type Services } from './plugins/services.js';
 import authPlugin from './plugins/auth.js';
 import { RegistryService } from './registry/registry-service.js';
@@ -89,6 +89,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     bodyLimit: BODY_LIMITS.json,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
     forceCloseConnections: 'idle',
+    frameworkErrors: sendFrameworkError,
     keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
     genReqId,
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -97,3 +97,45 @@ describe('request boundary: nothing is read before routing, auth and the route l
     expect(r.status).toBe(200);
   });
 });
+
+describe('router and parser errors are problem+json 4xx', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    [
+      'a malformed percent-encoding',
+      'GET',
+      '/api/models/%E0%A4%A/versions',
+      400,
+      'GRADIEND_ERR_REQUEST_VALIDATION',
+    ],
+    [
+      'an over-long route parameter',
+      'DELETE',
+      `/api/models/${'m'.repeat(5000)}`,
+      400,
+      'GRADIEND_ERR_REQUEST_VALIDATION',
+    ],
+  ] as const)('%s', async (_what, method, url, status, code) => {
+    const res = await t.app.inject({ method, url });
+    expect(res.statusCode).toBe(status);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().code).toBe(code);
+  });
+
+  it('multipart without a boundary is a 4xx', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/models/m/versions',
+      headers: { 'content-type': 'multipart/form-data' },
+      payload: 'whatever',
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().code).toBe('GRADIEND_ERR_REQUEST_MEDIA_TYPE');
+  });
+});

@@ -48,6 +48,21 @@ function passThrough(error: FastifyError, status: number): Problem {
 }
 
 /**
+ * Errors fastify's router raises before any route or hook runs (a malformed percent-encoding, a
+ * path segment past maxParamLength): `frameworkErrors` of the fastify options.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const detail =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'a path segment of the URL is too long'
+      : error.code === 'FST_ERR_BAD_URL'
+        ? 'the URL holds a malformed percent-encoding'
+        : error.message;
+  const problem = problemFor('GRADIEND_ERR_REQUEST_VALIDATION', detail);
+  void sendProblem(reply, { ...problem, instance: request.url });
+}
+
+/**
  * Root error handler: known API/core errors and client errors (< 500) become problem+json with
  * their own message; anything else is logged and masked as a 500.
  */

@@ -1,10 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { ApiError } from '../errors/api-error.js';
 import type { StagedFile } from '../registry/registry-service.js';
 import { extractArchive } from './extract-archive.js';
+import { formCutShort, multipartBoundary, watchFormEnd } from './form-end-watch.js';
 import { ByteBudget, writeHashed } from './hashed-write.js';
 import { checkpointFileNames, isIgnoredPath, splitUploadPath } from './safe-path.js';
 
@@ -70,6 +72,28 @@ export async function receiveUpload(
       },
     );
   }
+  const boundary = multipartBoundary(request.headers['content-type']);
+  if (boundary === null) {
+    throw new ApiError(
+      'GRADIEND_ERR_REQUEST_MEDIA_TYPE',
+      'multipart/form-data needs a boundary parameter (Content-Type: multipart/form-data; boundary=…)',
+    );
+  }
+  // The part being written is destroyed when the body turns out cut, so its write fails (and
+  // closes its file) instead of waiting for bytes that never come.
+  let current: Readable | null = null;
+  const watch = watchFormEnd(request.raw, boundary, () => current?.destroy(formCutShort()));
+  // The body may end before the loop below reaches a part the parser already handed out.
+  // A part the parser already destroyed would never settle its write (pipeline waits for a
+  // 'close' that has passed), so it is refused here.
+  const writing = (file: Readable): Readable => {
+    if (watch.cutShort) throw formCutShort();
+    if (file.destroyed) {
+      throw new ApiError('GRADIEND_ERR_UPLOAD_ABORTED', 'the upload ended while a file was arriving');
+    }
+    current = file;
+    return file;
+  };
   const budget = new ByteBudget(options.maxBytes);
   const scratch: Scratch[] = [];
   const seen = new Set<string>();
@@ -92,7 +116,8 @@ export async function receiveUpload(
         throw new ApiError('GRADIEND_ERR_UPLOAD_MIXED', 'send either files or one archive, not both');
       }
       archivePath = path.join(options.workDir, 'upload.archive');
-      await writeHashed(part.file, archivePath, budget);
+      await writeHashed(writing(part.file), archivePath, budget);
+      current = null;
       continue;
     }
     if (part.fieldname !== 'files') {
@@ -124,9 +149,12 @@ export async function receiveUpload(
       );
     }
     const tempPath = path.join(options.workDir, `part-${scratch.length}`);
-    const info = await writeHashed(part.file, tempPath, budget);
+    const info = await writeHashed(writing(part.file), tempPath, budget);
+    current = null;
     scratch.push({ ...info, segments, tempPath });
   }
+  // The parser takes a body cut between parts for a normal end.
+  if (watch.cutShort) throw formCutShort();
 
   if (archivePath !== null) {
     const extractDir = path.join(options.workDir, 'extracted');
