@@ -8,6 +8,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Entry file per target. Each runs in its own process, so one target's memory never skews another's. */
 const TARGETS: Readonly<Record<string, string>> = {
   core: 'packages/core/bench/main.ts',
+  compare: 'packages/core/bench/compare-main.ts',
   api: 'packages/api/bench/main.ts',
   scale: 'packages/api/bench/scale/main.ts',
 };
@@ -15,6 +16,7 @@ const TARGETS: Readonly<Record<string, string>> = {
 const USAGE = `usage: pnpm bench <target> [--json] [target options]
 targets: ${Object.keys(TARGETS).join(', ')}
   core [--json] [--small]   synthetic bert-base GRADIEND: save, load, importance, top-k, prune, encode, forward, peak RSS
+  compare [--json] [--small]   unpruned synthetic bert-base vs two 1%-pruned: 3×3 cosine similarity matrix (target ≤ 3 s)
   api [--json] [--built] [--seconds N]   real server on loopback: encode req/s + p99 (digits JSON, 1%-pruned bert f32), upload/download MB/s and RSS growth of the 1.3 GB checkpoint
   scale [--json] [--seconds N]   two instances on one PostgreSQL database and one s3rver bucket: reads and digits encode req/s + p99 across both, fails on any error or non-2xx`;
 

@@ -35,6 +35,7 @@ import analysisRoutes from './routes/analysis.js';
 import pruneRoutes from './routes/prune.js';
 import onnxRoutes from './routes/onnx.js';
 import compareRoutes from './routes/compare.js';
+import compareMatrixRoutes from './routes/compare-matrix.js';
 import { OnnxSessionCache } from './onnx/session-cache.js';
 import dashboardPlugin from './web/dashboard.js';
 
@@ -168,6 +169,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
       await api.register(pruneRoutes);
       await api.register(onnxRoutes);
       await api.register(compareRoutes);
+      await api.register(compareMatrixRoutes);
       await api.register(auditRoutes);
       await api.register(tokenRoutes);
     },

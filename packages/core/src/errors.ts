@@ -121,3 +121,32 @@ export class TrainingError extends GradiendError {
     super(message);
   }
 }
+
+/**
+ * A labeled set cannot be scored (empty, all neutral, fewer than 2 non-neutral rows, one label
+ * class, a bad option). `referenceType` is the Python exception the reference raises for it.
+ */
+export class EncoderMetricsError extends GradiendError {
+  readonly code = 'GRADIEND_ERR_ENCODER_METRICS';
+  constructor(
+    message: string,
+    readonly referenceType: 'ValueError' | 'TypeError' = 'ValueError',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * GRADIENDs cannot be compared as asked: a bad measure / part / top-k / aggregation argument, or
+ * models over different base parameter spaces. `referenceType` is the Python exception the
+ * reference raises for the same arguments.
+ */
+export class ComparisonError extends GradiendError {
+  readonly code = 'GRADIEND_ERR_COMPARISON';
+  constructor(
+    message: string,
+    readonly referenceType: 'ValueError' | 'TypeError' | 'KeyError' = 'ValueError',
+  ) {
+    super(message);
+  }
+}

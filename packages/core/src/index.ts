@@ -106,6 +106,8 @@ export {
   pearson,
   meanByLabel,
   judgeConvergence,
+  judgeEncoderConvergence,
+  DEFAULT_CONVERGENCE_CRITERIA,
 } from './training/index.js';
 export type {
   TrainedGradiend,
@@ -117,6 +119,49 @@ export type {
   ConvergenceCriteria,
   ConvergenceVerdict,
 } from './training/index.js';
+
+export {
+  similarityMatrix,
+  groupedSimilarityMatrices,
+  groupOfParam,
+  SIMILARITY_MEASURES,
+  SEED_AGGREGATES,
+  DISPERSIONS,
+} from './comparison/index.js';
+export type {
+  SimilarityMatrix,
+  SimilarityModels,
+  SimilarityOptions,
+  SimilarityMeasure,
+  GroupBy,
+  GroupSimilarity,
+  GroupedSimilarityOptions,
+  CellStats,
+  SeedAggregate,
+  Dispersion,
+} from './comparison/index.js';
+
+export {
+  encoderMetrics,
+  scorecardConvergence,
+  pruningCurve,
+  PrunedEncoder,
+  pruneGrid,
+  pruneRanking,
+} from './evaluation/index.js';
+export type {
+  CurveSample,
+  PruningCurveOptions,
+  PruningCurvePoint,
+  PruneRanking,
+  RankingSource,
+  EncodedRow,
+  EncoderMetrics,
+  EncoderMetricsOptions,
+  DimensionScores,
+  SubsetScores,
+  SplitGeneralization,
+} from './evaluation/index.js';
 
 export {
   downsampleImages,
@@ -155,5 +200,7 @@ export {
   InputShapeError,
   GradientExtractionError,
   TrainingError,
+  EncoderMetricsError,
+  ComparisonError,
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';

@@ -43,6 +43,8 @@ export const ERROR_CODES = {
   GRADIEND_ERR_ONNX_EXPORT: { status: 422, title: 'Model cannot be exported to ONNX' },
   GRADIEND_ERR_GRADIENT_EXTRACTION: { status: 422, title: 'Gradients cannot be taken for the param map' },
   GRADIEND_ERR_TRAINING: { status: 422, title: 'GRADIEND training cannot run with these inputs' },
+  GRADIEND_ERR_ENCODER_METRICS: { status: 422, title: 'Labeled encodings cannot be scored' },
+  GRADIEND_ERR_COMPARISON: { status: 422, title: 'GRADIENDs cannot be compared as asked' },
   GRADIEND_ERR_CORE: { status: 422, title: 'Model operation failed' },
   GRADIEND_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests per minute' },
   GRADIEND_ERR_TOO_MANY_REQUESTS: { status: 429, title: 'Too many requests in flight' },

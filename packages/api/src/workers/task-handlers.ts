@@ -1,5 +1,7 @@
 import type { GradiendModel } from '@gradiend/core';
 import {
+  groupedSimilarityMatrices,
+  similarityMatrix,
   exportDecoderOnnx,
   exportEncoderOnnx,
   scatterToParams,
@@ -148,6 +150,33 @@ export const taskHandlers: TaskHandlers = {
     const ma = (await load(a)).model;
     const mb = (await load(b)).model;
     return compareSelections(selectionByParam(ma, ma.topK(part, k)), selectionByParam(mb, mb.topK(part, k)));
+  },
+
+  async similarityMatrix({ models, request }) {
+    const loaded = new Map<string, GradiendModel[]>();
+    for (const { id, handles } of models)
+      loaded.set(id, await Promise.all(handles.map(async (h) => (await load(h)).model)));
+    const common = {
+      ...(request.measure !== undefined ? { measure: request.measure } : {}),
+      ...(request.part !== undefined ? { part: request.part } : {}),
+      topk: request.topk ?? null,
+    };
+    if (request.group_by !== undefined) {
+      const single = new Map([...loaded].map(([id, ms]) => [id, ms[0] as GradiendModel]));
+      return {
+        kind: 'grouped',
+        groups: groupedSimilarityMatrices(single, { ...common, groupBy: request.group_by }),
+      };
+    }
+    return {
+      kind: 'matrix',
+      matrix: similarityMatrix(loaded, {
+        ...common,
+        ...(request.value !== undefined ? { value: request.value } : {}),
+        ...(request.seed_aggregate !== undefined ? { seedAggregate: request.seed_aggregate } : {}),
+        ...(request.dispersion !== undefined ? { dispersion: request.dispersion } : {}),
+      }),
+    };
   },
 
   async prunePreview(args) {

@@ -1,5 +1,6 @@
 import type { CheckpointSummary } from '../storage/metadata-store.js';
 import type { CompareResult } from '../analysis/compare.js';
+import type { GroupSimilarity, SimilarityMatrix } from '@gradiend/core';
 import type { TopkSpec } from '../schemas/topk.js';
 
 export type ImportancePart = 'decoder-weight' | 'encoder-weight' | 'decoder-bias' | 'decoder-sum';
@@ -83,6 +84,22 @@ export interface PruneRequest {
   readonly keep_idx?: readonly number[];
 }
 
+/** POST /compare/matrix options in the API's snake_case (the reference's argument names). */
+export interface SimilarityRequest {
+  readonly measure?: string;
+  readonly part?: string;
+  readonly topk?: TopkSpec;
+  readonly value?: string;
+  readonly seed_aggregate?: string;
+  readonly dispersion?: string;
+  /** 'param', 'layer' or 'component': one matrix per group (compute_grouped_similarity_matrices). */
+  readonly group_by?: string;
+}
+
+export type SimilarityResult =
+  | { readonly kind: 'matrix'; readonly matrix: SimilarityMatrix }
+  | { readonly kind: 'grouped'; readonly groups: Record<string, GroupSimilarity> };
+
 export interface PrunePreview {
   readonly input_dim: number;
   readonly unpruned_length: number;
@@ -115,6 +132,11 @@ export interface TaskSpecs {
   compare: {
     args: { a: ModelHandle; b: ModelHandle; part: ImportancePart; k: TopkSpec };
     result: CompareResult;
+  };
+  /** Similarity matrix of several models (or seed groups) aligned by base-global index; grouped with group_by. */
+  similarityMatrix: {
+    args: { models: { id: string; handles: ModelHandle[] }[]; request: SimilarityRequest };
+    result: SimilarityResult;
   };
   prunePreview: {
     args: ModelHandle & { request: PruneRequest };

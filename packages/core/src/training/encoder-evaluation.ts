@@ -53,10 +53,15 @@ export interface ConvergenceVerdict {
   readonly reason: string | null;
 }
 
+/** The reference's default convergence thresholds (convergent_score_threshold, convergent_mean_by_class_threshold). */
+export const DEFAULT_CONVERGENCE_CRITERIA: ConvergenceCriteria = {
+  scoreThreshold: 0.5,
+  meanByClassThreshold: 0.5,
+};
+
 /**
  * The reference's single-seed convergence test at the best checkpoint: it must come after step 0,
- * reach |correlation| ≥ the threshold, every non-neutral class mean must reach the mean threshold,
- * and the two target classes must be encoded with opposite signs.
+ * and pass {@link judgeEncoderConvergence}.
  */
 export function judgeConvergence(
   best: {
@@ -73,13 +78,25 @@ export function judgeConvergence(
       reason: 'the best checkpoint is the initial (step 0) model',
     };
   }
-  const targets = [...best.meanByLabel].filter(([label]) => label !== 0).map(([, mean]) => mean);
+  return judgeEncoderConvergence(best, criteria);
+}
+
+/**
+ * The convergence rule on one set of encodings (the trainer's and the scorecard's one source):
+ * |correlation| ≥ the threshold, every non-neutral class mean reaches the mean threshold, and the
+ * two target classes are encoded with opposite signs.
+ */
+export function judgeEncoderConvergence(
+  scores: { readonly correlation: number; readonly meanByLabel: ReadonlyMap<number, number> },
+  criteria: ConvergenceCriteria,
+): ConvergenceVerdict {
+  const targets = [...scores.meanByLabel].filter(([label]) => label !== 0).map(([, mean]) => mean);
   const minAbs = targets.length ? Math.min(...targets.map(Math.abs)) : null;
-  if (Math.abs(best.correlation) < criteria.scoreThreshold) {
+  if (Math.abs(scores.correlation) < criteria.scoreThreshold) {
     return {
       converged: false,
       minTargetClassAbsMean: minAbs,
-      reason: `|correlation| ${Math.abs(best.correlation).toFixed(4)} < ${criteria.scoreThreshold}`,
+      reason: `|correlation| ${Math.abs(scores.correlation).toFixed(4)} < ${criteria.scoreThreshold}`,
     };
   }
   if (criteria.meanByClassThreshold !== null && (minAbs === null || minAbs < criteria.meanByClassThreshold)) {

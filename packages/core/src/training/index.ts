@@ -7,5 +7,11 @@ export type {
   TrainGradiendOptions,
   TrainingProgress,
 } from './training-options.js';
-export { pearson, meanByLabel, judgeConvergence } from './encoder-evaluation.js';
+export {
+  pearson,
+  meanByLabel,
+  judgeConvergence,
+  judgeEncoderConvergence,
+  DEFAULT_CONVERGENCE_CRITERIA,
+} from './encoder-evaluation.js';
 export type { ConvergenceCriteria, ConvergenceVerdict } from './encoder-evaluation.js';

@@ -1,3 +1,4 @@
+import { DEFAULT_CONVERGENCE_CRITERIA } from './encoder-evaluation.js';
 import { TrainingError } from '../errors.js';
 import type { ParamMap } from '../mapping/param-map.js';
 import type { ActivationName } from '../model/activation.js';
@@ -156,7 +157,9 @@ export function resolveTrainingOptions(o: TrainGradiendOptions): ResolvedTrainin
     throw new TrainingError(`adamEpsilon must be a positive number, got ${adamEpsilon}`, 'adamEpsilon');
   }
   const meanThreshold =
-    o.convergentMeanByClassThreshold === undefined ? 0.5 : o.convergentMeanByClassThreshold;
+    o.convergentMeanByClassThreshold === undefined
+      ? DEFAULT_CONVERGENCE_CRITERIA.meanByClassThreshold
+      : o.convergentMeanByClassThreshold;
   return {
     source,
     target,
@@ -181,7 +184,7 @@ export function resolveTrainingOptions(o: TrainGradiendOptions): ResolvedTrainin
     shuffle: o.shuffle ?? true,
     normalize: o.normalize ?? true,
     convergentScoreThreshold: finiteNonNegative(
-      o.convergentScoreThreshold ?? 0.5,
+      o.convergentScoreThreshold ?? DEFAULT_CONVERGENCE_CRITERIA.scoreThreshold,
       'convergentScoreThreshold',
     ),
     convergentMeanByClassThreshold:

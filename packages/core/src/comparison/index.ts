@@ -1,0 +1,11 @@
+export { similarityMatrix, SIMILARITY_MEASURES } from './similarity-matrix.js';
+export type {
+  SimilarityMatrix,
+  SimilarityModels,
+  SimilarityOptions,
+  SimilarityMeasure,
+} from './similarity-matrix.js';
+export { groupedSimilarityMatrices, groupOfParam } from './grouped-similarity.js';
+export type { GroupBy, GroupSimilarity, GroupedSimilarityOptions } from './grouped-similarity.js';
+export { SEED_AGGREGATES, DISPERSIONS } from './seed-aggregation.js';
+export type { CellStats, SeedAggregate, Dispersion } from './seed-aggregation.js';

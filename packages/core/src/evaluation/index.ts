@@ -1,0 +1,14 @@
+export { encoderMetrics } from './encoder-metrics.js';
+export type {
+  EncodedRow,
+  EncoderMetrics,
+  EncoderMetricsOptions,
+  DimensionScores,
+  SubsetScores,
+} from './encoder-metrics.js';
+export type { SplitGeneralization } from './split-generalization.js';
+export { scorecardConvergence } from './scorecard-convergence.js';
+export { pruningCurve, PrunedEncoder } from './pruning-curve.js';
+export type { CurveSample, PruningCurveOptions, PruningCurvePoint } from './pruning-curve.js';
+export { pruneGrid, pruneRanking } from './prune-ranking.js';
+export type { PruneRanking, RankingSource } from './prune-ranking.js';
