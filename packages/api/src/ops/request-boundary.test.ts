@@ -139,3 +139,25 @@ describe('router and parser errors are problem+json 4xx', () => {
     expect(res.json().code).toBe('GRADIEND_ERR_REQUEST_MEDIA_TYPE');
   });
 });
+
+describe('non-finite numbers in the query string', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    '/api/models/m/versions/1/importance/histogram?bins=Infinity',
+    '/api/models/m/versions/1/params/p/heatmap?rows=-Infinity',
+    '/api/models/m/versions/1/params/p/heatmap?rows=Infinity&cols=Infinity',
+    '/api/models?limit=Infinity',
+    '/api/models?offset=Infinity',
+    '/api/models?limit=NaN',
+    '/api/audit?limit=-Infinity',
+  ])('%s is a 400 before any work', async (url) => {
+    const res = await t.app.inject(url);
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().code).toBe('GRADIEND_ERR_REQUEST_VALIDATION');
+  });
+});
