@@ -24,6 +24,7 @@ import { createTaskRunner } from './workers/create-task-runner.js';
 import { BODY_LIMITS, SERVER_LIMITS } from './ops/request-limits.js';
 import bodyGuardPlugin from './ops/body-guard.js';
 import finiteNumbersPlugin from './ops/finite-numbers.js';
+import strictTypesPlugin from './ops/strict-types.js';
 import { MAX_UPLOAD_FILES } from './routes/versions.js';
 import healthRoutes from './routes/health.js';
 import modelRoutes from './routes/models.js';
@@ -127,6 +128,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   });
   await app.register(authPlugin);
   await app.register(finiteNumbersPlugin);
+  await app.register(strictTypesPlugin);
   await app.register(bodyGuardPlugin, {
     idleTimeoutMs: (config.bodyIdleTimeoutS ?? SERVER_LIMITS.bodyIdleTimeoutS) * 1000,
     requestTimeoutMs: (config.requestTimeoutS ?? SERVER_LIMITS.requestTimeoutS) * 1000,

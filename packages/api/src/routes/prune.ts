@@ -11,6 +11,7 @@ import type { FileRecord } from '../storage/metadata-store.js';
 import type { PruneRequest } from '../workers/task-types.js';
 import { TopkBody, toTopkSpec } from '../schemas/topk.js';
 import { BODY_LIMITS } from '../ops/request-limits.js';
+import { parsePruneBody } from './prune-body.js';
 
 const PruneBody = Type.Object(
   {
@@ -72,6 +73,14 @@ function lineageArgs(request: PruneRequest): Record<string, unknown> {
 
 const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry, tasks } = app.services;
+  // Number literals decide what topk means (parsePruneBody); JSON.parse would lose them.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parsePruneBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 
   app.post(
     '/models/:name/versions/:ref/prune/preview',
