@@ -6,12 +6,14 @@ import { versionJson } from '../registry/to-json.js';
 import { ModelParams, Tag, VersionParams, problems } from '../schemas/common.js';
 import { VersionSchema } from '../schemas/registry.js';
 import { receiveUpload } from '../upload/receive-upload.js';
+import { EXTRACT_LIMITS, SharedByteBudget } from '../upload/extraction-budget.js';
 
 /** A checkpoint folder has a handful of files; anything beyond this is not a checkpoint. */
 export const MAX_UPLOAD_FILES = 32;
 
 const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { meta, registry, config } = app.services;
+  const extraction = new SharedByteBudget(EXTRACT_LIMITS.globalBytes);
 
   app.post(
     '/models/:name/versions',
@@ -36,6 +38,7 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           workDir,
           maxBytes: config.maxUploadBytes,
           maxFiles: MAX_UPLOAD_FILES,
+          extraction,
         });
         const record = await registry.ingest(upload.dir, upload.files, {
           model: request.params.name,

@@ -6,6 +6,7 @@ import type {} from '@fastify/multipart';
 import { ApiError } from '../errors/api-error.js';
 import type { StagedFile } from '../registry/registry-service.js';
 import { extractArchive } from './extract-archive.js';
+import { EXTRACT_LIMITS, extractionCap, type SharedByteBudget } from './extraction-budget.js';
 import { formCutShort, multipartBoundary, watchFormEnd } from './form-end-watch.js';
 import { ByteBudget, writeHashed } from './hashed-write.js';
 import { checkpointFileNames, isIgnoredPath, splitUploadPath } from './safe-path.js';
@@ -25,6 +26,8 @@ export interface ReceiveOptions {
   readonly workDir: string;
   readonly maxBytes: number;
   readonly maxFiles: number;
+  /** Shared by every upload's archive extraction (disk held at once). */
+  readonly extraction: SharedByteBudget;
 }
 
 interface Scratch {
@@ -159,14 +162,30 @@ export async function receiveUpload(
   if (archivePath !== null) {
     const extractDir = path.join(options.workDir, 'extracted');
     await fs.mkdir(extractDir);
-    // The extracted size counts against a fresh budget: compressed bytes were already counted.
-    const entries = await extractArchive(archivePath, {
-      scratchDir: extractDir,
-      maxFiles: options.maxFiles,
-      budget: new ByteBudget(options.maxBytes),
-    });
-    await fs.rm(archivePath, { force: true });
-    scratch.push(...entries);
+    // The extracted size counts against a fresh budget (compressed bytes were already counted),
+    // capped by the archive's own size so a small bomb cannot fill the disk, and against the
+    // budget all extractions in flight share.
+    const archiveBytes = (await fs.stat(archivePath)).size;
+    const cap = extractionCap(archiveBytes, options.maxBytes);
+    const lease = options.extraction.lease();
+    try {
+      const entries = await extractArchive(archivePath, {
+        scratchDir: extractDir,
+        maxFiles: options.maxFiles,
+        budget: new ByteBudget(
+          cap,
+          cap < options.maxBytes
+            ? `the ${archiveBytes}-byte archive expands past ${cap} bytes (${EXTRACT_LIMITS.ratio}× its size + ${EXTRACT_LIMITS.slackBytes}); is it a checkpoint?`
+            : `the archive expands past the upload limit of ${cap} bytes`,
+          lease,
+        ),
+      });
+      await fs.rm(archivePath, { force: true });
+      scratch.push(...entries);
+    } finally {
+      // The extracted files are moved into the checkpoint and ingested (or removed) by the caller.
+      lease.release();
+    }
   }
   if (scratch.length === 0) {
     throw new ApiError(
