@@ -10,6 +10,7 @@ import { BodyBufferPool } from './body-buffer-pool.js';
 import { readRawBody } from './read-raw-body.js';
 import { sendRaw } from './send-raw.js';
 import { parseEncodeJson } from './encode-json.js';
+import { checkSafetensorsHeaderLength } from '../upload/safetensors-header-limit.js';
 import { BODY_LIMITS } from '../ops/request-limits.js';
 
 const F32 = 'application/octet-stream';
@@ -198,6 +199,7 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
           } else if (contentType === SAFETENSORS) {
             const body = request.body as Buffer;
             const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+            checkSafetensorsHeaderLength(bytes.subarray(0, 8), 'body');
             const transfer = offload(body.byteLength / 4) ? ownBuffer(bytes) : [];
             x = await tasks.run('flattenGradients', { ...h, bytes }, transfer);
           } else if (contentType === 'application/json') {

@@ -6,6 +6,7 @@ import type {} from '@fastify/multipart';
 import { ApiError } from '../errors/api-error.js';
 import type { StagedFile } from '../registry/registry-service.js';
 import { extractArchive } from './extract-archive.js';
+import { checkSafetensorsFile } from './safetensors-header-limit.js';
 import { EXTRACT_LIMITS, extractionCap, type SharedByteBudget } from './extraction-budget.js';
 import { formCutShort, multipartBoundary, watchFormEnd } from './form-end-watch.js';
 import { ByteBudget, writeHashed } from './hashed-write.js';
@@ -201,6 +202,7 @@ export async function receiveUpload(
     const name = names[i] ?? '';
     const target = path.join(dir, name);
     await fs.rename(entry.tempPath, target);
+    if (name.endsWith('.safetensors')) await checkSafetensorsFile(target, name);
     files.push({ name, sha256: entry.sha256, size: entry.size, path: target });
   }
   return {
