@@ -11,7 +11,20 @@ export interface RunningServer {
   readonly baseUrl: string;
   readonly apiUrl: string;
   readonly dataDir: string;
+  /** The server process (its RSS includes the worker threads). */
+  readonly pid: number;
+  /** Everything the server printed so far (last 20,000 characters). */
+  output(): string;
+  /** Whether the process is still running. */
+  alive(): boolean;
   stop(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  /** Extra settings for the server (e.g. GRADIEND_ANALYSIS_MEMORY_BYTES). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Build and serve the dashboard (default); API-only suites skip the build. */
+  readonly dashboard?: boolean;
 }
 
 async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<void> {
@@ -40,9 +53,11 @@ async function servesIndexHtml(url: string): Promise<boolean> {
 }
 
 /** Builds the dashboard when needed and starts the real API on a free port with a fresh data dir. */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const dashboard = options.dashboard ?? true;
   // Always test the current sources; GRADIEND_E2E_SKIP_BUILD=1 reuses an existing build when iterating.
-  if (process.env.GRADIEND_E2E_SKIP_BUILD !== '1' || !existsSync(path.join(webDist, 'index.html'))) {
+  const built = existsSync(path.join(webDist, 'index.html'));
+  if (dashboard && (process.env.GRADIEND_E2E_SKIP_BUILD !== '1' || !built)) {
     const build = spawnSync('pnpm', ['--filter', '@gradiend/web', 'build'], {
       cwd: repoRoot,
       stdio: 'inherit',
@@ -65,6 +80,7 @@ export async function startServer(): Promise<RunningServer> {
         GRADIEND_DATA_DIR: dataDir,
         GRADIEND_WEB_DIR: webDist,
         LOG_LEVEL: 'warn',
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -83,9 +99,17 @@ export async function startServer(): Promise<RunningServer> {
     await rm(dataDir, { recursive: true, force: true });
   };
   // The product serves API and dashboard from one origin; the suite tests exactly that.
-  if (!(await servesIndexHtml(apiUrl))) {
+  if (dashboard && !(await servesIndexHtml(apiUrl))) {
     await stop();
     throw new Error(`the API at ${apiUrl} does not serve the dashboard from ${webDist}:\n${output}`);
   }
-  return { baseUrl: apiUrl, apiUrl, dataDir, stop };
+  return {
+    baseUrl: apiUrl,
+    apiUrl,
+    dataDir,
+    pid: child.pid ?? 0,
+    output: () => output,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    stop,
+  };
 }

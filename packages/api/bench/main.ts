@@ -1,19 +1,18 @@
 // The API benchmark in its own process: pnpm bench api [--json] [--built] [--seconds N].
 // Starts the real server on a free loopback port with a temp data dir, then measures encode
 // throughput (autocannon), upload/download of the 1.3 GB unpruned BERT-shaped checkpoint with the
-// server's RSS, and encode on its 1%-pruned version.
-import { execFileSync } from 'node:child_process';
+// server's RSS, and encode on its 1%-pruned version. Each encode figure comes with its floor: the
+// same load against a bare fastify server (floor-server.ts) in the same run, and the ratio of the two.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadTest } from './load-test.js';
+import { ensureBertCheckpoint } from './bert-checkpoint.js';
+import { loadTest, type LoadResult } from './load-test.js';
 import { toJson, toTable, type Measurement } from './report.js';
-import { RssSampler, startServer } from './server-process.js';
+import { RssSampler, startFloorServer, startServer, type BenchServer } from './server-process.js';
 import { download, uploadFolder } from './transfer.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const MB = 1e6;
 const MIB = 1024 * 1024;
 
@@ -26,22 +25,6 @@ const { values } = parseArgs({
 });
 const seconds = Number(values.seconds);
 const log = (line: string) => process.stderr.write(`bench api: ${line}\n`);
-
-/** The core benchmark's generator writes (or reuses) the unpruned bert-base checkpoint in a temp dir. */
-function ensureBertCheckpoint(): string {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      import.meta.resolve('tsx'),
-      path.join(repoRoot, 'packages/core/bench/generate-checkpoint.ts'),
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const dir = /^(?:wrote|reused) (.+)$/m.exec(out)?.[1];
-  if (!dir) throw new Error(`unexpected generator output: ${out}`);
-  return dir.trim();
-}
 
 async function json<T>(response: Response): Promise<T> {
   const text = await response.text();
@@ -62,12 +45,44 @@ function inputs(n: number, scale = 1): Float32Array {
   return x;
 }
 
+/**
+ * Runs the same load against the bare fastify floor right after ours and reports the floor and our
+ * share of it: absolute req/s move between machines, the ratio is what our code controls.
+ */
+async function withFloor(
+  name: string,
+  ours: LoadResult,
+  floorUrl: string,
+  options: Omit<Parameters<typeof loadTest>[0], 'url'>,
+  targetRatio: number,
+): Promise<Measurement[]> {
+  const floor = await loadTest({ ...options, url: floorUrl });
+  if (floor.errors > 0) throw new Error(`floor ${floorUrl}: ${floor.errors} errors`);
+  return [
+    {
+      name: `${name} floor (bare fastify)`,
+      value: floor.requestsPerSecond,
+      unit: 'req/s',
+      note: `p50 ${floor.p50Ms} ms, p99 ${floor.p99Ms} ms, ${floor.requests} requests`,
+    },
+    {
+      name: `${name} / floor`,
+      value: ours.requestsPerSecond / floor.requestsPerSecond,
+      unit: '×',
+      target: { min: targetRatio },
+      note: `ours p50 ${ours.p50Ms} ms / floor ${floor.p50Ms} ms; p99 ${ours.p99Ms} / ${floor.p99Ms} ms`,
+    },
+  ];
+}
+
 log('preparing the unpruned BERT-shaped checkpoint (generated once, then reused)…');
 const checkpoint = ensureBertCheckpoint();
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gradiend-bench-api-'));
 const server = await startServer({ dataDir, built: values.built });
+let floorServer: BenchServer | undefined;
 const results: Measurement[] = [];
 try {
+  floorServer = await startFloorServer();
   const api = `${server.url}/api`;
 
   const digits = await json<{ input_dim: number }>(await fetch(`${api}/models/digits-3-vs-8/versions/1`));
@@ -80,14 +95,9 @@ try {
       body: digitsBody,
     }),
   );
-  log(`digits encode, JSON body (${digits.input_dim} dims), ${seconds} s…`);
-  const d = await loadTest({
-    url: digitsUrl,
-    contentType: 'application/json',
-    body: digitsBody,
-    connections: 16,
-    seconds,
-  });
+  log(`digits encode, JSON body (${digits.input_dim} dims), ${seconds} s, then its floor…`);
+  const digitsLoad = { contentType: 'application/json', body: digitsBody, connections: 16, seconds };
+  const d = await loadTest({ ...digitsLoad, url: digitsUrl });
   results.push(
     {
       name: 'digits encode (JSON)',
@@ -97,6 +107,7 @@ try {
       note: `${d.requests} requests, ${d.errors} errors, 16 connections`,
     },
     { name: 'digits encode p99', value: d.p99Ms, unit: 'ms', note: `p50 ${d.p50Ms} ms` },
+    ...(await withFloor('digits encode (JSON)', d, `${floorServer.url}/json`, digitsLoad, 0.6)),
   );
 
   log(`uploading ${checkpoint}…`);
@@ -158,14 +169,9 @@ try {
       body: raw,
     }),
   );
-  log(`pruned-BERT encode, raw f32 body (${(raw.length / MB).toFixed(2)} MB), ${seconds} s…`);
-  const b = await loadTest({
-    url: prunedUrl,
-    contentType: 'application/octet-stream',
-    body: raw,
-    connections: 8,
-    seconds,
-  });
+  log(`pruned-BERT encode, raw f32 body (${(raw.length / MB).toFixed(2)} MB), ${seconds} s, then its floor…`);
+  const prunedLoad = { contentType: 'application/octet-stream', body: raw, connections: 8, seconds };
+  const b = await loadTest({ ...prunedLoad, url: prunedUrl });
   results.push(
     {
       name: 'pruned-BERT encode (f32)',
@@ -175,8 +181,10 @@ try {
       note: `${b.requests} requests, ${b.errors} errors, 8 connections, ${pruned.input_dim} dims`,
     },
     { name: 'pruned-BERT encode p99', value: b.p99Ms, unit: 'ms', note: `p50 ${b.p50Ms} ms` },
+    ...(await withFloor('pruned-BERT encode (f32)', b, `${floorServer.url}/raw`, prunedLoad, 0.6)),
   );
 } finally {
+  await floorServer?.stop();
   await server.stop();
   await rm(dataDir, { recursive: true, force: true });
 }

@@ -27,6 +27,14 @@ export function readMemory(pid: number): { rss: number; hwm: number } {
   return { rss: field('VmRSS'), hwm: field('VmHWM') };
 }
 
+/** CPU seconds (user + system, all threads) a process has used so far (Linux /proc). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at state; utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Samples a process's RSS until stopped; VmHWM covers spikes between samples. */
 export class RssSampler {
   private peak: number;
@@ -57,46 +65,30 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/**
- * Starts the real server in a child process on loopback with a fresh data dir: the built one
- * (`bin/gradiend-api.js`) or, by default, the TypeScript sources under tsx.
- */
-export async function startServer(options: { dataDir: string; built: boolean }): Promise<BenchServer> {
-  const port = await freePort();
-  const args = options.built
-    ? [path.join(packageRoot, 'bin', 'gradiend-api.js'), 'serve']
-    : [
-        '--import',
-        import.meta.resolve('tsx'),
-        '--conditions=@gradiend/source',
-        path.join(packageRoot, 'src', 'main.ts'),
-        'serve',
-      ];
+/** Spawns `args` under this Node and waits until `healthUrl` answers 2xx (60 s at most). */
+async function spawnServer(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  url: string,
+  healthUrl: string,
+): Promise<BenchServer> {
   const child: ChildProcess = spawn(process.execPath, args, {
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      GRADIEND_DATA_DIR: options.dataDir,
-      GRADIEND_SEED_DEMO: 'on',
-      GRADIEND_AUTH: 'off',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...env },
+    // The child's stdout goes to our stderr so that --json output stays clean.
+    stdio: ['ignore', 2, 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
     try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
+      if ((await fetch(healthUrl)).status < 500) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error('server did not answer /api/health within 60 s');
+      throw new Error(`server did not answer ${healthUrl} within 60 s`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -108,4 +100,46 @@ export async function startServer(options: { dataDir: string; built: boolean }):
       await exited;
     },
   };
+}
+
+/**
+ * Starts the real server in a child process on loopback with a fresh data dir: the built one
+ * (`bin/gradiend-api.js`) or, by default, the TypeScript sources under tsx.
+ */
+export async function startServer(options: {
+  dataDir: string;
+  built: boolean;
+  /** Extra server settings (e.g. GRADIEND_ANALYSIS_MEMORY_BYTES). */
+  env?: Readonly<Record<string, string>>;
+}): Promise<BenchServer> {
+  const port = await freePort();
+  const args = options.built
+    ? [path.join(packageRoot, 'bin', 'gradiend-api.js'), 'serve']
+    : [
+        '--import',
+        import.meta.resolve('tsx'),
+        '--conditions=@gradiend/source',
+        path.join(packageRoot, 'src', 'main.ts'),
+        'serve',
+      ];
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    GRADIEND_DATA_DIR: options.dataDir,
+    GRADIEND_SEED_DEMO: 'on',
+    GRADIEND_AUTH: 'off',
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  };
+  return spawnServer(args, env, url, `${url}/api/health`);
+}
+
+/** The bare fastify floor (floor-server.ts) in its own process, like the real server. */
+export async function startFloorServer(): Promise<BenchServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const args = ['--import', import.meta.resolve('tsx'), path.join(packageRoot, 'bench', 'floor-server.ts')];
+  // Any answer (404 included) means it listens.
+  return spawnServer(args, { PORT: String(port) }, url, `${url}/`);
 }

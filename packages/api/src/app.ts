@@ -5,7 +5,12 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { ApiConfig } from './config/config.js';
+import {
+  DEFAULT_ANALYSIS_MEMORY_BYTES,
+  DEFAULT_ANALYSIS_QUEUE_LENGTH,
+  DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS,
+  type ApiConfig,
+} from './config/config.js';
 import errorHandler, { sendFrameworkError } from './plugins/error-handler.js';
 import servicesPlugin, { type Services } from './plugins/services.js';
 import authPlugin from './plugins/auth.js';
@@ -14,13 +19,15 @@ import { createBlobStore, createMetadataStore } from './storage/create-stores.js
 import { startOrphanSweep } from './registry/orphan-sweep.js';
 import requestIdPlugin, { genReqId } from './ops/request-id.js';
 import metricsPlugin, { createApiMetrics } from './ops/metrics.js';
+import { registerJobMetrics } from './jobs/job-metrics.js';
 import corsPlugin from './ops/cors.js';
 import rateLimitPlugin from './ops/rate-limit.js';
 import readinessRoutes from './ops/readiness.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { MetadataStore } from './storage/metadata-store.js';
 import type { TaskRunner } from './workers/task-runner.js';
-import { createTaskRunner } from './workers/create-task-runner.js';
+import { createTaskRunner, withMemoryBudget } from './workers/create-task-runner.js';
+import { AnalysisCache } from './analysis/analysis-cache.js';
 import { BODY_LIMITS, SERVER_LIMITS } from './ops/request-limits.js';
 import bodyGuardPlugin from './ops/body-guard.js';
 import finiteNumbersPlugin from './ops/finite-numbers.js';
@@ -40,12 +47,17 @@ import compareRoutes from './routes/compare.js';
 import compareMatrixRoutes from './routes/compare-matrix.js';
 import { OnnxSessionCache } from './onnx/session-cache.js';
 import dashboardPlugin from './web/dashboard.js';
+import jobsRoutes from './routes/jobs.js';
+import { createJobService } from './jobs/create-job-service.js';
+import type { AnyJobKind } from './jobs/job-kind.js';
 
 /** Overrides for tests and for other backends (PostgreSQL, S3) plugged in without touching routes. */
 export interface BuildAppOptions {
   readonly meta?: MetadataStore;
   readonly blobs?: BlobStore;
   readonly tasks?: TaskRunner;
+  /** Extra job kinds this instance runs (tests register slow test-only kinds here). */
+  readonly jobKinds?: readonly AnyJobKind[];
   /** Pino options, or false for no logs. Defaults to JSON logs at config.logLevel. */
   readonly logger?: boolean | { level: string };
 }
@@ -70,7 +82,16 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   const meta = options.meta ?? createMetadataStore(config, paths);
   await meta.migrate();
   const blobs = options.blobs ?? (await createBlobStore(config, paths));
-  const tasks = options.tasks ?? (await createTaskRunner(config.workers));
+  const budget = {
+    analysisMemoryBytes: config.analysisMemoryBytes ?? DEFAULT_ANALYSIS_MEMORY_BYTES,
+    analysisQueueLength: config.analysisQueueLength ?? DEFAULT_ANALYSIS_QUEUE_LENGTH,
+    analysisQueueTimeoutMs: config.analysisQueueTimeoutMs ?? DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS,
+  };
+  // Injected runners (tests, other backends) are budgeted like the built-in ones.
+  const tasks = withMemoryBudget(
+    options.tasks ?? (await createTaskRunner(config.workers, budget.analysisMemoryBytes)),
+    budget,
+  );
   const graceMs = (config.orphanGraceS ?? 3600) * 1000;
   const registry = new RegistryService(
     meta,
@@ -84,7 +105,26 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   onnx.observe = (hit) => metrics.cacheLookups.inc({ cache: 'onnx', result: hit ? 'hit' : 'miss' });
   registry.observeCheckout = (hit) =>
     metrics.cacheLookups.inc({ cache: 'checkout', result: hit ? 'hit' : 'miss' });
-  const services: Services = { config, meta, blobs, tasks, registry, onnx };
+  const analysis = new AnalysisCache({
+    meta,
+    blobs,
+    tasks,
+    makeTempDir: (prefix) => registry.makeTempDir(prefix),
+    memoryBytes: config.importanceCacheBytes ?? 2 ** 30,
+    log: { warn: (obj, msg) => app.log.warn(obj, msg) },
+  });
+  // Every new version (upload or prune) gets its analysis computed in the background.
+  registry.onCommitted = (record) => {
+    if (config.backgroundAnalysis === false) return;
+    void registry
+      .checkout(record)
+      .then((h) => analysis.warm(h))
+      .catch((err: unknown) => app.log.warn({ err }, 'background analysis did not start'));
+  };
+  const jobs = createJobService(config, meta.jobs, blobs);
+  jobs.observer = registerJobMetrics(metrics.registry, meta.jobs);
+  for (const kind of options.jobKinds ?? []) jobs.register(kind);
+  const services: Services = { config, meta, blobs, tasks, registry, onnx, analysis, jobs };
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
@@ -109,8 +149,13 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
         )
       : null;
 
+  jobs.setLogger(app.log);
+  // Route plugins register their job kinds while the app is built; claiming starts once it is ready.
+  app.addHook('onReady', async () => jobs.start());
+  app.addHook('preClose', async () => jobs.stop());
   app.addHook('onClose', async () => {
     await sweep?.stop();
+    await analysis.idle();
     await onnx.clear();
     await tasks.close();
     await meta.close();
@@ -153,6 +198,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
         { name: 'registry', description: 'Models, versions, files, aliases' },
         { name: 'analysis', description: 'Importance, heatmaps, top-k' },
         { name: 'operations', description: 'Prune, encode, decode, ONNX' },
+        { name: 'jobs', description: 'Long work: state, progress, results, cancel' },
         { name: 'admin', description: 'Tokens and audit log' },
         { name: 'system', description: 'Health' },
       ],
@@ -176,6 +222,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
       await api.register(compareMatrixRoutes);
       await api.register(auditRoutes);
       await api.register(tokenRoutes);
+      await api.register(jobsRoutes);
     },
     { prefix: '/api' },
   );

@@ -150,3 +150,20 @@ export class ComparisonError extends GradiendError {
     super(message);
   }
 }
+
+/**
+ * A base model cannot be rewritten with this GRADIEND: a mapped parameter is missing from the base
+ * ('KeyError' in the reference), does not fit it ('RuntimeError'), the update vector and the
+ * mapping disagree in length or the part is unknown ('ValueError'), or the base's files are
+ * unusable (`referenceType` null). `param` names the offending parameter where there is one.
+ */
+export class RewriteError extends GradiendError {
+  readonly code = 'GRADIEND_ERR_REWRITE';
+  constructor(
+    message: string,
+    readonly referenceType: 'KeyError' | 'ValueError' | 'RuntimeError' | null,
+    readonly param?: string,
+  ) {
+    super(message);
+  }
+}

@@ -6,6 +6,8 @@ export {
   IMPORTANCE_PARTS,
   parseImportancePart,
   selectTopK,
+  EXACT_TIE_EMULATION_LIMIT,
+  dtypeRounder,
   scatterToParams,
   hasEncoderBias,
   weightLayout,
@@ -44,6 +46,7 @@ export {
   parseCheckpointConfig,
   assembleModel,
   planCheckpoint,
+  pruneStandIn,
   CONFIG_FILE,
   WEIGHT_NAMES,
   WEIGHT_FILES,
@@ -58,6 +61,7 @@ export type {
   CheckpointProblem,
   CheckpointPlan,
   SaveOptions,
+  PruneStandInSource,
 } from './checkpoint/index.js';
 
 export {
@@ -84,8 +88,9 @@ export {
   exportMlpOnnx,
   OnnxExportError,
   ONNX_OPSET,
+  OnnxWeights,
 } from './onnx/index.js';
-export type { OnnxExportOptions, OnnxElementType, MlpOnnxNames } from './onnx/index.js';
+export type { OnnxExportOptions, OnnxElementType, MlpOnnxNames, OnnxFloatInitializer } from './onnx/index.js';
 
 export { MlpModel, extractGradients, paramMapOfModel, trainClassifier } from './base-model/index.js';
 export type {
@@ -202,5 +207,57 @@ export {
   TrainingError,
   EncoderMetricsError,
   ComparisonError,
+  RewriteError,
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';
+
+export {
+  FINE_BITS,
+  SEGMENT_BITS,
+  summarizeImportance,
+  orderKey,
+  keyValue,
+  ceilKey,
+  countFromKey,
+  segmentCountFromKey,
+  countAtLeast,
+  segmentCountAtLeast,
+  topKBoundary,
+  keptPerSegmentByThreshold,
+  keptPerSegmentByTopK,
+  quantile,
+  finiteCount,
+  summaryHistogram,
+  keptPerSegmentByThresholdExact,
+  keptPerSegmentByTopKExact,
+  encodeSummary,
+  decodeSummary,
+  SUMMARY_FORMAT,
+} from './importance-summary/index.js';
+export type {
+  ImportanceSummary,
+  SegmentSummary,
+  CountAnswer,
+  TopKBoundary,
+  PerSegmentAnswer,
+  BucketValue,
+  SummaryHistogram,
+  ScanOptions,
+} from './importance-summary/index.js';
+
+export {
+  selectEffect,
+  classEffect,
+  strengthenFeatureFactor,
+  EFFECT_LEARNING_RATES,
+  EFFECT_FEATURE_FACTORS,
+  ACCURACY_GUARD,
+} from './rewrite/effect-metrics.js';
+export type {
+  ClassEffect,
+  EffectCandidate,
+  EffectSelection,
+  EffectSweepResult,
+} from './rewrite/effect-metrics.js';
+export { REWRITE_PARTS, isRewritePart, parseRewritePart } from './rewrite/rewrite-part.js';
+export type { RewritePart } from './rewrite/rewrite-part.js';

@@ -6,8 +6,14 @@ export {
   readTensorFile,
   resolveWeightsDirectory,
   writeFileAtomic,
+  readCheckpoint,
 } from './checkpoint/node.js';
-export type { LoadedCheckpoint, CheckpointFile } from './checkpoint/node.js';
+export type {
+  LoadedCheckpoint,
+  CheckpointFile,
+  CheckpointHeaders,
+  SavedBytesObserver,
+} from './checkpoint/node.js';
 export { SafetensorsFile, readSafetensorsHeaderFromFile, writeSafetensorsFile } from './safetensors/node.js';
 export type { SafetensorsFileOptions, ReadIntoOptions, WriteSafetensorsOptions } from './safetensors/node.js';
 export { readTorchStateDict, readTorchStateDictFromBuffer } from './torch-zip/index.js';
@@ -29,3 +35,4 @@ export {
   MNIST_PACKAGE,
 } from './demo/node.js';
 export type { DemoLog, DigitsDemoSummary, BuiltInDemo } from './demo/node.js';
+export * from './rewrite/index.js';

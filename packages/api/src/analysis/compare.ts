@@ -1,4 +1,4 @@
-import type { GradiendModel } from '@gradiend/core';
+import type { ParamMap } from '@gradiend/core';
 
 export interface CompareResult {
   readonly size_a: number;
@@ -10,8 +10,7 @@ export interface CompareResult {
 }
 
 /** The top-k selection as base positions grouped by parameter name. */
-export function selectionByParam(model: GradiendModel, indices: Int32Array): Map<string, Set<number>> {
-  const map = model.paramMap;
+export function selectionByParam(map: ParamMap, indices: Int32Array): Map<string, Set<number>> {
   const entries = map.entries;
   const positions = entries.map((e) => e.selectedPositions());
   const out = new Map<string, Set<number>>();

@@ -1,4 +1,4 @@
-import type { FloatArray, GradiendModel } from '@gradiend/core';
+import type { FloatArray, ParamMap } from '@gradiend/core';
 import { ApiError } from '../errors/api-error.js';
 import type { HeatmapResult, ImportancePart } from '../workers/task-types.js';
 
@@ -15,12 +15,12 @@ export function matrixShape(shape: readonly number[]): [number, number] {
  * entries contribute; a cell without any is null, and `coverage` is the selected fraction per cell.
  */
 export function paramHeatmap(
-  model: GradiendModel,
+  paramMap: ParamMap,
   importance: FloatArray,
   options: { param: string; part: ImportancePart; rows: number; cols: number; agg: 'max' | 'mean' | 'sum' },
 ): HeatmapResult {
-  const index = model.paramMap.entries.findIndex((e) => e.name === options.param);
-  const entry = model.paramMap.entries[index];
+  const index = paramMap.entries.findIndex((e) => e.name === options.param);
+  const entry = paramMap.entries[index];
   if (!entry) {
     throw new ApiError('GRADIEND_ERR_PARAM_NOT_FOUND', `the model has no parameter ${options.param}`, {
       param: options.param,
@@ -34,7 +34,7 @@ export function paramHeatmap(
   const cells = outRows * outCols;
   const acc = new Float64Array(cells).fill(options.agg === 'max' ? -Infinity : 0);
   const count = new Float64Array(cells);
-  const start = model.paramMap.inputOffset(index);
+  const start = paramMap.inputOffset(index);
   const positions = entry.selectedPositions();
   for (let j = 0; j < entry.numSelected; j++) {
     const pos = positions[j] ?? 0;

@@ -1,40 +1,37 @@
 import {
   DTYPES,
   MODEL_DTYPES,
+  isModelDType,
   mappingTensorBytes,
-  type FloatArray,
-  type GradiendModel,
+  type ImportanceSummary,
 } from '@gradiend/core';
+import type { CheckpointSummary } from '../storage/metadata-store.js';
 import type { ParamRow } from '../workers/task-types.js';
 
 /**
- * Per parameter: its selection and the importance of its selected entries. `stored_bytes` counts
- * the encoder and decoder weights (and decoder bias) for its dims plus its mapping storage.
+ * Per parameter: its selection and the importance of its selected entries (over finite values,
+ * from the cached summary). `stored_bytes` counts the encoder and decoder weights (and decoder
+ * bias) for its dims plus its mapping storage.
  */
-export function paramRows(model: GradiendModel, importance: FloatArray): ParamRow[] {
-  const a = model.architecture;
-  const elem = DTYPES[MODEL_DTYPES[a.dtype]].itemSize;
-  const perDim = elem * (2 * a.latentDim + (a.biasDecoder ? 1 : 0));
-  return model.paramMap.entries.map((e, i) => {
-    const start = model.paramMap.inputOffset(i);
-    let sum = 0;
-    let max = -Infinity;
-    for (let j = start; j < start + e.numSelected; j++) {
-      const v = importance[j] ?? 0;
-      sum += v;
-      if (v > max) max = v;
-    }
+export function paramRows(version: CheckpointSummary, importance: ImportanceSummary): ParamRow[] {
+  const a = version.architecture;
+  const elem = isModelDType(a.dtype) ? DTYPES[MODEL_DTYPES[a.dtype]].itemSize : 4;
+  const perDim = elem * (2 * a.latent_dim + (a.bias_decoder ? 1 : 0));
+  return version.param_map.map((e, i) => {
+    const s = importance.segments[i];
+    const finite = s ? s.length - s.nan - s.posInf - s.negInf : 0;
     return {
       name: e.name,
       shape: [...e.shape],
       numel: e.numel,
       repr: e.repr,
-      selected: e.numSelected,
-      coverage: e.numel === 0 ? 0 : e.numSelected / e.numel,
-      stored_bytes: e.numSelected * perDim + mappingTensorBytes(e.repr, e.numel, e.numSelected),
-      importance_sum: sum,
-      importance_max: e.numSelected > 0 ? max : null,
-      importance_mean: e.numSelected > 0 ? sum / e.numSelected : null,
+      selected: e.num_selected,
+      coverage: e.numel === 0 ? 0 : e.num_selected / e.numel,
+      stored_bytes: e.num_selected * perDim + mappingTensorBytes(e.repr, e.numel, e.num_selected),
+      importance_sum: s?.sum ?? 0,
+      importance_max: s?.max ?? null,
+      importance_min: s?.min ?? null,
+      importance_mean: s && finite > 0 ? s.sum / finite : null,
     };
   });
 }

@@ -1,9 +1,16 @@
 import type { FloatArray, GradiendModel } from '@gradiend/core';
 import type { TopkRow } from '../workers/task-types.js';
 
-export function topkRows(model: GradiendModel, importance: FloatArray, indices: Int32Array): TopkRow[] {
+/** `firstRank`: how many rows come before `indices` (for a page or chunk of a longer selection). */
+export function topkRows(
+  model: GradiendModel,
+  importance: FloatArray,
+  indices: Int32Array,
+  firstRank = 0,
+): TopkRow[] {
   const rows: TopkRow[] = [];
-  indices.forEach((local, rank) => {
+  indices.forEach((local, i) => {
+    const rank = firstRank + i;
     const base = model.baseGlobalIndex(local);
     const d = model.decodeBaseGlobalIndex(base);
     rows.push({
@@ -20,21 +27,22 @@ export function topkRows(model: GradiendModel, importance: FloatArray, indices: 
   return rows;
 }
 
+export const TOPK_CSV_HEADER =
+  'rank,importance,local_index,base_global_index,param,flat_index,coords,param_shape';
+
+export function topkCsvLine(r: TopkRow): string {
+  return [
+    r.rank,
+    r.importance,
+    r.local_index,
+    r.base_global_index,
+    `"${r.param.replaceAll('"', '""')}"`,
+    r.flat_index,
+    `"${r.coords.join(',')}"`,
+    `"${r.param_shape.join(',')}"`,
+  ].join(',');
+}
+
 export function topkCsv(rows: readonly TopkRow[]): string {
-  const lines = ['rank,importance,local_index,base_global_index,param,flat_index,coords,param_shape'];
-  for (const r of rows) {
-    lines.push(
-      [
-        r.rank,
-        r.importance,
-        r.local_index,
-        r.base_global_index,
-        `"${r.param.replaceAll('"', '""')}"`,
-        r.flat_index,
-        `"${r.coords.join(',')}"`,
-        `"${r.param_shape.join(',')}"`,
-      ].join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
+  return `${[TOPK_CSV_HEADER, ...rows.map(topkCsvLine)].join('\n')}\n`;
 }

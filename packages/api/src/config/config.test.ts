@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
@@ -18,6 +19,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ GRADIEND_FULL_LOAD_MAX_BYTES: '0' }).fullLoadMaxBytes).toBe(0);
     expect(c.webDir.endsWith(`${path.sep}web${path.sep}dist`)).toBe(true);
     expect(loadConfig({ GRADIEND_WEB_DIR: 'site' }, '/srv').webDir).toBe('/srv/site');
+  });
+
+  it('sizes the analysis memory budget from the machine unless set', () => {
+    const c = loadConfig({});
+    // Half the machine, or less under a cgroup memory limit.
+    expect(c.analysisMemoryBytes).toBeGreaterThan(0);
+    expect(c.analysisMemoryBytes).toBeLessThanOrEqual(Math.floor(os.totalmem() / 2));
+    expect(c).toMatchObject({ analysisQueueLength: 64, analysisQueueTimeoutMs: 60_000 });
+    expect(loadConfig({ GRADIEND_ANALYSIS_MEMORY_BYTES: '3221225472' }).analysisMemoryBytes).toBe(
+      3 * 1024 ** 3,
+    );
+    expect(() => loadConfig({ GRADIEND_ANALYSIS_MEMORY_BYTES: '3G' })).toThrow(
+      /GRADIEND_ANALYSIS_MEMORY_BYTES/,
+    );
+    expect(() => loadConfig({ GRADIEND_ANALYSIS_MEMORY_BYTES: '1024' })).toThrow(
+      /GRADIEND_ANALYSIS_MEMORY_BYTES/,
+    );
+    expect(() => loadConfig({ GRADIEND_ANALYSIS_QUEUE_LENGTH: '-1' })).toThrow(
+      /GRADIEND_ANALYSIS_QUEUE_LENGTH/,
+    );
   });
 
   it('requires auth by default when not on loopback', () => {

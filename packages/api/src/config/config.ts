@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadScaleConfig, type ScaleConfig } from './scale-config.js';
@@ -18,6 +19,10 @@ export interface ApiConfig extends ScaleConfig {
   readonly workers: number;
   /** Memory budget for cached ONNX sessions, in bytes. */
   readonly onnxCacheBytes: number;
+  /** Memory budget of cached float32 importance vectors (see src/analysis/analysis-cache.ts). */
+  readonly importanceCacheBytes?: number;
+  /** Compute every new version's analysis in the background (default true). */
+  readonly backgroundAnalysis?: boolean;
   /**
    * Encode/decode with at most this many values (rows × input_dim) runs on the main thread's ONNX
    * sessions; larger ones run on the worker threads (when there are any).
@@ -28,6 +33,16 @@ export interface ApiConfig extends ScaleConfig {
    * loaded (validated by the same rules either way). Default DEFAULT_FULL_LOAD_MAX_BYTES.
    */
   readonly fullLoadMaxBytes?: number;
+  /**
+   * Working memory the heavy tasks (analysis, prune, export, …) of this instance may hold at once,
+   * in bytes; each task takes its estimated share first and waits for room (see MemoryBudget).
+   * Default DEFAULT_ANALYSIS_MEMORY_BYTES.
+   */
+  readonly analysisMemoryBytes?: number;
+  /** Tasks that may wait for the memory budget; one more is answered 503 with Retry-After. */
+  readonly analysisQueueLength?: number;
+  /** The longest a task waits for the memory budget before its request is answered 503, in ms. */
+  readonly analysisQueueTimeoutMs?: number;
   readonly logLevel: string;
   /** The dashboard's build output (index.html + assets), served at `/` when present. */
   readonly webDir: string;
@@ -52,6 +67,21 @@ export const DEFAULT_WEB_DIR = path.resolve(PACKAGE_ROOT, '../web/dist');
 export const DEFAULT_ENCODE_INLINE_MAX_VALUES = 4 * 1024 * 1024;
 /** 256 MiB: loading more weights than this just to describe an upload would grow the server by as much. */
 export const DEFAULT_FULL_LOAD_MAX_BYTES = 256 * 1024 * 1024;
+/**
+ * Half of the machine's memory (or of the cgroup's limit when that is lower): the rest is left to
+ * the main thread, the OS page cache (checkouts are read through it) and other processes.
+ */
+export function defaultAnalysisMemoryBytes(): number {
+  const limits = [os.totalmem()];
+  const constrained = process.constrainedMemory?.() ?? 0;
+  // 0 or a huge number means "no limit" depending on the platform.
+  if (constrained > 0 && constrained < Number.MAX_SAFE_INTEGER) limits.push(constrained);
+  return Math.floor(Math.min(...limits) / 2);
+}
+export const DEFAULT_ANALYSIS_MEMORY_BYTES = defaultAnalysisMemoryBytes();
+export const DEFAULT_ANALYSIS_QUEUE_LENGTH = 64;
+/** Long enough for a few BERT-sized tasks ahead in the queue (each a few seconds on 2 cores). */
+export const DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS = 60_000;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 function parseInteger(
@@ -88,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const host = env.HOST?.trim() || '127.0.0.1';
   const dataDir = path.resolve(cwd, env.GRADIEND_DATA_DIR?.trim() || './data');
   const seedDemo = parseBoolean(env, 'GRADIEND_SEED_DEMO', true);
+  const backgroundAnalysis = parseBoolean(env, 'GRADIEND_BACKGROUND_ANALYSIS', true);
   const authRaw = env.GRADIEND_AUTH?.trim().toLowerCase();
   let auth: AuthMode;
   if (authRaw === undefined || authRaw === '') {
@@ -102,6 +133,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const maxUploadBytes = parseInteger(env, 'GRADIEND_MAX_UPLOAD_BYTES', 8 * GIB, 1, Number.MAX_SAFE_INTEGER);
   const workers = parseInteger(env, 'GRADIEND_WORKERS', 2, 0, 64);
   const onnxCacheBytes = parseInteger(env, 'GRADIEND_ONNX_CACHE_BYTES', 2 * GIB, 0, Number.MAX_SAFE_INTEGER);
+  const importanceCacheBytes = parseInteger(
+    env,
+    'GRADIEND_IMPORTANCE_CACHE_BYTES',
+    GIB,
+    0,
+    Number.MAX_SAFE_INTEGER,
+  );
   const encodeInlineMaxValues = parseInteger(
     env,
     'GRADIEND_ENCODE_INLINE_MAX_VALUES',
@@ -115,6 +153,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     DEFAULT_FULL_LOAD_MAX_BYTES,
     0,
     Number.MAX_SAFE_INTEGER,
+  );
+  const analysisMemoryBytes = parseInteger(
+    env,
+    'GRADIEND_ANALYSIS_MEMORY_BYTES',
+    DEFAULT_ANALYSIS_MEMORY_BYTES,
+    64 * 1024 * 1024,
+    Number.MAX_SAFE_INTEGER,
+  );
+  const analysisQueueLength = parseInteger(
+    env,
+    'GRADIEND_ANALYSIS_QUEUE_LENGTH',
+    DEFAULT_ANALYSIS_QUEUE_LENGTH,
+    0,
+    100_000,
+  );
+  const analysisQueueTimeoutMs = parseInteger(
+    env,
+    'GRADIEND_ANALYSIS_QUEUE_TIMEOUT_MS',
+    DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS,
+    0,
+    3_600_000,
   );
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -132,8 +191,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     maxUploadBytes,
     workers,
     onnxCacheBytes,
+    importanceCacheBytes,
+    backgroundAnalysis,
     encodeInlineMaxValues,
     fullLoadMaxBytes,
+    analysisMemoryBytes,
+    analysisQueueLength,
+    analysisQueueTimeoutMs,
     logLevel,
     webDir,
     ...loadScaleConfig(env),

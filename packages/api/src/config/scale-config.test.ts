@@ -14,7 +14,23 @@ describe('loadScaleConfig', () => {
       maxBodiesInFlightPerClient: 8,
       corsOrigins: [],
       metrics: true,
+      jobLeaseMs: 30_000,
+      jobMaxAttempts: 3,
+      jobPollMs: 500,
     });
+  });
+
+  it('reads the job settings and rejects bad ones', () => {
+    expect(
+      loadScaleConfig({
+        GRADIEND_JOB_CONCURRENCY: '0',
+        GRADIEND_JOB_LEASE_MS: '2000',
+        GRADIEND_JOB_MAX_ATTEMPTS: '5',
+        GRADIEND_JOB_POLL_MS: '50',
+      }),
+    ).toMatchObject({ jobConcurrency: 0, jobLeaseMs: 2000, jobMaxAttempts: 5, jobPollMs: 50 });
+    expect(() => loadScaleConfig({ GRADIEND_JOB_CONCURRENCY: '65' })).toThrow(/GRADIEND_JOB_CONCURRENCY/);
+    expect(() => loadScaleConfig({ GRADIEND_JOB_LEASE_MS: '-1' })).toThrow(/GRADIEND_JOB_LEASE_MS/);
   });
 
   it('reads PostgreSQL, S3 and CORS settings', () => {

@@ -29,7 +29,19 @@ export interface ScaleConfig {
   readonly corsOrigins?: readonly string[];
   /** Serve Prometheus metrics at /metrics. */
   readonly metrics?: boolean;
+  /** Jobs (src/jobs) this instance runs at once; default max(1, workers). */
+  readonly jobConcurrency?: number;
+  /** A running job's lease in ms: an instance silent for this long loses its job to another. */
+  readonly jobLeaseMs?: number;
+  /** Runs of a job before it is failed because its instances kept dying. */
+  readonly jobMaxAttempts?: number;
+  /** How often an idle instance looks for queued jobs, in ms. */
+  readonly jobPollMs?: number;
 }
+
+export const DEFAULT_JOB_LEASE_MS = 30_000;
+export const DEFAULT_JOB_MAX_ATTEMPTS = 3;
+export const DEFAULT_JOB_POLL_MS = 500;
 
 function int(env: NodeJS.ProcessEnv, key: string, fallback: number, max = 10_000_000): number {
   const raw = env[key]?.trim();
@@ -113,5 +125,11 @@ export function loadScaleConfig(env: NodeJS.ProcessEnv): ScaleConfig {
     ),
     corsOrigins,
     metrics: bool(env, 'GRADIEND_METRICS', true),
+    ...(env.GRADIEND_JOB_CONCURRENCY?.trim()
+      ? { jobConcurrency: int(env, 'GRADIEND_JOB_CONCURRENCY', 1, 64) }
+      : {}),
+    jobLeaseMs: int(env, 'GRADIEND_JOB_LEASE_MS', DEFAULT_JOB_LEASE_MS),
+    jobMaxAttempts: int(env, 'GRADIEND_JOB_MAX_ATTEMPTS', DEFAULT_JOB_MAX_ATTEMPTS, 100),
+    jobPollMs: int(env, 'GRADIEND_JOB_POLL_MS', DEFAULT_JOB_POLL_MS, 60_000),
   };
 }

@@ -26,18 +26,21 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `gradiend-api serve` from source (tsx) as a child process and waits until /api/ready is 200. */
-export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
+/**
+ * Starts `gradiend-api serve` from source (tsx) as a child process and waits until /api/ready is 200.
+ * `entry`: another script (relative to the package) that starts the server, with its arguments.
+ */
+export async function startApiProcess(
+  env: Record<string, string>,
+  entry: readonly string[] = ['src/main.ts', 'serve'],
+): Promise<ApiProcess> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@gradiend/source', '--import', 'tsx', 'src/main.ts', 'serve'],
-    {
-      cwd: packageDir,
-      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, ['--conditions=@gradiend/source', '--import', 'tsx', ...entry], {
+    cwd: packageDir,
+    // Background analysis off unless asked for: the tests count blobs and temp files.
+    env: { ...process.env, GRADIEND_BACKGROUND_ANALYSIS: '0', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   child.stdout?.on('data', (c: Buffer) => (log += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (log += c.toString()));

@@ -21,6 +21,8 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
  */
 function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   if (!reply.request.raw.complete) reply.header('connection', 'close');
+  // A problem that says when to come back (e.g. GRADIEND_ERR_SERVER_BUSY) says it in HTTP too.
+  if (typeof problem.retry_after === 'number') reply.header('retry-after', String(problem.retry_after));
   return reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
 

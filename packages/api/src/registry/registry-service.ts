@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ApiError } from '../errors/api-error.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type {
+  CheckpointSummary,
   FileRecord,
   MetadataStore,
   NewVersion,
@@ -46,6 +47,8 @@ export class RegistryService {
   /** Handles of the records the version cache hands out, so repeated checkouts skip hashing. */
   private readonly handles = new WeakMap<VersionRecord, Promise<ModelHandle>>();
   private readonly versions = new VersionCache();
+  /** Called after every committed version (upload or prune), e.g. to start its analysis. */
+  onCommitted: (record: VersionRecord) => void = () => undefined;
   /** Called on every checkout with whether it was already materialised in this process (metrics). */
   observeCheckout: (hit: boolean) => void = () => undefined;
 
@@ -82,7 +85,23 @@ export class RegistryService {
    * blobs and the version in one transaction. On any failure nothing stays behind.
    */
   async ingest(dir: string, files: readonly StagedFile[], options: IngestOptions): Promise<VersionRecord> {
-    const summary = await this.tasks.run('inspect', { dir, fullLoadMaxBytes: this.options.fullLoadMaxBytes });
+    const summary = await this.tasks.run('inspect', {
+      dir,
+      storedBytes: files.reduce((n, f) => n + f.size, 0),
+      fullLoadMaxBytes: this.options.fullLoadMaxBytes,
+    });
+    return this.commit(files, summary, options);
+  }
+
+  /**
+   * Stores already validated files (hashed by whoever wrote them, e.g. the prune task) and their
+   * summary as a new version in one transaction. On any failure nothing stays behind.
+   */
+  async commit(
+    files: readonly StagedFile[],
+    summary: CheckpointSummary,
+    options: IngestOptions,
+  ): Promise<VersionRecord> {
     const shas = files.map((f) => f.sha256);
     for (const sha of shas) this.pending.set(sha, (this.pending.get(sha) ?? 0) + 1);
     try {
@@ -94,6 +113,7 @@ export class RegistryService {
       };
       const record = await this.meta.createVersion(input);
       this.release(shas);
+      this.onCommitted(record);
       return record;
     } catch (error) {
       this.release(shas);
@@ -199,7 +219,25 @@ export class RegistryService {
       this.checkouts.set(key, pending);
       pending.catch(() => this.checkouts.delete(key));
     }
-    return { dir: await pending, key };
+    let dir: string;
+    try {
+      dir = await pending;
+    } catch (error) {
+      // Deleted while it was being resolved and checked out (its blobs are gone): a 404, not a 500.
+      if (!(await this.meta.getVersionById(version.id))) {
+        throw new ApiError(
+          'GRADIEND_ERR_VERSION_NOT_FOUND',
+          `${version.model}@${version.version} was deleted while it was being read`,
+        );
+      }
+      throw error;
+    }
+    return {
+      dir,
+      key,
+      storedBytes: version.files.reduce((n, f) => n + f.size, 0),
+      inputDim: version.summary.input_dim,
+    };
   }
 
   private async materialize(key: string, files: readonly FileRecord[]): Promise<string> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadCheckpoint, readSafetensorsBuffer } from '@gradiend/core/node';
@@ -47,6 +48,12 @@ function scalarPrunes(fixture: string): Prune[] {
     out.push(floatInteger ? { ...p, args: { ...p.args, topk: { fraction: Number(literal) } } } : p);
   }
   return out;
+}
+
+/** The first index where `ok` fails, or -1: one expect for 10^5 rows (per-row expects, and
+ * toEqual on large arrays, take seconds). */
+function mismatch<T>(items: readonly T[], ok: (item: T, i: number) => boolean): number {
+  return items.findIndex((item, i) => !ok(item, i));
 }
 
 describe('analysis and operations', () => {
@@ -131,6 +138,57 @@ describe('analysis and operations', () => {
     expect(csv.body.trim().split('\n')).toHaveLength(6);
   });
 
+  it('top-k of every dim streams as CSV and JSON (past the JSON page size) in the core topK order', async () => {
+    const { model } = await loadCheckpoint(fixturePath('bert-shaped-224k', 'model'));
+    const part = 'encoder-weight';
+    const order = model.topK(part, { fraction: 1 });
+    const importance = model.importance(part);
+    expect(order.length).toBeGreaterThan(100_000); // more rows than one JSON page may hold
+    const url = `/api/models/bert/versions/1/topk?part=${part}&k=100%25`;
+
+    const csv = await t.app.inject(`${url}&format=csv`);
+    expect(csv.statusCode, csv.body.slice(0, 500)).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="bert-v1-topk.csv"');
+    const lines = csv.body.split('\n');
+    expect(lines[0]).toBe(
+      'rank,importance,local_index,base_global_index,param,flat_index,coords,param_shape',
+    );
+    expect(lines.at(-1)).toBe('');
+    const rows = lines.slice(1, -1).map((line) => line.split(','));
+    expect(rows.length).toBe(order.length);
+    expect(mismatch(rows, (r, i) => Number(r[0]) === i + 1)).toBe(-1);
+    expect(mismatch(rows, (r, i) => Number(r[2]) === order[i])).toBe(-1);
+    expect(mismatch(rows, (r, i) => Number(r[1]) === importance[order[i] ?? -1])).toBe(-1);
+    expect(mismatch(rows, (r, i) => Number(r[3]) === model.baseGlobalIndex(order[i] ?? -1))).toBe(-1);
+
+    const json = await t.app.inject(`${url}&download=true`);
+    expect(json.statusCode).toBe(200);
+    expect(json.headers['content-type']).toContain('application/json');
+    const doc = json.json<{ part: string; k: string; items: { rank: number; local_index: number }[] }>();
+    expect(doc).toMatchObject({ part, k: '100%' });
+    expect(doc.items).toHaveLength(order.length);
+    expect(mismatch(doc.items, (r, i) => r.local_index === order[i] && r.rank === i + 1)).toBe(-1);
+
+    // The JSON view pages through the same rows.
+    const page = (await t.app.inject(`${url}&offset=100000&limit=3`)).json();
+    expect(page).toMatchObject({ total: order.length, offset: 100_000 });
+    expect(page.items).toEqual(doc.items.slice(100_000, 100_003));
+    // The default page size is the 100,000-row maximum: near the end only the rest is left.
+    const tail = (await t.app.inject(`${url}&offset=${order.length - 5}`)).json();
+    expect(tail.items).toEqual(doc.items.slice(-5));
+    const past = (await t.app.inject(`${url}&offset=${order.length}`)).json();
+    expect(past).toMatchObject({ total: order.length, items: [] });
+  });
+
+  it('a streamed top-k with a bad k fails with a problem before any row', async () => {
+    const res = await t.app.inject('/api/models/bert/versions/1/topk?k=0.5x&format=csv');
+    expect(res.statusCode).toBe(400);
+    const fraction = await t.app.inject('/api/models/bert/versions/1/topk?k=1.5&format=csv');
+    expect(fraction.statusCode).toBe(400);
+    expect(fraction.headers['content-type']).toContain('application/problem+json');
+  });
+
   it.each(['two-layer-all', 'mixed-latent3', 'bert-shaped-224k'])(
     'prune preview and prune of %s match the reference',
     async (fixture) => {
@@ -143,7 +201,11 @@ describe('analysis and operations', () => {
           payload: p.args,
         });
         expect(preview.statusCode, preview.body).toBe(200);
-        expect(preview.json()).toMatchObject({ input_dim: p.input_dim, param_map_hash: p.param_map_hash });
+        // Summary answers carry no hash unless nothing is removed (it needs the exact positions).
+        const { method, param_map_hash: hash } = preview.json();
+        expect(['summary', 'scan', 'prune']).toContain(method);
+        expect(preview.json().input_dim).toBe(p.input_dim);
+        if (method === 'prune' || hash !== null) expect(hash).toBe(p.param_map_hash);
         const pruned = await t.app.inject({
           method: 'POST',
           url: `/api/models/${model}/versions/1/prune`,
@@ -163,6 +225,13 @@ describe('analysis and operations', () => {
         const sizes = (files: { size: number }[]) => files.reduce((n, f) => n + f.size, 0);
         expect(preview.json().stored_bytes_before).toBe(sizes(source.files));
         expect(preview.json().stored_bytes_after).toBe(sizes(stored.files));
+        // Kept per parameter is exactly what the prune kept.
+        const keptByPrune = new Map(
+          stored.param_map.map((e: { name: string; num_selected: number }) => [e.name, e.num_selected]),
+        );
+        for (const row of preview.json().params as { name: string; kept: number }[]) {
+          expect(row.kept, row.name).toBe(keptByPrune.get(row.name) ?? 0);
+        }
         expect(pruned.json().prune).toMatchObject({
           stored_bytes_before: sizes(source.files),
           stored_bytes_after: sizes(stored.files),
@@ -170,6 +239,45 @@ describe('analysis and operations', () => {
       }
       const conflict = await t.app.inject({ method: 'DELETE', url: `/api/models/${model}/versions/1` });
       expect(conflict.statusCode).toBe(409);
+    },
+  );
+
+  it.each(['two', 'bert'])(
+    'a prune of %s stores files whose hashes and summary are what an upload of them gives',
+    async (model) => {
+      const pruned = await t.app.inject({
+        method: 'POST',
+        url: `/api/models/${model}/versions/1/prune`,
+        payload: { topk: 7, target: `${model}-rehashed` },
+      });
+      expect(pruned.statusCode, pruned.body).toBe(201);
+      const version = pruned.json<{ files: { name: string; sha256: string; size: number }[] }>();
+      // The prune hashed while writing; the stored bytes must be exactly what it reported.
+      const parts = [];
+      for (const f of version.files) {
+        const body = (await t.app.inject(`${pruned.headers.location ?? ''}/files/${f.name}`)).rawPayload;
+        expect({ sha256: createHash('sha256').update(body).digest('hex'), size: body.length }).toEqual({
+          sha256: f.sha256,
+          size: f.size,
+        });
+        parts.push({ field: 'files', filename: f.name, value: body });
+      }
+      // Uploading the same files inspects them from disk: the summary must agree with the prune's.
+      const uploaded = await t.app.inject({
+        method: 'POST',
+        url: `/api/models/${model}-reuploaded/versions`,
+        ...multipart(parts),
+      });
+      expect(uploaded.statusCode, uploaded.body).toBe(201);
+      const summary = (v: Record<string, unknown>) => {
+        const { architecture, param_map, param_map_hash, input_dim, latent_dim, dtype, unpruned_length } = v;
+        const { base_model, gradient_context, training, metadata, files } = v;
+        return {
+          ...{ architecture, param_map, param_map_hash, input_dim, latent_dim, dtype, unpruned_length },
+          ...{ base_model, gradient_context, training, metadata, files },
+        };
+      };
+      expect(summary(pruned.json())).toEqual(summary(uploaded.json()));
     },
   );
 

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { topkCsv } from '../analysis/topk-rows.js';
+import { paramRows } from '../analysis/param-rows.js';
+import { histogramFromSummary } from '../analysis/summary-histogram.js';
 import { sendRaw } from './send-raw.js';
-import { ApiError } from '../errors/api-error.js';
+import { portStream } from '../workers/port-stream.js';
 import { PartQuery, VersionParams, problems } from '../schemas/common.js';
 import { JsonObject } from '../schemas/common.js';
-import { TopkQuery, toTopkSpec, topkUpperBound } from '../schemas/topk.js';
+import { TopkQuery, toTopkSpec } from '../schemas/topk.js';
 
 const ParamRowSchema = Type.Object({
   name: Type.String(),
@@ -17,6 +18,7 @@ const ParamRowSchema = Type.Object({
   stored_bytes: Type.Integer(),
   importance_sum: Type.Number(),
   importance_max: Type.Union([Type.Number(), Type.Null()]),
+  importance_min: Type.Union([Type.Number(), Type.Null()]),
   importance_mean: Type.Union([Type.Number(), Type.Null()]),
 });
 
@@ -31,11 +33,11 @@ const TopkRowSchema = Type.Object({
   param_shape: Type.Array(Type.Integer()),
 });
 
-/** JSON top-k answers are for people and dashboards; larger selections go through prune. */
-const MAX_TOPK_ROWS = 100_000;
+/** A JSON page of top-k rows is for people and dashboards; downloads stream any number of rows. */
+const MAX_TOPK_PAGE_ROWS = 100_000;
 
 const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { registry, tasks } = app.services;
+  const { registry, tasks, analysis } = app.services;
   const handle = async (name: string, ref: string) => registry.checkout(await registry.resolve(name, ref));
 
   app.get(
@@ -44,7 +46,8 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { role: 'read' },
       schema: {
         tags: ['analysis'],
-        summary: 'Per parameter: shape, selection, coverage, stored bytes and importance sum/max/mean',
+        summary:
+          'Per parameter: shape, selection, coverage, stored bytes and importance sum/min/max/mean (finite values, from the cached summary)',
         params: VersionParams,
         querystring: Type.Object({ part: PartQuery }),
         response: {
@@ -54,11 +57,9 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const h = await handle(request.params.name, request.params.ref);
-      return {
-        part: request.query.part,
-        items: await tasks.run('params', { ...h, part: request.query.part }),
-      };
+      const version = await registry.resolve(request.params.name, request.params.ref);
+      const summary = await analysis.summary(await registry.checkout(version), request.query.part);
+      return { part: request.query.part, items: paramRows(version.summary, summary) };
     },
   );
 
@@ -86,7 +87,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const h = await handle(request.params.name, request.params.ref);
-      const values = await tasks.run('importance', { ...h, part: request.query.part });
+      const values = await analysis.importance(h, request.query.part);
       if (request.query.format === 'f32') {
         return sendRaw(
           reply.header('x-input-dim', values.length),
@@ -104,7 +105,8 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { role: 'read' },
       schema: {
         tags: ['analysis'],
-        summary: 'Histogram of importance (quantile-clipped range; zeros and outliers counted)',
+        summary:
+          'Histogram of importance from the cached summary (quantile-clipped range; zeros and outliers counted; exact to the 16-bit bucket)',
         params: VersionParams,
         querystring: Type.Object({
           part: PartQuery,
@@ -117,7 +119,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const h = await handle(request.params.name, request.params.ref);
       const { part, bins, scale } = request.query;
-      return { ...(await tasks.run('histogram', { ...h, part, bins, scale })) };
+      return { ...histogramFromSummary(await analysis.summary(h, part), part, bins, scale) };
     },
   );
 
@@ -143,8 +145,17 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const h = await handle(request.params.name, request.params.ref);
       const { part, rows, cols, agg } = request.query;
+      const importance = await analysis.importance(h, part);
       return {
-        ...(await tasks.run('heatmap', { ...h, part, rows, cols, agg, param: request.params.param })),
+        ...(await tasks.run('heatmap', {
+          ...h,
+          importance,
+          part,
+          rows,
+          cols,
+          agg,
+          param: request.params.param,
+        })),
       };
     },
   );
@@ -155,38 +166,62 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { role: 'read' },
       schema: {
         tags: ['analysis'],
-        summary: 'The k most important input dims with their base-parameter coordinates (JSON or CSV)',
+        summary:
+          'The k most important input dims with their base-parameter coordinates: a JSON page, or every row as a streamed CSV or JSON download',
         params: VersionParams,
         querystring: Type.Object({
           part: PartQuery,
           k: TopkQuery(100),
           format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+          download: Type.Boolean({
+            default: false,
+            description: 'JSON: stream every row as one document (CSV is always streamed in full)',
+          }),
+          offset: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 }),
+          limit: Type.Integer({ minimum: 1, maximum: MAX_TOPK_PAGE_ROWS, default: MAX_TOPK_PAGE_ROWS }),
         }),
         response: {
           200: Type.Object({
             part: Type.String(),
             k: Type.Union([Type.Number(), Type.String()], { description: 'k as given' }),
-            items: Type.Array(TopkRowSchema),
+            total: Type.Integer({ description: 'Rows in the whole selection' }),
+            offset: Type.Integer(),
+            items: Type.Array(TopkRowSchema, {
+              description: 'Rows [offset, offset + limit) of the selection',
+            }),
           }),
-          ...problems(400, 401, 403, 404, 422),
+          ...problems(400, 401, 403, 404, 422, 500, 503),
         },
       },
     },
     async (request, reply) => {
-      const { part, k, format } = request.query;
+      const { part, k, format, download, offset, limit } = request.query;
       const spec = toTopkSpec(k, 'k');
       const version = await registry.resolve(request.params.name, request.params.ref);
-      const rows = topkUpperBound(spec, version.summary.input_dim);
-      if (rows > MAX_TOPK_ROWS) {
-        throw new ApiError(
-          'GRADIEND_ERR_REQUEST_VALIDATION',
-          `k selects ${rows} rows; at most ${MAX_TOPK_ROWS} are listed (prune for larger selections)`,
+      const h = await registry.checkout(version);
+      if (format === 'csv' || download) {
+        const { port, stream, first } = portStream();
+        const task = tasks.run('topkStream', { ...h, part, k: spec, kAsGiven: k, format, port }, [port]);
+        // Until the first chunk the request can still fail with a status; afterwards a failure
+        // can only cut the stream.
+        try {
+          await Promise.race([first, task]);
+        } catch (error) {
+          stream.destroy();
+          throw error;
+        }
+        task.catch((error: unknown) =>
+          stream.destroy(error instanceof Error ? error : new Error(String(error))),
+        );
+        const file = `${version.model}-v${version.version}-topk.${format}`;
+        return sendRaw(
+          reply.header('content-disposition', `attachment; filename="${file}"`),
+          format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+          stream,
         );
       }
-      const h = await registry.checkout(version);
-      const items = await tasks.run('topk', { ...h, part, k: spec });
-      if (format === 'csv') return sendRaw(reply, 'text/csv; charset=utf-8', topkCsv(items));
-      return { part, k, items };
+      const page = await tasks.run('topk', { ...h, part, k: spec, offset, limit });
+      return { part, k, total: page.total, offset, items: page.items };
     },
   );
 };

@@ -13,7 +13,7 @@ function splitRef(value: string): { name: string; ref: string } {
 }
 
 const compareRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { registry, tasks } = app.services;
+  const { registry, tasks, analysis } = app.services;
 
   app.get(
     '/compare',
@@ -59,10 +59,11 @@ const compareRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const rb = splitRef(request.query.b);
       const va = await registry.resolve(ra.name, ra.ref);
       const vb = await registry.resolve(rb.name, rb.ref);
+      const a = await registry.checkout(va);
+      const b = await registry.checkout(vb);
       const result = await tasks.run('compare', {
-        a: await registry.checkout(va),
-        b: await registry.checkout(vb),
-        part,
+        a: { ...a, importance: await analysis.importance(a, part) },
+        b: { ...b, importance: await analysis.importance(b, part) },
         k: spec,
       });
       return { a: `${va.model}@${va.version}`, b: `${vb.model}@${vb.version}`, part, k, ...result };

@@ -4,7 +4,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { versionJson } from '../registry/to-json.js';
-import { sha256File } from '../registry/sha256-file.js';
 import { ModelName, PartQuery, VersionParams, problems } from '../schemas/common.js';
 import { VersionSchema } from '../schemas/registry.js';
 import type { FileRecord } from '../storage/metadata-store.js';
@@ -12,6 +11,13 @@ import type { PruneRequest } from '../workers/task-types.js';
 import { TopkBody, toTopkSpec } from '../schemas/topk.js';
 import { BODY_LIMITS } from '../ops/request-limits.js';
 import { parsePruneBody } from './prune-body.js';
+import { previewFromSummary } from '../analysis/summary-preview.js';
+import { requestSignal } from './request-signal.js';
+import type { VersionRecord } from '../storage/metadata-store.js';
+import { RegistryService } from '../registry/registry-service.js';
+import { defineJobKind } from '../jobs/job-kind.js';
+import { jobKey } from '../jobs/job-key.js';
+import { JobAcceptedResponse, JobWaitQuery, replyWithJob } from '../jobs/reply-with-job.js';
 
 const PruneBody = Type.Object(
   {
@@ -30,7 +36,16 @@ const PrunePreviewSchema = Type.Object({
   input_dim: Type.Integer(),
   unpruned_length: Type.Integer(),
   previous_input_dim: Type.Integer(),
-  param_map_hash: Type.String(),
+  param_map_hash: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'The pruned param map hash; null for previews answered from the summary (it needs the exact positions)',
+  }),
+  method: Type.Optional(
+    Type.Union([Type.Literal('summary'), Type.Literal('scan'), Type.Literal('prune')], {
+      description:
+        'How the preview was computed, all exact: summary bucket counts, a scan of the cached importance (the boundary fell inside a bucket), or an in-memory prune',
+    }),
+  ),
   stored_bytes_before: Type.Integer({ description: "Total size of the source version's stored files" }),
   stored_bytes_after: Type.Integer({
     description: 'Total size of the files the prune stores (weights, mapping files, JSON), computed exactly',
@@ -71,8 +86,18 @@ function lineageArgs(request: PruneRequest): Record<string, unknown> {
   };
 }
 
+/** What a prune job needs to run on any instance. */
+interface PruneJobArgs {
+  readonly model: string;
+  readonly version: number;
+  readonly request: PruneRequest;
+  readonly target: string;
+}
+
+const PRUNE_JOB = 'prune';
+
 const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { registry, tasks } = app.services;
+  const { registry, tasks, jobs, analysis } = app.services;
   // Number literals decide what topk means (parsePruneBody); JSON.parse would lose them.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -81,6 +106,66 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
       done(error as Error, undefined);
     }
   });
+
+  /** Prunes `source` and stores the result as a new version; the body of the 201 answer. */
+  async function pruneAndStore(
+    source: VersionRecord,
+    pruneRequest: PruneRequest,
+    target: string,
+    actor: string,
+    progress: (fraction: number, what: string) => void = () => undefined,
+    signal?: AbortSignal,
+  ) {
+    progress(0, `checking out ${source.model}@${source.version}`);
+    const h = await registry.checkout(source);
+    signal?.throwIfAborted();
+    const workDir = await registry.makeTempDir('prune');
+    try {
+      progress(0.2, 'pruning');
+      const outDir = path.join(workDir, 'checkpoint');
+      const result = await tasks.run('prune', { ...h, request: pruneRequest, outDir });
+      // Last point to stop: after this the new version is committed.
+      signal?.throwIfAborted();
+      progress(0.8, 'storing the new version');
+      // The task hashed the files while writing them and summarised the model it wrote.
+      const files = result.files.map((f) => ({ ...f, path: path.join(outDir, f.name) }));
+      const record = await registry.commit(files, result.summary, {
+        model: target,
+        description: `pruned from ${source.model}@${source.version}`,
+        tags: [],
+        actor,
+        parentId: source.id,
+        operation: 'prune',
+        operationArgs: lineageArgs(pruneRequest),
+      });
+      const body = {
+        ...versionJson(record),
+        prune: {
+          ...result.preview,
+          stored_bytes_before: storedBytes(source.files),
+          stored_bytes_after: storedBytes(record.files),
+        },
+      };
+      return { record, body };
+    } finally {
+      await fs.rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * `POST …/prune?async=1`: the same prune as a job. Not reused once done: the version it made may
+   * be deleted, so a repeated request prunes again (as the synchronous route does).
+   */
+  const pruneJob = defineJobKind<PruneJobArgs, ReturnType<typeof versionJson>>({
+    name: PRUNE_JOB,
+    reuseDone: false,
+    async run(args, { signal, progress, job }) {
+      const source = await registry.resolve(args.model, String(args.version));
+      const { body } = await pruneAndStore(source, args.request, args.target, job.actor, progress, signal);
+      return body;
+    },
+  });
+  jobs.register(pruneJob);
 
   app.post(
     '/models/:name/versions/:ref/prune/preview',
@@ -96,15 +181,42 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PrunePreviewSchema, ...problems(400, 401, 403, 404, 422) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const source = await registry.resolve(request.params.name, request.params.ref);
       const h = await registry.checkout(source);
-      const { preview, storedBytesAfter } = await tasks.run('prunePreview', {
-        ...h,
-        request: toRequest(request.body),
-      });
+      const pruneRequest = toRequest(request.body);
+      const signal = requestSignal(reply);
+      const fast = await previewFromSummary({ analysis, tasks }, source, h, pruneRequest, signal);
+      if (fast) {
+        const input = fast.kept.reduce((a, b) => a + b, 0);
+        return {
+          input_dim: input,
+          unpruned_length: source.summary.unpruned_length,
+          previous_input_dim: source.summary.input_dim,
+          // Keeping everything leaves the map as it is; otherwise the hash needs the exact positions.
+          param_map_hash: input === source.summary.input_dim ? source.summary.param_map_hash : null,
+          method: fast.method,
+          stored_bytes_before: storedBytes(source.files),
+          stored_bytes_after: fast.storedBytesAfter,
+          params: source.summary.param_map.map((p, i) => ({
+            name: p.name,
+            numel: p.numel,
+            previous: p.num_selected,
+            kept: fast.kept[i] ?? 0,
+          })),
+        };
+      }
+      const { preview, storedBytesAfter } = await tasks.run(
+        'prunePreview',
+        { ...h, request: pruneRequest },
+        [],
+        {
+          signal,
+        },
+      );
       return {
         ...preview,
+        method: 'prune' as const,
         stored_bytes_before: storedBytes(source.files),
         stored_bytes_after: storedBytesAfter,
       };
@@ -123,8 +235,24 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Composite([PruneBody, Type.Object({ target: Type.Optional(ModelName) })], {
           additionalProperties: false,
         }),
+        querystring: Type.Composite([
+          Type.Object({
+            async: Type.Optional(
+              Type.Union(
+                ['1', 'true', '0', 'false'].map((v) => Type.Literal(v)),
+                {
+                  description:
+                    '1/true: run as a job: 202 + Location: /api/jobs/{id} (200 with the new version when done within ?wait=)',
+                },
+              ),
+            ),
+          }),
+          JobWaitQuery,
+        ]),
         response: {
           201: Type.Composite([VersionSchema, Type.Object({ prune: PrunePreviewSchema })]),
+          200: Type.Composite([VersionSchema, Type.Object({ prune: PrunePreviewSchema })]),
+          ...JobAcceptedResponse,
           ...problems(400, 401, 403, 404, 422),
         },
       },
@@ -133,40 +261,39 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const source = await registry.resolve(request.params.name, request.params.ref);
       const pruneRequest = toRequest(request.body);
       const target = (request.body as { target?: string }).target ?? source.model;
-      const h = await registry.checkout(source);
-      const workDir = await registry.makeTempDir('prune');
-      try {
-        const outDir = path.join(workDir, 'checkpoint');
-        const result = await tasks.run('prune', { ...h, request: pruneRequest, outDir });
-        const names = (await fs.readdir(outDir)).sort();
-        const files = [];
-        for (const name of names) {
-          const file = path.join(outDir, name);
-          files.push({ name, path: file, ...(await sha256File(file)) });
-        }
-        const record = await registry.ingest(outDir, files, {
-          model: target,
-          description: `pruned from ${source.model}@${source.version}`,
-          tags: [],
-          actor: request.principal.name,
-          parentId: source.id,
-          operation: 'prune',
-          operationArgs: lineageArgs(pruneRequest),
-        });
-        return reply
-          .status(201)
-          .header('location', `/api/models/${record.model}/versions/${record.version}`)
-          .send({
-            ...versionJson(record),
-            prune: {
-              ...result.preview,
-              stored_bytes_before: storedBytes(source.files),
-              stored_bytes_after: storedBytes(record.files),
-            },
-          });
-      } finally {
-        await fs.rm(workDir, { recursive: true, force: true });
+      const actor = request.principal.name;
+      if (request.query.async === '1' || request.query.async === 'true') {
+        // The job resolves the version again by number on whichever instance runs it; the key
+        // names its content, so a deleted and re-uploaded version number never joins an old prune.
+        const args: PruneJobArgs = {
+          model: source.model,
+          version: source.version,
+          request: pruneRequest,
+          target,
+        };
+        return replyWithJob(
+          request,
+          reply,
+          pruneJob,
+          {
+            args,
+            key: jobKey(PRUNE_JOB, {
+              files: RegistryService.contentKey(source.files),
+              request: pruneRequest,
+              target,
+            }),
+            actor,
+            model: source.model,
+            version: source.version,
+          },
+          { waitS: request.query.wait ?? 0 },
+        );
       }
+      const { record, body } = await pruneAndStore(source, pruneRequest, target, actor);
+      return reply
+        .status(201)
+        .header('location', `/api/models/${record.model}/versions/${record.version}`)
+        .send(body);
     },
   );
 };

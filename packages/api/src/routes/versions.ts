@@ -4,7 +4,8 @@ import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { versionJson } from '../registry/to-json.js';
 import { ModelParams, Tag, VersionParams, problems } from '../schemas/common.js';
-import { VersionSchema } from '../schemas/registry.js';
+import { AnalysisStatusSchema, VersionSchema } from '../schemas/registry.js';
+import { RegistryService } from '../registry/registry-service.js';
 import { receiveUpload } from '../upload/receive-upload.js';
 import { EXTRACT_LIMITS, SharedByteBudget } from '../upload/extraction-budget.js';
 
@@ -87,12 +88,19 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { role: 'read' },
       schema: {
         tags: ['registry'],
-        summary: 'One version (by number, `latest` or alias)',
+        summary: 'One version (by number, `latest` or alias), with the state of its analysis',
         params: VersionParams,
-        response: { 200: VersionSchema, ...problems(401, 403, 404) },
+        response: {
+          200: Type.Composite([VersionSchema, Type.Object({ analysis: AnalysisStatusSchema })]),
+          ...problems(401, 403, 404),
+        },
       },
     },
-    async (request) => versionJson(await registry.resolve(request.params.name, request.params.ref)),
+    async (request) => {
+      const record = await registry.resolve(request.params.name, request.params.ref);
+      const key = RegistryService.contentKey(record.files);
+      return { ...versionJson(record), analysis: app.services.analysis.partsOf(key) };
+    },
   );
 
   app.patch(

@@ -15,6 +15,24 @@ export const FileSchema = Type.Object({
   size: Type.Integer(),
 });
 
+/** Per importance part, its cached analysis in this instance: null when nothing asked for it yet. */
+export const AnalysisStatusSchema = Type.Union([
+  Type.Array(
+    Type.Object({
+      part: Type.String(),
+      state: Type.Union([
+        Type.Literal('queued'),
+        Type.Literal('computing'),
+        Type.Literal('ready'),
+        Type.Literal('failed'),
+      ]),
+      started_at: Type.Union([Type.String(), Type.Null()]),
+      elapsed_ms: Type.Union([Type.Integer(), Type.Null()]),
+    }),
+  ),
+  Type.Null(),
+]);
+
 export const VersionSchema = Type.Object(
   {
     name: Type.String(),

@@ -2,7 +2,7 @@
  * The versions a cascading delete removes, children before parents, each once: a breadth-first
  * walk from the root, reversed (a version is always found after its parent, so reversing puts it
  * before). Iterative and with a visited set, so neither a deep lineage nor a cycle (which older
- * SQLite registries could hold, see migration 2) overflows the stack or loops.
+ * SQLite registries could hold, see migration 5) overflows the stack or loops.
  */
 export function deletionOrder<N extends { readonly id: number }>(
   root: N,

@@ -109,6 +109,27 @@ export function metadataStoreContract(open: () => Promise<StoreUnderTest>): void
     expect(await store.isBlobReferenced('f'.repeat(64))).toBe(false);
   });
 
+  it('records one analysis per content key, part and format; its blobs count as referenced', async () => {
+    const record = {
+      contentKey: 'k'.repeat(64),
+      part: 'decoder-weight',
+      format: 'f1',
+      importance: { sha256: '1'.repeat(64), size: 400 },
+      summary: { sha256: '2'.repeat(64), size: 12 },
+    };
+    expect(await store.getAnalysis(record.contentKey, record.part, 'f1')).toBeNull();
+    expect(await store.isBlobReferenced('1'.repeat(64))).toBe(false);
+    await store.putAnalysis(record);
+    // A second computation of the same key (another instance) does not replace the first.
+    await store.putAnalysis({ ...record, importance: { sha256: '3'.repeat(64), size: 400 } });
+    expect(await store.getAnalysis(record.contentKey, record.part, 'f1')).toEqual(record);
+    expect(await store.getAnalysis(record.contentKey, 'encoder-weight', 'f1')).toBeNull();
+    expect(await store.getAnalysis(record.contentKey, record.part, 'f2')).toBeNull();
+    expect(await store.isBlobReferenced('1'.repeat(64))).toBe(true);
+    expect(await store.isBlobReferenced('2'.repeat(64))).toBe(true);
+    expect(await store.isBlobReferenced('3'.repeat(64))).toBe(false);
+  });
+
   it('refuses to delete a parent unless cascading, and reports unreferenced blobs', async () => {
     const parent = await store.createVersion(newVersion('m', 'a'));
     const child = await store.createVersion(newVersion('pruned', 'b', parent.id));
@@ -278,5 +299,50 @@ export function metadataStoreContract(open: () => Promise<StoreUnderTest>): void
       version: null,
       details: {},
     });
+  });
+
+  it('stores base models by the hash of their weights, once, and counts their blobs as referenced', async () => {
+    const sha = (c: string): string => c.repeat(64);
+    const input = {
+      sha256: sha('a'),
+      name: 'digits-mlp',
+      size: 100,
+      onnx: null,
+      testSet: null,
+      lineage: null,
+      actor: 'alice',
+    };
+    const first = await store.putBaseModel(input);
+    expect(first).toMatchObject({
+      sha256: sha('a'),
+      name: 'digits-mlp',
+      size: 100,
+      onnx: null,
+      createdBy: 'alice',
+    });
+    // A re-upload with an ONNX graph fills it in; nothing else changes.
+    const again = await store.putBaseModel({
+      ...input,
+      name: 'renamed',
+      onnx: { sha256: sha('b'), size: 7 },
+      actor: 'bob',
+    });
+    expect(again).toEqual({ ...first, onnx: { sha256: sha('b'), size: 7 } });
+    const lineage = {
+      base: sha('a'),
+      gradiend: { name: 'g', version: 2 },
+      learning_rate: 0.01,
+      input_scale: 2.5,
+      feature_factor: [-1],
+      part: 'decoder',
+    };
+    await store.putBaseModel({ ...input, sha256: sha('c'), name: 'digits-mlp+g@2', lineage });
+    expect(await store.getBaseModel(sha('c'))).toMatchObject({ lineage });
+    expect((await store.listBaseModels('digits-mlp')).map((b) => b.sha256)).toEqual([sha('a')]);
+    expect((await store.listBaseModels()).length).toBe(2);
+    expect(await store.getBaseModel(sha('d'))).toBeNull();
+    expect(await store.isBlobReferenced(sha('a'))).toBe(true);
+    expect(await store.isBlobReferenced(sha('b'))).toBe(true);
+    expect(await store.isBlobReferenced(sha('e'))).toBe(false);
   });
 }

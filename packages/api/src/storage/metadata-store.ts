@@ -1,3 +1,20 @@
+import type { JobStore } from '../jobs/job-types.js';
+
+/** A version content's cached analysis of one importance part (both blobs in the blob store). */
+export interface AnalysisRecord {
+  readonly contentKey: string;
+  readonly part: string;
+  /** The summary encoding (the core's SUMMARY_FORMAT). */
+  readonly format: string;
+  readonly importance: FileRecordBlob;
+  readonly summary: FileRecordBlob;
+}
+
+export interface FileRecordBlob {
+  readonly sha256: string;
+  readonly size: number;
+}
+
 /** Roles in increasing power; a token with a role may do everything the roles before it may. */
 export type Role = 'read' | 'write' | 'admin';
 export const ROLES: readonly Role[] = ['read', 'write', 'admin'];
@@ -145,11 +162,39 @@ export interface DeleteResult {
   readonly unreferencedBlobs: readonly string[];
 }
 
+/** How a rewritten base model came about: the GRADIEND version and the rewrite's arguments. */
+export interface BaseModelLineage {
+  readonly base: string;
+  readonly gradiend: VersionRef;
+  readonly learning_rate: number;
+  readonly input_scale: number | null;
+  readonly feature_factor: readonly number[];
+  readonly part: string;
+}
+
+/** A base model's weights (one safetensors blob) with its optional ONNX graph and labeled test set. */
+export interface BaseModelRecord {
+  /** SHA-256 of the weights: the base model's id. */
+  readonly sha256: string;
+  /** What GRADIENDs' `base_model` names (several records may share a name). */
+  readonly name: string;
+  readonly size: number;
+  readonly onnx: { readonly sha256: string; readonly size: number } | null;
+  readonly testSet: { readonly sha256: string; readonly size: number } | null;
+  readonly lineage: BaseModelLineage | null;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
+export type NewBaseModel = Omit<BaseModelRecord, 'createdAt' | 'createdBy'> & { readonly actor: string };
+
 /**
  * Registry metadata. Every method that changes state runs in one transaction and records its audit
  * entry in the same transaction. Implementations: SQLite (default) and PostgreSQL.
  */
 export interface MetadataStore {
+  /** The jobs table of the same database (src/jobs). */
+  readonly jobs: JobStore;
   migrate(): Promise<void>;
   close(): Promise<void>;
   /** Rejects when the database cannot be reached (readiness checks). */
@@ -184,7 +229,21 @@ export interface MetadataStore {
   setAlias(model: string, alias: string, version: number, actor: string): Promise<void>;
   deleteAlias(model: string, alias: string, actor: string): Promise<boolean>;
 
+  /** True when a version, a base model (weights, ONNX graph or test set), a cached analysis or a job result uses the blob. */
   isBlobReferenced(sha256: string): Promise<boolean>;
+
+  /**
+   * Stores a base model; when one with the same weights exists it is returned unchanged except that
+   * a missing ONNX graph or test set is filled in (uploading once is enough; re-uploads are no-ops).
+   */
+  putBaseModel(input: NewBaseModel): Promise<BaseModelRecord>;
+  getBaseModel(sha256: string): Promise<BaseModelRecord | null>;
+  /** Newest first; with `name`, only the base models of that name. */
+  listBaseModels(name?: string): Promise<BaseModelRecord[]>;
+
+  getAnalysis(contentKey: string, part: string, format: string): Promise<AnalysisRecord | null>;
+  /** Records a computed analysis; a concurrent record of the same key wins and this one is dropped. */
+  putAnalysis(record: AnalysisRecord): Promise<void>;
 
   createToken(input: { name: string; role: Role; tokenHash: string; actor: string }): Promise<TokenRecord>;
   findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { afterAll } from 'vitest';
 import { buildApp, type BuildAppOptions } from '../app.js';
 import { DEFAULT_ENCODE_INLINE_MAX_VALUES, type ApiConfig } from '../config/config.js';
@@ -72,8 +72,14 @@ async function sharedBackendOptions(dataDir: string): Promise<{
   return { options: { meta: new PostgresMetadataStore(db.url), blobs }, blobs, db };
 }
 
-/** An app on a fresh data dir with inline tasks and no logs; `overrides` tweak the config. */
-export async function createTestApp(overrides: Partial<ApiConfig> = {}): Promise<TestApp> {
+/**
+ * An app on a fresh data dir with inline tasks and no logs; `overrides` tweak the config, `build`
+ * adds build options (e.g. test-only job kinds).
+ */
+export async function createTestApp(
+  overrides: Partial<ApiConfig> = {},
+  build: Pick<BuildAppOptions, 'jobKinds'> & { plugins?: readonly FastifyPluginAsync[] } = {},
+): Promise<TestApp> {
   const tmp = await makeTempDir();
   const config: ApiConfig = {
     port: 0,
@@ -87,10 +93,17 @@ export async function createTestApp(overrides: Partial<ApiConfig> = {}): Promise
     encodeInlineMaxValues: DEFAULT_ENCODE_INLINE_MAX_VALUES,
     logLevel: 'silent',
     webDir: path.join(tmp.dir, 'no-web-build'),
+    // Upload tests count blobs and temp files; analysis tests turn this on.
+    backgroundAnalysis: false,
     ...overrides,
   };
   const shared = backend === 'postgres-s3' ? await sharedBackendOptions(tmp.dir) : null;
-  const app = await buildApp(config, { logger: false, ...shared?.options });
+  const app = await buildApp(config, {
+    logger: false,
+    ...(build.jobKinds ? { jobKinds: build.jobKinds } : {}),
+    ...shared?.options,
+  });
+  for (const plugin of build.plugins ?? []) await app.register(plugin);
   await app.ready();
   const blobs = app.services.blobs;
   const blobKeys = async () => {

@@ -1,4 +1,4 @@
-import type { TaskRunner } from './task-runner.js';
+import type { RunOptions, TaskContext, TaskRunner } from './task-runner.js';
 import type { TaskHandlers } from './task-handlers-type.js';
 import type { TaskArgs, TaskName, TaskResult } from './task-types.js';
 
@@ -6,9 +6,19 @@ import type { TaskArgs, TaskName, TaskResult } from './task-types.js';
 export class InlineTaskRunner implements TaskRunner {
   constructor(private readonly handlers: TaskHandlers) {}
 
-  async run<K extends TaskName>(name: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
-    const handler = this.handlers[name] as (a: TaskArgs<K>) => Promise<TaskResult<K>> | TaskResult<K>;
-    return await handler(args);
+  async run<K extends TaskName>(
+    name: K,
+    args: TaskArgs<K>,
+    _transfer?: readonly ArrayBuffer[],
+    options: RunOptions = {},
+  ): Promise<TaskResult<K>> {
+    const handler = this.handlers[name] as (
+      a: TaskArgs<K>,
+      c: TaskContext,
+    ) => Promise<TaskResult<K>> | TaskResult<K>;
+    const signal = options.signal ?? new AbortController().signal;
+    signal.throwIfAborted();
+    return await handler(args, { signal });
   }
 
   async close(): Promise<void> {}

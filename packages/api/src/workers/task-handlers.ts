@@ -16,42 +16,84 @@ import {
 import {
   inspectCheckpoint,
   loadCheckpoint,
+  readCheckpoint,
   saveCheckpoint,
+  type CheckpointHeaders,
   type LoadedCheckpoint,
 } from '@gradiend/core/node';
+import {
+  keptPerSegmentByThresholdExact,
+  keptPerSegmentByTopKExact,
+  pruneStandIn,
+  selectTopK,
+  summarizeImportance,
+  toPlain,
+} from '@gradiend/core';
 import { DEFAULT_FULL_LOAD_MAX_BYTES } from '../config/config.js';
 import { OnnxSessionCache } from '../onnx/session-cache.js';
 import { runGraph } from '../onnx/run-graph.js';
 import { compareSelections, selectionByParam } from '../analysis/compare.js';
 import { paramHeatmap } from '../analysis/heatmap.js';
-import { importanceHistogram } from '../analysis/histogram.js';
-import { paramRows } from '../analysis/param-rows.js';
+import { writeAnalysisFiles } from '../analysis/analysis-files.js';
 import { plannedCheckpointBytes } from '../analysis/planned-bytes.js';
 import { summarizeCheckpoint, summarizeInspection } from '../analysis/summarize.js';
 import { topkRows } from '../analysis/topk-rows.js';
+import { streamTopk } from '../analysis/topk-stream.js';
+import { PortWriter } from './port-stream.js';
+import { HashedFiles } from './hashed-files.js';
+import { currentWorkerSettings } from './worker-settings.js';
 import type { TaskHandlers } from './task-handlers-type.js';
 import type { ModelHandle, PrunePreview, PruneRequest } from './task-types.js';
+import type { TopkSpec } from '../schemas/topk.js';
 
-/** Loaded models per worker, keyed by content; small because one BERT-sized model is ~1 GB. */
+/**
+ * Loaded models per worker, keyed by content, most recently used last: at most MAX_CACHED and at
+ * most the settings' modelCacheBytes of stored size (one BERT-sized model is ~1.3 GB). A model
+ * larger than that is loaded for its task and dropped after it.
+ */
 const MAX_CACHED = 4;
-const cache = new Map<string, Promise<LoadedCheckpoint>>();
+const { modelCacheBytes } = currentWorkerSettings();
+const cache = new Map<string, { readonly bytes: number; readonly loading: Promise<LoadedCheckpoint> }>();
 
 function load(handle: ModelHandle): Promise<LoadedCheckpoint> {
-  let hit = cache.get(handle.key);
+  const hit = cache.get(handle.key);
   if (hit) {
     cache.delete(handle.key);
     cache.set(handle.key, hit);
-    return hit;
+    return hit.loading;
   }
-  hit = loadCheckpoint(handle.dir);
-  hit.catch(() => cache.delete(handle.key));
-  cache.set(handle.key, hit);
-  while (cache.size > MAX_CACHED) {
-    const oldest = cache.keys().next().value;
-    if (oldest === undefined) break;
-    cache.delete(oldest);
+  const loading = loadCheckpoint(handle.dir);
+  if (handle.storedBytes > modelCacheBytes) return loading;
+  loading.catch(() => cache.delete(handle.key));
+  cache.set(handle.key, { bytes: handle.storedBytes, loading });
+  let cached = [...cache.values()].reduce((n, e) => n + e.bytes, 0);
+  for (const [key, entry] of cache) {
+    if (cache.size <= MAX_CACHED && cached <= modelCacheBytes) break;
+    cache.delete(key);
+    cached -= entry.bytes;
+  }
+  return loading;
+}
+
+/** Checkpoint headers (config, param map, no weight data) per content key, for the cached-importance tasks. */
+const headers = new Map<string, Promise<CheckpointHeaders>>();
+
+function loadHeaders(handle: ModelHandle): Promise<CheckpointHeaders> {
+  let hit = headers.get(handle.key);
+  if (!hit) {
+    hit = readCheckpoint(handle.dir, { weights: 'headers' });
+    hit.catch(() => headers.delete(handle.key));
+    headers.set(handle.key, hit);
+    while (headers.size > 32) headers.delete(headers.keys().next().value as string);
   }
   return hit;
+}
+
+/** The importance as float32 in a SharedArrayBuffer (float64 models are rounded, see docs/api.md). */
+function sharedFloat32(values: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(new SharedArrayBuffer(values.length * 4));
+  out.set(values);
+  return out;
 }
 
 /** This thread's ONNX sessions for large inputs, created on first use with the budget share. */
@@ -101,6 +143,13 @@ function asGradient(t: Tensor): GradientTensor {
   return { shape: t.shape, data: numeric ? (t.data as Float32Array | Float64Array) : toFloat64(t) };
 }
 
+/** The core's GradiendModel.topK on a cached importance (same k rule, same ranking). */
+function topKIndices(importance: Float32Array, k: TopkSpec): Int32Array {
+  const n = importance.length;
+  const k0 = 'fraction' in k ? Math.ceil(k.fraction * n) : k.count;
+  return selectTopK(importance, Math.min(Math.max(k0, 1), n), { sorted: true });
+}
+
 export const taskHandlers: TaskHandlers = {
   // Large checkpoints are described from their headers (see ApiConfig.fullLoadMaxBytes); both kinds
   // are validated by the same rules: inspectCheckpoint applies all that loadCheckpoint does but read
@@ -121,35 +170,67 @@ export const taskHandlers: TaskHandlers = {
     return summarizeCheckpoint(ck.model, { training: ck.training, gradiendContext: ck.gradiendContext });
   },
 
-  async params(args) {
+  async analyzeImportance(args) {
     const { model } = await load(args);
-    return paramRows(model, model.importance(args.part));
+    const importance = sharedFloat32(model.importance(args.part));
+    const segments = model.paramMap.entries.map((e) => e.numSelected);
+    return { importance, summary: summarizeImportance(importance, segments) };
   },
 
-  async importance(args) {
-    const { model } = await load(args);
-    return Float32Array.from(model.importance(args.part));
+  async persistAnalysis(args) {
+    return writeAnalysisFiles(args.dir, args.importance, args.summary);
   },
 
-  async histogram(args) {
-    const { model } = await load(args);
-    return importanceHistogram(model.importance(args.part), args.part, args.bins, args.scale);
+  keptByThreshold(args, { signal }) {
+    return keptPerSegmentByThresholdExact(args.importance, args.segments, args.threshold, { signal });
+  },
+
+  keptByTopK(args, { signal }) {
+    return keptPerSegmentByTopKExact(args.importance, args.summary, args.segments, args.k, { signal });
+  },
+
+  async prunedBytes(args) {
+    const h = await loadHeaders(args);
+    const standIn = pruneStandIn({ ...h, config: h.location.config }, args.kept);
+    return plannedCheckpointBytes(standIn, {
+      training: h.training === null ? undefined : toPlain(h.training),
+      gradiendContext: h.gradiendContext === null ? undefined : toPlain(h.gradiendContext),
+    });
   },
 
   async heatmap(args) {
-    const { model } = await load(args);
-    return paramHeatmap(model, model.importance(args.part), args);
+    const { paramMap } = await loadHeaders(args);
+    return paramHeatmap(paramMap, args.importance, args);
   },
 
   async topk(args) {
     const { model } = await load(args);
-    return topkRows(model, model.importance(args.part), model.topK(args.part, args.k));
+    const indices = model.topK(args.part, args.k);
+    const page = indices.subarray(args.offset, args.offset + args.limit);
+    return {
+      total: indices.length,
+      items: topkRows(model, model.importance(args.part), page, Math.min(args.offset, indices.length)),
+    };
   },
 
-  async compare({ a, b, part, k }) {
-    const ma = (await load(a)).model;
-    const mb = (await load(b)).model;
-    return compareSelections(selectionByParam(ma, ma.topK(part, k)), selectionByParam(mb, mb.topK(part, k)));
+  async topkStream(args) {
+    const out = new PortWriter(args.port);
+    try {
+      const { model } = await load(args);
+      const indices = model.topK(args.part, args.k);
+      const head = { part: args.part, k: args.kAsGiven };
+      return { rows: await streamTopk(out, model, model.importance(args.part), indices, args.format, head) };
+    } finally {
+      out.end();
+    }
+  },
+
+  async compare({ a, b, k }) {
+    const selection = async (side: ModelHandle & { importance: Float32Array }) => {
+      const { paramMap } = await loadHeaders(side);
+      return selectionByParam(paramMap, topKIndices(side.importance, k));
+    };
+    return compareSelections(await selection(a), await selection(b));
   },
 
   async similarityMatrix({ models, request }) {
@@ -188,17 +269,20 @@ export const taskHandlers: TaskHandlers = {
     };
   },
 
+  // The written files are hashed as they are written and the summary comes from the pruned model
+  // in memory: nothing is read back (the registry commits exactly these files).
   async prune(args) {
     const ck = await load(args);
     const result = ck.model.prune(pruneOptions(args.request));
-    await saveCheckpoint(args.outDir, result.model, saveOptions(ck));
-    const saved = await loadCheckpoint(args.outDir);
+    const hashes = new HashedFiles();
+    const names = await saveCheckpoint(args.outDir, result.model, saveOptions(ck), hashes.observe);
     return {
       preview: preview(ck.model, result.model),
-      summary: summarizeCheckpoint(saved.model, {
-        training: saved.training,
-        gradiendContext: saved.gradiendContext,
+      summary: summarizeCheckpoint(result.model, {
+        training: ck.training,
+        gradiendContext: ck.gradiendContext,
       }),
+      files: names.map((name) => hashes.record(name)),
     };
   },
 

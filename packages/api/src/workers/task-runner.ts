@@ -1,4 +1,18 @@
+import type { TransferListItem } from 'node:worker_threads';
 import type { TaskName, TaskArgs, TaskResult } from './task-types.js';
+
+/** What a task handler sees of its caller's AbortSignal (a worker cannot hold the signal itself). */
+export interface TaskContext {
+  readonly signal: { throwIfAborted(): void };
+}
+
+export interface RunOptions {
+  /**
+   * Aborting asks the task to stop: handlers that loop over large arrays check it between chunks
+   * and fail with an AbortError; the run then rejects with the signal's reason.
+   */
+  readonly signal?: AbortSignal | undefined;
+}
 
 /** Runs model work (load, importance, prune, …) on worker threads or, with 0 workers, inline. */
 export interface TaskRunner {
@@ -9,9 +23,33 @@ export interface TaskRunner {
   run<K extends TaskName>(
     name: K,
     args: TaskArgs<K>,
-    transfer?: readonly ArrayBuffer[],
+    transfer?: readonly TransferListItem[],
+    options?: RunOptions,
   ): Promise<TaskResult<K>>;
   close(): Promise<void>;
+}
+
+/** A one-word flag in shared memory: the pool's way to pass an abort to a running task. */
+export function abortFlag(signal: AbortSignal | undefined): Int32Array | undefined {
+  if (!signal) return undefined;
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const raise = (): void => void Atomics.store(flag, 0, 1);
+  if (signal.aborted) raise();
+  else signal.addEventListener('abort', raise, { once: true });
+  return flag;
+}
+
+/** The task side of abortFlag. */
+export function contextFromFlag(flag: Int32Array | undefined): TaskContext {
+  return {
+    signal: {
+      throwIfAborted() {
+        if (flag && Atomics.load(flag, 0) !== 0) {
+          throw new DOMException('the request was cancelled', 'AbortError');
+        }
+      },
+    },
+  };
 }
 
 /** What crosses the thread boundary when a task fails: structured clone drops custom error fields. */

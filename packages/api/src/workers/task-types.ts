@@ -1,6 +1,9 @@
-import type { CheckpointSummary } from '../storage/metadata-store.js';
+import type { ImportanceSummary } from '@gradiend/core';
+import type { CheckpointSummary, FileRecord } from '../storage/metadata-store.js';
 import type { CompareResult } from '../analysis/compare.js';
 import type { GroupSimilarity, SimilarityMatrix } from '@gradiend/core';
+import type { MessagePort } from 'node:worker_threads';
+import type { TopkDownloadFormat } from '../analysis/topk-stream.js';
 import type { TopkSpec } from '../schemas/topk.js';
 
 export type ImportancePart = 'decoder-weight' | 'encoder-weight' | 'decoder-bias' | 'decoder-sum';
@@ -11,10 +14,15 @@ export const IMPORTANCE_PARTS: readonly ImportancePart[] = [
   'decoder-sum',
 ];
 
-/** A checked-out version: `dir` holds its files, `key` identifies its content (for worker caches). */
+/**
+ * A checked-out version: `dir` holds its files, `key` identifies its content (for worker caches);
+ * `storedBytes` (its files) and `inputDim` size the memory its tasks take (task-memory.ts).
+ */
 export interface ModelHandle {
   readonly dir: string;
   readonly key: string;
+  readonly storedBytes: number;
+  readonly inputDim: number;
 }
 
 export interface ParamRow {
@@ -27,6 +35,7 @@ export interface ParamRow {
   readonly stored_bytes: number;
   readonly importance_sum: number;
   readonly importance_max: number | null;
+  readonly importance_min: number | null;
   readonly importance_mean: number | null;
 }
 
@@ -45,6 +54,12 @@ export interface HistogramResult {
   readonly max: number | null;
   readonly range: readonly [number, number] | null;
   readonly quantiles: Readonly<Record<string, number>>;
+  /** Per quantile the value range of the summary bucket holding it. */
+  readonly quantile_ranges: Readonly<Record<string, readonly [number, number]>>;
+  /** False when a bin edge cuts a summary bucket (its values then count in the bin of its middle). */
+  readonly exact: boolean;
+  /** Order-key bits per summary bucket (16: a relative width of 2^-7 for normal floats). */
+  readonly bucket_bits: number;
 }
 
 export interface HeatmapResult {
@@ -108,17 +123,24 @@ export interface PrunePreview {
   params: { name: string; numel: number; previous: number; kept: number }[];
 }
 
+/** A file a task wrote for the blob store, with its hash. */
+export interface StagedBlob {
+  readonly path: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
 export interface TaskSpecs {
   /** `fullLoadMaxBytes`: describe larger checkpoints from their headers (default in config.ts). */
-  inspect: { args: { dir: string; fullLoadMaxBytes?: number }; result: CheckpointSummary };
-  params: { args: ModelHandle & { part: ImportancePart }; result: ParamRow[] };
-  importance: { args: ModelHandle & { part: ImportancePart }; result: Float32Array };
-  histogram: {
-    args: ModelHandle & { part: ImportancePart; bins: number; scale: 'linear' | 'log' };
-    result: HistogramResult;
+  /** `storedBytes`: the folder's total file size (sizes the task's memory). */
+  inspect: {
+    args: { dir: string; storedBytes: number; fullLoadMaxBytes?: number };
+    result: CheckpointSummary;
   };
+  /** From the cached importance (`importance`, in shared memory) and the checkpoint's param map. */
   heatmap: {
     args: ModelHandle & {
+      importance: Float32Array;
       part: ImportancePart;
       param: string;
       rows: number;
@@ -127,12 +149,59 @@ export interface TaskSpecs {
     };
     result: HeatmapResult;
   };
-  topk: { args: ModelHandle & { part: ImportancePart; k: TopkSpec }; result: TopkRow[] };
-  /** Overlap of two models' top-k selections in base-parameter space. */
+  /** Rows [offset, offset + limit) of the top-k selection, and its size. */
+  topk: {
+    args: ModelHandle & { part: ImportancePart; k: TopkSpec; offset: number; limit: number };
+    result: { total: number; items: TopkRow[] };
+  };
+  /**
+   * Every row of the top-k selection, streamed as CSV or JSON text to `port` (port-stream.ts);
+   * `kAsGiven` is echoed in the JSON document. Result: the rows sent (fewer if the reader left).
+   */
+  topkStream: {
+    args: ModelHandle & {
+      part: ImportancePart;
+      k: TopkSpec;
+      kAsGiven: number | string;
+      format: TopkDownloadFormat;
+      port: MessagePort;
+    };
+    result: { rows: number };
+  };
+  /** Overlap of two models' top-k selections in base-parameter space, from their cached importance. */
   compare: {
-    args: { a: ModelHandle; b: ModelHandle; part: ImportancePart; k: TopkSpec };
+    args: {
+      a: ModelHandle & { importance: Float32Array };
+      b: ModelHandle & { importance: Float32Array };
+      k: TopkSpec;
+    };
     result: CompareResult;
   };
+  /**
+   * One part's importance as float32 in shared memory (so every thread reads it without a copy)
+   * and its summary over the param map's entries: what the analysis cache computes once per version.
+   */
+  analyzeImportance: {
+    args: ModelHandle & { part: ImportancePart };
+    result: { importance: Float32Array; summary: ImportanceSummary };
+  };
+  /** Writes an analysis as two files in `dir` and hashes them (hashing 435 MB stays off the event loop). */
+  persistAnalysis: {
+    args: { importance: Float32Array; summary: string; dir: string };
+    result: { importance: StagedBlob; summary: StagedBlob };
+  };
+  /** Per parameter (`segments`: selected dims of each), how many dims `v >= threshold` keeps: a scan. */
+  keptByThreshold: {
+    args: { importance: Float32Array; segments: number[]; threshold: number };
+    result: number[];
+  };
+  /** Per parameter, how many of the k most important dims it holds, ties as prune breaks them. */
+  keptByTopK: {
+    args: { importance: Float32Array; summary: ImportanceSummary; segments: number[]; k: number };
+    result: number[];
+  };
+  /** Exactly what `prune` keeping `kept[i]` dims of parameter i would store (from headers only). */
+  prunedBytes: { args: ModelHandle & { kept: number[] }; result: number };
   /** Similarity matrix of several models (or seed groups) aligned by base-global index; grouped with group_by. */
   similarityMatrix: {
     args: { models: { id: string; handles: ModelHandle[] }[]; request: SimilarityRequest };
@@ -145,7 +214,8 @@ export interface TaskSpecs {
   };
   prune: {
     args: ModelHandle & { request: PruneRequest; outDir: string };
-    result: { preview: PrunePreview; summary: CheckpointSummary };
+    /** `files`: every file written to outDir with its hash and size, taken while writing. */
+    result: { preview: PrunePreview; summary: CheckpointSummary; files: FileRecord[] };
   };
   exportOnnx: { args: ModelHandle & { which: 'encoder' | 'decoder' }; result: Uint8Array };
   /**

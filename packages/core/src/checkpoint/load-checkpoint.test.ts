@@ -51,5 +51,22 @@ describe('loadCheckpoint', () => {
     );
   });
 
+  it("saveCheckpoint's onBytes sees every written file's exact bytes", async () => {
+    const { model } = await loadCheckpoint(caseModelDir('two-layer-all'));
+    // A pruned model writes mapping files too, so every kind of file is observed.
+    const pruned = model.prune({ topk: 5 }).model;
+    const out = await mkdtemp(path.join(os.tmpdir(), 'observed-'));
+    dirs.push(out);
+    const seen = new Map<string, Buffer[]>();
+    const names = await saveCheckpoint(out, pruned, {}, (file, bytes) => {
+      seen.set(file, [...(seen.get(file) ?? []), Buffer.from(bytes)]);
+    });
+    expect(names.some((n) => n.startsWith('mapping'))).toBe(true);
+    expect([...seen.keys()].sort()).toEqual([...names].sort());
+    for (const name of names) {
+      expect(Buffer.concat(seen.get(name) ?? []).equals(await readFile(path.join(out, name)))).toBe(true);
+    }
+  });
+
   // Broken checkpoints: see checkpoint-reader.test.ts (MALFORMED_CHECKPOINTS, on both read paths).
 });

@@ -27,36 +27,38 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   }
 }
 
+/** Sees each saved file's bytes as they are written (e.g. to hash them without reading them back). */
+export type SavedBytesObserver = (file: string, bytes: Uint8Array) => void;
+
 /**
  * Saves a checkpoint folder the Python library loads (safetensors format). Every file is written
  * atomically; config.json goes last so a reader never sees a config pointing at missing files.
- * Returns the names of the files written.
+ * Returns the names of the files written; `onBytes` sees every byte of each, in file order.
  */
 export async function saveCheckpoint(
   dir: string,
   model: GradiendModel,
   options: SaveOptions = {},
+  onBytes?: SavedBytesObserver,
 ): Promise<string[]> {
   const plan = planCheckpoint(model, options);
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
-  await writeSafetensorsFile(path.join(dir, WEIGHT_FILES.safetensors), plan.weights);
-  written.push(WEIGHT_FILES.safetensors);
-  if (plan.mappingIndices) {
-    const name = `${MAPPING_STEMS.indices}.safetensors`;
-    await writeSafetensorsFile(path.join(dir, name), plan.mappingIndices);
+  const writeTensors = async (name: string, entries: Parameters<typeof writeSafetensorsFile>[1]) => {
+    const observe = onBytes ? { onBytes: (bytes: Uint8Array) => onBytes(name, bytes) } : {};
+    await writeSafetensorsFile(path.join(dir, name), entries, undefined, observe);
     written.push(name);
-  }
-  if (plan.mappingMasks) {
-    const name = `${MAPPING_STEMS.masks}.safetensors`;
-    await writeSafetensorsFile(path.join(dir, name), plan.mappingMasks);
+  };
+  const writeText = async (name: string, text: string) => {
+    const bytes = new TextEncoder().encode(text);
+    await writeFileAtomic(path.join(dir, name), bytes);
+    onBytes?.(name, bytes);
     written.push(name);
-  }
-  for (const [name, text] of plan.jsonFiles) {
-    await writeFileAtomic(path.join(dir, name), text);
-    written.push(name);
-  }
-  await writeFileAtomic(path.join(dir, CONFIG_FILE), plan.config);
-  written.push(CONFIG_FILE);
+  };
+  await writeTensors(WEIGHT_FILES.safetensors, plan.weights);
+  if (plan.mappingIndices) await writeTensors(`${MAPPING_STEMS.indices}.safetensors`, plan.mappingIndices);
+  if (plan.mappingMasks) await writeTensors(`${MAPPING_STEMS.masks}.safetensors`, plan.mappingMasks);
+  for (const [name, text] of plan.jsonFiles) await writeText(name, text);
+  await writeText(CONFIG_FILE, plan.config);
   return written;
 }

@@ -8,6 +8,7 @@ import { exportOnnxCommand } from './commands/export-onnx.js';
 import { importanceCommand } from './commands/importance.js';
 import { inspectCommand } from './commands/inspect.js';
 import { pruneCommand } from './commands/prune.js';
+import { patchCommand, rewriteCommand } from './commands/rewrite.js';
 import { trainCommand } from './commands/train.js';
 import { formatTable } from './format-table.js';
 import { Progress } from './progress.js';
@@ -21,6 +22,8 @@ export const COMMANDS: readonly Command[] = [
   encodeCommand,
   exportOnnxCommand,
   trainCommand,
+  rewriteCommand,
+  patchCommand,
 ];
 
 function mainUsage(): string {

@@ -10,6 +10,7 @@ export type { GradientDict, GradientTensor } from './gradient-dict.js';
 export { hasEncoderBias, weightLayout } from './weight-layout.js';
 export type { WeightHeader, WeightSlot } from './weight-layout.js';
 export { selectTopK, EXACT_TIE_EMULATION_LIMIT } from './topk/select-top-k.js';
+export { dtypeRounder } from './dtype-rounding.js';
 export type {
   GradiendArchitecture,
   GradiendWeights,

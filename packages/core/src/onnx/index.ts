@@ -7,3 +7,5 @@ export type { OnnxExportRule } from './onnx-export-error.js';
 export { exportMlpOnnx } from './export-mlp.js';
 export type { MlpOnnxNames } from './export-mlp.js';
 export { ONNX_IR_VERSION, ONNX_OPSET, ONNX_PRODUCER_NAME, PROTOBUF_MAX_BYTES } from './model-proto.js';
+export { OnnxWeights } from './onnx-initializers.js';
+export type { OnnxFloatInitializer } from './onnx-initializers.js';

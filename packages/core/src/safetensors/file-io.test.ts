@@ -50,6 +50,18 @@ describe('writeSafetensorsFile', () => {
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('onBytes sees exactly the bytes of the file, in order', async () => {
+    const target = path.join(dir, 'observed.safetensors');
+    const seen: Uint8Array[] = [];
+    await writeSafetensorsFile(
+      target,
+      entries,
+      { format: 'pt' },
+      { chunkBytes: 5, onBytes: (b) => seen.push(b.slice()) },
+    );
+    expect(Buffer.concat(seen)).toEqual(await readFile(target));
+  });
+
   it('replaces an existing file', async () => {
     const target = path.join(dir, 'replace.safetensors');
     await writeFile(target, 'old contents');

@@ -11,6 +11,11 @@ import { bytesOf } from './tensor-bytes.js';
 export interface WriteSafetensorsOptions {
   /** Largest single write, in bytes (default and maximum 1 GiB). Small values are for tests. */
   readonly chunkBytes?: number;
+  /**
+   * Sees every byte of the file once, in file order (header, then each tensor's data), as it is
+   * written: lets a caller hash or count the file without reading it back.
+   */
+  readonly onBytes?: (bytes: Uint8Array) => void;
 }
 
 /**
@@ -36,10 +41,18 @@ export async function writeSafetensorsFile(
   let closed = false;
   try {
     await writeFully(handle, layout.headerBytes, 0, chunkBytes);
+    options.onBytes?.(layout.headerBytes);
+    let position = layout.headerBytes.length;
     for (const slot of layout.order) {
       const t = tensors.get(slot.name);
       if (t === undefined) throw new Error(`layout lists '${slot.name}', which was not given`);
-      await writeFully(handle, bytesOf(t.data), layout.dataStart + slot.begin, chunkBytes);
+      const bytes = bytesOf(t.data);
+      const at = layout.dataStart + slot.begin;
+      // onBytes promises file order without gaps; the layout packs tensors back to back.
+      if (options.onBytes && at !== position) throw new Error(`layout leaves a gap before '${slot.name}'`);
+      await writeFully(handle, bytes, at, chunkBytes);
+      options.onBytes?.(bytes);
+      position = at + bytes.length;
     }
     await handle.sync();
     closed = true;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type {
+  AnalysisRecord,
   AuditEntry,
   DeleteResult,
   FileRecord,
@@ -7,6 +8,8 @@ import type {
   ModelQuery,
   ModelRecord,
   NewAuditEntry,
+  NewBaseModel,
+  BaseModelRecord,
   NewVersion,
   Role,
   TokenRecord,
@@ -14,6 +17,18 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
+import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
+import { SqlJobStore, type JobSqlSyntax } from '../sql-job-store.js';
+import type { JobStore } from '../../jobs/job-types.js';
+import {
+  baseModelFill,
+  baseModelFillValues,
+  baseModelInsert,
+  baseModelReferencesBlob,
+  baseModelValues,
+  toBaseModelRecord,
+} from '../base-model-rows.js';
+import type { BaseModelRow } from '../base-model-rows.js';
 import {
   VERSION_SELECT,
   aliasUpsert,
@@ -66,6 +81,13 @@ const POSTGRES: SqlSyntax = {
   like: 'ILIKE',
 };
 
+/** SKIP LOCKED: instances claiming at once each take a different queued job instead of waiting. */
+const POSTGRES_JOBS: JobSqlSyntax = {
+  ...POSTGRES,
+  inJsonArray: (column, n) => `${column} IN (SELECT json_array_elements_text($${n}::json))`,
+  skipLocked: ' FOR UPDATE SKIP LOCKED',
+};
+
 const MODEL_SELECT = modelSelect(POSTGRES);
 const MODELS_IN = modelTagsAndAliasesSelects(POSTGRES, '= ANY($1::int[])');
 // BIGINT comes back from pg as a string; file sizes are well inside float8's exact range.
@@ -75,6 +97,9 @@ const VERSION_INSERT = `${versionInsert(POSTGRES)} RETURNING id`;
 const AUDIT_INSERT = auditInsert(POSTGRES);
 const ALIAS_UPSERT = aliasUpsert(POSTGRES);
 const TOKEN_INSERT = `${tokenInsert(POSTGRES)} RETURNING *`;
+const BASE_MODEL_INSERT = baseModelInsert((i) => `$${i}`);
+const BASE_MODEL_FILL = baseModelFill((i) => `$${i}`);
+const BASE_MODEL_REFERENCES = baseModelReferencesBlob((i) => `$${i}`);
 
 /** Key of the session advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_KEY = 0x67726164; // "grad"
@@ -105,11 +130,17 @@ async function all<T extends pg.QueryResultRow>(db: Db, sql: string, args: unkno
  */
 export class PostgresMetadataStore implements MetadataStore {
   readonly pool: pg.Pool;
+  readonly jobs: JobStore;
 
   constructor(connectionString: string, options: { max?: number; onError?: (error: Error) => void } = {}) {
     this.pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     this.pool.on('error', options.onError ?? (() => undefined));
+    this.jobs = new SqlJobStore({
+      syntax: POSTGRES_JOBS,
+      query: async <T>(sql: string, args: readonly unknown[]): Promise<T[]> =>
+        (await this.pool.query(sql, [...args])).rows as T[],
+    });
   }
 
   private async tx<T>(fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -430,9 +461,73 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async isBlobReferenced(sha256: string): Promise<boolean> {
+    const analysis =
+      'SELECT 1 FROM analysis_cache WHERE importance_sha256 = $1 OR summary_sha256 = $1 LIMIT 1';
     return (
-      (await one(this.pool, 'SELECT 1 FROM version_files WHERE sha256 = $1 LIMIT 1', [sha256])) !== undefined
+      (await one(this.pool, 'SELECT 1 FROM version_files WHERE sha256 = $1 LIMIT 1', [sha256])) !==
+        undefined ||
+      (await one(this.pool, BASE_MODEL_REFERENCES, [sha256, sha256, sha256])) !== undefined ||
+      (await one(this.pool, analysis, [sha256])) !== undefined ||
+      (await this.jobs.isResultBlob(sha256))
     );
+  }
+
+  async getAnalysis(contentKey: string, part: string, format: string): Promise<AnalysisRecord | null> {
+    const row = await one<AnalysisRow>(
+      this.pool,
+      'SELECT * FROM analysis_cache WHERE content_key = $1 AND part = $2 AND format = $3',
+      [contentKey, part, format],
+    );
+    return row ? analysisRecord(row) : null;
+  }
+
+  async putAnalysis(record: AnalysisRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO analysis_cache (content_key, part, format, importance_sha256, importance_size,
+         summary_sha256, summary_size, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT DO NOTHING`,
+      [...analysisValues(record), new Date().toISOString()],
+    );
+  }
+
+  async putBaseModel(input: NewBaseModel): Promise<BaseModelRecord> {
+    return this.tx(async (db) => {
+      // ON CONFLICT: a concurrent upload of the same weights is the same record.
+      const inserted = await db.query(
+        `${BASE_MODEL_INSERT} ON CONFLICT (sha256) DO NOTHING`,
+        baseModelValues(input, now()),
+      );
+      if (inserted.rowCount === 0) await db.query(BASE_MODEL_FILL, baseModelFillValues(input));
+      else
+        await this.audit(db, {
+          actor: input.actor,
+          action: 'base-model.create',
+          details: { sha256: input.sha256, name: input.name },
+        });
+      const row = await one<BaseModelRow>(db, 'SELECT * FROM base_models WHERE sha256 = $1', [input.sha256]);
+      if (!row) throw new Error('base model insert failed');
+      return toBaseModelRecord(row);
+    });
+  }
+
+  async getBaseModel(sha256: string): Promise<BaseModelRecord | null> {
+    const row = await one<BaseModelRow>(this.pool, 'SELECT * FROM base_models WHERE sha256 = $1', [sha256]);
+    return row ? toBaseModelRecord(row) : null;
+  }
+
+  async listBaseModels(name?: string): Promise<BaseModelRecord[]> {
+    const rows =
+      name === undefined
+        ? await all<BaseModelRow>(
+            this.pool,
+            'SELECT * FROM base_models ORDER BY created_at DESC, sha256 COLLATE "C"',
+          )
+        : await all<BaseModelRow>(
+            this.pool,
+            'SELECT * FROM base_models WHERE name = $1 ORDER BY created_at DESC, sha256 COLLATE "C"',
+            [name],
+          );
+    return rows.map(toBaseModelRecord);
   }
 
   async createToken(input: {

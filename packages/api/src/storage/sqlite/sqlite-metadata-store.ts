@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type {
+  AnalysisRecord,
   AuditEntry,
   DeleteResult,
   FileRecord,
@@ -9,6 +10,8 @@ import type {
   ModelQuery,
   ModelRecord,
   NewAuditEntry,
+  NewBaseModel,
+  BaseModelRecord,
   NewVersion,
   Role,
   TokenRecord,
@@ -16,6 +19,18 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
+import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
+import { SqlJobStore, type JobSqlSyntax } from '../sql-job-store.js';
+import type { JobStore } from '../../jobs/job-types.js';
+import {
+  baseModelFill,
+  baseModelFillValues,
+  baseModelInsert,
+  baseModelReferencesBlob,
+  baseModelValues,
+  toBaseModelRecord,
+} from '../base-model-rows.js';
+import type { BaseModelRow } from '../base-model-rows.js';
 import {
   VERSION_SELECT,
   aliasUpsert,
@@ -62,6 +77,14 @@ const SQLITE: SqlSyntax = {
   like: 'LIKE',
 };
 
+/** Numbered `?n` placeholders (bound from an object), because the job statements reuse arguments. */
+const SQLITE_JOBS: JobSqlSyntax = {
+  ...SQLITE,
+  param: (n) => `?${n}`,
+  inJsonArray: (column, n) => `${column} IN (SELECT value FROM json_each(?${n}))`,
+  skipLocked: '',
+};
+
 const MODEL_SELECT = modelSelect(SQLITE);
 const MODELS_IN = modelTagsAndAliasesSelects(SQLITE, 'IN (SELECT value FROM json_each(?))');
 const VERSION_PARTS = versionPartsSelects(SQLITE, 'size');
@@ -70,6 +93,9 @@ const VERSION_INSERT = versionInsert(SQLITE);
 const AUDIT_INSERT = auditInsert(SQLITE);
 const ALIAS_UPSERT = aliasUpsert(SQLITE);
 const TOKEN_INSERT = tokenInsert(SQLITE);
+const BASE_MODEL_INSERT = baseModelInsert(() => '?');
+const BASE_MODEL_FILL = baseModelFill(() => '?');
+const BASE_MODEL_REFERENCES = baseModelReferencesBlob(() => '?');
 
 /**
  * SQLite metadata store. better-sqlite3 is synchronous: each method runs its statements inside one
@@ -78,6 +104,7 @@ const TOKEN_INSERT = tokenInsert(SQLITE);
  */
 export class SqliteMetadataStore implements MetadataStore {
   private readonly db: Database.Database;
+  readonly jobs: JobStore;
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -86,6 +113,21 @@ export class SqliteMetadataStore implements MetadataStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    const statements = new Map<string, Database.Statement>();
+    this.jobs = new SqlJobStore({
+      syntax: SQLITE_JOBS,
+      query: async <T>(sql: string, args: readonly unknown[]): Promise<T[]> => {
+        let statement = statements.get(sql);
+        if (!statement) {
+          statement = this.db.prepare(sql);
+          statements.set(sql, statement);
+        }
+        const bound = Object.fromEntries(args.map((value, i) => [i + 1, value]));
+        if (statement.reader) return statement.all(bound) as T[];
+        statement.run(bound);
+        return [];
+      },
+    });
   }
 
   async migrate(): Promise<void> {
@@ -370,8 +412,76 @@ export class SqliteMetadataStore implements MetadataStore {
     return (
       this.db
         .prepare<[string], { x: number }>('SELECT 1 AS x FROM version_files WHERE sha256 = ? LIMIT 1')
-        .get(sha256) !== undefined
+        .get(sha256) !== undefined ||
+      this.db
+        .prepare<[string, string, string], { x: number }>(BASE_MODEL_REFERENCES)
+        .get(sha256, sha256, sha256) !== undefined ||
+      this.db
+        .prepare<[string, string], { x: number }>(
+          'SELECT 1 AS x FROM analysis_cache WHERE importance_sha256 = ? OR summary_sha256 = ? LIMIT 1',
+        )
+        .get(sha256, sha256) !== undefined ||
+      (await this.jobs.isResultBlob(sha256))
     );
+  }
+
+  async getAnalysis(contentKey: string, part: string, format: string): Promise<AnalysisRecord | null> {
+    const row = this.db
+      .prepare<[string, string, string], AnalysisRow>(
+        'SELECT * FROM analysis_cache WHERE content_key = ? AND part = ? AND format = ?',
+      )
+      .get(contentKey, part, format);
+    return row ? analysisRecord(row) : null;
+  }
+
+  async putAnalysis(record: AnalysisRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO analysis_cache (content_key, part, format, importance_sha256, importance_size,
+           summary_sha256, summary_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(...analysisValues(record), now());
+  }
+
+  async putBaseModel(input: NewBaseModel): Promise<BaseModelRecord> {
+    return this.db
+      .transaction(() => {
+        const existing = this.baseModelRow(input.sha256);
+        if (existing) this.db.prepare(BASE_MODEL_FILL).run(...baseModelFillValues(input));
+        else {
+          this.db.prepare(BASE_MODEL_INSERT).run(...baseModelValues(input, now()));
+          this.audit({
+            actor: input.actor,
+            action: 'base-model.create',
+            details: { sha256: input.sha256, name: input.name },
+          });
+        }
+        return toBaseModelRecord(this.baseModelRow(input.sha256) as BaseModelRow);
+      })
+      .immediate();
+  }
+
+  async getBaseModel(sha256: string): Promise<BaseModelRecord | null> {
+    const row = this.baseModelRow(sha256);
+    return row ? toBaseModelRecord(row) : null;
+  }
+
+  async listBaseModels(name?: string): Promise<BaseModelRecord[]> {
+    const rows =
+      name === undefined
+        ? this.db
+            .prepare<[], BaseModelRow>('SELECT * FROM base_models ORDER BY created_at DESC, sha256')
+            .all()
+        : this.db
+            .prepare<[string], BaseModelRow>(
+              'SELECT * FROM base_models WHERE name = ? ORDER BY created_at DESC, sha256',
+            )
+            .all(name);
+    return rows.map(toBaseModelRecord);
+  }
+
+  private baseModelRow(sha256: string): BaseModelRow | undefined {
+    return this.db.prepare<[string], BaseModelRow>('SELECT * FROM base_models WHERE sha256 = ?').get(sha256);
   }
 
   async createToken(input: {

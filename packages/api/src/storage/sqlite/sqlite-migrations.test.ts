@@ -6,13 +6,13 @@ import { newVersion } from '../metadata-store-contract.js';
 import { migrationsFor } from '../migrations.js';
 import { SqliteMetadataStore } from './sqlite-metadata-store.js';
 
-describe('SQLite migration 2: version ids are never reused', () => {
+describe('SQLite migration 5: version ids are never reused', () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const c of cleanups.splice(0)) await c();
   });
 
-  it('keeps the rows, files and aliases of a registry made at migration 1, and stops id reuse', async () => {
+  it('keeps the rows, files and aliases of a registry made before migration 5, and stops id reuse', async () => {
     const tmp = await makeTempDir();
     cleanups.push(tmp.cleanup);
     const file = path.join(tmp.dir, 'registry.sqlite');

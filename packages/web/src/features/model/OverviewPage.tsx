@@ -4,6 +4,7 @@ import { LineageTree } from './LineageTree';
 import { ModelMetaEditor } from './ModelMetaEditor';
 import { AliasEditor } from './AliasEditor';
 import { TrainingCard } from './TrainingCard';
+import { JobsPanel } from './JobsPanel';
 import { useVersionContext } from './version-context';
 
 export function OverviewPage() {
@@ -27,6 +28,7 @@ export function OverviewPage() {
       </div>
       <TrainingCard version={version} />
       <DownloadsCard version={version} />
+      <JobsPanel model={model.name} />
     </div>
   );
 }

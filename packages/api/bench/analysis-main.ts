@@ -1,0 +1,172 @@
+// The analysis benchmark in its own process: pnpm bench analysis [--json] [--built].
+// Uploads the unpruned BERT-base-shaped checkpoint to a real server, then times every analysis
+// view cold (its first request after the upload, the background analysis included) and warm
+// (median of the following requests), a 1 % prune, compare v1 ↔ v2, and the server's peak RSS.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureBertCheckpoint } from './bert-checkpoint.js';
+import { toJson, toTable, type Measurement } from './report.js';
+import { RssSampler, startServer } from './server-process.js';
+import { uploadFolder } from './transfer.js';
+
+const MIB = 1024 * 1024;
+const WARM_RUNS = 5;
+const TARGETS = { warmMs: 300, coldMs: 3000, pruneS: 3, rssMiB: 3 * 1024 };
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    built: { type: 'boolean', default: false },
+  },
+});
+const log = (line: string) => process.stderr.write(`bench analysis: ${line}\n`);
+
+interface View {
+  readonly name: string;
+  readonly url: string;
+  readonly init?: RequestInit;
+}
+
+/** One request, answered in full (the body read to its end), in milliseconds. */
+async function timed(view: View): Promise<{ ms: number; body: string }> {
+  const started = performance.now();
+  const res = await fetch(view.url, view.init);
+  const body = await res.text();
+  const ms = performance.now() - started;
+  if (!res.ok) throw new Error(`${view.name}: ${res.status} ${body.slice(0, 300)}`);
+  return { ms, body };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+const post = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+log('preparing the unpruned BERT-shaped checkpoint (generated once, then reused)…');
+const checkpoint = ensureBertCheckpoint();
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gradiend-bench-analysis-'));
+const server = await startServer({ dataDir, built: values.built });
+const results: Measurement[] = [];
+const failures: string[] = [];
+try {
+  const api = `${server.url}/api`;
+  const v1 = `${api}/models/bert-base/versions/1`;
+  const rss = new RssSampler(server.pid);
+  log(`uploading ${checkpoint}…`);
+  const files = ['config.json', 'model.safetensors'].map((f) => path.join(checkpoint, f));
+  const up = await uploadFolder(`${api}/models/bert-base/versions`, files);
+  if (up.status !== 201) throw new Error(`upload answered ${up.status}: ${up.body}`);
+  const version = JSON.parse(up.body) as { param_map: { name: string; shape: number[] }[] };
+  const embeddings = version.param_map.find((p) => p.shape[0] === 30522 && p.shape[1] === 768);
+  if (!embeddings) throw new Error('no 30522×768 word-embedding parameter in the checkpoint');
+
+  const views: View[] = [
+    { name: 'params', url: `${v1}/params` },
+    { name: 'histogram linear, decoder-weight', url: `${v1}/importance/histogram?scale=linear` },
+    { name: 'histogram log, decoder-weight', url: `${v1}/importance/histogram?scale=log` },
+    { name: 'histogram linear, encoder-weight', url: `${v1}/importance/histogram?part=encoder-weight` },
+    {
+      name: 'histogram log, encoder-weight',
+      url: `${v1}/importance/histogram?part=encoder-weight&scale=log`,
+    },
+    {
+      name: 'heatmap 30522×768 word embeddings',
+      url: `${v1}/params/${encodeURIComponent(embeddings.name)}/heatmap`,
+    },
+    { name: 'prune preview top-k 1%', url: `${v1}/prune/preview`, init: post({ topk: '1%' }) },
+    { name: 'top-k 1000 (CSV)', url: `${v1}/topk?k=1000&format=csv` },
+    { name: 'top-k 1% (CSV)', url: `${v1}/topk?k=1%25&format=csv` },
+  ];
+  const measure = async (view: View): Promise<void> => {
+    try {
+      const cold = await timed(view);
+      const warm: number[] = [];
+      for (let i = 0; i < WARM_RUNS; i++) warm.push((await timed(view)).ms);
+      results.push(
+        { name: `${view.name}: cold`, value: cold.ms, unit: 'ms', target: { max: TARGETS.coldMs } },
+        {
+          name: `${view.name}: warm`,
+          value: median(warm),
+          unit: 'ms',
+          target: { max: TARGETS.warmMs },
+          note: `median of ${WARM_RUNS}, max ${Math.max(...warm).toFixed(0)} ms`,
+        },
+      );
+      if (view.name.startsWith('prune preview')) {
+        const method = (JSON.parse(cold.body) as { method?: string }).method;
+        results[results.length - 1] = { ...results[results.length - 1]!, note: `method ${method}` };
+      }
+    } catch (error) {
+      failures.push((error as Error).message);
+      log(`FAILED ${(error as Error).message}`);
+    }
+  };
+  for (const view of views) {
+    log(view.name);
+    await measure(view);
+  }
+  // A threshold at the median importance (from the histogram's quantiles) keeps about half.
+  const histogram = JSON.parse((await timed(views[1]!)).body) as { quantiles: Record<string, number> };
+  const threshold = histogram.quantiles['0.5'] ?? 0;
+  log('prune preview threshold');
+  await measure({
+    name: `prune preview threshold (median ${threshold.toPrecision(3)})`,
+    url: `${v1}/prune/preview`,
+    init: post({ threshold }),
+  });
+
+  log('prune top-k 1%');
+  try {
+    const pruned = await timed({
+      name: 'prune',
+      url: `${v1}/prune`,
+      init: post({ topk: '1%', target: 'bert-base' }),
+    });
+    const v2 = JSON.parse(pruned.body) as { version: number; input_dim: number };
+    results.push({
+      name: 'prune top-k 1% (stores v2)',
+      value: pruned.ms / 1000,
+      unit: 's',
+      target: { max: TARGETS.pruneS },
+      note: `${v2.input_dim} dims kept`,
+    });
+    log('compare v1 ↔ v2');
+    await measure({
+      name: 'compare v1 ↔ v2 (k 1%)',
+      url: `${api}/compare?a=bert-base@1&b=bert-base@${v2.version}&k=1%25`,
+    });
+  } catch (error) {
+    failures.push((error as Error).message);
+  }
+  const memory = rss.stop();
+  results.push({
+    name: 'server peak RSS',
+    value: Math.max(memory.peak, memory.hwm) / MIB,
+    unit: 'MiB',
+    target: { max: TARGETS.rssMiB },
+    note: `sampled every 20 ms and VmHWM, from ${(memory.before / MIB).toFixed(0)} MiB before the upload`,
+  });
+} finally {
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+const context = {
+  mode: values.built ? 'built' : 'tsx',
+  cpus: os.cpus().length,
+  node: process.version,
+  failures,
+};
+console.log(values.json ? toJson(results, context) : toTable(results));
+if (failures.length > 0) {
+  process.stderr.write(`bench analysis: ${failures.length} request(s) failed:\n${failures.join('\n')}\n`);
+  process.exitCode = 1;
+}

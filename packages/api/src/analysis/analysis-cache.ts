@@ -1,0 +1,269 @@
+import fs from 'node:fs/promises';
+import {
+  SUMMARY_FORMAT,
+  decodeSummary,
+  encodeSummary,
+  IMPORTANCE_PARTS,
+  type ImportanceSummary,
+} from '@gradiend/core';
+import type { BlobStore } from '../storage/blob-store.js';
+import type { AnalysisRecord, MetadataStore } from '../storage/metadata-store.js';
+import type { TaskRunner } from '../workers/task-runner.js';
+import type { ImportancePart, ModelHandle } from '../workers/task-types.js';
+
+export interface AnalysisCacheDeps {
+  readonly meta: MetadataStore;
+  readonly blobs: BlobStore;
+  readonly tasks: TaskRunner;
+  readonly makeTempDir: (prefix: string) => Promise<string>;
+  /** Bytes of importance vectors kept in memory (least recently used go first). */
+  readonly memoryBytes: number;
+  readonly log: { warn(obj: object, msg: string): void };
+}
+
+/** One part's state for the version JSON and the dashboard's progress. */
+export interface PartStatus {
+  readonly part: ImportancePart;
+  readonly state: 'queued' | 'computing' | 'ready' | 'failed';
+  /** Since when it is computing, or how long it took. */
+  readonly started_at: string | null;
+  readonly elapsed_ms: number | null;
+}
+
+interface Entry {
+  readonly importance: Float32Array;
+  readonly summary: ImportanceSummary;
+}
+
+const MAX_SUMMARIES = 256;
+
+/**
+ * The per-version analysis, computed once: per importance part the float32 importance (in shared
+ * memory, so worker tasks read it without a copy) and its summary. Keyed by content key + part;
+ * persisted in the blob store with an index row in the metadata store, so other instances and
+ * restarts reuse it. Concurrent requests for the same key wait on one computation.
+ */
+export class AnalysisCache {
+  private readonly summaries = new Map<string, ImportanceSummary>();
+  private readonly importances = new Map<string, Float32Array>();
+  private importanceBytes = 0;
+  private readonly entries = new Map<string, Promise<Entry>>();
+  private readonly summaryLoads = new Map<string, Promise<ImportanceSummary>>();
+  private readonly persisting = new Set<Promise<void>>();
+  private readonly status = new Map<string, Map<ImportancePart, PartStatus>>();
+
+  constructor(private readonly deps: AnalysisCacheDeps) {}
+
+  private static id(key: string, part: ImportancePart): string {
+    return `${key}\0${part}`;
+  }
+
+  /** The part's summary: from memory, from the blob store, or computed (with the importance). */
+  summary(handle: ModelHandle, part: ImportancePart): Promise<ImportanceSummary> {
+    const id = AnalysisCache.id(handle.key, part);
+    const hit = this.summaries.get(id);
+    if (hit) {
+      this.summaries.delete(id);
+      this.summaries.set(id, hit);
+      return Promise.resolve(hit);
+    }
+    let pending = this.summaryLoads.get(id);
+    if (!pending) {
+      pending = this.loadSummary(handle, part).finally(() => this.summaryLoads.delete(id));
+      this.summaryLoads.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** The part's float32 importance (shared memory; callers must not write to it). */
+  async importance(handle: ModelHandle, part: ImportancePart): Promise<Float32Array> {
+    return (await this.entry(handle, part)).importance;
+  }
+
+  /**
+   * Computes (or finds) every part in the background, the default part first, one after the
+   * other so a fresh upload occupies one worker. Failures are logged; a request retries them.
+   */
+  warm(handle: ModelHandle): Promise<void> {
+    const parts = this.partStatus(handle.key);
+    for (const part of IMPORTANCE_PARTS) {
+      if (!parts.has(part)) parts.set(part, { part, state: 'queued', started_at: null, elapsed_ms: null });
+    }
+    return (async () => {
+      for (const part of IMPORTANCE_PARTS) {
+        try {
+          await this.summary(handle, part);
+        } catch (error) {
+          this.deps.log.warn({ err: error, part }, 'background analysis failed');
+        }
+      }
+    })();
+  }
+
+  /** Each part's state for a content key, or null when nothing was asked of it in this process. */
+  partsOf(key: string): PartStatus[] | null {
+    const parts = this.status.get(key);
+    if (!parts) return null;
+    const now = Date.now();
+    return [...parts.values()].map((s) =>
+      s.state === 'computing' && s.started_at ? { ...s, elapsed_ms: now - Date.parse(s.started_at) } : s,
+    );
+  }
+
+  /** Resolves when every started write to the blob store has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.persisting.size > 0) await Promise.allSettled([...this.persisting]);
+  }
+
+  private partStatus(key: string): Map<ImportancePart, PartStatus> {
+    let parts = this.status.get(key);
+    if (!parts) {
+      parts = new Map();
+      this.status.set(key, parts);
+      while (this.status.size > MAX_SUMMARIES) this.status.delete(this.status.keys().next().value as string);
+    }
+    return parts;
+  }
+
+  private setStatus(key: string, part: ImportancePart, state: PartStatus['state'], started: number): void {
+    const done = state === 'ready' || state === 'failed';
+    this.partStatus(key).set(part, {
+      part,
+      state,
+      started_at: new Date(started).toISOString(),
+      elapsed_ms: done ? Date.now() - started : 0,
+    });
+  }
+
+  private async record(key: string, part: ImportancePart): Promise<AnalysisRecord | null> {
+    return this.deps.meta.getAnalysis(key, part, SUMMARY_FORMAT);
+  }
+
+  private async loadSummary(handle: ModelHandle, part: ImportancePart): Promise<ImportanceSummary> {
+    const record = await this.record(handle.key, part);
+    if (record) {
+      try {
+        const summary = decodeSummary((await this.deps.blobs.read(record.summary.sha256)).toString('utf8'));
+        this.keepSummary(AnalysisCache.id(handle.key, part), summary);
+        this.setStatus(handle.key, part, 'ready', Date.now());
+        return summary;
+      } catch (error) {
+        // A missing or unreadable blob is recomputed (and re-recorded under the same key).
+        this.deps.log.warn({ err: error, part }, 'cached analysis summary unreadable; recomputing');
+      }
+    }
+    return (await this.entry(handle, part)).summary;
+  }
+
+  private entry(handle: ModelHandle, part: ImportancePart): Promise<Entry> {
+    const id = AnalysisCache.id(handle.key, part);
+    const importance = this.importances.get(id);
+    const summary = this.summaries.get(id);
+    if (importance && summary) {
+      this.importances.delete(id);
+      this.importances.set(id, importance);
+      return Promise.resolve({ importance, summary });
+    }
+    let pending = this.entries.get(id);
+    if (!pending) {
+      pending = this.loadEntry(handle, part).finally(() => this.entries.delete(id));
+      this.entries.set(id, pending);
+    }
+    return pending;
+  }
+
+  private async loadEntry(handle: ModelHandle, part: ImportancePart): Promise<Entry> {
+    const id = AnalysisCache.id(handle.key, part);
+    const record = await this.record(handle.key, part);
+    if (record) {
+      try {
+        const importance = await this.readImportance(record);
+        const summary =
+          this.summaries.get(id) ??
+          decodeSummary((await this.deps.blobs.read(record.summary.sha256)).toString('utf8'));
+        this.keepSummary(id, summary);
+        this.keepImportance(id, importance);
+        return { importance, summary };
+      } catch (error) {
+        this.deps.log.warn({ err: error, part }, 'cached analysis unreadable; recomputing');
+      }
+    }
+    const started = Date.now();
+    this.setStatus(handle.key, part, 'computing', started);
+    try {
+      const computed = await this.deps.tasks.run('analyzeImportance', { ...handle, part });
+      this.keepSummary(id, computed.summary);
+      this.keepImportance(id, computed.importance);
+      this.setStatus(handle.key, part, 'ready', started);
+      this.persist(handle.key, part, computed);
+      return computed;
+    } catch (error) {
+      this.setStatus(handle.key, part, 'failed', started);
+      throw error;
+    }
+  }
+
+  /** Reads a raw float32 blob straight into shared memory. */
+  private async readImportance(record: AnalysisRecord): Promise<Float32Array> {
+    const { size } = record.importance;
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
+    let at = 0;
+    for await (const chunk of await this.deps.blobs.createReadStream(record.importance.sha256)) {
+      const data = chunk as Buffer;
+      if (at + data.length > size) throw new RangeError('cached importance is longer than recorded');
+      bytes.set(data, at);
+      at += data.length;
+    }
+    if (at !== size) throw new RangeError('cached importance is shorter than recorded');
+    return new Float32Array(bytes.buffer, 0, size / 4);
+  }
+
+  private persist(key: string, part: ImportancePart, entry: Entry): void {
+    const job = (async () => {
+      const dir = await this.deps.makeTempDir('analysis');
+      try {
+        const staged = await this.deps.tasks.run('persistAnalysis', {
+          importance: entry.importance,
+          summary: encodeSummary(entry.summary),
+          dir,
+        });
+        await this.deps.blobs.putFile(staged.importance.path, staged.importance);
+        await this.deps.blobs.putFile(staged.summary.path, staged.summary);
+        await this.deps.meta.putAnalysis({
+          contentKey: key,
+          part,
+          format: SUMMARY_FORMAT,
+          importance: { sha256: staged.importance.sha256, size: staged.importance.size },
+          summary: { sha256: staged.summary.sha256, size: staged.summary.size },
+        });
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    })()
+      .catch((error: unknown) => this.deps.log.warn({ err: error, part }, 'storing the analysis failed'))
+      .finally(() => this.persisting.delete(job));
+    this.persisting.add(job);
+  }
+
+  private keepSummary(id: string, summary: ImportanceSummary): void {
+    this.summaries.delete(id);
+    this.summaries.set(id, summary);
+    while (this.summaries.size > MAX_SUMMARIES) {
+      this.summaries.delete(this.summaries.keys().next().value as string);
+    }
+  }
+
+  private keepImportance(id: string, importance: Float32Array): void {
+    const old = this.importances.get(id);
+    if (old) this.importanceBytes -= old.byteLength;
+    this.importances.delete(id);
+    this.importances.set(id, importance);
+    this.importanceBytes += importance.byteLength;
+    // The newest entry stays even when it alone exceeds the budget: the request needs it now.
+    while (this.importanceBytes > this.deps.memoryBytes && this.importances.size > 1) {
+      const [oldest, value] = this.importances.entries().next().value as [string, Float32Array];
+      this.importances.delete(oldest);
+      this.importanceBytes -= value.byteLength;
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import type { ModelHandle, TaskArgs, TaskName } from './task-types.js';
+
+/**
+ * Working memory of one task, in bytes, estimated before it runs from what the request names: the
+ * model's stored size (≈ its arrays once loaded; a worker that already holds the model needs less,
+ * so this errs high) and its input dims. Every task kind must say how much it takes, so a new one
+ * cannot bypass the instance's memory budget (MemoryBudget).
+ */
+type Estimates = { readonly [K in TaskName]: (args: TaskArgs<K>) => number };
+
+/** Float64 per input dim: an importance vector (the core computes in float64 for small dtypes). */
+const PER_DIM = 8;
+/** The floor for any task: the worker's own heap, small models' arrays, result objects. */
+const BASE = 16 * 1024 * 1024;
+
+const loaded = (h: ModelHandle) => BASE + h.storedBytes;
+const withImportance = (h: ModelHandle) => loaded(h) + PER_DIM * h.inputDim;
+
+export const TASK_MEMORY: Estimates = {
+  // Above the full-load threshold only the headers are read; below it the weights are loaded.
+  inspect: (a) => BASE + Math.min(a.storedBytes, a.fullLoadMaxBytes ?? a.storedBytes),
+  // The float32 result lives in shared memory and stays in the analysis cache.
+  analyzeImportance: (a) => withImportance(a) + 4 * a.inputDim,
+  // Scans and writes of an already computed float32 importance (shared, not copied).
+  persistAnalysis: () => BASE,
+  keptByThreshold: () => BASE,
+  keptByTopK: (a) => BASE + 4 * a.importance.length,
+  prunedBytes: () => BASE,
+  // The param map comes with the (possibly cached) checkpoint; the importance is shared.
+  heatmap: loaded,
+  // Ranking indices (int32) besides the scores; the rows themselves are capped by the route.
+  topk: (a) => withImportance(a) + 4 * a.inputDim,
+  // Rows exist one chunk at a time (topk-stream.ts).
+  topkStream: (a) => withImportance(a) + 4 * a.inputDim,
+  compare: (a) => loaded(a.a) + loaded(a.b),
+  // Every model of every group is loaded with its importance at once.
+  similarityMatrix: (a) =>
+    a.models.reduce((sum, m) => sum + m.handles.reduce((s, h) => s + withImportance(h), 0), 0),
+  // The pruned model is at most the size of the source.
+  prunePreview: (a) => withImportance(a) + a.storedBytes,
+  prune: (a) => withImportance(a) + a.storedBytes,
+  // The graph holds a copy of the weights.
+  exportOnnx: (a) => loaded(a) + a.storedBytes,
+  onnxRun: (a) => loaded(a) + a.storedBytes + 2 * a.input.byteLength,
+  flattenGradients: (a) => loaded(a) + a.bytes.byteLength + 4 * a.inputDim,
+  expandDecoded: (a) => loaded(a) + 3 * a.decoded.byteLength,
+};
+
+export function taskMemory<K extends TaskName>(name: K, args: TaskArgs<K>): number {
+  return (TASK_MEMORY[name] as (a: TaskArgs<K>) => number)(args);
+}

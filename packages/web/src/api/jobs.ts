@@ -1,0 +1,148 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { useSearchParams } from 'react-router';
+import { apiUrl, encodeSegment, getJson } from './http';
+import { ApiProblemError, networkProblem, parseProblem } from './problem';
+import type { Problem } from './types';
+
+/** A job as `GET /api/jobs/{id}` serves it (docs/api.md, "Jobs"). */
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface Job {
+  id: string;
+  kind: string;
+  state: JobState;
+  model: string | null;
+  version: number | null;
+  progress: { fraction: number; message: string };
+  attempts: number;
+  max_attempts: number;
+  created_at: string;
+  created_by: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+  elapsed_ms: number;
+  cancelled_by: string | null;
+  result: { href: string; content_type: string; size: number; sha256: string } | null;
+  error: Problem | null;
+  href: string;
+}
+
+export function isJobFinished(state: JobState): boolean {
+  return state === 'done' || state === 'failed' || state === 'cancelled';
+}
+
+/** The job id in a `Location: /api/jobs/{id}` header (or an id as is). */
+export function jobIdFromUrl(url: string): string {
+  const match = /\/api\/jobs\/([^/?#]+)/.exec(url);
+  return match?.[1] ? decodeURIComponent(match[1]) : url;
+}
+
+/** How often a live job is polled. */
+export const JOB_POLL_MS = 1000;
+
+export const jobKeys = {
+  job: (id: string) => ['job', id] as const,
+  result: (id: string) => ['job', id, 'result'] as const,
+  list: (model: string) => ['jobs', { model }] as const,
+};
+
+/** fetch that turns network failures and non-2xx answers into ApiProblemError. */
+async function fetchOk(url: string, init: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (error) {
+    throw new ApiProblemError(networkProblem(error));
+  }
+  if (!res.ok) throw new ApiProblemError(parseProblem(res.status, res.statusText, await res.text()));
+  return res;
+}
+
+/** Follows a job: polls it every second until it is done, failed or cancelled. */
+export function useJob(id: string | null) {
+  return useQuery({
+    queryKey: jobKeys.job(id ?? ''),
+    queryFn: ({ signal }) => getJson<Job>(apiUrl(`/jobs/${encodeSegment(id ?? '')}`), signal),
+    enabled: id !== null && id !== '',
+    refetchInterval: (query) => {
+      const job = query.state.data;
+      return job && isJobFinished(job.state) ? false : JOB_POLL_MS;
+    },
+  });
+}
+
+/** A done job's JSON result (stored once, so never refetched). */
+export function useJobResult<T>(job: Job | undefined) {
+  return useQuery({
+    queryKey: jobKeys.result(job?.id ?? ''),
+    queryFn: ({ signal }) => getJson<T>(job?.result?.href ?? '', signal),
+    enabled: job?.state === 'done' && job.result !== null,
+    staleTime: Infinity,
+  });
+}
+
+export function useCancelJob() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (id: string) =>
+      (await (
+        await fetchOk(apiUrl(`/jobs/${encodeSegment(id)}`), {
+          method: 'DELETE',
+          headers: { accept: 'application/json' },
+        })
+      ).json()) as Job,
+    onSuccess: (job) => {
+      client.setQueryData(jobKeys.job(job.id), job);
+      void client.invalidateQueries({ queryKey: ['jobs'] });
+    },
+  });
+}
+
+/** A model's recent jobs; polled while any of them is live. */
+export function useModelJobs(model: string, limit = 10) {
+  return useQuery({
+    queryKey: jobKeys.list(model),
+    queryFn: ({ signal }) => getJson<{ items: Job[] }>(apiUrl('/jobs', { model, limit }), signal),
+    refetchInterval: (query) =>
+      query.state.data?.items.some((j) => !isJobFinished(j.state)) ? JOB_POLL_MS * 2 : 15_000,
+  });
+}
+
+/** What a route that may run a job answered: the result at once (200/201) or a job to follow (202). */
+export type JobStart<T> = { readonly result: T } | { readonly job: Job };
+
+/** POSTs to a route that answers 200 with the result or 202 + a job (e.g. `…/prune?async=1`). */
+export async function startJob<T>(url: string, body: unknown): Promise<JobStart<T>> {
+  const res = await fetchOk(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status === 202) return { job: (await res.json()) as Job };
+  return { result: (await res.json()) as T };
+}
+
+/**
+ * The job a view follows, kept in the URL (`?job=<id>`), so a reload resumes following it.
+ * `set(null)` forgets it (e.g. once its result is shown).
+ */
+export function useJobParam(name = 'job'): [string | null, (id: string | null) => void] {
+  const [params, setParams] = useSearchParams();
+  const id = params.get(name);
+  const set = useCallback(
+    (next: string | null) =>
+      setParams(
+        (current) => {
+          const copy = new URLSearchParams(current);
+          if (next === null) copy.delete(name);
+          else copy.set(name, next);
+          return copy;
+        },
+        { replace: true },
+      ),
+    [name, setParams],
+  );
+  return [id, set];
+}
