@@ -1,4 +1,6 @@
 import { STATUS_CODES } from 'node:http';
+import os from 'node:os';
+import { redactPaths } from '../errors/redact-paths.js';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { PROBLEM_CONTENT_TYPE, problemFor, toKnownProblem, type Problem } from '../errors/problem.js';
@@ -23,7 +25,13 @@ function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   if (!reply.request.raw.complete) reply.header('connection', 'close');
   // A problem that says when to come back (e.g. GRADIEND_ERR_SERVER_BUSY) says it in HTTP too.
   if (typeof problem.retry_after === 'number') reply.header('retry-after', String(problem.retry_after));
-  return reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+  const roots = [reply.server.services.config.dataDir, os.tmpdir(), process.cwd()];
+  const detail = redactPaths(problem.detail, roots);
+  const file = typeof problem.file === 'string' ? { file: redactPaths(problem.file, roots) } : {};
+  return reply
+    .status(problem.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ ...problem, detail, ...file });
 }
 
 function notFound(request: FastifyRequest): Problem {
