@@ -183,10 +183,35 @@ export class RegistryService {
 
   async deleteVersion(name: string, ref: string, cascade: boolean, actor: string) {
     const version = await this.resolve(name, ref);
+    const doomed = cascade ? await this.descendants(version) : [version];
     const result = await this.meta.deleteVersion(name, version.version, cascade, actor);
     for (const v of result.deleted) this.versions.delete(v.name, v.version);
+    // A checkout whose file set lost a blob belongs to no remaining version.
+    const gone = new Set(result.unreferencedBlobs);
+    for (const v of doomed) {
+      if (!v.files.some((f) => gone.has(f.sha256))) continue;
+      const key = RegistryService.contentKey(v.files);
+      this.checkouts.delete(key);
+      await fs.rm(path.join(this.dirs.checkouts, key), { recursive: true, force: true });
+    }
     await this.collect(result.unreferencedBlobs);
     return result;
+  }
+
+  /** The version and every version derived from it (each once). */
+  private async descendants(root: VersionRecord): Promise<VersionRecord[]> {
+    const out = [root];
+    const seen = new Set([root.id]);
+    for (let i = 0; i < out.length; i++) {
+      for (const ref of await this.meta.listChildren((out[i] as VersionRecord).id)) {
+        const child = await this.meta.getVersion(ref.name, ref.version);
+        if (child && !seen.has(child.id)) {
+          seen.add(child.id);
+          out.push(child);
+        }
+      }
+    }
+    return out;
   }
 
   /** Content key of a version: equal file sets share checkouts, worker caches and ONNX sessions. */
