@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { versionJson } from '../registry/to-json.js';
-import { ModelParams, Tag, VersionParams, problems } from '../schemas/common.js';
+import { Description, ModelParams, Tag, VersionParams, problems } from '../schemas/common.js';
 import { AnalysisStatusSchema, VersionSchema } from '../schemas/registry.js';
 import { RegistryService } from '../registry/registry-service.js';
 import { receiveUpload } from '../upload/receive-upload.js';
@@ -113,7 +113,7 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: VersionParams,
         body: Type.Object(
           {
-            description: Type.Optional(Type.String({ maxLength: 10_000 })),
+            description: Type.Optional(Description),
             tags: Type.Optional(Type.Array(Tag, { maxItems: 64 })),
           },
           { additionalProperties: false },

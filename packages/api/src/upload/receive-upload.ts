@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { ApiError } from '../errors/api-error.js';
+import { MAX_DESCRIPTION_LENGTH, Tag } from '../schemas/common.js';
 import type { StagedFile } from '../registry/registry-service.js';
 import { extractArchive } from './extract-archive.js';
 import { checkSafetensorsFile } from './safetensors-header-limit.js';
@@ -38,13 +39,15 @@ interface Scratch {
   readonly size: number;
 }
 
+const TAG_PATTERN = new RegExp(Tag.pattern ?? '');
+
 export function parseTags(raw: string): string[] {
   const tags = raw
     .split(',')
     .map((t) => t.trim())
     .filter((t) => t.length > 0);
   for (const tag of tags) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(tag)) {
+    if (!TAG_PATTERN.test(tag)) {
       throw new ApiError('GRADIEND_ERR_REQUEST_VALIDATION', `invalid tag ${JSON.stringify(tag)}`);
     }
   }
@@ -108,6 +111,16 @@ export async function receiveUpload(
   for await (const part of request.parts()) {
     if (part.type === 'field') {
       const value = typeof part.value === 'string' ? part.value : String(part.value);
+      // The same rule as PATCH, and never a silent cut at the multipart field limit.
+      if (
+        part.valueTruncated ||
+        (part.fieldname === 'description' && value.length > MAX_DESCRIPTION_LENGTH)
+      ) {
+        throw new ApiError(
+          'GRADIEND_ERR_REQUEST_VALIDATION',
+          `${part.fieldname} is longer than ${MAX_DESCRIPTION_LENGTH} characters`,
+        );
+      }
       if (part.fieldname === 'description' && description === undefined) description = value;
       else if (part.fieldname === 'tags' && tags === undefined) tags = parseTags(value);
       else throw new ApiError('GRADIEND_ERR_UPLOAD_FIELD', `unexpected form field ${part.fieldname}`);
