@@ -5,6 +5,8 @@ const apiTarget = process.env.GRADIEND_API_URL ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   plugins: [react()],
+  // Workspace packages are read from source (their package.json maps this condition to src/).
+  resolve: { conditions: ['@gradiend/source'] },
   server: { proxy: { '/api': { target: apiTarget, changeOrigin: false } } },
   preview: { proxy: { '/api': { target: apiTarget, changeOrigin: false } } },
   build: {

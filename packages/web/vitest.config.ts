@@ -3,6 +3,7 @@ import react from '@vitejs/plugin-react';
 
 export default defineConfig({
   plugins: [react()],
+  resolve: { conditions: ['@gradiend/source'] },
   test: {
     name: 'web',
     include: ['src/**/*.test.{ts,tsx}'],

@@ -129,6 +129,7 @@ export {
   similarityMatrix,
   groupedSimilarityMatrices,
   groupOfParam,
+  SpaceProjection,
   SIMILARITY_MEASURES,
   SEED_AGGREGATES,
   DISPERSIONS,
@@ -153,6 +154,8 @@ export {
   PrunedEncoder,
   pruneGrid,
   pruneRanking,
+  parseManifest,
+  MANIFEST_COLUMNS,
 } from './evaluation/index.js';
 export type {
   CurveSample,
@@ -160,6 +163,7 @@ export type {
   PruningCurvePoint,
   PruneRanking,
   RankingSource,
+  ManifestRow,
   EncodedRow,
   EncoderMetrics,
   EncoderMetricsOptions,
@@ -215,9 +219,13 @@ export {
   TrainingError,
   EncoderMetricsError,
   ComparisonError,
+  LabeledSetError,
   RewriteError,
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';
+
+export { readTopk, topkUpperBound, topkToQuery, TOPK_FORMS_HINT } from './topk-input/index.js';
+export type { TopkRequest, TopkReading } from './topk-input/index.js';
 
 export {
   FINE_BITS,

@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   GRADIEND_ERR_TRAINING: { status: 422, title: 'GRADIEND training cannot run with these inputs' },
   GRADIEND_ERR_ENCODER_METRICS: { status: 422, title: 'Labeled encodings cannot be scored' },
   GRADIEND_ERR_COMPARISON: { status: 422, title: 'GRADIENDs cannot be compared as asked' },
+  GRADIEND_ERR_LABELED_SET: { status: 422, title: 'Malformed labeled gradient set' },
   GRADIEND_ERR_REWRITE: { status: 422, title: 'Base model cannot be rewritten with this GRADIEND' },
   GRADIEND_ERR_CORE: { status: 422, title: 'Model operation failed' },
   GRADIEND_ERR_JOB_NOT_FOUND: { status: 404, title: 'Job not found' },

@@ -6,8 +6,8 @@ import type { MetadataStore, Role } from '../storage/metadata-store.js';
 import type { TaskRunner } from '../workers/task-runner.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { OnnxSessionCache } from '../onnx/session-cache.js';
-import type { AnalysisCache } from '../analysis/analysis-cache.js';
 import type { JobService } from '../jobs/job-service.js';
+import type { AnalysisCache } from '../analysis/analysis-cache.js';
 
 export interface Principal {
   /** Token name, or `anonymous` when auth is off and no token was sent. */
@@ -22,9 +22,9 @@ export interface Services {
   readonly tasks: TaskRunner;
   readonly registry: RegistryService;
   readonly onnx: OnnxSessionCache;
-  readonly analysis: AnalysisCache;
   /** Long work as shared, cancellable jobs (src/jobs, docs/api.md "Jobs"). */
   readonly jobs: JobService;
+  readonly analysis: AnalysisCache;
 }
 
 declare module 'fastify' {

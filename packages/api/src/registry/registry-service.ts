@@ -122,6 +122,22 @@ export class RegistryService {
     }
   }
 
+  /** The model's version whose files are exactly `files` (same names and SHA-256), if any. */
+  async findIdenticalVersion(
+    model: string,
+    files: readonly { readonly name: string; readonly sha256: string }[],
+  ): Promise<VersionRecord | null> {
+    if (!(await this.meta.getModel(model))) return null;
+    const key = (list: readonly { readonly name: string; readonly sha256: string }[]) =>
+      list
+        .map((f) => `${f.name}\u0000${f.sha256}`)
+        .sort()
+        .join('\n');
+    const wanted = key(files);
+    const versions = await this.meta.listVersions(model);
+    return versions.find((v) => key(v.files) === wanted) ?? null;
+  }
+
   private release(shas: readonly string[]): void {
     for (const sha of shas) {
       const n = (this.pending.get(sha) ?? 1) - 1;
@@ -212,6 +228,24 @@ export class RegistryService {
       }
     }
     return out;
+  }
+
+  /**
+   * Deletes every version of the model (each lineage root with cascade, so versions derived from
+   * them, in any model, go too), then the model itself. Returns the deleted versions.
+   */
+  async deleteModel(name: string, actor: string): Promise<{ name: string; version: number }[]> {
+    await this.requireModel(name);
+    const deleted: { name: string; version: number }[] = [];
+    for (const v of await this.meta.listVersions(name)) {
+      if (deleted.some((d) => d.name === name && d.version === v.version)) continue;
+      if (v.parent && v.parent.name === name) continue;
+      deleted.push(...(await this.deleteVersion(name, String(v.version), true, actor)).deleted);
+    }
+    if (!(await this.meta.deleteEmptyModel(name, actor))) {
+      throw new ApiError('GRADIEND_ERR_MODEL_NOT_FOUND', `no model named ${name}`, { model: name });
+    }
+    return deleted;
   }
 
   /** Content key of a version: equal file sets share checkouts, worker caches and ONNX sessions. */

@@ -94,6 +94,28 @@ const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return modelJson(model);
     },
   );
+
+  app.delete(
+    '/models/:name',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['registry'],
+        summary: 'Delete a model with all its versions (and the versions other models derived from them)',
+        params: ModelParams,
+        response: {
+          200: Type.Object({
+            deleted: Type.Array(Type.Object({ name: Type.String(), version: Type.Integer() })),
+          }),
+          ...problems(401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) => {
+      const deleted = await app.services.registry.deleteModel(request.params.name, request.principal.name);
+      return { deleted };
+    },
+  );
 };
 
 export default modelRoutes;

@@ -97,7 +97,7 @@ interface PruneJobArgs {
 const PRUNE_JOB = 'prune';
 
 const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { registry, tasks, jobs, analysis } = app.services;
+  const { registry, tasks, analysis, jobs } = app.services;
   // Number literals decide what topk means (parsePruneBody); JSON.parse would lose them.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -123,7 +123,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     try {
       progress(0.2, 'pruning');
       const outDir = path.join(workDir, 'checkpoint');
-      const result = await tasks.run('prune', { ...h, request: pruneRequest, outDir });
+      const result = await tasks.run('prune', { ...h, request: pruneRequest, outDir }, [], { signal });
       // Last point to stop: after this the new version is committed.
       signal?.throwIfAborted();
       progress(0.8, 'storing the new version');

@@ -26,10 +26,24 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'multipart/form-data with either repeatable `files` parts (filename = path inside the checkpoint folder) ' +
           'or one `archive` part (.tar, .tar.gz or .zip), plus optional `description` and comma-separated `tags`. ' +
-          'The model is created on its first upload. Streamed to disk and validated with the core before commit.',
+          'The model is created on its first upload. Streamed to disk and validated with the core before commit. ' +
+          'Files identical (names and SHA-256) to an existing version of the model answer 200 with that version and ' +
+          '`duplicate: true` instead of storing a copy, unless `copy=true`.',
         consumes: ['multipart/form-data'],
         params: ModelParams,
-        response: { 201: VersionSchema, ...problems(400, 401, 403, 413, 415, 422) },
+        querystring: Type.Object({
+          copy: Type.Boolean({
+            default: false,
+            description: 'Store a new version even when an existing one has the same files',
+          }),
+        }),
+        response: {
+          200: Type.Composite([VersionSchema, Type.Object({ duplicate: Type.Literal(true) })], {
+            description: 'An existing version already has exactly these files; nothing was stored',
+          }),
+          201: VersionSchema,
+          ...problems(400, 401, 403, 413, 415, 422),
+        },
       },
     },
     async (request, reply) => {
@@ -41,6 +55,16 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           maxFiles: MAX_UPLOAD_FILES,
           extraction,
         });
+        const existing = request.query.copy
+          ? null
+          : await registry.findIdenticalVersion(request.params.name, upload.files);
+        if (existing) {
+          app.metrics.uploadBytes.inc(upload.bytes);
+          return reply
+            .status(200)
+            .header('location', `/api/models/${existing.model}/versions/${existing.version}`)
+            .send({ ...versionJson(existing), duplicate: true as const });
+        }
         const record = await registry.ingest(upload.dir, upload.files, {
           model: request.params.name,
           description: upload.description ?? '',

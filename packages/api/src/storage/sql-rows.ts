@@ -274,6 +274,14 @@ export function versionHasDerived(model: string, version: number, children: read
   );
 }
 
+/** A model still has versions (one was added while its versions were being deleted). */
+export function modelHasVersions(model: string): ApiError {
+  return new ApiError(
+    'GRADIEND_ERR_VERSION_HAS_DERIVED',
+    `model ${model} still has versions; delete them first`,
+  );
+}
+
 export function tokenNameTaken(name: string): ApiError {
   return new ApiError('GRADIEND_ERR_TOKEN_NAME_TAKEN', `a token named ${name} already exists`);
 }

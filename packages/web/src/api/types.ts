@@ -158,7 +158,8 @@ export interface TopkResponse {
 
 /** Body of prune/preview and prune: exactly one selection criterion besides `part`. */
 export interface PruneBody {
-  topk?: number;
+  /** Any form the API takes; the dashboard sends the core reader's {count} | {fraction}. */
+  topk?: number | string | { count: number } | { fraction: number };
   threshold?: number;
   part?: Part;
   target?: string;

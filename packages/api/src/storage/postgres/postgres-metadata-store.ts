@@ -17,9 +17,9 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
-import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
 import { SqlJobStore, type JobSqlSyntax } from '../sql-job-store.js';
 import type { JobStore } from '../../jobs/job-types.js';
+import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
 import {
   baseModelFill,
   baseModelFillValues,
@@ -56,6 +56,7 @@ import {
   versionDeletedAudit,
   versionHasDerived,
   parentGone,
+  modelHasVersions,
   versionInsertValues,
   versionNotFound,
   type AuditRow,
@@ -437,6 +438,18 @@ export class PostgresMetadataStore implements MetadataStore {
         version,
         details: { alias, previous: previous?.version ?? null },
       });
+    });
+  }
+
+  async deleteEmptyModel(model: string, actor: string): Promise<boolean> {
+    return this.tx(async (db) => {
+      const row = await one<{ id: number }>(db, 'SELECT id FROM models WHERE name = $1 FOR UPDATE', [model]);
+      if (!row) return false;
+      const left = await one(db, 'SELECT 1 FROM versions WHERE model_id = $1 LIMIT 1', [row.id]);
+      if (left) throw modelHasVersions(model);
+      await db.query('DELETE FROM models WHERE id = $1', [row.id]);
+      await this.audit(db, { actor, action: 'model.delete', model, version: null, details: {} });
+      return true;
     });
   }
 

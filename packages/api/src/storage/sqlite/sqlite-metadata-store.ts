@@ -19,9 +19,9 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
-import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
 import { SqlJobStore, type JobSqlSyntax } from '../sql-job-store.js';
 import type { JobStore } from '../../jobs/job-types.js';
+import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
 import {
   baseModelFill,
   baseModelFillValues,
@@ -58,6 +58,7 @@ import {
   versionDeletedAudit,
   versionHasDerived,
   parentGone,
+  modelHasVersions,
   versionInsertValues,
   versionNotFound,
   type AuditRow,
@@ -392,6 +393,22 @@ export class SqliteMetadataStore implements MetadataStore {
           version,
           details: { alias, previous: previous?.version ?? null },
         });
+      })
+      .immediate();
+  }
+
+  async deleteEmptyModel(model: string, actor: string): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const row = this.modelRow(model);
+        if (!row) return false;
+        const left = this.db
+          .prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM versions WHERE model_id = ?')
+          .get(row.id);
+        if ((left?.n ?? 0) > 0) throw modelHasVersions(model);
+        this.db.prepare('DELETE FROM models WHERE id = ?').run(row.id);
+        this.audit({ actor, action: 'model.delete', model, version: null, details: {} });
+        return true;
       })
       .immediate();
   }
