@@ -11,7 +11,7 @@ import {
   DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS,
   type ApiConfig,
 } from './config/config.js';
-import errorHandler from './plugins/error-handler.js';
+import errorHandler, { sendFrameworkError } from './plugins/error-handler.js';
 import { BaseModelService } from './base-models/base-model-service.js';
 import baseModelRoutes from './routes/base-models.js';
 import rewriteRoutes from './routes/rewrite.js';
@@ -33,6 +33,10 @@ import type { TaskRunner } from './workers/task-runner.js';
 import { createTaskRunner, withMemoryBudget } from './workers/create-task-runner.js';
 import { AnalysisCache } from './analysis/analysis-cache.js';
 import { analysisJobKey, analysisJobKind } from './analysis/analysis-job.js';
+import { BODY_LIMITS, SERVER_LIMITS } from './ops/request-limits.js';
+import bodyGuardPlugin from './ops/body-guard.js';
+import finiteNumbersPlugin from './ops/finite-numbers.js';
+import strictTypesPlugin from './ops/strict-types.js';
 import { MAX_UPLOAD_FILES } from './routes/versions.js';
 import healthRoutes from './routes/health.js';
 import modelRoutes from './routes/models.js';
@@ -138,11 +142,17 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
-    bodyLimit: 64 * 1024 * 1024,
+    // Small by default; the few routes that take more JSON say so (BODY_LIMITS).
+    bodyLimit: BODY_LIMITS.json,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
     forceCloseConnections: 'idle',
+    frameworkErrors: sendFrameworkError,
+    keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
     genReqId,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.server.headersTimeout = SERVER_LIMITS.headersTimeoutMs;
+  app.server.maxHeadersCount = SERVER_LIMITS.maxHeadersCount;
 
   const sweep =
     (config.orphanSweepIntervalS ?? 0) > 0
@@ -171,8 +181,18 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   await app.register(metricsPlugin, { metrics, expose: config.metrics ?? true });
   await app.register(corsPlugin, { origins: config.corsOrigins ?? [] });
   await app.register(servicesPlugin, { services });
-  await app.register(rateLimitPlugin, { perMinute: config.rateLimitWritesPerMinute ?? 0 });
+  await app.register(rateLimitPlugin, {
+    writesPerMinute: config.rateLimitWritesPerMinute ?? 0,
+    computePerMinute: config.rateLimitComputePerMinute ?? 0,
+  });
   await app.register(authPlugin);
+  await app.register(finiteNumbersPlugin);
+  await app.register(strictTypesPlugin);
+  await app.register(bodyGuardPlugin, {
+    idleTimeoutMs: (config.bodyIdleTimeoutS ?? SERVER_LIMITS.bodyIdleTimeoutS) * 1000,
+    requestTimeoutMs: (config.requestTimeoutS ?? SERVER_LIMITS.requestTimeoutS) * 1000,
+    maxInFlightPerClient: config.maxBodiesInFlightPerClient ?? SERVER_LIMITS.bodiesInFlightPerClient,
+  });
   await app.register(multipart, {
     preservePath: true,
     limits: { fileSize: config.maxUploadBytes, files: MAX_UPLOAD_FILES + 1, fields: 8, fieldSize: 64 * 1024 },

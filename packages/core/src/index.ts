@@ -196,7 +196,15 @@ export type { Tensor, DTypedTensor } from './tensor/tensor.js';
 export { halfToFloat, floatToHalf, bf16ToFloat, floatToBf16 } from './tensor/half.js';
 export { toFloat64, castToModelDType } from './tensor/convert.js';
 
-export { JsonNumber, JsonObject, parseJson, stringifyPythonJson, toPlain, fromPlain } from './json/index.js';
+export {
+  JsonNumber,
+  JsonObject,
+  JsonSyntaxError,
+  parseJson,
+  stringifyPythonJson,
+  toPlain,
+  fromPlain,
+} from './json/index.js';
 export type { JsonValue } from './json/index.js';
 
 export {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { modelJson, versionJson } from '../registry/to-json.js';
-import { ModelParams, Tag, problems } from '../schemas/common.js';
+import { Description, ModelParams, Tag, problems } from '../schemas/common.js';
 import { ModelDetailSchema, ModelSchema } from '../schemas/registry.js';
 
 const SortQuery = Type.Union(
@@ -80,7 +80,7 @@ const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: ModelParams,
         body: Type.Object(
           {
-            description: Type.Optional(Type.String({ maxLength: 10_000 })),
+            description: Type.Optional(Description),
             tags: Type.Optional(Type.Array(Tag, { maxItems: 64 })),
           },
           { additionalProperties: false },

@@ -9,6 +9,8 @@ import { VersionSchema } from '../schemas/registry.js';
 import type { FileRecord } from '../storage/metadata-store.js';
 import type { PruneRequest } from '../workers/task-types.js';
 import { TopkBody, toTopkSpec } from '../schemas/topk.js';
+import { BODY_LIMITS } from '../ops/request-limits.js';
+import { parsePruneBody } from './prune-body.js';
 import { previewFromSummary } from '../analysis/summary-preview.js';
 import { requestSignal } from './request-signal.js';
 import type { VersionRecord } from '../storage/metadata-store.js';
@@ -96,6 +98,14 @@ const PRUNE_JOB = 'prune';
 
 const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry, tasks, analysis, jobs } = app.services;
+  // Number literals decide what topk means (parsePruneBody); JSON.parse would lose them.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parsePruneBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 
   /** Prunes `source` and stores the result as a new version; the body of the 201 answer. */
   async function pruneAndStore(
@@ -161,6 +171,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/models/:name/versions/:ref/prune/preview',
     {
       config: { role: 'read' },
+      bodyLimit: BODY_LIMITS.pruneJson,
       schema: {
         tags: ['operations'],
         summary:
@@ -216,6 +227,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/models/:name/versions/:ref/prune',
     {
       config: { role: 'write' },
+      bodyLimit: BODY_LIMITS.pruneJson,
       schema: {
         tags: ['operations'],
         summary: 'Prune and store the result as a new version (of this model or of `target`) with lineage',

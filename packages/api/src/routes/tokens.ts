@@ -2,9 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { generateToken, hashToken } from '../auth/tokens.js';
-import { problems } from '../schemas/common.js';
+import { TokenName, problems } from '../schemas/common.js';
 
-const TokenName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$' });
 const RoleSchema = Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')]);
 const TokenSchema = Type.Object({
   name: Type.String(),

@@ -3,16 +3,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { versionJson } from '../registry/to-json.js';
-import { ModelParams, Tag, VersionParams, problems } from '../schemas/common.js';
+import { Description, ModelParams, Tag, VersionParams, problems } from '../schemas/common.js';
 import { AnalysisStatusSchema, VersionSchema } from '../schemas/registry.js';
 import { RegistryService } from '../registry/registry-service.js';
 import { receiveUpload } from '../upload/receive-upload.js';
+import { EXTRACT_LIMITS, SharedByteBudget } from '../upload/extraction-budget.js';
 
 /** A checkpoint folder has a handful of files; anything beyond this is not a checkpoint. */
 export const MAX_UPLOAD_FILES = 32;
 
 const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { meta, registry, config } = app.services;
+  const extraction = new SharedByteBudget(EXTRACT_LIMITS.globalBytes);
 
   app.post(
     '/models/:name/versions',
@@ -51,6 +53,7 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           workDir,
           maxBytes: config.maxUploadBytes,
           maxFiles: MAX_UPLOAD_FILES,
+          extraction,
         });
         const existing = request.query.copy
           ? null
@@ -134,7 +137,7 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: VersionParams,
         body: Type.Object(
           {
-            description: Type.Optional(Type.String({ maxLength: 10_000 })),
+            description: Type.Optional(Description),
             tags: Type.Optional(Type.Array(Tag, { maxItems: 64 })),
           },
           { additionalProperties: false },

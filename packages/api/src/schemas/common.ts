@@ -13,6 +13,11 @@ export const VersionRefParam = Type.String({
   description: 'A version number, `latest`, or an alias name',
 });
 export const Tag = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$' });
+/** Longest model or version description, for PATCH bodies and upload fields alike. */
+export const MAX_DESCRIPTION_LENGTH = 10_000;
+export const Description = Type.String({ maxLength: MAX_DESCRIPTION_LENGTH });
+/** A token's name: the one rule for the API and the CLI. */
+export const TokenName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$' });
 
 export const ModelParams = Type.Object({ name: ModelName });
 export const VersionParams = Type.Object({ name: ModelName, ref: VersionRefParam });

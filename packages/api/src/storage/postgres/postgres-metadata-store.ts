@@ -55,6 +55,7 @@ import {
   versionCreatedAudit,
   versionDeletedAudit,
   versionHasDerived,
+  parentGone,
   modelHasVersions,
   versionInsertValues,
   versionNotFound,
@@ -65,6 +66,7 @@ import {
   type VersionNodeRow,
   type VersionRow,
 } from '../sql-rows.js';
+import { deletionOrderAsync } from '../deletion-order.js';
 
 /** Anything that runs a query: the pool, or one client inside a transaction. */
 type Db = Pick<pg.PoolClient, 'query'>;
@@ -293,6 +295,14 @@ export class PostgresMetadataStore implements MetadataStore {
         model = await this.modelRow(db, input.model, true);
         if (!model) throw new Error('model insert failed');
       }
+      // Checked (and share-locked against a concurrent delete) in the commit's transaction: the
+      // source of a prune may be deleted while it runs.
+      if (
+        input.parentId !== null &&
+        !(await one(db, 'SELECT 1 FROM versions WHERE id = $1 FOR SHARE', [input.parentId]))
+      ) {
+        throw parentGone();
+      }
       const version = model.last_version + 1;
       await db.query('UPDATE models SET last_version = $1, updated_at = $2 WHERE id = $3', [
         version,
@@ -389,13 +399,10 @@ export class PostgresMetadataStore implements MetadataStore {
       await db.query('SELECT 1 FROM versions WHERE id = $1 FOR UPDATE', [root.id]);
       const children = await this.childRows(db, root.id);
       if (children.length > 0 && !cascade) throw versionHasDerived(model, version, children);
-      // Post-order walk so children are deleted before their parent (parent_id has no cascade).
-      const order: VersionNodeRow[] = [];
-      const visit = async (node: VersionNodeRow): Promise<void> => {
-        for (const child of await this.childRows(db, node.id)) await visit(child);
-        order.push(node);
-      };
-      await visit({ id: root.id, name: model, version });
+      // Children before their parent (parent_id has no cascade).
+      const order = await deletionOrderAsync({ id: root.id, name: model, version }, (id) =>
+        this.childRows(db, id),
+      );
       const shas = new Set<string>();
       for (const node of order) {
         for (const f of await all<{ sha256: string }>(
