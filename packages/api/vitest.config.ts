@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: { conditions: ['@gradiend/source', 'import', 'module', 'node', 'default'] },
@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     name: 'api',
     include: ['src/**/*.test.ts'],
+    // Tests that time the server under load run alone (vitest.serial.config.ts, `pnpm test:serial`).
+    exclude: [...configDefaults.exclude, 'src/**/*.serial.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     // Suites build their apps and uploads in hooks; on a busy machine that outlasts vitest's 10 s.

@@ -11,7 +11,10 @@ import {
   DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS,
   type ApiConfig,
 } from './config/config.js';
-import errorHandler from './plugins/error-handler.js';
+import errorHandler, { sendFrameworkError } from './plugins/error-handler.js';
+import { BaseModelService } from './base-models/base-model-service.js';
+import baseModelRoutes from './routes/base-models.js';
+import rewriteRoutes from './routes/rewrite.js';
 import servicesPlugin, { type Services } from './plugins/services.js';
 import authPlugin from './plugins/auth.js';
 import { RegistryService } from './registry/registry-service.js';
@@ -21,6 +24,7 @@ import requestIdPlugin, { genReqId } from './ops/request-id.js';
 import metricsPlugin, { createApiMetrics } from './ops/metrics.js';
 import { registerJobMetrics } from './jobs/job-metrics.js';
 import corsPlugin from './ops/cors.js';
+import { registerBudgetMetrics } from './ops/budget-metrics.js';
 import rateLimitPlugin from './ops/rate-limit.js';
 import readinessRoutes from './ops/readiness.js';
 import type { BlobStore } from './storage/blob-store.js';
@@ -28,6 +32,11 @@ import type { MetadataStore } from './storage/metadata-store.js';
 import type { TaskRunner } from './workers/task-runner.js';
 import { createTaskRunner, withMemoryBudget } from './workers/create-task-runner.js';
 import { AnalysisCache } from './analysis/analysis-cache.js';
+import { analysisJobKey, analysisJobKind } from './analysis/analysis-job.js';
+import { BODY_LIMITS, SERVER_LIMITS } from './ops/request-limits.js';
+import bodyGuardPlugin from './ops/body-guard.js';
+import finiteNumbersPlugin from './ops/finite-numbers.js';
+import strictTypesPlugin from './ops/strict-types.js';
 import { MAX_UPLOAD_FILES } from './routes/versions.js';
 import healthRoutes from './routes/health.js';
 import { ProblemSchema } from './errors/problem.js';
@@ -99,6 +108,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   );
   const onnx = new OnnxSessionCache(config.onnxCacheBytes);
   const metrics = createApiMetrics();
+  registerBudgetMetrics(metrics.registry, tasks.budget);
   onnx.observe = (hit) => metrics.cacheLookups.inc({ cache: 'onnx', result: hit ? 'hit' : 'miss' });
   registry.observeCheckout = (hit) =>
     metrics.cacheLookups.inc({ cache: 'checkout', result: hit ? 'hit' : 'miss' });
@@ -110,26 +120,40 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     memoryBytes: config.importanceCacheBytes ?? 2 ** 30,
     log: { warn: (obj, msg) => app.log.warn(obj, msg) },
   });
-  // Every new version (upload or prune) gets its analysis computed in the background.
-  registry.onCommitted = (record) => {
-    if (config.backgroundAnalysis === false) return;
-    void registry
-      .checkout(record)
-      .then((h) => analysis.warm(h))
-      .catch((err: unknown) => app.log.warn({ err }, 'background analysis did not start'));
-  };
   const jobs = createJobService(config, meta.jobs, blobs);
   jobs.observer = registerJobMetrics(metrics.registry, meta.jobs);
   for (const kind of options.jobKinds ?? []) jobs.register(kind);
-  const services: Services = { config, meta, blobs, tasks, registry, onnx, analysis, jobs };
+  const baseModels = new BaseModelService(meta, blobs, registry);
+  const analysisJob = analysisJobKind(registry, analysis);
+  jobs.register(analysisJob);
+  // Every new version (upload or prune) gets its analysis computed in the background, as a job.
+  registry.onCommitted = (record) => {
+    if (config.backgroundAnalysis === false) return;
+    jobs
+      .submit(analysisJob, {
+        args: { model: record.model, version: record.version },
+        key: analysisJobKey(record),
+        actor: record.createdBy,
+        model: record.model,
+        version: record.version,
+      })
+      .catch((err: unknown) => app.log.warn({ err }, 'background analysis did not start'));
+  };
+  const services: Services = { config, meta, blobs, tasks, registry, onnx, analysis, jobs, baseModels };
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
-    bodyLimit: 64 * 1024 * 1024,
+    // Small by default; the few routes that take more JSON say so (BODY_LIMITS).
+    bodyLimit: BODY_LIMITS.json,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
     forceCloseConnections: 'idle',
+    frameworkErrors: sendFrameworkError,
+    keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
     genReqId,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.server.headersTimeout = SERVER_LIMITS.headersTimeoutMs;
+  app.server.maxHeadersCount = SERVER_LIMITS.maxHeadersCount;
 
   const sweep =
     (config.orphanSweepIntervalS ?? 0) > 0
@@ -158,8 +182,18 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   await app.register(metricsPlugin, { metrics, expose: config.metrics ?? true });
   await app.register(corsPlugin, { origins: config.corsOrigins ?? [] });
   await app.register(servicesPlugin, { services });
-  await app.register(rateLimitPlugin, { perMinute: config.rateLimitWritesPerMinute ?? 0 });
+  await app.register(rateLimitPlugin, {
+    writesPerMinute: config.rateLimitWritesPerMinute ?? 0,
+    computePerMinute: config.rateLimitComputePerMinute ?? 0,
+  });
   await app.register(authPlugin);
+  await app.register(finiteNumbersPlugin);
+  await app.register(strictTypesPlugin);
+  await app.register(bodyGuardPlugin, {
+    idleTimeoutMs: (config.bodyIdleTimeoutS ?? SERVER_LIMITS.bodyIdleTimeoutS) * 1000,
+    requestTimeoutMs: (config.requestTimeoutS ?? SERVER_LIMITS.requestTimeoutS) * 1000,
+    maxInFlightPerClient: config.maxBodiesInFlightPerClient ?? SERVER_LIMITS.bodiesInFlightPerClient,
+  });
   await app.register(multipart, {
     preservePath: true,
     limits: { fileSize: config.maxUploadBytes, files: MAX_UPLOAD_FILES + 1, fields: 8, fieldSize: 64 * 1024 },
@@ -201,6 +235,8 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
       await api.register(fileRoutes);
       await api.register(analysisRoutes);
       await api.register(pruneRoutes);
+      await api.register(baseModelRoutes);
+      await api.register(rewriteRoutes);
       await api.register(onnxRoutes);
       await api.register(compareRoutes);
       await api.register(compareMatrixRoutes);

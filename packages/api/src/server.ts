@@ -9,7 +9,15 @@ export async function startServer(
   options: BuildAppOptions = {},
 ): Promise<FastifyInstance> {
   const app = await buildApp(config, options);
-  if (config.seedDemo) await seedDemo(app.services.meta, app.services.registry, app.log, config.dataDir);
+  if (config.seedDemo) {
+    await seedDemo(
+      app.services.meta,
+      app.services.registry,
+      app.log,
+      config.dataDir,
+      app.services.baseModels,
+    );
+  }
   await app.listen({ port: config.port, host: config.host });
   let closing = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -151,6 +151,11 @@ export class ComparisonError extends GradiendError {
   }
 }
 
+/** A labeled gradient set is malformed: its manifest (columns, labels, file/row) or its gradients. */
+export class LabeledSetError extends GradiendError {
+  readonly code = 'GRADIEND_ERR_LABELED_SET';
+}
+
 /**
  * A base model cannot be rewritten with this GRADIEND: a mapped parameter is missing from the base
  * ('KeyError' in the reference), does not fit it ('RuntimeError'), the update vector and the

@@ -130,6 +130,7 @@ export {
   similarityMatrix,
   groupedSimilarityMatrices,
   groupOfParam,
+  SpaceProjection,
   SIMILARITY_MEASURES,
   SEED_AGGREGATES,
   DISPERSIONS,
@@ -154,6 +155,8 @@ export {
   PrunedEncoder,
   pruneGrid,
   pruneRanking,
+  parseManifest,
+  MANIFEST_COLUMNS,
 } from './evaluation/index.js';
 export type {
   CurveSample,
@@ -161,6 +164,7 @@ export type {
   PruningCurvePoint,
   PruneRanking,
   RankingSource,
+  ManifestRow,
   EncodedRow,
   EncoderMetrics,
   EncoderMetricsOptions,
@@ -193,7 +197,15 @@ export type { Tensor, DTypedTensor } from './tensor/tensor.js';
 export { halfToFloat, floatToHalf, bf16ToFloat, floatToBf16 } from './tensor/half.js';
 export { toFloat64, castToModelDType } from './tensor/convert.js';
 
-export { JsonNumber, JsonObject, parseJson, stringifyPythonJson, toPlain, fromPlain } from './json/index.js';
+export {
+  JsonNumber,
+  JsonObject,
+  JsonSyntaxError,
+  parseJson,
+  stringifyPythonJson,
+  toPlain,
+  fromPlain,
+} from './json/index.js';
 export type { JsonValue } from './json/index.js';
 
 export {
@@ -208,9 +220,13 @@ export {
   TrainingError,
   EncoderMetricsError,
   ComparisonError,
+  LabeledSetError,
   RewriteError,
 } from './errors.js';
 export type { SafetensorsRule } from './errors.js';
+
+export { readTopk, topkUpperBound, topkToQuery, TOPK_FORMS_HINT } from './topk-input/index.js';
+export type { TopkRequest, TopkReading } from './topk-input/index.js';
 
 export {
   FINE_BITS,

@@ -101,7 +101,10 @@ describe('the per-version analysis cache', () => {
 
 describe('cancelling a task on a worker thread', () => {
   it('a scan whose request was aborted stops with the abort reason', async () => {
-    const tasks = new PoolTaskRunner({ threads: 1, settings: { heapLimitMb: 256, modelCacheBytes: 0 } });
+    const tasks = new PoolTaskRunner({
+      threads: 1,
+      settings: { heapLimitMb: 256, modelCacheBytes: 1024 * 1024 },
+    });
     try {
       const importance = new Float32Array(new SharedArrayBuffer(4 * (1 << 23)));
       const controller = new AbortController();

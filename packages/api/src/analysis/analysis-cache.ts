@@ -3,7 +3,6 @@ import {
   SUMMARY_FORMAT,
   decodeSummary,
   encodeSummary,
-  IMPORTANCE_PARTS,
   type ImportancePart,
   type ImportanceSummary,
 } from '@gradiend/core';
@@ -68,29 +67,14 @@ export class AnalysisCache {
     return pending;
   }
 
-  /** The part's float32 importance (shared memory; callers must not write to it). */
-  async importance(handle: ModelHandle, part: ImportancePart): Promise<Float32Array> {
-    return (await this.entry(handle, part)).importance;
-  }
-
   /**
-   * Computes (or finds) every part in the background, the default part first, one after the
-   * other so a fresh upload occupies one worker. Failures are logged; a request retries them.
+   * The part's float32 importance (shared memory; callers must not write to it). Only importances
+   * that requests use stay in memory: the background analysis of other parts must not push them out.
    */
-  warm(handle: ModelHandle): Promise<void> {
-    const parts = this.partStatus(handle.key);
-    for (const part of IMPORTANCE_PARTS) {
-      if (!parts.has(part)) parts.set(part, { part, state: 'queued', started_at: null, elapsed_ms: null });
-    }
-    return (async () => {
-      for (const part of IMPORTANCE_PARTS) {
-        try {
-          await this.summary(handle, part);
-        } catch (error) {
-          this.deps.log.warn({ err: error, part }, 'background analysis failed');
-        }
-      }
-    })();
+  async importance(handle: ModelHandle, part: ImportancePart): Promise<Float32Array> {
+    const entry = await this.entry(handle, part);
+    this.keepImportance(AnalysisCache.id(handle.key, part), entry.importance);
+    return entry.importance;
   }
 
   /** Each part's state for a content key, or null when nothing was asked of it in this process. */
@@ -175,7 +159,6 @@ export class AnalysisCache {
           this.summaries.get(id) ??
           decodeSummary((await this.deps.blobs.read(record.summary.sha256)).toString('utf8'));
         this.keepSummary(id, summary);
-        this.keepImportance(id, importance);
         return { importance, summary };
       } catch (error) {
         this.deps.log.warn({ err: error, part }, 'cached analysis unreadable; recomputing');
@@ -186,7 +169,7 @@ export class AnalysisCache {
     try {
       const computed = await this.deps.tasks.run('analyzeImportance', { ...handle, part });
       this.keepSummary(id, computed.summary);
-      this.keepImportance(id, computed.importance);
+      this.keepImportance(id, computed.importance, 'first-to-go');
       this.setStatus(handle.key, part, 'ready', started);
       this.persist(handle.key, part, computed);
       return computed;
@@ -246,13 +229,27 @@ export class AnalysisCache {
     }
   }
 
-  private keepImportance(id: string, importance: Float32Array): void {
+  /**
+   * `newest` (a request uses it) or `first-to-go` (just computed, maybe in the background): the
+   * latter goes in as the least recently used, so background parts never push out what requests use.
+   */
+  private keepImportance(
+    id: string,
+    importance: Float32Array,
+    rank: 'newest' | 'first-to-go' = 'newest',
+  ): void {
     const old = this.importances.get(id);
     if (old) this.importanceBytes -= old.byteLength;
     this.importances.delete(id);
-    this.importances.set(id, importance);
+    if (rank === 'newest' || this.importances.size === 0) this.importances.set(id, importance);
+    else {
+      const rest = [...this.importances];
+      this.importances.clear();
+      this.importances.set(id, importance);
+      for (const [k, v] of rest) this.importances.set(k, v);
+    }
     this.importanceBytes += importance.byteLength;
-    // The newest entry stays even when it alone exceeds the budget: the request needs it now.
+    // The newest entry stays even when it alone exceeds the budget: a request needs it now.
     while (this.importanceBytes > this.deps.memoryBytes && this.importances.size > 1) {
       const [oldest, value] = this.importances.entries().next().value as [string, Float32Array];
       this.importances.delete(oldest);

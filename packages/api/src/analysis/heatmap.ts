@@ -36,13 +36,30 @@ export function paramHeatmap(
   const acc = new Float64Array(cells).fill(options.agg === 'max' ? -Infinity : 0);
   const count = new Float64Array(cells);
   const start = paramMap.inputOffset(index);
-  const positions = entry.selectedPositions();
-  for (let j = 0; j < entry.numSelected; j++) {
-    const pos = positions[j] ?? 0;
-    const cell = Math.floor(Math.floor(pos / C) / rowBin) * outCols + Math.floor((pos % C) / colBin);
-    const v = importance[start + j] ?? 0;
-    count[cell] = (count[cell] ?? 0) + 1;
-    acc[cell] = options.agg === 'max' ? Math.max(acc[cell] ?? -Infinity, v) : (acc[cell] ?? 0) + v;
+  const colCell = new Int32Array(C);
+  for (let c = 0; c < C; c++) colCell[c] = Math.floor(c / colBin);
+  const byMax = options.agg === 'max';
+  // Typed-array hot loops (up to 23 M entries for BERT's word embeddings); `!`: indices in range.
+  const add = (cell: number, v: number): void => {
+    count[cell]!++;
+    if (byMax) {
+      if (v > acc[cell]!) acc[cell] = v;
+    } else acc[cell]! += v;
+  };
+  if (entry.repr === 'all') {
+    // Every entry selected, in row-major order: no position list needed.
+    for (let r = 0; r < R; r++) {
+      const rowCell = Math.floor(r / rowBin) * outCols;
+      const offset = start + r * C;
+      for (let c = 0; c < C; c++) add(rowCell + colCell[c]!, importance[offset + c]!);
+    }
+  } else {
+    const positions = entry.selectedPositions();
+    for (let j = 0; j < entry.numSelected; j++) {
+      const pos = positions[j]!;
+      const r = Math.floor(pos / C);
+      add(Math.floor(r / rowBin) * outCols + colCell[pos - r * C]!, importance[start + j]!);
+    }
   }
   const values: (number | null)[][] = [];
   const coverage: number[][] = [];

@@ -4,6 +4,7 @@ import { generateToken, hashToken, isRole } from '../auth/tokens.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { startServer } from '../server.js';
 import { createMetadataStore } from '../storage/create-stores.js';
+import { TokenName } from '../schemas/admin.js';
 
 const USAGE = `usage:
   gradiend-api serve                                  start the server (settings from the environment)
@@ -27,6 +28,11 @@ async function tokens(argv: string[], out: Out, err: Out): Promise<number> {
       const { name, role } = values;
       if (!name || !role || !isRole(role)) {
         err('tokens create needs --name and --role read|write|admin');
+        return 2;
+      }
+      // The API's rule, so the CLI never makes a token the API cannot name (spaces, `/`, newlines).
+      if (!new RegExp(TokenName.pattern ?? '').test(name)) {
+        err(`token name ${JSON.stringify(name)} must match ${TokenName.pattern}`);
         return 2;
       }
       const token = generateToken();

@@ -3,11 +3,15 @@ import { ConfigError } from './config.js';
 import { loadScaleConfig } from './scale-config.js';
 
 describe('loadScaleConfig', () => {
-  it('defaults to SQLite + files with the sweep, rate limit and metrics on and CORS off', () => {
+  it('defaults to SQLite + files with the sweep, rate limits, body timeouts and metrics on and CORS off', () => {
     expect(loadScaleConfig({})).toEqual({
       orphanSweepIntervalS: 3600,
       orphanGraceS: 3600,
       rateLimitWritesPerMinute: 120,
+      rateLimitComputePerMinute: 3000,
+      bodyIdleTimeoutS: 30,
+      requestTimeoutS: 900,
+      maxBodiesInFlightPerClient: 8,
       corsOrigins: [],
       metrics: true,
       jobLeaseMs: 30_000,

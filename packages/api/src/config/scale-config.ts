@@ -1,4 +1,5 @@
 import { ConfigError } from './config.js';
+import { SERVER_LIMITS } from '../ops/request-limits.js';
 import type { S3Settings } from '../storage/s3/s3-client.js';
 
 /**
@@ -16,6 +17,14 @@ export interface ScaleConfig {
   readonly orphanGraceS?: number;
   /** Write requests per minute per client (token or IP); 0 turns rate limiting off. */
   readonly rateLimitWritesPerMinute?: number;
+  /** Encode, decode and prune-preview requests per minute per client; 0 turns this limit off. */
+  readonly rateLimitComputePerMinute?: number;
+  /** A request body that sends nothing for this long is answered 408 (default 30). */
+  readonly bodyIdleTimeoutS?: number;
+  /** A request body not complete after this long is answered 408 (default 900). */
+  readonly requestTimeoutS?: number;
+  /** Requests with a body one client (token, or IP without one) may have in flight (default 8; 0 = off). */
+  readonly maxBodiesInFlightPerClient?: number;
   /** Allowed CORS origins; `['*']` allows any; empty disables CORS headers. */
   readonly corsOrigins?: readonly string[];
   /** Serve Prometheus metrics at /metrics. */
@@ -105,6 +114,15 @@ export function loadScaleConfig(env: NodeJS.ProcessEnv): ScaleConfig {
     orphanSweepIntervalS: int(env, 'GRADIEND_ORPHAN_SWEEP_INTERVAL_S', 3600),
     orphanGraceS: int(env, 'GRADIEND_ORPHAN_GRACE_S', 3600),
     rateLimitWritesPerMinute: int(env, 'GRADIEND_RATE_LIMIT_WRITES', 120),
+    rateLimitComputePerMinute: int(env, 'GRADIEND_RATE_LIMIT_COMPUTE', 3000),
+    bodyIdleTimeoutS: int(env, 'GRADIEND_BODY_IDLE_TIMEOUT_S', SERVER_LIMITS.bodyIdleTimeoutS, 86_400),
+    requestTimeoutS: int(env, 'GRADIEND_REQUEST_TIMEOUT_S', SERVER_LIMITS.requestTimeoutS, 86_400),
+    maxBodiesInFlightPerClient: int(
+      env,
+      'GRADIEND_MAX_BODIES_PER_CLIENT',
+      SERVER_LIMITS.bodiesInFlightPerClient,
+      10_000,
+    ),
     corsOrigins,
     metrics: bool(env, 'GRADIEND_METRICS', true),
     ...(env.GRADIEND_JOB_CONCURRENCY?.trim()

@@ -38,7 +38,13 @@ export async function startApiProcess(
   const child = spawn(process.execPath, ['--conditions=@gradiend/source', '--import', 'tsx', ...entry], {
     cwd: packageDir,
     // Background analysis off unless asked for: the tests count blobs and temp files.
-    env: { ...process.env, GRADIEND_BACKGROUND_ANALYSIS: '0', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      GRADIEND_BACKGROUND_ANALYSIS: '0',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

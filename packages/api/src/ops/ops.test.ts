@@ -44,7 +44,8 @@ describe('operations: readiness, metrics, request ids, rate limit, CORS', () => 
 
   it('rate-limits write routes only, with a problem+json 429', async () => {
     const parts = multipart(folderParts(fixturePath('two-layer-all', 'model')));
-    const post = () => t.app.inject({ method: 'POST', url: '/api/models/rl/versions', ...parts });
+    // copy=true: each identical upload is a real write (a duplicate would answer with version 1).
+    const post = () => t.app.inject({ method: 'POST', url: '/api/models/rl/versions?copy=true', ...parts });
     expect((await post()).statusCode).toBe(201);
     expect((await post()).statusCode).toBe(201);
     const limited = await post();

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../errors/api-error.js';
+import { clientKey } from './client-key.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -15,27 +15,40 @@ function isWrite(request: FastifyRequest): boolean {
   return WRITE_METHODS.has(request.method) && (role === 'write' || role === 'admin');
 }
 
-/** Per token (or per IP without one), so a team behind one NAT does not share a bucket. */
-function clientKey(request: FastifyRequest): string {
-  const auth = request.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return `t:${createHash('sha256').update(auth).digest('hex').slice(0, 32)}`;
-  return `ip:${request.ip}`;
+/** Encode, decode and prune previews: read-only POSTs that run a model. */
+function isCompute(request: FastifyRequest): boolean {
+  return request.method === 'POST' && request.routeOptions.config.role === 'read';
 }
 
-/** At most `perMinute` write requests per client and minute (in memory, per instance); 0 = off. */
-const rateLimitPlugin: FastifyPluginAsync<{ perMinute: number }> = async (app, { perMinute }) => {
-  if (perMinute <= 0) return;
+export interface RateLimitOptions {
+  /** Write requests per client and minute; 0 = no limit. */
+  readonly writesPerMinute: number;
+  /** Compute requests per client and minute; 0 = no limit. */
+  readonly computePerMinute: number;
+}
+
+/**
+ * Per client and minute (in memory, per instance): at most `writesPerMinute` writes and
+ * `computePerMinute` compute requests, in separate buckets. Keyed on the token's identity (or
+ * the IP), so a team behind one NAT does not share a bucket and a re-spelled header is no new one.
+ */
+const rateLimitPlugin: FastifyPluginAsync<RateLimitOptions> = async (app, options) => {
+  const limitOf = (request: FastifyRequest) =>
+    isWrite(request) ? options.writesPerMinute : isCompute(request) ? options.computePerMinute : 0;
+  if (options.writesPerMinute <= 0 && options.computePerMinute <= 0) return;
   await app.register(rateLimit, {
     global: true,
-    max: perMinute,
+    // After the auth hook (onRequest), before the body is read.
+    hook: 'preParsing',
+    max: (request) => limitOf(request),
     timeWindow: 60_000,
-    keyGenerator: clientKey,
-    allowList: (request) => !isWrite(request),
+    keyGenerator: (request) => `${clientKey(request)}:${isWrite(request) ? 'write' : 'compute'}`,
+    allowList: (request) => limitOf(request) <= 0,
     // Thrown by the plugin, so the error handler turns it into problem+json like every other error.
-    errorResponseBuilder: (_request, context) =>
+    errorResponseBuilder: (request, context) =>
       new ApiError(
         'GRADIEND_ERR_RATE_LIMITED',
-        `rate limit of ${context.max} write requests per minute exceeded; retry in ${context.after}`,
+        `rate limit of ${context.max} ${isWrite(request) ? 'write' : 'encode/decode/preview'} requests per minute exceeded; retry in ${context.after}`,
       ),
   });
 };

@@ -1,5 +1,7 @@
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
+import os from 'node:os';
+import { redactPaths } from '../errors/redact-paths.js';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { PROBLEM_CONTENT_TYPE, problemFor, toKnownProblem, type Problem } from '../errors/problem.js';
 import type { ErrorCode } from '../errors/error-codes.js';
@@ -15,10 +17,28 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'GRADIEND_ERR_REQUEST_MEDIA_TYPE',
 };
 
+/**
+ * An answer sent before the request body has arrived in full closes the connection: the rest of
+ * the body is never read (let alone parsed), and the socket cannot carry another request.
+ */
 function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  if (!reply.request.raw.complete) reply.header('connection', 'close');
   // A problem that says when to come back (e.g. GRADIEND_ERR_SERVER_BUSY) says it in HTTP too.
   if (typeof problem.retry_after === 'number') reply.header('retry-after', String(problem.retry_after));
-  return reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+  const roots = [reply.server.services.config.dataDir, os.tmpdir(), process.cwd()];
+  const detail = redactPaths(problem.detail, roots);
+  const file = typeof problem.file === 'string' ? { file: redactPaths(problem.file, roots) } : {};
+  return reply
+    .status(problem.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ ...problem, detail, ...file });
+}
+
+function notFound(request: FastifyRequest): Problem {
+  return {
+    ...problemFor('GRADIEND_ERR_ROUTE_NOT_FOUND', `No route ${request.method} ${request.url}`),
+    instance: request.url,
+  };
 }
 
 function passThrough(error: FastifyError, status: number): Problem {
@@ -35,6 +55,21 @@ function passThrough(error: FastifyError, status: number): Problem {
     detail: error.message,
     code: error.code ?? 'GRADIEND_ERR_REQUEST',
   };
+}
+
+/**
+ * Errors fastify's router raises before any route or hook runs (a malformed percent-encoding, a
+ * path segment past maxParamLength): `frameworkErrors` of the fastify options.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const detail =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'a path segment of the URL is too long'
+      : error.code === 'FST_ERR_BAD_URL'
+        ? 'the URL holds a malformed percent-encoding'
+        : error.message;
+  const problem = problemFor('GRADIEND_ERR_REQUEST_VALIDATION', detail);
+  void sendProblem(reply, { ...problem, instance: request.url });
 }
 
 /**
@@ -60,12 +95,11 @@ const errorHandlerPlugin: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, {
-      ...problemFor('GRADIEND_ERR_ROUTE_NOT_FOUND', `No route ${request.method} ${request.url}`),
-      instance: request.url,
-    }),
-  );
+  // Unknown routes are answered at once: fastify would otherwise read and parse their body first.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) return sendProblem(reply, notFound(request));
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, notFound(request)));
 };
 
 export default fp(errorHandlerPlugin, { name: 'gradiend-error-handler' });

@@ -122,6 +122,22 @@ export class RegistryService {
     }
   }
 
+  /** The model's version whose files are exactly `files` (same names and SHA-256), if any. */
+  async findIdenticalVersion(
+    model: string,
+    files: readonly { readonly name: string; readonly sha256: string }[],
+  ): Promise<VersionRecord | null> {
+    if (!(await this.meta.getModel(model))) return null;
+    const key = (list: readonly { readonly name: string; readonly sha256: string }[]) =>
+      list
+        .map((f) => `${f.name}\u0000${f.sha256}`)
+        .sort()
+        .join('\n');
+    const wanted = key(files);
+    const versions = await this.meta.listVersions(model);
+    return versions.find((v) => key(v.files) === wanted) ?? null;
+  }
+
   private release(shas: readonly string[]): void {
     for (const sha of shas) {
       const n = (this.pending.get(sha) ?? 1) - 1;
@@ -183,10 +199,53 @@ export class RegistryService {
 
   async deleteVersion(name: string, ref: string, cascade: boolean, actor: string) {
     const version = await this.resolve(name, ref);
+    const doomed = cascade ? await this.descendants(version) : [version];
     const result = await this.meta.deleteVersion(name, version.version, cascade, actor);
     for (const v of result.deleted) this.versions.delete(v.name, v.version);
+    // A checkout whose file set lost a blob belongs to no remaining version.
+    const gone = new Set(result.unreferencedBlobs);
+    for (const v of doomed) {
+      if (!v.files.some((f) => gone.has(f.sha256))) continue;
+      const key = RegistryService.contentKey(v.files);
+      this.checkouts.delete(key);
+      await fs.rm(path.join(this.dirs.checkouts, key), { recursive: true, force: true });
+    }
     await this.collect(result.unreferencedBlobs);
     return result;
+  }
+
+  /** The version and every version derived from it (each once). */
+  private async descendants(root: VersionRecord): Promise<VersionRecord[]> {
+    const out = [root];
+    const seen = new Set([root.id]);
+    for (let i = 0; i < out.length; i++) {
+      for (const ref of await this.meta.listChildren((out[i] as VersionRecord).id)) {
+        const child = await this.meta.getVersion(ref.name, ref.version);
+        if (child && !seen.has(child.id)) {
+          seen.add(child.id);
+          out.push(child);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Deletes every version of the model (each lineage root with cascade, so versions derived from
+   * them, in any model, go too), then the model itself. Returns the deleted versions.
+   */
+  async deleteModel(name: string, actor: string): Promise<{ name: string; version: number }[]> {
+    await this.requireModel(name);
+    const deleted: { name: string; version: number }[] = [];
+    for (const v of await this.meta.listVersions(name)) {
+      if (deleted.some((d) => d.name === name && d.version === v.version)) continue;
+      if (v.parent && v.parent.name === name) continue;
+      deleted.push(...(await this.deleteVersion(name, String(v.version), true, actor)).deleted);
+    }
+    if (!(await this.meta.deleteEmptyModel(name, actor))) {
+      throw new ApiError('GRADIEND_ERR_MODEL_NOT_FOUND', `no model named ${name}`, { model: name });
+    }
+    return deleted;
   }
 
   /** Content key of a version: equal file sets share checkouts, worker caches and ONNX sessions. */
@@ -219,8 +278,21 @@ export class RegistryService {
       this.checkouts.set(key, pending);
       pending.catch(() => this.checkouts.delete(key));
     }
+    let dir: string;
+    try {
+      dir = await pending;
+    } catch (error) {
+      // Deleted while it was being resolved and checked out (its blobs are gone): a 404, not a 500.
+      if (!(await this.meta.getVersionById(version.id))) {
+        throw new ApiError(
+          'GRADIEND_ERR_VERSION_NOT_FOUND',
+          `${version.model}@${version.version} was deleted while it was being read`,
+        );
+      }
+      throw error;
+    }
     return {
-      dir: await pending,
+      dir,
       key,
       storedBytes: version.files.reduce((n, f) => n + f.size, 0),
       inputDim: version.summary.input_dim,

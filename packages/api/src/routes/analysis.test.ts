@@ -114,6 +114,37 @@ describe('analysis and operations', () => {
     expect(h.values.length).toBeLessThanOrEqual(100);
     expect(h.values[0].length).toBe(16);
     expect(h.coverage[0][0]).toBe(1);
+    // Independently pooled from the served importance: the parameter's slice, row-major.
+    const f32 = await t.app.inject('/api/models/bert/versions/1/importance?format=f32');
+    const importance = new Float32Array(new Uint8Array(f32.rawPayload).buffer);
+    const rows = (await t.app.inject('/api/models/bert/versions/1/params')).json().items as {
+      name: string;
+      selected: number;
+    }[];
+    const at = rows.findIndex((r) => r.name === 'bert.embeddings.word_embeddings.weight');
+    const offset = rows.slice(0, at).reduce((n, r) => n + r.selected, 0);
+    for (const agg of ['max', 'mean', 'sum'] as const) {
+      const got = (
+        await t.app.inject(
+          `/api/models/bert/versions/1/params/bert.embeddings.word_embeddings.weight/heatmap?rows=100&cols=16&agg=${agg}`,
+        )
+      ).json();
+      for (const [r, c] of [
+        [0, 0],
+        [7, 3],
+        [got.rows - 1, got.cols - 1],
+      ] as const) {
+        const cell: number[] = [];
+        for (let i = r * got.row_bin; i < Math.min((r + 1) * got.row_bin, 3000); i++) {
+          for (let j = c * got.col_bin; j < Math.min((c + 1) * got.col_bin, 64); j++) {
+            cell.push(importance[offset + i * 64 + j] as number);
+          }
+        }
+        const sum = cell.reduce((a, b) => a + b, 0);
+        const want = agg === 'max' ? Math.max(...cell) : agg === 'sum' ? sum : sum / cell.length;
+        expect(got.values[r][c]).toBeCloseTo(want, 10);
+      }
+    }
     const bias = (
       await t.app.inject(
         '/api/models/bert/versions/1/params/bert.encoder.layer.0.attention.self.query.bias/heatmap',

@@ -2,8 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { modelJson, versionJson } from '../registry/to-json.js';
-import { Literals, ModelParams, Tag, problems } from '../schemas/common.js';
-import { ModelDetailSchema, ModelListSchema, ModelSchema } from '../schemas/registry.js';
+import { Description, Literals, ModelParams, Tag, problems } from '../schemas/common.js';
+import {
+  DeletedVersionsSchema,
+  ModelDetailSchema,
+  ModelListSchema,
+  ModelSchema,
+} from '../schemas/registry.js';
 import { MODEL_SORTS } from '../schemas/vocabulary.js';
 
 const SortQuery = Literals(MODEL_SORTS, { default: '-updated' });
@@ -73,7 +78,7 @@ const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: ModelParams,
         body: Type.Object(
           {
-            description: Type.Optional(Type.String({ maxLength: 10_000 })),
+            description: Type.Optional(Description),
             tags: Type.Optional(Type.Array(Tag, { maxItems: 64 })),
           },
           { additionalProperties: false },
@@ -85,6 +90,26 @@ const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const model = await meta.updateModel(request.params.name, request.body, request.principal.name);
       if (!model) throw new ApiError('GRADIEND_ERR_MODEL_NOT_FOUND', `no model named ${request.params.name}`);
       return modelJson(model);
+    },
+  );
+
+  app.delete(
+    '/models/:name',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['registry'],
+        summary: 'Delete a model with all its versions (and the versions other models derived from them)',
+        params: ModelParams,
+        response: {
+          200: DeletedVersionsSchema,
+          ...problems(401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) => {
+      const deleted = await app.services.registry.deleteModel(request.params.name, request.principal.name);
+      return { deleted };
     },
   );
 };

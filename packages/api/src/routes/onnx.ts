@@ -11,10 +11,12 @@ import type { ModelHandle } from '../workers/task-types.js';
 import { BodyBufferPool } from './body-buffer-pool.js';
 import { readRawBody } from './read-raw-body.js';
 import { sendRaw } from './send-raw.js';
+import { parseEncodeJson } from './encode-json.js';
+import { checkSafetensorsHeaderLength } from '../upload/safetensors-header-limit.js';
+import { BODY_LIMITS } from '../ops/request-limits.js';
 
 const F32 = 'application/octet-stream';
 const SAFETENSORS = 'application/x-safetensors';
-const ENCODE_BODY_LIMIT = 1024 * 1024 * 1024;
 /** Idle raw-body buffers kept for reuse. */
 const BODY_POOL_BYTES = 64 * 1024 * 1024;
 
@@ -30,6 +32,43 @@ function rowsToF32(rows: readonly (readonly number[])[], width: number, what: st
     out.set(row, i * width);
   });
   return out;
+}
+
+const FLT_MAX = 3.4028234663852886e38;
+const FLT_MIN_NORMAL = 1.1754943508222875e-38;
+
+/**
+ * Non-finite inputs (NaN/Inf in a float32 body, or values that overflow once scaled) give
+ * non-finite outputs; they are the client's, so a 422 names them instead of a masked 500.
+ */
+function requireFinite(values: Float32Array, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new ApiError(
+        'GRADIEND_ERR_INPUT_VALUE',
+        `${what} value ${i} is ${values[i]}: the inputs hold NaN/Inf or values too large for float32`,
+      );
+    }
+  }
+}
+
+/** Inputs must be finite and stay finite once divided by `scale` (the graph divides in float32). */
+function requireFiniteInputs(x: Float32Array, scale: number): void {
+  let maxAbs = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = Math.abs(x[i] ?? 0);
+    // NaN fails both comparisons, so it lands here too.
+    if (!(v <= FLT_MAX)) {
+      throw new ApiError('GRADIEND_ERR_INPUT_VALUE', `input value ${i} is ${x[i]}; inputs must be finite`);
+    }
+    if (v > maxAbs) maxAbs = v;
+  }
+  if (maxAbs / scale > FLT_MAX) {
+    throw new ApiError(
+      'GRADIEND_ERR_INPUT_VALUE',
+      `inputs up to ${maxAbs} divided by input_scale ${scale} overflow float32`,
+    );
+  }
 }
 
 function f32ToRows(data: Float32Array, batch: number, width: number): number[][] {
@@ -51,10 +90,11 @@ function inputScale(version: VersionRecord, raw: string | undefined): number {
     return scale;
   }
   const scale = Number(raw);
-  if (!(scale > 0) || !Number.isFinite(scale)) {
+  // The division happens in float32: a scale that is not a normal float32 turns inputs into Inf.
+  if (!(scale >= FLT_MIN_NORMAL && scale <= FLT_MAX)) {
     throw new ApiError(
       'GRADIEND_ERR_REQUEST_VALIDATION',
-      `input_scale must be a positive number or auto, got ${raw}`,
+      `input_scale must be a number in [${FLT_MIN_NORMAL}, ${FLT_MAX}] or auto, got ${raw}`,
     );
   }
   return scale;
@@ -74,7 +114,7 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.addContentTypeParser(type, (request, payload, done) => {
       const length = request.headers['content-length'];
       const declared = length === undefined ? undefined : Number(length);
-      readRawBody(payload, declared, ENCODE_BODY_LIMIT, allocate).then(
+      readRawBody(payload, declared, BODY_LIMITS.encodeRaw, allocate).then(
         (body) => done(null, body),
         (error: Error) => done(error, undefined),
       );
@@ -101,91 +141,101 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return tasks.run('onnxRun', args, ownBuffer(input));
   };
 
-  app.post(
-    '/models/:name/versions/:ref/encode',
-    {
-      config: { role: 'read' },
-      bodyLimit: ENCODE_BODY_LIMIT,
-      schema: {
-        tags: ['operations'],
-        summary: 'Encode gradients: raw float32 rows, a safetensors gradient dict, or JSON {inputs}',
-        description:
-          'Body: `application/octet-stream` little-endian float32 [batch × input_dim]; `application/x-safetensors` ' +
-          'per-parameter gradients keyed by base parameter name (`module.` prefix tolerated); or JSON ' +
-          '`{"inputs": [[…]]}`. `input_scale` (number or `auto` = training.input_scale) divides the inputs first. ' +
-          'Answers JSON, or float32 [batch × latent_dim] with `Accept: application/octet-stream`.',
-        params: VersionParams,
-        querystring: Type.Object({ input_scale: Type.Optional(Type.String({ maxLength: 32 })) }),
-        consumes: ['application/json', F32, SAFETENSORS],
-        response: {
-          200: EncodeResultSchema,
-          ...problems(400, 401, 403, 404, 413, 415, 422),
+  // Encode's JSON is read as bytes and scanned against the model's input_dim (parseEncodeJson);
+  // the scope keeps this parser away from decode's ordinary JSON body.
+  await app.register(async (scope) => {
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
+      done(null, body),
+    );
+    registerEncode(scope);
+  });
+
+  function registerEncode(scope: typeof app) {
+    scope.post(
+      '/models/:name/versions/:ref/encode',
+      {
+        config: { role: 'read' },
+        // JSON only; the float32 and safetensors parsers above apply BODY_LIMITS.encodeRaw.
+        bodyLimit: BODY_LIMITS.encodeJson,
+        schema: {
+          tags: ['operations'],
+          summary: 'Encode gradients: raw float32 rows, a safetensors gradient dict, or JSON {inputs}',
+          description:
+            'Body: `application/octet-stream` little-endian float32 [batch × input_dim]; `application/x-safetensors` ' +
+            'per-parameter gradients keyed by base parameter name (`module.` prefix tolerated); or JSON ' +
+            '`{"inputs": [[…]]}`. `input_scale` (number or `auto` = training.input_scale) divides the inputs first. ' +
+            'Answers JSON, or float32 [batch × latent_dim] with `Accept: application/octet-stream`.',
+          params: VersionParams,
+          querystring: Type.Object({ input_scale: Type.Optional(Type.String({ maxLength: 32 })) }),
+          consumes: ['application/json', F32, SAFETENSORS],
+          response: {
+            200: EncodeResultSchema,
+            ...problems(400, 401, 403, 404, 413, 415, 422),
+          },
         },
       },
-    },
-    async (request, reply) => {
-      try {
-        const version = await registry.resolveContent(request.params.name, request.params.ref);
-        const h = await registry.checkout(version);
-        const n = version.summary.input_dim;
-        const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-        let x: Float32Array;
-        if (contentType === F32) {
-          const body = request.body as Buffer;
-          if (body.byteLength === 0 || body.byteLength % (4 * n) !== 0) {
+      async (request, reply) => {
+        try {
+          const version = await registry.resolveContent(request.params.name, request.params.ref);
+          const h = await registry.checkout(version);
+          const n = version.summary.input_dim;
+          const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+          let x: Float32Array;
+          if (contentType === F32) {
+            const body = request.body as Buffer;
+            if (body.byteLength === 0 || body.byteLength % (4 * n) !== 0) {
+              throw new ApiError(
+                'GRADIEND_ERR_INPUT_SHAPE',
+                `float32 body has ${body.byteLength} bytes; expected a multiple of 4 × input_dim = ${4 * n}`,
+              );
+            }
+            // The parser's buffer is aligned and ours alone, so the rows are viewed, not copied.
+            x =
+              body.byteOffset % 4 === 0
+                ? new Float32Array(body.buffer, body.byteOffset, body.byteLength / 4)
+                : new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+          } else if (contentType === SAFETENSORS) {
+            const body = request.body as Buffer;
+            const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+            checkSafetensorsHeaderLength(bytes.subarray(0, 8), 'body');
+            const transfer = offload(body.byteLength / 4) ? ownBuffer(bytes) : [];
+            x = await tasks.run('flattenGradients', { ...h, bytes }, transfer);
+          } else if (contentType === 'application/json') {
+            x = parseEncodeJson(request.body as Buffer, n);
+          } else {
             throw new ApiError(
-              'GRADIEND_ERR_INPUT_SHAPE',
-              `float32 body has ${body.byteLength} bytes; expected a multiple of 4 × input_dim = ${4 * n}`,
+              'GRADIEND_ERR_REQUEST_MEDIA_TYPE',
+              `cannot encode a ${contentType ?? 'missing'} body`,
             );
           }
-          // The parser's buffer is aligned and ours alone, so the rows are viewed, not copied.
-          x =
-            body.byteOffset % 4 === 0
-              ? new Float32Array(body.buffer, body.byteOffset, body.byteLength / 4)
-              : new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
-        } else if (contentType === SAFETENSORS) {
-          const body = request.body as Buffer;
-          const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-          const transfer = offload(body.byteLength / 4) ? ownBuffer(bytes) : [];
-          x = await tasks.run('flattenGradients', { ...h, bytes }, transfer);
-        } else if (contentType === 'application/json') {
-          const body = request.body as { inputs?: unknown };
-          if (
-            !Array.isArray(body?.inputs) ||
-            !body.inputs.every((r) => Array.isArray(r) && r.every((v) => typeof v === 'number'))
-          ) {
-            throw new ApiError(
-              'GRADIEND_ERR_REQUEST_VALIDATION',
-              'JSON body must be {"inputs": [[number, …], …]}',
+          const scale = inputScale(version, request.query.input_scale);
+          requireFiniteInputs(x, scale);
+          const batch = x.length / n;
+          app.metrics.encodeBatch.observe(batch);
+          const encoded = await infer(h, 'encoder', x, batch, x.length, scale);
+          requireFinite(encoded, 'encoded');
+          const latent = version.summary.latent_dim;
+          if (request.headers.accept === F32) {
+            return sendRaw(
+              reply,
+              F32,
+              new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength),
             );
           }
-          x = rowsToF32(body.inputs as number[][], n, 'inputs');
-        } else {
-          throw new ApiError(
-            'GRADIEND_ERR_REQUEST_MEDIA_TYPE',
-            `cannot encode a ${contentType ?? 'missing'} body`,
-          );
+          return { encoded: f32ToRows(encoded, batch, latent), latent_dim: latent, batch };
+        } finally {
+          // Nothing reads the raw body once the answer is computed (ORT and the workers copy or move it).
+          if (Buffer.isBuffer(request.body)) bodies.release(request.body);
         }
-        const scale = inputScale(version, request.query.input_scale);
-        const batch = x.length / n;
-        app.metrics.encodeBatch.observe(batch);
-        const encoded = await infer(h, 'encoder', x, batch, x.length, scale);
-        const latent = version.summary.latent_dim;
-        if (request.headers.accept === F32) {
-          return sendRaw(reply, F32, new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength));
-        }
-        return { encoded: f32ToRows(encoded, batch, latent), latent_dim: latent, batch };
-      } finally {
-        // Nothing reads the raw body once the answer is computed (ORT and the workers copy or move it).
-        if (Buffer.isBuffer(request.body)) bodies.release(request.body);
-      }
-    },
-  );
+      },
+    );
+  }
 
   app.post(
     '/models/:name/versions/:ref/decode',
     {
       config: { role: 'read' },
+      bodyLimit: BODY_LIMITS.decodeJson,
       schema: {
         tags: ['operations'],
         summary: 'Decode latent rows to float32 [batch × input_dim], or per-parameter safetensors',
@@ -204,6 +254,7 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const batch = request.body.latent.length;
       const values = batch * version.summary.input_dim;
       const decoded = await infer(h, 'decoder', z, batch, values);
+      requireFinite(decoded, 'decoded');
       if ((request.headers.accept ?? '').includes(SAFETENSORS)) {
         const transfer = offload(values) ? ownBuffer(decoded) : [];
         const bytes = await tasks.run('expandDecoded', { ...h, decoded, batch }, transfer);

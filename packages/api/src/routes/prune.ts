@@ -16,6 +16,8 @@ import {
 import type { FileRecord } from '../storage/metadata-store.js';
 import type { PruneRequest } from '../workers/task-types.js';
 import { toTopkSpec } from '../schemas/topk.js';
+import { BODY_LIMITS } from '../ops/request-limits.js';
+import { parsePruneBody } from './prune-body.js';
 import { previewFromSummary } from '../analysis/summary-preview.js';
 import { requestSignal } from './request-signal.js';
 import type { VersionRecord } from '../storage/metadata-store.js';
@@ -61,7 +63,15 @@ interface PruneJobArgs {
 const PRUNE_JOB = 'prune';
 
 const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { registry, tasks, jobs, analysis } = app.services;
+  const { registry, tasks, analysis, jobs } = app.services;
+  // Number literals decide what topk means (parsePruneBody); JSON.parse would lose them.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parsePruneBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 
   /** Prunes `source` and stores the result as a new version; the body of the 201 answer. */
   async function pruneAndStore(
@@ -79,7 +89,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     try {
       progress(0.2, 'pruning');
       const outDir = path.join(workDir, 'checkpoint');
-      const result = await tasks.run('prune', { ...h, request: pruneRequest, outDir });
+      const result = await tasks.run('prune', { ...h, request: pruneRequest, outDir }, [], { signal });
       // Last point to stop: after this the new version is committed.
       signal?.throwIfAborted();
       progress(0.8, 'storing the new version');
@@ -127,6 +137,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/models/:name/versions/:ref/prune/preview',
     {
       config: { role: 'read' },
+      bodyLimit: BODY_LIMITS.pruneJson,
       schema: {
         tags: ['operations'],
         summary:
@@ -182,6 +193,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/models/:name/versions/:ref/prune',
     {
       config: { role: 'write' },
+      bodyLimit: BODY_LIMITS.pruneJson,
       schema: {
         tags: ['operations'],
         summary: 'Prune and store the result as a new version (of this model or of `target`) with lineage',

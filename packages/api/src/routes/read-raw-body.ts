@@ -1,6 +1,9 @@
 import type { Readable } from 'node:stream';
 import { ApiError } from '../errors/api-error.js';
 
+/** Bytes allocated up front for a declared Content-Length; beyond this the buffer grows as data arrives. */
+export const TRUSTED_PREALLOCATION = 16 * 1024 * 1024;
+
 function tooLarge(limit: number): ApiError {
   return new ApiError('GRADIEND_ERR_REQUEST_TOO_LARGE', `request body exceeds ${limit} bytes`);
 }
@@ -53,12 +56,20 @@ async function read(
     for (const c of chunks) at += c.copy(out, at);
     return out;
   }
-  const out = allocate(declared);
+  // A declared length is a claim, not bytes: past TRUSTED_PREALLOCATION the buffer grows with what
+  // arrives (doubling, so at most one extra copy per byte), or a stalled client declaring 1 GiB
+  // would hold 1 GiB for nothing.
+  let out = allocate(Math.min(declared, TRUSTED_PREALLOCATION));
   let at = 0;
   for await (const chunk of payload) {
     const c = chunk as Buffer;
     if (at + c.length > declared) {
       throw new ApiError('GRADIEND_ERR_REQUEST_VALIDATION', `body is longer than Content-Length ${declared}`);
+    }
+    if (at + c.length > out.length) {
+      const grown = allocate(Math.min(declared, Math.max(out.length * 2, at + c.length)));
+      out.copy(grown, 0, 0, at);
+      out = grown;
     }
     at += c.copy(out, at);
   }

@@ -95,10 +95,33 @@ describe('registry', () => {
     },
   );
 
-  it('reuploading the same folder makes version 2 and stores each blob once', async () => {
+  it('reuploading the same folder answers 200 with the existing version and a flag, storing nothing', async () => {
+    const parts = folderParts(fixturePath('two-layer-all', 'model'));
+    const first = await upload('m', multipart(parts));
+    expect(first.statusCode).toBe(201);
+    const again = await upload('m', multipart(parts));
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toEqual({ ...first.json(), duplicate: true });
+    expect(again.headers.location).toBe('/api/models/m/versions/1');
+    const versions = await t.app.inject('/api/models/m/versions');
+    expect(versions.json().items).toHaveLength(1);
+    // Other files under the same model are not a duplicate.
+    const other = await upload('m', multipart(folderParts(fixturePath('mixed-latent3', 'model'))));
+    expect(other.statusCode).toBe(201);
+    expect(other.json().version).toBe(2);
+  });
+
+  it('reuploading the same folder with copy=true makes version 2 and stores each blob once', async () => {
     const parts = folderParts(fixturePath('two-layer-all', 'model'));
     expect((await upload('m', multipart(parts))).statusCode).toBe(201);
-    expect((await upload('m', multipart(parts))).json().version).toBe(2);
+    const copy = await t.app.inject({
+      method: 'POST',
+      url: '/api/models/m/versions?copy=true',
+      ...multipart(parts),
+    });
+    expect(copy.statusCode, copy.body).toBe(201);
+    expect(copy.json().version).toBe(2);
+    expect(copy.json()).not.toHaveProperty('duplicate');
     expect((await t.blobKeys()).length).toBe(parts.length);
   });
 
@@ -205,10 +228,38 @@ describe('registry', () => {
     }
   });
 
+  it('deletes a model with all its versions and those derived from them, and audits it', async () => {
+    const parts = folderParts(fixturePath('two-layer-all', 'model'));
+    expect((await upload('m', multipart(parts))).statusCode).toBe(201);
+    await t.app.inject({ method: 'POST', url: '/api/models/m/versions?copy=true', ...multipart(parts) });
+    const prune = (target?: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/models/m/versions/1/prune',
+        payload: { topk: 10, ...(target ? { target } : {}) },
+      });
+    expect((await prune()).statusCode).toBe(201);
+    expect((await prune('elsewhere')).statusCode).toBe(201);
+    await t.app.inject({ method: 'PUT', url: '/api/models/m/aliases/champion', payload: { version: 2 } });
+
+    const res = await t.app.inject({ method: 'DELETE', url: '/api/models/m' });
+    expect(res.statusCode, res.body).toBe(200);
+    const deleted = (res.json().deleted as { name: string; version: number }[]).map(
+      (d) => `${d.name}@${d.version}`,
+    );
+    expect(deleted.sort()).toEqual(['elsewhere@1', 'm@1', 'm@2', 'm@3']);
+    expect((await t.app.inject('/api/models/m')).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/models/m' })).statusCode).toBe(404);
+    const audit = (await t.app.inject('/api/audit?model=m')).json().items as { action: string }[];
+    expect(audit[0]?.action).toBe('model.delete');
+    // The same name can start again from version 1.
+    expect((await upload('m', multipart(parts))).json().version).toBe(1);
+  });
+
   it('lists, searches, patches, aliases and audits', async () => {
     const parts = folderParts(fixturePath('two-layer-all', 'model'));
     await upload('alpha', multipart([...parts, { field: 'description', value: 'gender direction' }]));
-    await upload('alpha', multipart(parts));
+    await t.app.inject({ method: 'POST', url: '/api/models/alpha/versions?copy=true', ...multipart(parts) });
     await upload('beta', multipart([...parts, { field: 'tags', value: 'nlp' }]));
     const list = await t.app.inject('/api/models?q=gender&sort=name');
     expect(list.json().items.map((m: { name: string }) => m.name)).toEqual(['alpha']);

@@ -57,6 +57,21 @@ describe('uploads are validated by the same rules above and below the header-onl
     }
   });
 
+  it('a folder without config.json: 422 naming the file, and no server path anywhere in the problem', async () => {
+    const parts = folderParts(fixturePath('two-layer-all', 'model')).filter(
+      (p) => p.filename !== 'config.json',
+    );
+    const res = await loads.app.inject({
+      method: 'POST',
+      url: '/api/models/nc/versions',
+      ...multipart(parts),
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'GRADIEND_ERR_CHECKPOINT', file: 'config.json' });
+    expect(res.body).not.toContain(tmp.dir);
+    expect(res.body).not.toMatch(/\/tmp\/|upload-[0-9a-f]{8}/);
+  });
+
   it.each(['two-layer-all', 'mixed-latent3', 'layernorm-nobias', 'dtype-bfloat16'])(
     'accepts %s either way with the same summary',
     async (fixture) => {

@@ -3,21 +3,24 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { versionJson } from '../registry/to-json.js';
-import { ModelParams, Tag, VersionParams, problems } from '../schemas/common.js';
+import { Description, ModelParams, Tag, VersionParams, problems } from '../schemas/common.js';
 import {
   DeletedVersionsSchema,
+  DuplicateVersionSchema,
   VersionDetailSchema,
   VersionListSchema,
   VersionSchema,
 } from '../schemas/registry.js';
 import { RegistryService } from '../registry/registry-service.js';
 import { receiveUpload } from '../upload/receive-upload.js';
+import { EXTRACT_LIMITS, SharedByteBudget } from '../upload/extraction-budget.js';
 
 /** A checkpoint folder has a handful of files; anything beyond this is not a checkpoint. */
 export const MAX_UPLOAD_FILES = 32;
 
 const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { meta, registry, config } = app.services;
+  const extraction = new SharedByteBudget(EXTRACT_LIMITS.globalBytes);
 
   app.post(
     '/models/:name/versions',
@@ -29,10 +32,22 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'multipart/form-data with either repeatable `files` parts (filename = path inside the checkpoint folder) ' +
           'or one `archive` part (.tar, .tar.gz or .zip), plus optional `description` and comma-separated `tags`. ' +
-          'The model is created on its first upload. Streamed to disk and validated with the core before commit.',
+          'The model is created on its first upload. Streamed to disk and validated with the core before commit. ' +
+          'Files identical (names and SHA-256) to an existing version of the model answer 200 with that version and ' +
+          '`duplicate: true` instead of storing a copy, unless `copy=true`.',
         consumes: ['multipart/form-data'],
         params: ModelParams,
-        response: { 201: VersionSchema, ...problems(400, 401, 403, 413, 415, 422) },
+        querystring: Type.Object({
+          copy: Type.Boolean({
+            default: false,
+            description: 'Store a new version even when an existing one has the same files',
+          }),
+        }),
+        response: {
+          200: DuplicateVersionSchema,
+          201: VersionSchema,
+          ...problems(400, 401, 403, 413, 415, 422),
+        },
       },
     },
     async (request, reply) => {
@@ -42,7 +57,18 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           workDir,
           maxBytes: config.maxUploadBytes,
           maxFiles: MAX_UPLOAD_FILES,
+          extraction,
         });
+        const existing = request.query.copy
+          ? null
+          : await registry.findIdenticalVersion(request.params.name, upload.files);
+        if (existing) {
+          app.metrics.uploadBytes.inc(upload.bytes);
+          return reply
+            .status(200)
+            .header('location', `/api/models/${existing.model}/versions/${existing.version}`)
+            .send({ ...versionJson(existing), duplicate: true as const });
+        }
         const record = await registry.ingest(upload.dir, upload.files, {
           model: request.params.name,
           description: upload.description ?? '',
@@ -115,7 +141,7 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: VersionParams,
         body: Type.Object(
           {
-            description: Type.Optional(Type.String({ maxLength: 10_000 })),
+            description: Type.Optional(Description),
             tags: Type.Optional(Type.Array(Tag, { maxItems: 64 })),
           },
           { additionalProperties: false },

@@ -25,6 +25,9 @@ export const VersionRefParam = Type.String({
   description: 'A version number, `latest`, or an alias name',
 });
 export const Tag = Type.String({ pattern: TAG_PATTERN });
+/** Longest model or version description, for PATCH bodies and upload fields alike. */
+export const MAX_DESCRIPTION_LENGTH = 10_000;
+export const Description = Type.String({ maxLength: MAX_DESCRIPTION_LENGTH });
 
 export const ModelParams = Type.Object({ name: ModelName });
 export const VersionParams = Type.Object({ name: ModelName, ref: VersionRefParam });

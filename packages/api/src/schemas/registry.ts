@@ -97,6 +97,16 @@ export const VersionDetailSchema = Type.Composite(
 );
 export type VersionDetail = Static<typeof VersionDetailSchema>;
 
+/** An upload answer when an existing version already has exactly these files. */
+export const DuplicateVersionSchema = Type.Composite(
+  [VersionSchema, Type.Object({ duplicate: Type.Literal(true) })],
+  {
+    title: 'DuplicateVersion',
+    description: 'An existing version already has exactly these files; nothing was stored',
+  },
+);
+export type DuplicateVersion = Static<typeof DuplicateVersionSchema>;
+
 export const VersionListSchema = Type.Object({ items: Type.Array(VersionSchema) }, { title: 'VersionList' });
 export type VersionList = Static<typeof VersionListSchema>;
 

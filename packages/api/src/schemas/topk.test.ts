@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toTopkSpec, topkUpperBound } from './topk.js';
+import { toTopkSpec } from './topk.js';
 
 describe('toTopkSpec', () => {
   it('reads integers as counts and non-integers in (0, 1) as fractions', () => {
@@ -24,10 +24,5 @@ describe('toTopkSpec', () => {
     expect(() => toTopkSpec(1.5)).toThrow(/"100%"/);
     expect(() => toTopkSpec('0%')).toThrow(/\(0%, 100%\]/);
     expect(() => toTopkSpec('101%', 'k')).toThrow(/^k "101%"/);
-  });
-
-  it('bounds the rows a spec selects like the core (fractions round up)', () => {
-    expect(topkUpperBound({ fraction: 0.01 }, 228_928)).toBe(2290);
-    expect(topkUpperBound({ count: 10 }, 5)).toBe(5);
   });
 });

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { readTopk, type TopkRequest } from '@gradiend/core';
 import { ApiError } from '../errors/api-error.js';
 
 /**
@@ -6,7 +7,7 @@ import { ApiError } from '../errors/api-error.js';
  * number must be a fraction in (0, 1). "All of them" is therefore spelled "100%" or
  * {"fraction": 1}; {"count": n} says "count" explicitly.
  */
-export type TopkSpec = { readonly count: number } | { readonly fraction: number };
+export type TopkSpec = TopkRequest;
 
 const PERCENT_PATTERN = '^[0-9]+(\\.[0-9]+)?%$';
 
@@ -46,31 +47,9 @@ export const TopkQuery = (defaultValue: number | string) =>
 
 export type TopkInput = Static<typeof TopkBody>;
 
-/** Maps any accepted top-k form to the core's unambiguous {count} | {fraction}. */
+/** Maps any accepted top-k form to the core's unambiguous {count} | {fraction} (the core's one reader). */
 export function toTopkSpec(value: TopkInput, field = 'topk'): TopkSpec {
-  if (typeof value === 'number') {
-    if (Number.isInteger(value)) return { count: value };
-    if (value > 0 && value < 1) return { fraction: value };
-    throw new ApiError(
-      'GRADIEND_ERR_REQUEST_VALIDATION',
-      `${field} ${value} is neither an integer count nor a fraction in (0, 1); ` +
-        'to keep a share send "N%" or {"fraction": x} (e.g. "100%" keeps everything)',
-    );
-  }
-  if (typeof value === 'string') {
-    const percent = Number(value.slice(0, -1));
-    if (!(percent > 0 && percent <= 100)) {
-      throw new ApiError(
-        'GRADIEND_ERR_REQUEST_VALIDATION',
-        `${field} ${JSON.stringify(value)} must be a percentage in (0%, 100%]`,
-      );
-    }
-    return { fraction: percent / 100 };
-  }
-  return 'count' in value ? { count: value.count } : { fraction: value.fraction };
-}
-
-/** How many rows a spec selects out of `inputDim` (the core rounds fractions up). */
-export function topkUpperBound(spec: TopkSpec, inputDim: number): number {
-  return 'count' in spec ? Math.min(spec.count, inputDim) : Math.ceil(spec.fraction * inputDim);
+  const reading = readTopk(value, field);
+  if (!reading.ok) throw new ApiError('GRADIEND_ERR_REQUEST_VALIDATION', reading.error);
+  return reading.spec;
 }

@@ -26,6 +26,7 @@ export type {
   AuditList,
   CheckpointSummary,
   DeletedVersions,
+  DuplicateVersion,
   LatestSummary,
   Model,
   ModelDetail,

@@ -30,7 +30,13 @@ describe('seeding the built-in demos', () => {
       { level: 'info' },
       { write: (s: string) => lines.push(JSON.parse(s) as { msg: string }) },
     );
-    seeded = await seedDemo(t.app.services.meta, t.app.services.registry, log, t.dataDir);
+    seeded = await seedDemo(
+      t.app.services.meta,
+      t.app.services.registry,
+      log,
+      t.dataDir,
+      t.app.services.baseModels,
+    );
   }, 180_000);
   afterAll(() => t?.close());
 
@@ -45,6 +51,30 @@ describe('seeding the built-in demos', () => {
     expect(bert.input_dim).toBe(1_714_944);
     expect(lines.map((l) => l.msg)).toContain('demo model registered');
   });
+
+  it('registers the digits base model (weights, ONNX graph, test set) so its rewrite effect can be swept', async () => {
+    const list = (await t.app.inject('/api/base-models?name=mnist-8x8-mlp-64-32-10')).json() as {
+      items: { id: string; onnx: unknown; test_set: unknown; lineage: unknown }[];
+    };
+    expect(list.items).toHaveLength(1);
+    expect(list.items[0]).toMatchObject({ lineage: null });
+    expect(list.items[0]?.onnx).not.toBeNull();
+    expect(list.items[0]?.test_set).not.toBeNull();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/models/digits-3-vs-8/versions/1/rewrite-effect?wait=60',
+      payload: { target: 3, other: 8 },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const sweep = res.json() as {
+      base: { accuracy: number };
+      candidates: unknown[];
+      selection: { strengthen: { reason: string } };
+    };
+    expect(sweep.candidates).toHaveLength(32);
+    expect(sweep.base.accuracy).toBeGreaterThan(0.8);
+    expect(sweep.selection.strengthen.reason).toMatch(/accuracy/);
+  }, 60_000);
 
   it('serves encodings of the demo’s held-out gradients as its index.json records them', async () => {
     const demos = await ensureBuiltInDemos(SHARED_CACHE);

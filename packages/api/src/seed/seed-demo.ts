@@ -5,6 +5,7 @@ import { ensureBuiltInDemos } from '@gradiend/core/node';
 import { sha256File } from '../registry/sha256-file.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { MetadataStore } from '../storage/metadata-store.js';
+import type { BaseModelService } from '../base-models/base-model-service.js';
 
 /** Where the built-in demos are cached, below the data dir (built on the first start, reused after). */
 export function demoCacheDir(dataDir: string): string {
@@ -21,6 +22,7 @@ export async function seedDemo(
   registry: RegistryService,
   log: FastifyBaseLogger,
   dataDir: string,
+  baseModels?: BaseModelService,
 ): Promise<string[]> {
   if (!(await meta.isEmpty())) return [];
   const demos = await ensureBuiltInDemos(demoCacheDir(dataDir), (message, fields) =>
@@ -47,6 +49,22 @@ export async function seedDemo(
       });
       seeded.push(demo.name);
       log.info({ model: demo.name }, 'demo model registered');
+      if (demo.baseModel && baseModels) {
+        // Copies: the base model service moves its files into the blob store.
+        const copy = async (file: string, name: string): Promise<string> => {
+          const target = path.join(workDir, `base-${name}`);
+          await fs.copyFile(file, target);
+          return target;
+        };
+        const record = await baseModels.register({
+          name: demo.baseModel.name,
+          weights: await copy(demo.baseModel.weights, 'weights'),
+          onnx: await copy(demo.baseModel.onnx, 'onnx'),
+          testSet: await copy(demo.baseModel.testSet, 'test-set'),
+          actor: 'seed',
+        });
+        log.info({ base_model: record.name, id: record.sha256 }, 'demo base model registered');
+      }
     } finally {
       await fs.rm(workDir, { recursive: true, force: true });
     }

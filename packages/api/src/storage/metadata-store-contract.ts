@@ -149,6 +149,40 @@ export function metadataStoreContract(open: () => Promise<StoreUnderTest>): void
     );
   });
 
+  it('refuses a version whose parent was deleted meanwhile (404, nothing stored) and never reuses ids', async () => {
+    const parent = await store.createVersion(newVersion('m', 'a'));
+    await store.deleteVersion('m', 1, false, 'x');
+    // A prune committing after its source was deleted: SQLite used to hand the new row the
+    // deleted row's id, so the foreign key passed and the version became its own parent.
+    await expect(store.createVersion(newVersion('pruned', 'b', parent.id))).rejects.toSatisfy(
+      (e) => e instanceof ApiError && e.code === 'GRADIEND_ERR_VERSION_NOT_FOUND',
+    );
+    expect(await store.getModel('pruned')).toBeNull();
+    const next = await store.createVersion(newVersion('m', 'c'));
+    expect(next.id).toBeGreaterThan(parent.id);
+    expect(next.parent).toBeNull();
+  });
+
+  it('cascades down a deep, branching lineage, children before parents', async () => {
+    const root = await store.createVersion(newVersion('chain', 'a'));
+    let tip = root;
+    for (let i = 0; i < 40; i++) {
+      const side = await store.createVersion(newVersion('side', 'b', tip.id));
+      expect(side.parent).toEqual({ name: 'chain', version: tip.version });
+      tip = await store.createVersion(newVersion('chain', 'c', tip.id));
+    }
+    const result = await store.deleteVersion('chain', 1, true, 'x');
+    expect(result.deleted).toHaveLength(81);
+    const at = new Map(result.deleted.map((d, i) => [`${d.name}@${d.version}`, i]));
+    expect(at.size).toBe(81);
+    // chain@k+1 and side@k derive from chain@k: both go first.
+    for (let k = 1; k <= 40; k++) {
+      expect(at.get(`chain@${k + 1}`)).toBeLessThan(at.get(`chain@${k}`) ?? -1);
+      expect(at.get(`side@${k}`)).toBeLessThan(at.get(`chain@${k}`) ?? -1);
+    }
+    expect(await store.listVersions('chain')).toEqual([]);
+  });
+
   it('moves aliases, searches models and audits every change', async () => {
     await store.createVersion(newVersion('alpha', 'a'));
     await store.createVersion(newVersion('alpha', 'b'));

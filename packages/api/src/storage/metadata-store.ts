@@ -2,7 +2,6 @@ import type { Static } from '@sinclair/typebox';
 import type { AuditEntry, CheckpointSummary, FileSchema } from '../schemas/registry.js';
 import type { ModelSort, Role } from '../schemas/vocabulary.js';
 import type { JobStore } from '../jobs/job-types.js';
-
 /** A version content's cached analysis of one importance part (both blobs in the blob store). */
 export interface AnalysisRecord {
   readonly contentKey: string;
@@ -181,10 +180,19 @@ export interface MetadataStore {
   /** Deletes the version (and with `cascade` every version derived from it). */
   deleteVersion(model: string, version: number, cascade: boolean, actor: string): Promise<DeleteResult>;
 
+  /**
+   * Deletes a model that has no versions left (its tags and aliases go with it) and audits it;
+   * false when there is no such model. Delete its versions first (deleteVersion with cascade).
+   */
+  deleteEmptyModel(model: string, actor: string): Promise<boolean>;
+
   setAlias(model: string, alias: string, version: number, actor: string): Promise<void>;
   deleteAlias(model: string, alias: string, actor: string): Promise<boolean>;
 
-  /** True when a version, a base model (weights, ONNX graph or test set), a cached analysis or a job result uses the blob. */
+  /**
+   * True when a version, a base model (weights, ONNX graph or test set), a cached analysis or a job
+   * result uses the blob.
+   */
   isBlobReferenced(sha256: string): Promise<boolean>;
 
   /**

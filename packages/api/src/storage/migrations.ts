@@ -3,6 +3,11 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /**
+   * SQLite only: run with foreign-key enforcement off (checked again before the commit), as a
+   * table rebuild needs — dropping a referenced table with it on would cascade into its children.
+   */
+  readonly rebuildsTables?: boolean;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';
@@ -183,6 +188,45 @@ export function migrationsFor(dialect: SqlDialect): readonly Migration[] {
       CREATE INDEX jobs_model ON jobs(model);
       CREATE INDEX jobs_result ON jobs(result_sha256);
     `,
+    },
+    {
+      version: 5,
+      name: 'version ids are never reused',
+      // A deleted version's id handed to the next insert let a prune that raced the delete of its
+      // source become its own parent. SQLite needs AUTOINCREMENT for that (a table rebuild);
+      // PostgreSQL's identity column never reuses a value already.
+      rebuildsTables: dialect === 'sqlite',
+      sql:
+        dialect === 'sqlite'
+          ? `
+      CREATE TABLE versions_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        tags TEXT NOT NULL DEFAULT '[]',
+        summary TEXT NOT NULL,
+        input_dim INTEGER NOT NULL,
+        latent_dim INTEGER NOT NULL,
+        dtype TEXT NOT NULL,
+        param_map_hash TEXT NOT NULL,
+        parent_id INTEGER REFERENCES versions(id),
+        operation TEXT NOT NULL,
+        operation_args TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        UNIQUE (model_id, version)
+      );
+      INSERT INTO versions_new SELECT id, model_id, version, description, tags, summary, input_dim,
+        latent_dim, dtype, param_map_hash, parent_id, operation, operation_args, created_at, created_by
+        FROM versions;
+      -- A version that became its own parent through a reused id: its true parent is unknown.
+      UPDATE versions_new SET parent_id = NULL WHERE parent_id = id;
+      DROP TABLE versions;
+      ALTER TABLE versions_new RENAME TO versions;
+      CREATE INDEX versions_parent ON versions(parent_id);
+    `
+          : 'UPDATE versions SET parent_id = NULL WHERE parent_id = id',
     },
   ];
 }

@@ -274,6 +274,22 @@ export function versionHasDerived(model: string, version: number, children: read
   );
 }
 
+/** A model still has versions (one was added while its versions were being deleted). */
+export function modelHasVersions(model: string): ApiError {
+  return new ApiError(
+    'GRADIEND_ERR_VERSION_HAS_DERIVED',
+    `model ${model} still has versions; delete them first`,
+  );
+}
+
 export function tokenNameTaken(name: string): ApiError {
   return new ApiError('GRADIEND_ERR_TOKEN_NAME_TAKEN', `a token named ${name} already exists`);
+}
+
+/** A prune or other derived version whose source was deleted before it could be committed. */
+export function parentGone(): ApiError {
+  return new ApiError(
+    'GRADIEND_ERR_VERSION_NOT_FOUND',
+    'the version this one derives from was deleted while it was being made; nothing was stored',
+  );
 }

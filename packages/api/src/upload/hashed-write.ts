@@ -6,15 +6,20 @@ import { writeHashedFile } from '../storage/write-hashed-file.js';
 /** Counts bytes across every file of one upload and stops the stream once the limit is passed. */
 export class ByteBudget {
   private used = 0;
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    /** Says why the limit is what it is, e.g. for an archive's expansion cap. */
+    private readonly what = `upload exceeds the limit of ${limit} bytes`,
+    /** Also charged with every chunk (e.g. the budget all extractions share). */
+    private readonly shared?: { take(bytes: number): void },
+  ) {}
 
   take(bytes: number): void {
     this.used += bytes;
     if (this.used > this.limit) {
-      throw new ApiError('GRADIEND_ERR_UPLOAD_TOO_LARGE', `upload exceeds the limit of ${this.limit} bytes`, {
-        limit: this.limit,
-      });
+      throw new ApiError('GRADIEND_ERR_UPLOAD_TOO_LARGE', this.what, { limit: this.limit });
     }
+    this.shared?.take(bytes);
   }
 
   get total(): number {

@@ -1,11 +1,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { ApiError } from '../errors/api-error.js';
 import { TAG_PATTERN } from '../schemas/vocabulary.js';
+import { MAX_DESCRIPTION_LENGTH } from '../schemas/common.js';
 import type { StagedFile } from '../registry/registry-service.js';
 import { extractArchive } from './extract-archive.js';
+import { checkSafetensorsFile } from './safetensors-header-limit.js';
+import { EXTRACT_LIMITS, extractionCap, type SharedByteBudget } from './extraction-budget.js';
+import { formCutShort, multipartBoundary, watchFormEnd } from './form-end-watch.js';
 import { ByteBudget, writeHashed } from './hashed-write.js';
 import { checkpointFileNames, isIgnoredPath, splitUploadPath } from './safe-path.js';
 
@@ -24,6 +29,8 @@ export interface ReceiveOptions {
   readonly workDir: string;
   readonly maxBytes: number;
   readonly maxFiles: number;
+  /** Shared by every upload's archive extraction (disk held at once). */
+  readonly extraction: SharedByteBudget;
 }
 
 interface Scratch {
@@ -73,6 +80,28 @@ export async function receiveUpload(
       },
     );
   }
+  const boundary = multipartBoundary(request.headers['content-type']);
+  if (boundary === null) {
+    throw new ApiError(
+      'GRADIEND_ERR_REQUEST_MEDIA_TYPE',
+      'multipart/form-data needs a boundary parameter (Content-Type: multipart/form-data; boundary=…)',
+    );
+  }
+  // The part being written is destroyed when the body turns out cut, so its write fails (and
+  // closes its file) instead of waiting for bytes that never come.
+  let current: Readable | null = null;
+  const watch = watchFormEnd(request.raw, boundary, () => current?.destroy(formCutShort()));
+  // The body may end before the loop below reaches a part the parser already handed out.
+  // A part the parser already destroyed would never settle its write (pipeline waits for a
+  // 'close' that has passed), so it is refused here.
+  const writing = (file: Readable): Readable => {
+    if (watch.cutShort) throw formCutShort();
+    if (file.destroyed) {
+      throw new ApiError('GRADIEND_ERR_UPLOAD_ABORTED', 'the upload ended while a file was arriving');
+    }
+    current = file;
+    return file;
+  };
   const budget = new ByteBudget(options.maxBytes);
   const scratch: Scratch[] = [];
   const seen = new Set<string>();
@@ -83,6 +112,16 @@ export async function receiveUpload(
   for await (const part of request.parts()) {
     if (part.type === 'field') {
       const value = typeof part.value === 'string' ? part.value : String(part.value);
+      // The same rule as PATCH, and never a silent cut at the multipart field limit.
+      if (
+        part.valueTruncated ||
+        (part.fieldname === 'description' && value.length > MAX_DESCRIPTION_LENGTH)
+      ) {
+        throw new ApiError(
+          'GRADIEND_ERR_REQUEST_VALIDATION',
+          `${part.fieldname} is longer than ${MAX_DESCRIPTION_LENGTH} characters`,
+        );
+      }
       if (part.fieldname === 'description' && description === undefined) description = value;
       else if (part.fieldname === 'tags' && tags === undefined) tags = parseTags(value);
       else throw new ApiError('GRADIEND_ERR_UPLOAD_FIELD', `unexpected form field ${part.fieldname}`);
@@ -95,7 +134,8 @@ export async function receiveUpload(
         throw new ApiError('GRADIEND_ERR_UPLOAD_MIXED', 'send either files or one archive, not both');
       }
       archivePath = path.join(options.workDir, 'upload.archive');
-      await writeHashed(part.file, archivePath, budget);
+      await writeHashed(writing(part.file), archivePath, budget);
+      current = null;
       continue;
     }
     if (part.fieldname !== 'files') {
@@ -127,21 +167,40 @@ export async function receiveUpload(
       );
     }
     const tempPath = path.join(options.workDir, `part-${scratch.length}`);
-    const info = await writeHashed(part.file, tempPath, budget);
+    const info = await writeHashed(writing(part.file), tempPath, budget);
+    current = null;
     scratch.push({ ...info, segments, tempPath });
   }
+  // The parser takes a body cut between parts for a normal end.
+  if (watch.cutShort) throw formCutShort();
 
   if (archivePath !== null) {
     const extractDir = path.join(options.workDir, 'extracted');
     await fs.mkdir(extractDir);
-    // The extracted size counts against a fresh budget: compressed bytes were already counted.
-    const entries = await extractArchive(archivePath, {
-      scratchDir: extractDir,
-      maxFiles: options.maxFiles,
-      budget: new ByteBudget(options.maxBytes),
-    });
-    await fs.rm(archivePath, { force: true });
-    scratch.push(...entries);
+    // The extracted size counts against a fresh budget (compressed bytes were already counted),
+    // capped by the archive's own size so a small bomb cannot fill the disk, and against the
+    // budget all extractions in flight share.
+    const archiveBytes = (await fs.stat(archivePath)).size;
+    const cap = extractionCap(archiveBytes, options.maxBytes);
+    const lease = options.extraction.lease();
+    try {
+      const entries = await extractArchive(archivePath, {
+        scratchDir: extractDir,
+        maxFiles: options.maxFiles,
+        budget: new ByteBudget(
+          cap,
+          cap < options.maxBytes
+            ? `the ${archiveBytes}-byte archive expands past ${cap} bytes (${EXTRACT_LIMITS.ratio}× its size + ${EXTRACT_LIMITS.slackBytes}); is it a checkpoint?`
+            : `the archive expands past the upload limit of ${cap} bytes`,
+          lease,
+        ),
+      });
+      await fs.rm(archivePath, { force: true });
+      scratch.push(...entries);
+    } finally {
+      // The extracted files are moved into the checkpoint and ingested (or removed) by the caller.
+      lease.release();
+    }
   }
   if (scratch.length === 0) {
     throw new ApiError(
@@ -157,6 +216,7 @@ export async function receiveUpload(
     const name = names[i] ?? '';
     const target = path.join(dir, name);
     await fs.rename(entry.tempPath, target);
+    if (name.endsWith('.safetensors')) await checkSafetensorsFile(target, name);
     files.push({ name, sha256: entry.sha256, size: entry.size, path: target });
   }
   return {

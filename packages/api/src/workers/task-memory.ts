@@ -19,20 +19,23 @@ const withImportance = (h: ModelHandle) => loaded(h) + PER_DIM * h.inputDim;
 export const TASK_MEMORY: Estimates = {
   // Above the full-load threshold only the headers are read; below it the weights are loaded.
   inspect: (a) => BASE + Math.min(a.storedBytes, a.fullLoadMaxBytes ?? a.storedBytes),
-  // The float32 result lives in shared memory and stays in the analysis cache.
+  // The float32 copy in shared memory besides the core's importance.
   analyzeImportance: (a) => withImportance(a) + 4 * a.inputDim,
-  // Scans and writes of an already computed float32 importance (shared, not copied).
+  // The importance is shared memory the main thread holds; the task writes it in 16 MiB steps.
   persistAnalysis: () => BASE,
   keptByThreshold: () => BASE,
-  keptByTopK: (a) => BASE + 4 * a.importance.length,
-  prunedBytes: () => BASE,
-  // The param map comes with the (possibly cached) checkpoint; the importance is shared.
-  heatmap: loaded,
+  // Small inputs run selectTopK (indices and a byte mask); large ones a 64 Ki-bucket histogram.
+  keptByTopK: (a) => BASE + 5 * a.importance.length,
+  // Headers only; the stand-in's zero weights are never touched, its keep list and map are int32.
+  prunedBytes: (a) => BASE + 2 * 4 * a.inputDim,
+  // The cached importance is shared; the parameter's positions may be materialised as int32.
+  heatmap: (a) => BASE + 4 * a.inputDim,
   // Ranking indices (int32) besides the scores; the rows themselves are capped by the route.
   topk: (a) => withImportance(a) + 4 * a.inputDim,
   // Rows exist one chunk at a time (topk-stream.ts).
   topkStream: (a) => withImportance(a) + 4 * a.inputDim,
-  compare: (a) => loaded(a.a) + loaded(a.b),
+  // Both importances are shared; ranking each takes int32 indices and a sort.
+  compare: (a) => BASE + 2 * 4 * (a.a.importance.length + a.b.importance.length),
   // Every model of every group is loaded with its importance at once.
   similarityMatrix: (a) =>
     a.models.reduce((sum, m) => sum + m.handles.reduce((s, h) => s + withImportance(h), 0), 0),

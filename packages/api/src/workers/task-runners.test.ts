@@ -21,6 +21,8 @@ async function problemOf<K extends TaskName>(
   args: TaskArgs<K>,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const app = Fastify({ logger: false });
+  // The error handler reads the data dir to keep server paths out of problem documents.
+  app.decorate('services', { config: { dataDir: os.tmpdir() } } as never);
   await app.register(errorHandlerPlugin);
   app.get('/task', async () => {
     await runner.run(name, args);

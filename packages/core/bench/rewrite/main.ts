@@ -25,6 +25,8 @@ const TARGETS: Record<Measurement, { seconds: number; rssOverBaselineBytes: numb
 interface MeasureResult {
   readonly measurement: Measurement;
   readonly seconds: number;
+  /** user + system CPU seconds: what the machine's load cannot inflate. */
+  readonly cpuSeconds: number;
   readonly baselineRssBytes: number;
   readonly peakRssBytes: number;
   readonly outBytes: number;
@@ -40,6 +42,7 @@ async function measure(which: Measurement, shrink: number): Promise<MeasureResul
     const baselineRssBytes = process.memoryUsage.rss();
     hwm.segment(); // resets the high-water mark to the current RSS
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     let outBytes = 0;
     if (which === 'patch-1pct') {
       const file = path.join(out, 'patch.safetensors');
@@ -53,8 +56,10 @@ async function measure(which: Measurement, shrink: number): Promise<MeasureResul
       outBytes = s.bytes;
     }
     const seconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const peakRssBytes = Math.max(hwm.segment() ?? 0, process.memoryUsage.rss());
-    return { measurement: which, seconds, baselineRssBytes, peakRssBytes, outBytes };
+    return { measurement: which, seconds, cpuSeconds, baselineRssBytes, peakRssBytes, outBytes };
   } finally {
     await rm(out, { recursive: true, force: true });
   }
@@ -97,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const mb = (b: number): string => `${(b / 1e6).toFixed(0)} MB`;
-  const rows = [['measurement', 'seconds', 'target', 'RSS over baseline', 'target', 'result']];
+  const rows = [['measurement', 'seconds', 'cpu s', 'target', 'RSS over baseline', 'target', 'result']];
   for (const r of results) {
     const t = TARGETS[r.measurement];
     const over = r.peakRssBytes - r.baselineRssBytes;
@@ -105,6 +110,7 @@ async function main(argv: string[]): Promise<number> {
     rows.push([
       r.measurement,
       r.seconds.toFixed(3),
+      r.cpuSeconds.toFixed(3),
       `≤ ${t.seconds}`,
       mb(over),
       t.rssOverBaselineBytes === null ? '—' : `≤ ${mb(t.rssOverBaselineBytes)}`,
@@ -113,6 +119,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${os.cpus().length} cores`,
+  );
   return 0;
 }
 

@@ -4,6 +4,7 @@ import { writeJson, writeLine } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import type { Command } from './command.js';
 import { encodeCommand } from './commands/encode.js';
+import { evaluateCommand } from './commands/evaluate.js';
 import { exportOnnxCommand } from './commands/export-onnx.js';
 import { importanceCommand } from './commands/importance.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   importanceCommand,
   pruneCommand,
   encodeCommand,
+  evaluateCommand,
   exportOnnxCommand,
   trainCommand,
   rewriteCommand,

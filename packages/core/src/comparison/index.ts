@@ -9,3 +9,4 @@ export { groupedSimilarityMatrices, groupOfParam } from './grouped-similarity.js
 export type { GroupBy, GroupSimilarity, GroupedSimilarityOptions } from './grouped-similarity.js';
 export { SEED_AGGREGATES, DISPERSIONS } from './seed-aggregation.js';
 export type { CellStats, SeedAggregate, Dispersion } from './seed-aggregation.js';
+export { SpaceProjection } from './project-space.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { saveCheckpoint, writeFileAtomic } from '../checkpoint/save-checkpoint.js';
 import { buildDigitsDemo, DIGITS_DEMO_FILES } from './digits-demo.js';
 import type { DemoLog } from './digits-demo.js';
-import { DIGITS_DEMO_RECIPE } from './digits-demo-recipe.js';
+import { DIGITS_BASE_MODEL_ID, DIGITS_DEMO_RECIPE } from './digits-demo-recipe.js';
 import { mnistPackageInfo } from './mnist-package.js';
 import { bertParamMap, buildSyntheticBertModel } from './synthetic-bert-model.js';
 
@@ -23,6 +23,14 @@ export interface BuiltInDemo {
   readonly checkpointDir: string;
   /** The demo's whole folder (for the digits demo: base model, test set, gradients as well). */
   readonly demoDir: string;
+  /** The base model the GRADIEND's `base_model` names, when the demo ships it. */
+  readonly baseModel?: {
+    readonly name: string;
+    readonly weights: string;
+    readonly onnx: string;
+    /** Labeled test set: `pixels` [N, features] float32 and `labels` [N] int64. */
+    readonly testSet: string;
+  };
 }
 
 const DONE_FILE = 'demo.json';
@@ -122,6 +130,12 @@ export async function ensureBuiltInDemos(
       tags: ['demo', 'digits'],
       checkpointDir: path.join(digits.dir, DIGITS_DEMO_FILES.gradiend),
       demoDir: digits.dir,
+      baseModel: {
+        name: DIGITS_BASE_MODEL_ID,
+        weights: path.join(digits.dir, DIGITS_DEMO_FILES.baseWeights),
+        onnx: path.join(digits.dir, DIGITS_DEMO_FILES.baseOnnx),
+        testSet: path.join(digits.dir, DIGITS_DEMO_FILES.testSet),
+      },
     },
     {
       name: 'bert-shaped-1.7m',

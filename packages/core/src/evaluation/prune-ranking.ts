@@ -5,6 +5,10 @@ import { selectInputDims } from '../model/prune-selection.js';
 import type { FloatArray } from '../model/types.js';
 import { bucketHoldingRank } from '../model/topk/radix-histogram.js';
 import { orderKeyFromBits } from '../model/topk/float-order-keys.js';
+import { EXACT_TIE_EMULATION_LIMIT } from '../model/topk/select-top-k.js';
+
+/** Tied dims remembered per straddled threshold; beyond that prune's selection is run for the k. */
+const MAX_COLLECTED_TIES = 1 << 20;
 
 /** Where the ranking comes from: a part's weight importance, or an importance vector (as prune takes them). */
 export interface RankingSource {
@@ -58,50 +62,6 @@ function scoresOf(
   return model.rankedImportance(source.part ?? 'decoder-weight');
 }
 
-/** Exact k-th largest score for each k (ascending ks → descending thresholds). */
-function thresholds(values: ArrayLike<number>, absolute: boolean, ks: readonly number[]): Float64Array {
-  const n = values.length;
-  const out = new Float64Array(ks.length);
-  if (values instanceof Float32Array && n > 1 << 20) {
-    // Two 16-bit histogram passes over float32 order keys: exact for float32, no copy of the scores.
-    const bits = new Uint32Array(values.buffer, values.byteOffset, n);
-    const key = (i: number): number =>
-      orderKeyFromBits(absolute ? (bits[i] as number) & 0x7fffffff : (bits[i] as number));
-    const hist = new Float64Array(65536);
-    for (let i = 0; i < n; i++) {
-      const b = key(i) >>> 16;
-      hist[b] = (hist[b] as number) + 1;
-    }
-    const first = ks.map((k) => bucketHoldingRank(hist, k));
-    const slot = new Int32Array(65536).fill(-1);
-    const fine: Float64Array[] = [];
-    for (const [b] of first) if (slot[b] === -1) slot[b] = fine.push(new Float64Array(65536)) - 1;
-    for (let i = 0; i < n; i++) {
-      const k = key(i);
-      const s = slot[k >>> 16] as number;
-      if (s >= 0) {
-        const f = fine[s] as Float64Array;
-        f[k & 0xffff] = (f[k & 0xffff] as number) + 1;
-      }
-    }
-    const f32 = new Float32Array(1);
-    const u32 = new Uint32Array(f32.buffer);
-    ks.forEach((k, j) => {
-      const [b, above] = first[j] as [number, number];
-      const [b2] = bucketHoldingRank(fine[slot[b] as number] as Float64Array, k - above);
-      const orderKey = ((b << 16) | b2) >>> 0;
-      u32[0] = orderKey & 0x80000000 ? orderKey ^ 0x80000000 : ~orderKey >>> 0;
-      out[j] = Number.isNaN(f32[0] as number) ? Infinity : (f32[0] as number);
-    });
-    return out;
-  }
-  const sorted = new Float64Array(n);
-  for (let i = 0; i < n; i++) sorted[i] = score(values[i] as number, absolute);
-  sorted.sort();
-  ks.forEach((k, j) => (out[j] = sorted[n - k] as number));
-  return out;
-}
-
 function score(v: number, absolute: boolean): number {
   return Number.isNaN(v) ? Infinity : absolute ? Math.abs(v) : v;
 }
@@ -118,6 +78,96 @@ function firstAtLeast(t: Float64Array, s: number): number {
   return lo;
 }
 
+interface Ranked {
+  /** Exact k-th largest score for each k (ascending ks → descending thresholds). */
+  readonly t: Float64Array;
+  /** The only dims that can equal a threshold (ascending), or null: any dim can. */
+  readonly candidates: Int32Array | null;
+}
+
+/**
+ * Finds the thresholds and sets bucket[i] = first j with score_i ≥ t[j] (t.length when none),
+ * hits[j] += 1 for it. Large float32 scores take two passes over their order keys: a 16-bit
+ * histogram, then one pass that settles every dim outside the ≤ ks.length bins holding a threshold
+ * by table lookup and histograms the rest finely; those few are placed once the exact thresholds
+ * are known. Smaller or float64 scores are sorted.
+ */
+function rankScores(
+  values: ArrayLike<number>,
+  absolute: boolean,
+  ks: readonly number[],
+  bucket: Uint8Array | Uint16Array,
+  hits: Float64Array,
+): Ranked {
+  const n = values.length;
+  const m = ks.length;
+  const t = new Float64Array(m);
+  if (!(values instanceof Float32Array && n > 1 << 20)) {
+    const sorted = new Float64Array(n);
+    for (let i = 0; i < n; i++) sorted[i] = score(values[i] as number, absolute);
+    sorted.sort();
+    ks.forEach((k, j) => (t[j] = sorted[n - k] as number));
+    for (let i = 0; i < n; i++) {
+      const j = firstAtLeast(t, score(values[i] as number, absolute));
+      bucket[i] = j;
+      hits[j] = (hits[j] as number) + 1;
+    }
+    return { t, candidates: null };
+  }
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  const signMask = absolute ? 0x7fffffff : 0xffffffff;
+  const hist = new Float64Array(65536);
+  for (let i = 0; i < n; i++) {
+    const b = orderKeyFromBits(((bits[i] as number) & signMask) >>> 0) >>> 16;
+    hist[b] = (hist[b] as number) + 1;
+  }
+  const coarse = ks.map((k) => bucketHoldingRank(hist, k));
+  const slot = new Int32Array(65536).fill(-1);
+  const fine: Float64Array[] = [];
+  let candidateCount = 0;
+  for (const [b] of coarse) {
+    if (slot[b] !== -1) continue;
+    slot[b] = fine.push(new Float64Array(65536)) - 1;
+    candidateCount += hist[b] as number;
+  }
+  // byBin[bin]: the grid point of every key in a bin without a threshold (thresholds in higher bins
+  // are not met, those in lower bins are), −1 for a threshold's bin.
+  const byBin = new Int32Array(65536);
+  for (let bin = 65535, j = 0; bin >= 0; bin--) {
+    while (j < m && (coarse[j] as [number, number])[0] > bin) j++;
+    byBin[bin] = slot[bin] !== -1 ? -1 : j;
+  }
+  const candidates = new Int32Array(candidateCount);
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const key = orderKeyFromBits(((bits[i] as number) & signMask) >>> 0);
+    const g = byBin[key >>> 16] as number;
+    if (g >= 0) {
+      bucket[i] = g;
+      hits[g] = (hits[g] as number) + 1;
+    } else {
+      const f = fine[slot[key >>> 16] as number] as Float64Array;
+      f[key & 0xffff] = (f[key & 0xffff] as number) + 1;
+      candidates[c++] = i;
+    }
+  }
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  ks.forEach((k, j) => {
+    const [b, above] = coarse[j] as [number, number];
+    const [b2] = bucketHoldingRank(fine[slot[b] as number] as Float64Array, k - above);
+    const orderKey = ((b << 16) | b2) >>> 0;
+    u32[0] = orderKey & 0x80000000 ? orderKey ^ 0x80000000 : ~orderKey >>> 0;
+    t[j] = Number.isNaN(f32[0] as number) ? Infinity : (f32[0] as number);
+  });
+  for (const i of candidates) {
+    const j = firstAtLeast(t, score(values[i] as number, absolute));
+    bucket[i] = j;
+    hits[j] = (hits[j] as number) + 1;
+  }
+  return { t, candidates };
+}
+
 /** The kept sets of prune at every k of `ks` (ascending, each in [1, input_dim]). */
 export function pruneRanking(
   model: GradiendModel,
@@ -127,30 +177,62 @@ export function pruneRanking(
   const n = model.inputDim;
   const { values, absolute } = scoresOf(model, source);
   const m = ks.length;
-  const t = thresholds(values, absolute, ks);
-  // hits[j]: dims whose first grid point with score ≥ t[j] is j, so Σ_{j' ≤ j} hits = #(score ≥ t[j]).
+  // Each dim's first grid point with score ≥ t[j]; hits[j] = how many dims that is for j, so
+  // Σ_{j' ≤ j} hits = #(score ≥ t[j]).
+  const bucket = m < 255 ? new Uint8Array(n) : new Uint16Array(n);
   const hits = new Float64Array(m + 1);
-  for (let i = 0; i < n; i++) {
-    const j = firstAtLeast(t, score(values[i] as number, absolute));
-    hits[j] = (hits[j] as number) + 1;
-  }
+  const { t, candidates } = rankScores(values, absolute, ks, bucket, hits);
   const straddles = new Uint8Array(m);
   let atLeast = 0;
+  let anyStraddle = false;
   for (let j = 0; j < m; j++) {
     atLeast += hits[j] as number;
     // k inside a run of ties: more dims reach the threshold than k keeps.
     straddles[j] = atLeast > (ks[j] as number) ? 1 : 0;
+    anyStraddle ||= straddles[j] === 1;
   }
-  const bucket = m < 255 ? new Uint8Array(n) : new Uint16Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = score(values[i] as number, absolute);
-    let j = firstAtLeast(t, s);
-    while (j < m && s === t[j] && straddles[j]) j++;
-    bucket[i] = j;
+  // Dims tied at a straddled threshold are not all kept there: they join the first later grid
+  // point that keeps them for sure; prune's own pick at the straddled k goes into `extras`.
+  // Above the exact-emulation size prune's top-k gives boundary ties to the lowest indices, so the
+  // first tied dims in index order are collected here; below it torch's pick depends on k and the
+  // selection itself is run for that k (cheap at that size).
+  const lowestIndexTies = n > EXACT_TIE_EMULATION_LIMIT;
+  const tied = new Map<number, { count: number; first: number[] }>();
+  if (anyStraddle) {
+    // Only candidates can equal a threshold; they are in ascending index order like all dims.
+    const count = candidates ? candidates.length : n;
+    for (let c = 0; c < count; c++) {
+      const i = candidates ? (candidates[c] as number) : c;
+      let j = bucket[i] as number;
+      if (j >= m || !straddles[j]) continue;
+      const sc = score(values[i] as number, absolute);
+      if (sc !== t[j]) continue;
+      if (lowestIndexTies) {
+        let group = tied.get(j);
+        if (!group) tied.set(j, (group = { count: 0, first: [] }));
+        group.count++;
+        if (group.first.length < MAX_COLLECTED_TIES) group.first.push(i);
+      }
+      while (j < m && sc === t[j] && straddles[j]) j++;
+      bucket[i] = j;
+    }
   }
   const extras = new Map<number, Int32Array>();
+  let atLeastJ = 0;
   for (let j = 0; j < m; j++) {
+    atLeastJ += hits[j] as number;
     if (!straddles[j]) continue;
+    // The tie group of t[j] is filed under the first grid point with that threshold.
+    let first = j;
+    while (first > 0 && t[first - 1] === t[j]) first--;
+    const group = tied.get(first);
+    if (lowestIndexTies && group) {
+      const need = (ks[j] as number) - (atLeastJ - group.count);
+      if (need <= group.first.length) {
+        extras.set(j, Int32Array.from(group.first.slice(0, need)));
+        continue;
+      }
+    }
     const { keepIdx } = selectInputDims(
       { topk: { count: ks[j] as number }, ...source },
       {

@@ -4,7 +4,7 @@ import { GradiendModel } from '../model/gradiend-model.js';
 import type { ImportancePart } from '../model/importance.js';
 import { Xorshift32 } from '../random/xorshift32.js';
 import { encoderMetrics } from './encoder-metrics.js';
-import { pruneGrid } from './prune-ranking.js';
+import { pruneGrid, pruneRanking } from './prune-ranking.js';
 import { pruningCurve } from './pruning-curve.js';
 import type { CurveSample } from './pruning-curve.js';
 
@@ -50,7 +50,8 @@ function model(spec: ModelSpec): GradiendModel {
 function samples(n: number, count: number, seed: number): CurveSample[] {
   const rng = new Xorshift32(seed);
   return Array.from({ length: count }, (_, r) => ({
-    x: rng.fill(new Float32Array(n), 0.2),
+    // Scaled so the pre-activation stays O(1): a saturated tanh would hide a wrong dim.
+    x: rng.fill(new Float32Array(n), 3 / Math.sqrt(n)),
     label: r % 2 ? 1 : -1,
     type: 'training',
   }));
@@ -62,11 +63,13 @@ function expectMatchesPrune(
   xs: CurveSample[],
   source: { part?: ImportancePart; importance?: Float32Array },
   checkEvery = 1,
+  mustCheck: readonly number[] = [],
 ): void {
-  const curve = pruningCurve(m, xs, { ...source, points: 12, ks: [3, 7] });
-  expect(curve.map((p) => p.k)).toEqual(pruneGrid(m.inputDim, 12, [3, 7]));
+  const ks = [3, 7, ...mustCheck];
+  const curve = pruningCurve(m, xs, { ...source, points: 12, ks });
+  expect(curve.map((p) => p.k)).toEqual(pruneGrid(m.inputDim, 12, ks));
   curve.forEach((point, j) => {
-    if (j % checkEvery !== 0 && point.k !== m.inputDim) return;
+    if (j % checkEvery !== 0 && point.k !== m.inputDim && !mustCheck.includes(point.k)) return;
     const pruned = m.prune({ topk: { count: point.k }, ...source }).model;
     expect(pruned.inputDim).toBe(point.keptDims);
     const want = pruned.encodeRows(xs.map((s) => keptInput(pruned, s.x)));
@@ -116,10 +119,43 @@ describe('pruningCurve', () => {
     expectMatchesPrune(zeroBias, samples(200, 4, 3), { importance });
   });
 
+  it('ranks a large signed float32 importance vector (±0 and ties included) as prune does', () => {
+    const n = (1 << 20) + 777;
+    const m = model({ n, latentDim: 1, seed: 8 });
+    const rng = new Xorshift32(3);
+    const importance = Float32Array.from({ length: n }, (_, i) =>
+      i % 5 === 0 ? (i % 2 ? -0 : 0) : i % 7 === 0 ? 0.125 : rng.nextFloat() * 2 - 1,
+    );
+    let above = 0;
+    let at = 0;
+    for (const v of importance) {
+      if (v > 0.125) above++;
+      else if (v === 0.125) at++;
+    }
+    expectMatchesPrune(m, samples(n, 2, 6), { importance }, 6, [above + Math.floor(at / 2), n - 5]);
+  }, 120_000);
+
   it('uses the histogram thresholds on large float32 importances, still exact', () => {
     // > 2^22 dims: prune ranks |w| directly (rankedImportance's absolute path), ties included.
     const n = (1 << 22) + 3001;
     const m = model({ n, latentDim: 1, seed: 5, tied: 0.3 });
-    expectMatchesPrune(m, samples(n, 2, 4), { part: 'decoder-weight' }, 4);
+    // k's inside the runs of |w| = 0.5 and 0.25 (prune keeps only part of each run there).
+    const w = m.computeWeights().decoderWeight;
+    let above = 0;
+    let half = 0;
+    let quarter = 0;
+    for (const v of w) {
+      const a = Math.abs(v);
+      if (a > 0.5) above++;
+      else if (a === 0.5) half++;
+      else if (a === 0.25) quarter++;
+    }
+    const inHalf = above + Math.floor(half / 3);
+    let between = 0;
+    for (const v of w) if (Math.abs(v) > 0.25 && Math.abs(v) < 0.5) between++;
+    const inQuarter = above + half + between + Math.floor(quarter / 2);
+    const ranking = pruneRanking(m, { part: 'decoder-weight' }, [inHalf, inQuarter]);
+    expect([...ranking.extras.keys()]).toEqual([0, 1]);
+    expectMatchesPrune(m, samples(n, 2, 4), { part: 'decoder-weight' }, 4, [inHalf, inQuarter]);
   }, 120_000);
 });

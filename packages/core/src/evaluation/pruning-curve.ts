@@ -31,10 +31,31 @@ export class PrunedEncoder {
     const w = cw.encoderWeight;
     const acc = new Float64Array((m + 1) * l);
     if (l === 1) {
-      for (let i = 0; i < n; i++) {
-        const b = bucket[i] as number;
-        acc[b] = (acc[b] as number) + (w[i] as number) * (xs[i] as number);
+      // Four lanes of sums: consecutive dims often share a bucket, and one accumulator would make
+      // every add wait for the previous store.
+      const stride = m + 1;
+      const lanes = new Float64Array(4 * stride);
+      const n4 = n - (n % 4);
+      for (let i = 0; i < n4; i += 4) {
+        const b0 = bucket[i] as number;
+        const b1 = (bucket[i + 1] as number) + stride;
+        const b2 = (bucket[i + 2] as number) + 2 * stride;
+        const b3 = (bucket[i + 3] as number) + 3 * stride;
+        lanes[b0] = (lanes[b0] as number) + (w[i] as number) * (xs[i] as number);
+        lanes[b1] = (lanes[b1] as number) + (w[i + 1] as number) * (xs[i + 1] as number);
+        lanes[b2] = (lanes[b2] as number) + (w[i + 2] as number) * (xs[i + 2] as number);
+        lanes[b3] = (lanes[b3] as number) + (w[i + 3] as number) * (xs[i + 3] as number);
       }
+      for (let i = n4; i < n; i++) {
+        const b = bucket[i] as number;
+        lanes[b] = (lanes[b] as number) + (w[i] as number) * (xs[i] as number);
+      }
+      for (let b = 0; b < stride; b++)
+        acc[b] =
+          (lanes[b] as number) +
+          (lanes[b + stride] as number) +
+          (lanes[b + 2 * stride] as number) +
+          (lanes[b + 3 * stride] as number);
     } else {
       for (let i = 0; i < n; i++) {
         const b = (bucket[i] as number) * l;

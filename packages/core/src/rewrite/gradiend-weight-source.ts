@@ -18,14 +18,13 @@ export type RewriteWeight = 'decoderWeight' | 'decoderBias' | 'encoderWeight';
 export interface GradiendWeightSource {
   readonly architecture: GradiendArchitecture;
   readonly paramMap: ParamMap;
-  /** The model's param-map hash (lineage). */
-  readonly paramMapHash: string;
   /**
    * `count` values of a weight's flattened data from `start`, in compute precision (float64 for
    * float64 models, else float32). null when the model has no such tensor (no decoder bias).
-   * Always a fresh array the caller may modify.
+   * A fresh array the caller may modify — or, with `into` (a float32 array of `count` values for a
+   * float32 model), filled into that buffer without allocating, when the stored dtype allows.
    */
-  read(weight: RewriteWeight, start: number, count: number): Promise<FloatArray | null>;
+  read(weight: RewriteWeight, start: number, count: number, into?: Float32Array): Promise<FloatArray | null>;
   close(): Promise<void>;
 }
 
@@ -44,7 +43,6 @@ export function weightSourceFromModel(model: GradiendModel): GradiendWeightSourc
   return {
     architecture: model.architecture,
     paramMap: model.paramMap,
-    paramMapHash: model.paramMapHash(),
     read(weight, start, count) {
       const a = arrays[weight];
       return Promise.resolve(a === null ? null : a.slice(start, start + count));
@@ -70,12 +68,13 @@ export async function openGradiendWeightSource(dir: string): Promise<GradiendWei
   return {
     architecture,
     paramMap,
-    paramMapHash: paramMap.hash(),
-    async read(weight, start, count) {
+    async read(weight, start, count, into) {
       const name = WEIGHT_NAMES[weight];
       if (!file.has(name)) return null;
       const info = file.info(name);
-      const data = await file.readRange(name, start, count);
+      const reuse =
+        into !== undefined && info.dtype === 'F32' && precision === 'f32' && into.length === count;
+      const data = await file.readRange(name, start, count, reuse ? { into } : {});
       return toComputeArray({ dtype: info.dtype, shape: [count], data }, precision);
     },
     close: () => file.close(),

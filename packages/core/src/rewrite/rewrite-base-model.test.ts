@@ -81,6 +81,32 @@ describe('rewriteBaseModel', () => {
     expect((await readSafetensorsHeaderFromFile(out)).metadata).toEqual({ format: 'pt', note: 'kept' });
   });
 
+  it('gives the same file whether it rewrites in one pass or copies the shard first (mostly unmapped)', async () => {
+    // A large unmapped tensor makes the rewritten share small, so the copy-then-overwrite path runs.
+    const big = new Map(base);
+    big.set('unmapped.big', {
+      dtype: 'F32',
+      shape: [50_000],
+      data: new Float32Array(50_000).map((_, i) => i),
+    });
+    const baseFile = path.join(tmp, 'big-base.safetensors');
+    await write(baseFile, big, { k: 'v' });
+    const out = path.join(tmp, 'big-out.safetensors');
+    await rewriteBaseModel(weightSourceFromModel(model), baseFile, out, {
+      learningRate: 0.5,
+      featureFactor: [-1],
+    });
+    const got = await readTensors(out);
+    expect(got.get('unmapped.big')?.data).toEqual(big.get('unmapped.big')?.data);
+    for (const [name, w] of expectedByDecode(0.5, [-1])) {
+      expect(Float64Array.from(got.get(name)?.data as Float32Array), name).toEqual(w);
+    }
+    expect((await readSafetensorsHeaderFromFile(out)).metadata).toEqual({ k: 'v' });
+    // Byte for byte like the one-pass rewrite of the same tensors apart from the extra one.
+    const header = await readSafetensorsHeaderFromFile(out);
+    expect((await readFile(out)).length).toBe(header.fileByteLength);
+  });
+
   it('rewrites a folder of Hugging Face shards shard by shard and copies the other files', async () => {
     const folder = path.join(tmp, 'sharded');
     await mkdir(folder);

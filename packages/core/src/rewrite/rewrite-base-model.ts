@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { RewriteError } from '../errors.js';
-import { writeFully } from '../safetensors/chunked-io.js';
+import { readFully, writeFully } from '../safetensors/chunked-io.js';
 import { SafetensorsFile } from '../safetensors/file-reader.js';
+import { DTYPES } from '../tensor/dtype.js';
+import type { TypedArray } from '../tensor/dtype.js';
 import { bytesOf } from '../safetensors/tensor-bytes.js';
 import type { SafetensorsTensorInfo } from '../safetensors/types.js';
 import { addInDType } from './add-in-dtype.js';
@@ -88,9 +91,12 @@ export function prepareRewrite(
 export async function scaledDelta(
   prepared: PreparedRewrite,
   u: PlannedUpdate,
+  reuse = false,
 ): Promise<Float32Array | Float64Array> {
-  const values = await prepared.update.read(u.inputStart, u.count);
-  return scaleInPlace(values, prepared.learningRate, prepared.source.architecture.dtype);
+  const { update, learningRate } = prepared;
+  if (update.readScaled) return update.readScaled(u.inputStart, u.count, learningRate, reuse);
+  const values = await update.read(u.inputStart, u.count);
+  return scaleInPlace(values, learningRate, prepared.source.architecture.dtype);
 }
 
 function tmpPathFor(file: string): string {
@@ -100,10 +106,16 @@ function tmpPathFor(file: string): string {
   );
 }
 
+/** Unmapped bytes of a mostly rewritten shard move through one buffer of this size. */
+const COPY_CHUNK_BYTES = 8 * 1024 * 1024;
+
 /**
- * Writes one shard: a copy of the source file (header, `__metadata__` and layout unchanged, so
- * unmapped tensors stay byte for byte), then each rewritten tensor read, updated and written back
- * in place — memory ≈ one tensor. Atomic: a temporary file renamed over `outFile`.
+ * Writes one shard, header bytes verbatim (`__metadata__` and layout unchanged), unmapped tensors
+ * byte for byte, each rewritten tensor read, updated and written — memory ≈ one tensor. Atomic: a
+ * temporary file, fsynced, renamed over `outFile`. When most bytes are rewritten, one sequential
+ * pass writes every byte once; when few are, a kernel-side copyFile of the whole shard (several
+ * times faster than moving bytes through JS: 0.8 s vs 4.9 s for 440 MB, measured on a loaded
+ * machine) is followed by overwriting the rewritten tensors in place.
  */
 async function rewriteShard(
   prepared: PreparedRewrite,
@@ -113,31 +125,68 @@ async function rewriteShard(
 ): Promise<void> {
   const shard = prepared.base.shards[shardIndex];
   if (!shard) throw new Error(`no shard ${shardIndex}`);
+  const { header } = shard;
+  const rewritten = (info: SafetensorsTensorInfo): boolean =>
+    prepared.plan.byTensor.has(info.name) && isRewritableDType(info.dtype);
+  let rewrittenBytes = 0;
+  for (const info of header.tensors) if (rewritten(info)) rewrittenBytes += info.byteLength;
+  const sequential = rewrittenBytes * 2 > header.fileByteLength - header.dataStart;
+  // One buffer per dtype, as large as the largest rewritten tensor: no allocation per tensor.
+  const largest = new Map<string, number>();
+  for (const info of header.tensors) {
+    if (rewritten(info)) largest.set(info.dtype, Math.max(largest.get(info.dtype) ?? 0, info.numel));
+  }
+  const buffers = new Map<string, TypedArray>();
+  const scratch = (info: SafetensorsTensorInfo): TypedArray => {
+    let b = buffers.get(info.dtype);
+    if (!b) buffers.set(info.dtype, (b = DTYPES[info.dtype].create(largest.get(info.dtype) ?? info.numel)));
+    return b.subarray(0, info.numel);
+  };
   const tmp = tmpPathFor(outFile);
   const reader = await SafetensorsFile.open(shard.path);
+  const raw = sequential ? await open(shard.path, 'r') : null;
+  let out: FileHandle | null = null;
   try {
-    await copyFile(shard.path, tmp);
-    const handle = await open(tmp, 'r+');
-    try {
-      for (const info of shard.header.tensors) {
-        const updates = prepared.plan.byTensor.get(info.name);
-        if (updates && isRewritableDType(info.dtype)) {
-          const t = await reader.readTensor(info.name);
-          for (const u of updates)
-            addInDType(info.dtype, t.data, u.positions, await scaledDelta(prepared, u));
-          await writeFully(handle, bytesOf(t.data), shard.header.dataStart + info.begin);
+    if (!sequential) await copyFile(shard.path, tmp);
+    out = await open(tmp, sequential ? 'wx' : 'r+');
+    const target = out;
+    const copyRange = async (from: number, length: number): Promise<void> => {
+      if (raw === null) return; // already there (copyFile)
+      const chunk = new Uint8Array(Math.min(COPY_CHUNK_BYTES, length));
+      for (let done = 0; done < length;) {
+        const view = chunk.subarray(0, Math.min(chunk.length, length - done));
+        if ((await readFully(raw, view, from + done)) !== view.length) {
+          throw new RewriteError('the base file shrank while it was read', null);
         }
-        progress(info.byteLength, info.name);
+        await writeFully(target, view, from + done);
+        done += view.length;
       }
-      await handle.sync();
-    } finally {
-      await handle.close();
+    };
+    await copyRange(0, header.dataStart);
+    for (const info of [...header.tensors].sort((x, y) => x.begin - y.begin)) {
+      const updates = prepared.plan.byTensor.get(info.name);
+      if (updates && isRewritableDType(info.dtype)) {
+        const t = await reader.readTensor(info.name, { into: scratch(info) });
+        // Each delta is used before the next is read, so its buffer may be reused.
+        for (const u of updates) {
+          addInDType(info.dtype, t.data, u.positions, await scaledDelta(prepared, u, true));
+        }
+        await writeFully(target, bytesOf(t.data), header.dataStart + info.begin);
+      } else {
+        await copyRange(header.dataStart + info.begin, info.byteLength);
+      }
+      progress(info.byteLength, info.name);
     }
+    await target.sync();
+    await target.close();
+    out = null;
     await rename(tmp, outFile);
   } catch (error) {
+    await out?.close().catch(() => undefined);
     await rm(tmp, { force: true }).catch(() => undefined);
     throw error;
   } finally {
+    await raw?.close();
     await reader.close();
   }
 }

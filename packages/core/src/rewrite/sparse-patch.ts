@@ -109,7 +109,6 @@ export async function writeSparsePatch(
       part: prepared.part,
       learning_rate: String(prepared.learningRate),
       feature_factor: JSON.stringify(prepared.featureFactor),
-      param_map_hash: source.paramMapHash,
     });
     return {
       part: prepared.part,

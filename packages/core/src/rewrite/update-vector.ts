@@ -15,6 +15,12 @@ export interface UpdateVector {
   readonly length: number;
   /** Values [start, start + count) in the model's compute precision. */
   read(start: number, count: number): Promise<FloatArray>;
+  /**
+   * lr · values, rounded like scaleInPlace(read(…)) — bit for bit — but in one pass where the part
+   * allows (the decoder of a latent-1, identity-activation float32 model: the common case). With
+   * `reuse` the result lives in a buffer the next call overwrites (no allocation per tensor).
+   */
+  readScaled?(start: number, count: number, learningRate: number, reuse?: boolean): Promise<FloatArray>;
 }
 
 function allocate(source: GradiendWeightSource, n: number): FloatArray {
@@ -55,8 +61,34 @@ export function updateVector(
   switch (part) {
     case 'decoder': {
       const ff = featureFactorVector(source, featureFactor);
+      const fused = L === 1 && arch.activationDecoder === 'id' && arch.dtype === 'float32';
+      const h = ff[0] as number;
+      let scratch: { w: Float32Array; b: Float32Array } | null = null;
+      const buffers = (count: number): { w: Float32Array; b: Float32Array } => {
+        if (!scratch || scratch.w.length < count) {
+          scratch = { w: new Float32Array(count), b: new Float32Array(count) };
+        }
+        return { w: scratch.w.subarray(0, count), b: scratch.b.subarray(0, count) };
+      };
       return {
         length: n,
+        ...(fused
+          ? {
+              async readScaled(start: number, count: number, learningRate: number, reuse = false) {
+                const into = reuse ? buffers(count) : null;
+                const w = (await source.read('decoderWeight', start, count, into?.w)) as Float32Array;
+                const b = arch.biasDecoder
+                  ? ((await source.read('decoderBias', start, count, into?.b)) as Float32Array)
+                  : null;
+                // Same roundings as decodeLinear + scaleInPlace: fround(w·h + b), then fround(lr · that).
+                if (b)
+                  for (let i = 0; i < count; i++)
+                    w[i] = learningRate * Math.fround((w[i] as number) * h + (b[i] as number));
+                else for (let i = 0; i < count; i++) w[i] = learningRate * Math.fround((w[i] as number) * h);
+                return w;
+              },
+            }
+          : {}),
         async read(start, count) {
           const w = (await source.read('decoderWeight', start * L, count * L)) as FloatArray;
           const b = arch.biasDecoder ? await source.read('decoderBias', start, count) : null;

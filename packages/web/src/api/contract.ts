@@ -4,7 +4,10 @@
  * restates a shape the server defines.
  */
 export type {
+  AuditList,
   CompareResponse as CompareResult,
+  DeletedVersions,
+  DuplicateVersion,
   EncodeResult,
   Heatmap,
   HeatmapAgg as Agg,

@@ -36,11 +36,21 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
   return (await res.json()) as T;
 }
 
-export async function sendJson<T>(method: string, url: string, body: unknown): Promise<T> {
+export async function sendJson<T>(
+  method: string,
+  url: string,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
   const res = await send(url, {
     method,
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
+    // A body-less request (DELETE) sends no JSON content type: the server would expect a body.
+    headers:
+      body === undefined
+        ? { accept: 'application/json' }
+        : { 'content-type': 'application/json', accept: 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    ...(signal ? { signal } : {}),
   });
   return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
 }
@@ -52,4 +62,12 @@ export async function sendBytes<T>(url: string, contentType: string, body: Blob)
     body,
   });
   return (await res.json()) as T;
+}
+
+export async function getText(url: string, signal?: AbortSignal): Promise<string> {
+  const res = await send(url, {
+    headers: { accept: 'text/plain, text/markdown, */*' },
+    ...(signal ? { signal } : {}),
+  });
+  return res.text();
 }

@@ -1,7 +1,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiUrl, encodeSegment, getJson, sendBytes, sendJson, versionPath } from './http';
+import { apiUrl, encodeSegment, getJson, getText, sendBytes, sendJson, versionPath } from './http';
 import type {
   Agg,
+  AuditList,
+  DeletedVersions,
   CompareResult,
   EncodeResult,
   Heatmap,
@@ -15,7 +17,6 @@ import type {
   Part,
   PruneBody,
   PrunePreview,
-  PruneResult,
   TopkResponse,
   Version,
 } from './contract';
@@ -29,11 +30,11 @@ export const queryKeys = {
     ['model', name, 'version', ref, 'heatmap', param, part, agg] as const,
   histogram: (name: string, ref: string, part: Part, scale: HistogramScale) =>
     ['model', name, 'version', ref, 'histogram', part, scale] as const,
-  topk: (name: string, ref: string, part: Part, k: number) =>
+  topk: (name: string, ref: string, part: Part, k: string) =>
     ['model', name, 'version', ref, 'topk', part, k] as const,
   prunePreview: (name: string, ref: string, body: PruneBody) =>
     ['model', name, 'version', ref, 'prune-preview', body] as const,
-  compare: (a: string, b: string, part: Part, k: number) => ['compare', a, b, part, k] as const,
+  compare: (a: string, b: string, part: Part, k: string) => ['compare', a, b, part, k] as const,
 };
 
 export function useModels(q: string, tag: string, sort: ModelSort) {
@@ -94,23 +95,39 @@ export function useHistogram(name: string, ref: string, part: Part, scale: Histo
   });
 }
 
-export function topkUrl(name: string, ref: string, part: Part, k: number, format: 'json' | 'csv'): string {
+/** `k` as the API's query string takes it (see parseTopk's `query`). */
+export function topkUrl(name: string, ref: string, part: Part, k: string, format: 'json' | 'csv'): string {
   return apiUrl(`${versionPath(name, ref)}/topk`, { part, k, format });
 }
 
-export function useTopk(name: string, ref: string, part: Part, k: number | null) {
+export function useTopk(name: string, ref: string, part: Part, k: string | null) {
   return useQuery({
-    queryKey: queryKeys.topk(name, ref, part, k ?? 0),
-    queryFn: ({ signal }) => getJson<TopkResponse>(topkUrl(name, ref, part, k ?? 0, 'json'), signal),
+    queryKey: queryKeys.topk(name, ref, part, k ?? ''),
+    queryFn: ({ signal }) => getJson<TopkResponse>(topkUrl(name, ref, part, k ?? '', 'json'), signal),
     enabled: k !== null,
     staleTime: Infinity,
   });
 }
 
+/** A preview with the request it answers, so a kept previous answer still says what it is for. */
+export interface AnsweredPreview {
+  request: PruneBody;
+  answer: PrunePreview;
+}
+
 export function usePrunePreview(name: string, ref: string, body: PruneBody | null) {
-  return useQuery({
+  return useQuery<AnsweredPreview>({
     queryKey: queryKeys.prunePreview(name, ref, body ?? {}),
-    queryFn: () => sendJson<PrunePreview>('POST', apiUrl(`${versionPath(name, ref)}/prune/preview`), body),
+    // Taking the signal lets react-query abort a superseded preview (BERT-scale previews take seconds).
+    queryFn: async ({ signal }) => ({
+      request: body ?? {},
+      answer: await sendJson<PrunePreview>(
+        'POST',
+        apiUrl(`${versionPath(name, ref)}/prune/preview`),
+        body,
+        signal,
+      ),
+    }),
     enabled: body !== null,
     placeholderData: keepPreviousData,
     staleTime: Infinity,
@@ -118,21 +135,9 @@ export function usePrunePreview(name: string, ref: string, body: PruneBody | nul
   });
 }
 
-export function usePrune(name: string, ref: string) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (body: PruneBody) =>
-      sendJson<PruneResult>('POST', apiUrl(`${versionPath(name, ref)}/prune`), body),
-    onSuccess: (result) => {
-      void client.invalidateQueries({ queryKey: ['model', result.name] });
-      void client.invalidateQueries({ queryKey: ['models'] });
-    },
-  });
-}
-
-export function useCompare(a: string, b: string, part: Part, k: number | null) {
+export function useCompare(a: string, b: string, part: Part, k: string | null) {
   return useQuery({
-    queryKey: queryKeys.compare(a, b, part, k ?? 0),
+    queryKey: queryKeys.compare(a, b, part, k ?? ''),
     queryFn: ({ signal }) => getJson<CompareResult>(apiUrl('/compare', { a, b, part, k }), signal),
     enabled: a !== '' && b !== '' && k !== null,
     staleTime: Infinity,
@@ -171,5 +176,75 @@ export function useEncode(name: string, ref: string) {
         'application/x-safetensors',
         file,
       ),
+  });
+}
+
+/** Deletes a version; without `cascade` the server answers 409 listing the versions derived from it. */
+export function useDeleteVersion(name: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ version, cascade }: { version: number; cascade: boolean }) =>
+      sendJson<DeletedVersions>(
+        'DELETE',
+        apiUrl(versionPath(name, version), { cascade: cascade || undefined }),
+        undefined,
+      ),
+    onSuccess: (result) => {
+      for (const model of new Set([name, ...result.deleted.map((d) => d.name)])) {
+        void client.invalidateQueries({ queryKey: ['model', model] });
+      }
+      void client.invalidateQueries({ queryKey: ['models'] });
+      void client.invalidateQueries({ queryKey: ['audit'] });
+    },
+  });
+}
+
+/** Deletes the model with all its versions (and those other models derived from them). */
+export function useDeleteModel(name: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      sendJson<DeletedVersions>('DELETE', apiUrl(`/models/${encodeSegment(name)}`), undefined),
+    onSuccess: (result) => {
+      for (const model of new Set([name, ...result.deleted.map((d) => d.name)])) {
+        client.removeQueries({ queryKey: ['model', model] });
+      }
+      void client.invalidateQueries({ queryKey: ['models'] });
+    },
+  });
+}
+
+export function useDeleteAlias(name: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (alias: string) =>
+      sendJson<unknown>(
+        'DELETE',
+        apiUrl(`/models/${encodeSegment(name)}/aliases/${encodeSegment(alias)}`),
+        undefined,
+      ),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['model', name] });
+      void client.invalidateQueries({ queryKey: ['audit'] });
+    },
+  });
+}
+
+export function useAudit(model: string) {
+  return useQuery({
+    queryKey: ['audit', model] as const,
+    queryFn: ({ signal }) => getJson<AuditList>(apiUrl('/audit', { model, limit: 20 }), signal),
+    retry: false,
+  });
+}
+
+/** A text file of a version (e.g. its README.md); `file` null disables the request. */
+export function useVersionText(name: string, ref: string, file: string | null) {
+  return useQuery({
+    queryKey: ['model', name, 'version', ref, 'file', file] as const,
+    queryFn: ({ signal }) =>
+      getText(apiUrl(`${versionPath(name, ref)}/files/${encodeSegment(file ?? '')}`), signal),
+    enabled: file !== null,
+    staleTime: Infinity,
   });
 }

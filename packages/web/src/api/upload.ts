@@ -1,6 +1,6 @@
 import { apiUrl, encodeSegment } from './http';
 import { ApiProblemError, networkProblem, parseProblem } from './problem';
-import type { Version } from './contract';
+import type { DuplicateVersion, Version } from './contract';
 
 /** What to upload: the files of a checkpoint folder (with paths inside it) or one archive. */
 export type UploadSource =
@@ -11,7 +11,12 @@ export interface UploadRequest {
   source: UploadSource;
   description?: string;
   tags?: string;
+  /** Store a new version even when an existing one has identical files (the server's `copy=true`). */
+  copy?: boolean;
 }
+
+/** The upload's answer: a new version, or (`duplicate`) the existing one with identical files. */
+export type UploadedVersion = Version & Partial<Pick<DuplicateVersion, 'duplicate'>>;
 
 export interface UploadProgress {
   loaded: number;
@@ -39,10 +44,13 @@ export function uploadVersion(
   request: UploadRequest,
   onProgress: (progress: UploadProgress) => void,
   signal?: AbortSignal,
-): Promise<Version> {
+): Promise<UploadedVersion> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', apiUrl(`/models/${encodeSegment(request.model)}/versions`));
+    xhr.open(
+      'POST',
+      apiUrl(`/models/${encodeSegment(request.model)}/versions`, { copy: request.copy || undefined }),
+    );
     xhr.setRequestHeader('accept', 'application/json');
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress({ loaded: event.loaded, total: event.total });
@@ -50,7 +58,7 @@ export function uploadVersion(
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
         try {
-          resolve(JSON.parse(xhr.responseText) as Version);
+          resolve(JSON.parse(xhr.responseText) as UploadedVersion);
         } catch (error) {
           reject(new ApiProblemError(networkProblem(error)));
         }

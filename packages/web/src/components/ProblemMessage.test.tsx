@@ -39,3 +39,43 @@ describe('upload error rendering', () => {
     );
   });
 });
+
+describe('plain-language problems', () => {
+  const show = (problem: Record<string, unknown>) => {
+    render(
+      <ProblemMessage
+        problem={parseProblem(422, '', JSON.stringify({ title: 'x', status: 422, ...problem }))}
+        action="Upload"
+      />,
+    );
+    return screen.getByRole('alert');
+  };
+
+  it('says a non-safetensors file is one, not how long its "header" is', () => {
+    const alert = show({
+      code: 'GRADIEND_ERR_SAFETENSORS_FORMAT',
+      rule: 'header-too-large',
+      detail: 'header length 727905341920923785 exceeds the 100000000-byte limit of the reference reader',
+    });
+    expect(alert.querySelector('.problem-summary')).toHaveTextContent(/is not a safetensors file/);
+  });
+
+  it('explains a missing config.json and never shows a server path', () => {
+    const alert = show({
+      code: 'GRADIEND_ERR_CHECKPOINT',
+      file: 'config.json',
+      detail: 'config.json not found in /srv/data/tmp/upload-1234/checkpoint',
+    });
+    expect(alert).toHaveTextContent('The checkpoint has no config.json');
+    expect(alert).not.toHaveTextContent('/srv/data');
+    expect(alert).toHaveTextContent('config.json not found in …');
+  });
+
+  it('turns "combined_mask all False" into what to do', () => {
+    const alert = show({
+      code: 'GRADIEND_ERR_PRUNE_ARGUMENT',
+      detail: 'Pruning would remove all dimensions (combined_mask all False).',
+    });
+    expect(alert.querySelector('.problem-summary')).toHaveTextContent(/keeps no dims.*Lower it/);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Problem } from '../api/contract';
+import { plainSummary, withoutPaths } from '../lib/plain-problem';
 
 const EXTRA_KEYS = ['file', 'tensor', 'param', 'rule'] as const;
 
@@ -8,13 +9,20 @@ export function ProblemMessage({ problem, action }: { problem: Problem; action: 
     const value = problem[key];
     return typeof value === 'string' ? [[key, value] as const] : [];
   });
+  const summary = plainSummary(problem);
   return (
     <div className="problem" role="alert">
       <strong>
         {action} failed: {problem.title}
         {problem.status > 0 ? ` (HTTP ${problem.status})` : ''}
       </strong>
-      {problem.detail && <p className="problem-detail">{problem.detail}</p>}
+      {summary && <p className="problem-summary">{summary}</p>}
+      {problem.detail && (
+        <p className="problem-detail">
+          {summary ? 'Server detail: ' : ''}
+          {withoutPaths(problem.detail)}
+        </p>
+      )}
       {extras.length > 0 && (
         <dl className="problem-extras">
           {extras.map(([key, value]) => (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sourceFromFiles } from './drop-files';
+import { folderProblem, sourceFromFiles } from './drop-files';
 import { slugify } from './slug';
 
 const f = (name: string) => new File(['x'], name);
@@ -21,5 +21,14 @@ describe('upload sources', () => {
       'config.json',
       'model.safetensors',
     ]);
+  });
+});
+
+describe('folderProblem', () => {
+  it('refuses a folder without config.json before uploading, in plain words', () => {
+    expect(folderProblem([{ path: 'model.safetensors' }, { path: 'training.json' }])).toMatch(
+      /no config\.json/,
+    );
+    expect(folderProblem([{ path: 'model.safetensors' }, { path: 'config.json' }])).toBeNull();
   });
 });

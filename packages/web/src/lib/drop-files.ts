@@ -72,3 +72,15 @@ export async function filesFromDrop(data: DataTransfer): Promise<{ path: string;
 export function filesFromInput(list: FileList | null): { path: string; file: File }[] {
   return [...(list ?? [])].map((file) => ({ path: file.webkitRelativePath || file.name, file }));
 }
+
+/**
+ * Why a picked set of files cannot be a checkpoint folder, checked before any byte is sent (a
+ * BERT-scale folder is 1.3 GB); null when it may be one. The server still validates everything.
+ */
+export function folderProblem(files: readonly { path: string }[]): string | null {
+  const names = files.map((f) => f.path.split('/').pop() ?? '');
+  if (!names.includes('config.json')) {
+    return 'This folder has no config.json. A GRADIEND checkpoint folder holds config.json next to its weights (model.safetensors or pytorch_model.bin); pick that folder or an archive of it.';
+  }
+  return null;
+}

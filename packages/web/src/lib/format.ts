@@ -1,4 +1,5 @@
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+// Powers of 1024, so the IEC names (a "GB" label on 1024³ bytes would overstate nothing but mislead).
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
 export function formatBytes(bytes: number): string {
   let value = bytes;

@@ -51,3 +51,31 @@ export function heatmapZ(h: Pick<Heatmap, 'values'>, log: boolean): (number | nu
   if (!log) return h.values;
   return h.values.map((row) => row.map((v) => (v !== null && v > 0 ? Math.log10(v) : null)));
 }
+
+/** The parameter's own index where each pooled cell starts (plotly puts cell c at x = starts[c]). */
+export function cellStarts(count: number, bin: number): number[] {
+  return Array.from({ length: count }, (_, i) => i * bin);
+}
+
+/** The cell a plotted coordinate (a cell's start index) belongs to. */
+export function cellAt(coord: number, bin: number): number {
+  return Math.round(coord / Math.max(1, bin));
+}
+
+/** Axis titles in the parameter's own terms: rows and columns (or the index of a 1-D parameter). */
+export function axisTitles(h: Pick<Heatmap, 'shape' | 'row_bin' | 'col_bin'>): {
+  x: string;
+  y: string | null;
+} {
+  const pooled = (what: string, bin: number) => (bin > 1 ? `${what} (cells of ${bin})` : what);
+  if (h.shape.length <= 1) return { x: pooled('index', h.col_bin), y: null };
+  const cols = h.shape.length === 2 ? 'column' : `column (dims 1–${h.shape.length - 1} flattened)`;
+  return { x: pooled(cols, h.col_bin), y: pooled('row', h.row_bin) };
+}
+
+/** The colour range of the coverage view: 0 to the largest coverage, so a 1 %-pruned model still shows contrast. */
+export function coverageRange(h: Pick<Heatmap, 'coverage'>): [number, number] {
+  let max = 0;
+  for (const row of h.coverage) for (const v of row) if (v > max) max = v;
+  return [0, max > 0 ? max : 1];
+}

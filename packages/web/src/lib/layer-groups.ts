@@ -53,3 +53,15 @@ export function groupByLayer(rows: readonly ImportanceRow[]): LayerGroup[] {
     mass: total > 0 ? g.sum / total : 0,
   }));
 }
+
+/** The rows of each layer group, in the groups' order, each group's rows in their given order. */
+export function rowsByLayer<T extends ImportanceRow>(rows: readonly T[]): { group: LayerGroup; rows: T[] }[] {
+  const members = new Map<string, T[]>();
+  for (const row of rows) {
+    const prefix = layerPrefix(row.name);
+    const list = members.get(prefix) ?? [];
+    list.push(row);
+    members.set(prefix, list);
+  }
+  return groupByLayer(rows).map((group) => ({ group, rows: members.get(group.prefix) ?? [] }));
+}

@@ -9,6 +9,7 @@ export const PARAM_SORT_KEYS = [
   'stored_bytes',
   'importance_sum',
   'importance_max',
+  'importance_mean',
 ] as const;
 export type ParamSortKey = (typeof PARAM_SORT_KEYS)[number];
 
@@ -40,8 +41,15 @@ export function sortRows(rows: readonly ParamRow[], sort: string): ParamRow[] {
     const va = a.row[key];
     const vb = b.row[key];
     if (va === null || vb === null) return va === vb ? a.i - b.i : va === null ? 1 : -1;
-    const cmp = typeof va === 'string' ? va.localeCompare(vb as string) : (va as number) - (vb as number);
+    const cmp = typeof va === 'string' ? naturalCompare(va, vb as string) : (va as number) - (vb as number);
     return (desc ? -cmp : cmp) || a.i - b.i;
   });
   return indexed.map((x) => x.row);
+}
+
+const COLLATOR = new Intl.Collator('en', { numeric: true });
+
+/** Names with their numbers compared as numbers: layer.2 before layer.10. */
+export function naturalCompare(a: string, b: string): number {
+  return COLLATOR.compare(a, b);
 }

@@ -17,9 +17,9 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
-import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
 import { SqlJobStore, type JobSqlSyntax } from '../sql-job-store.js';
 import type { JobStore } from '../../jobs/job-types.js';
+import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
 import {
   baseModelFill,
   baseModelFillValues,
@@ -55,6 +55,8 @@ import {
   versionCreatedAudit,
   versionDeletedAudit,
   versionHasDerived,
+  parentGone,
+  modelHasVersions,
   versionInsertValues,
   versionNotFound,
   type AuditRow,
@@ -64,6 +66,7 @@ import {
   type VersionNodeRow,
   type VersionRow,
 } from '../sql-rows.js';
+import { deletionOrderAsync } from '../deletion-order.js';
 
 /** Anything that runs a query: the pool, or one client inside a transaction. */
 type Db = Pick<pg.PoolClient, 'query'>;
@@ -292,6 +295,14 @@ export class PostgresMetadataStore implements MetadataStore {
         model = await this.modelRow(db, input.model, true);
         if (!model) throw new Error('model insert failed');
       }
+      // Checked (and share-locked against a concurrent delete) in the commit's transaction: the
+      // source of a prune may be deleted while it runs.
+      if (
+        input.parentId !== null &&
+        !(await one(db, 'SELECT 1 FROM versions WHERE id = $1 FOR SHARE', [input.parentId]))
+      ) {
+        throw parentGone();
+      }
       const version = model.last_version + 1;
       await db.query('UPDATE models SET last_version = $1, updated_at = $2 WHERE id = $3', [
         version,
@@ -388,13 +399,10 @@ export class PostgresMetadataStore implements MetadataStore {
       await db.query('SELECT 1 FROM versions WHERE id = $1 FOR UPDATE', [root.id]);
       const children = await this.childRows(db, root.id);
       if (children.length > 0 && !cascade) throw versionHasDerived(model, version, children);
-      // Post-order walk so children are deleted before their parent (parent_id has no cascade).
-      const order: VersionNodeRow[] = [];
-      const visit = async (node: VersionNodeRow): Promise<void> => {
-        for (const child of await this.childRows(db, node.id)) await visit(child);
-        order.push(node);
-      };
-      await visit({ id: root.id, name: model, version });
+      // Children before their parent (parent_id has no cascade).
+      const order = await deletionOrderAsync({ id: root.id, name: model, version }, (id) =>
+        this.childRows(db, id),
+      );
       const shas = new Set<string>();
       for (const node of order) {
         for (const f of await all<{ sha256: string }>(
@@ -430,6 +438,18 @@ export class PostgresMetadataStore implements MetadataStore {
         version,
         details: { alias, previous: previous?.version ?? null },
       });
+    });
+  }
+
+  async deleteEmptyModel(model: string, actor: string): Promise<boolean> {
+    return this.tx(async (db) => {
+      const row = await one<{ id: number }>(db, 'SELECT id FROM models WHERE name = $1 FOR UPDATE', [model]);
+      if (!row) return false;
+      const left = await one(db, 'SELECT 1 FROM versions WHERE model_id = $1 LIMIT 1', [row.id]);
+      if (left) throw modelHasVersions(model);
+      await db.query('DELETE FROM models WHERE id = $1', [row.id]);
+      await this.audit(db, { actor, action: 'model.delete', model, version: null, details: {} });
+      return true;
     });
   }
 

@@ -19,9 +19,9 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
-import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
 import { SqlJobStore, type JobSqlSyntax } from '../sql-job-store.js';
 import type { JobStore } from '../../jobs/job-types.js';
+import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
 import {
   baseModelFill,
   baseModelFillValues,
@@ -57,6 +57,8 @@ import {
   versionCreatedAudit,
   versionDeletedAudit,
   versionHasDerived,
+  parentGone,
+  modelHasVersions,
   versionInsertValues,
   versionNotFound,
   type AuditRow,
@@ -66,6 +68,7 @@ import {
   type VersionNodeRow,
   type VersionRow,
 } from '../sql-rows.js';
+import { deletionOrder } from '../deletion-order.js';
 
 /** LIKE already ignores ASCII case and BINARY (bytewise) is the default collation. */
 const SQLITE: SqlSyntax = {
@@ -140,14 +143,23 @@ export class SqliteMetadataStore implements MetadataStore {
     );
     for (const migration of migrationsFor('sqlite')) {
       if (applied.has(migration.version)) continue;
-      this.db
-        .transaction(() => {
-          this.db.exec(migration.sql);
-          this.db
-            .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-            .run(migration.version, migration.name, now());
-        })
-        .immediate();
+      // The pragma is a no-op inside a transaction, so it is switched around it.
+      if (migration.rebuildsTables) this.db.pragma('foreign_keys = OFF');
+      try {
+        this.db
+          .transaction(() => {
+            this.db.exec(migration.sql);
+            if (migration.rebuildsTables && (this.db.pragma('foreign_key_check') as unknown[]).length > 0) {
+              throw new Error(`migration ${migration.version} would break foreign keys`);
+            }
+            this.db
+              .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+              .run(migration.version, migration.name, now());
+          })
+          .immediate();
+      } finally {
+        if (migration.rebuildsTables) this.db.pragma('foreign_keys = ON');
+      }
     }
   }
 
@@ -250,6 +262,13 @@ export class SqliteMetadataStore implements MetadataStore {
           if (!model) throw new Error('model insert failed');
           this.setTags(model.id, input.tags);
         }
+        // Checked in the commit's transaction: the source of a prune may be deleted while it runs.
+        if (
+          input.parentId !== null &&
+          !this.db.prepare('SELECT 1 FROM versions WHERE id = ?').get(input.parentId)
+        ) {
+          throw parentGone();
+        }
         const version = model.last_version + 1;
         this.db
           .prepare('UPDATE models SET last_version = ?, updated_at = ? WHERE id = ?')
@@ -337,13 +356,8 @@ export class SqliteMetadataStore implements MetadataStore {
         if (!root) throw versionNotFound(model, version);
         const children = this.childRows(root.id);
         if (children.length > 0 && !cascade) throw versionHasDerived(model, version, children);
-        // Post-order walk so children are deleted before their parent (parent_id has no cascade).
-        const order: VersionNodeRow[] = [];
-        const visit = (node: VersionNodeRow): void => {
-          for (const child of this.childRows(node.id)) visit(child);
-          order.push(node);
-        };
-        visit({ id: root.id, name: model, version });
+        // Children before their parent (parent_id has no cascade).
+        const order = deletionOrder({ id: root.id, name: model, version }, (id) => this.childRows(id));
         const shas = new Set<string>();
         for (const node of order) {
           for (const f of this.db
@@ -379,6 +393,22 @@ export class SqliteMetadataStore implements MetadataStore {
           version,
           details: { alias, previous: previous?.version ?? null },
         });
+      })
+      .immediate();
+  }
+
+  async deleteEmptyModel(model: string, actor: string): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const row = this.modelRow(model);
+        if (!row) return false;
+        const left = this.db
+          .prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM versions WHERE model_id = ?')
+          .get(row.id);
+        if ((left?.n ?? 0) > 0) throw modelHasVersions(model);
+        this.db.prepare('DELETE FROM models WHERE id = ?').run(row.id);
+        this.audit({ actor, action: 'model.delete', model, version: null, details: {} });
+        return true;
       })
       .immediate();
   }

@@ -118,7 +118,7 @@ function inputKind(file: string): 'safetensors' | 'f32' {
   throw new UsageError(`input '${file}' must be a .safetensors gradient file or a raw .f32 batch`);
 }
 
-function inputScaleOf(training: unknown, dir: string): number {
+export function inputScaleOf(training: unknown, dir: string): number {
   const scale =
     training !== null && typeof training === 'object'
       ? (training as Record<string, unknown>)['input_scale']
@@ -134,7 +134,7 @@ function encodeScaled(model: GradiendModel, x: FloatArray, scale: number | null)
   return Array.from(model.encode(x));
 }
 
-async function readGradientDict(file: string): Promise<Map<string, GradientTensor>> {
+export async function readGradientDict(file: string): Promise<Map<string, GradientTensor>> {
   const f = await SafetensorsFile.open(file);
   try {
     const tensors = await f.readAll();
@@ -149,7 +149,7 @@ async function readGradientDict(file: string): Promise<Map<string, GradientTenso
   }
 }
 
-async function forEachRawRow(
+export async function forEachRawRow(
   file: string,
   inputDim: number,
   onRow: (x: Float32Array, row: number) => void,

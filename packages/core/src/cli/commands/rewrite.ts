@@ -170,7 +170,6 @@ export const rewriteCommand: Command = {
         input_scale: inputScale,
         applied_learning_rate: lr,
         feature_factor: summary.featureFactor,
-        param_map_hash: source.paramMapHash,
         rewritten_tensors: summary.rewrittenTensors,
         rewritten_values: summary.rewrittenValues,
         files: summary.files,

@@ -1,17 +1,20 @@
 import { useQueries } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { apiUrl, encodeSegment, getJson } from '../../api/http';
 import { queryKeys, useCompare, useModels } from '../../api/queries';
-import { PARTS, type ModelDetail, type Part } from '../../api/contract';
+import { PARTS, type ModelDetail, type Part, type Version } from '../../api/contract';
+import { Explain } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';
-import { parseTopk } from '../../lib/parse-topk';
+import { formatInt, formatPercent } from '../../lib/format';
+import { approxKept, parseTopk } from '../../lib/parse-topk';
 import { useDebounced } from '../../lib/use-debounced';
 import { useSearchEnum, useSearchState } from '../../lib/use-search-state';
 import { CompareResultView } from './CompareResultView';
 import { TopkError, TopkField } from '../../components/TopkField';
 
 /** Every `name@version` in the registry, newest versions first within a model. */
-function useVersionRefs(): { refs: string[]; pending: boolean } {
+function useVersionRefs(): { refs: string[]; byRef: Map<string, Version>; pending: boolean } {
   const models = useModels('', '', 'name');
   const details = useQueries({
     queries: (models.data?.items ?? []).map((m) => ({
@@ -20,10 +23,9 @@ function useVersionRefs(): { refs: string[]; pending: boolean } {
         getJson<ModelDetail>(apiUrl(`/models/${encodeSegment(m.name)}`), signal),
     })),
   });
-  const refs = details.flatMap((d) =>
-    [...(d.data?.versions ?? [])].reverse().map((v) => `${v.name}@${v.version}`),
-  );
-  return { refs, pending: models.isPending || details.some((d) => d.isPending) };
+  const versions = details.flatMap((d) => [...(d.data?.versions ?? [])].reverse());
+  const byRef = new Map(versions.map((v) => [`${v.name}@${v.version}`, v] as const));
+  return { refs: [...byRef.keys()], byRef, pending: models.isPending || details.some((d) => d.isPending) };
 }
 
 function RefSelect({
@@ -52,26 +54,73 @@ function RefSelect({
   );
 }
 
+/** 1 % of the smaller version, as a count both selections use. */
+export function defaultCompareK(a: Version, b: Version): number {
+  return Math.max(1, Math.ceil(Math.min(a.input_dim, b.input_dim) * 0.01));
+}
+
+/** Why two versions cannot overlap: different base models or parameter spaces; null when they can. */
+export function differentBase(a: Version, b: Version): string | null {
+  if (a.base_model && b.base_model && a.base_model !== b.base_model) {
+    return `${a.name}@${a.version} is over ${a.base_model}, ${b.name}@${b.version} over ${b.base_model}.`;
+  }
+  if (a.unpruned_length !== b.unpruned_length) {
+    return `${a.name}@${a.version} selects from ${formatInt(a.unpruned_length)} base parameters, ${b.name}@${b.version} from ${formatInt(b.unpruned_length)}.`;
+  }
+  return null;
+}
+
 export function ComparePage() {
   const [a, setA] = useSearchState('a', '');
   const [b, setB] = useSearchState('b', '');
   const [part, setPart] = useSearchEnum<Part>('part', PARTS, 'decoder-weight');
-  const [kText, setKText] = useSearchState('k', '1%');
-  const parsed = parseTopk(useDebounced(kText, 250));
-  const { refs, pending } = useVersionRefs();
-  const compare = useCompare(a, b, part, parsed.ok ? parsed.topk.value : null);
+  const { refs, byRef, pending } = useVersionRefs();
+  const va = byRef.get(a);
+  const vb = byRef.get(b);
+  // The default is a count, the same for both: a fraction is taken of each version's own input_dim,
+  // so a version and its 1 % prune would compare 1 % of A with 1 % of 1 % of A.
+  const defaultK = va && vb ? String(defaultCompareK(va, vb)) : '100';
+  const [kText, setKText] = useSearchState('k', defaultK);
+  const debounced = useDebounced(kText, 250);
+  const parsed = useMemo(() => parseTopk(debounced), [debounced]);
+  const settled = debounced === kText && (!a || !b || (va !== undefined && vb !== undefined));
+  const compare = useCompare(a, b, part, parsed.ok && settled ? parsed.query : null);
+  const fraction = parsed.ok && 'fraction' in parsed.spec ? parsed.spec.fraction : null;
+  const otherBase = va && vb ? differentBase(va, vb) : null;
 
   return (
     <section className="compare">
       <h1>Compare two versions</h1>
       <p className="muted">Overlap of the two versions’ top-k selections in base-parameter space.</p>
+      <Explain>
+        <p>
+          Each version’s k most important dims are mapped to base-model coordinates (parameter and index) and
+          intersected: IoU = shared / union. A count k selects the same number from both; a fraction or
+          percentage is taken of each version’s own input_dim, so a version and its 1 % prune select different
+          numbers of dims. Versions over different base models share no coordinates, so their overlap is 0 by
+          construction.
+        </p>
+      </Explain>
       <div className="toolbar">
         <RefSelect label="Version A" value={a} refs={refs} onChange={setA} />
         <RefSelect label="Version B" value={b} refs={refs} onChange={setB} />
         <PartSelect value={part} onChange={setPart} />
-        <TopkField value={kText} onChange={setKText} valid={parsed.ok} />
+        <TopkField value={kText} onChange={setKText} valid={parseTopk(kText).ok} />
       </div>
       <TopkError error={parsed.ok ? null : parsed.error} />
+      {fraction !== null && va && vb && (
+        <p className="note" data-testid="fraction-note">
+          k = {formatPercent(fraction)} is taken of each version’s own input_dim:{' '}
+          {formatInt(approxKept(parsed.ok ? parsed.spec : { fraction }, va.input_dim))} dims of {a} but{' '}
+          {formatInt(approxKept({ fraction }, vb.input_dim))} of {b}. Give a count (e.g.{' '}
+          {formatInt(defaultCompareK(va, vb))}) to compare selections of the same size.
+        </p>
+      )}
+      {otherBase && (
+        <p className="status status-error" role="alert" data-testid="base-warning">
+          {otherBase} They share no base-parameter coordinates, so their overlap is 0 whatever they learned.
+        </p>
+      )}
       {pending && <Loading what="versions" />}
       {!a || !b ? (
         <Empty>Choose two versions.</Empty>

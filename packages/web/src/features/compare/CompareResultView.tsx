@@ -54,6 +54,9 @@ export function CompareResultView({ result: r }: { result: CompareResult }) {
                     label={`overlap in ${p.name}`}
                     tone="accent"
                   />
+                  <span className="small" data-testid="param-iou">
+                    {union > 0 ? (p.intersection / union).toFixed(3) : '—'}
+                  </span>
                 </td>
               </tr>
             );

@@ -3,8 +3,10 @@ import { problemOf } from '../../api/problem';
 import { useEncode } from '../../api/queries';
 import { apiUrl, versionPath } from '../../api/http';
 import { CopyCommand } from '../../components/CopyCommand';
+import { Explain } from '../../components/Explain';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { curlCommand } from '../../lib/curl';
+import { notSafetensorsReason } from '../../lib/safetensors-check';
 import { apiOrigin } from '../../lib/use-origin';
 import { useVersionContext } from '../model/version-context';
 import { EncodedValues } from './EncodedValues';
@@ -13,12 +15,27 @@ export function EncodePage() {
   const { name, ref, version } = useVersionContext();
   const hasScale = typeof version.training?.input_scale === 'number';
   const [file, setFile] = useState<File | null>(null);
+  const [fileProblem, setFileProblem] = useState<string | null>(null);
+  const pick = (picked: File | null) => {
+    setFile(picked);
+    setFileProblem(null);
+    // Checked from the first bytes here, so a PNG is named as such rather than by its "header length".
+    if (picked) void notSafetensorsReason(picked).then(setFileProblem);
+  };
   const [scale, setScale] = useState(hasScale ? 'auto' : '');
   const encode = useEncode(name, ref);
   const path = apiUrl(`${versionPath(name, ref)}/encode`, { input_scale: scale || undefined });
 
   return (
     <div className="encode">
+      <Explain>
+        <p>
+          The encoder maps a gradient to the latent: <code>h = act_enc(W_enc · (s · g) + b_enc)</code>, where
+          g is the base model’s gradient restricted to this version’s input dims (read from the safetensors
+          file by parameter name) and s the input scale (training.input_scale with “auto”, else 1). The sign
+          and size of h are what the GRADIEND learned to separate.
+        </p>
+      </Explain>
       <p>
         Upload a safetensors file of per-parameter gradients (keyed by base parameter name) and read the
         latent value
@@ -28,7 +45,7 @@ export function EncodePage() {
         className="toolbar"
         onSubmit={(e) => {
           e.preventDefault();
-          if (file) encode.mutate({ file, inputScale: scale });
+          if (file && !fileProblem) encode.mutate({ file, inputScale: scale });
         }}
       >
         <label className="field">
@@ -36,7 +53,7 @@ export function EncodePage() {
           <input
             type="file"
             accept=".safetensors"
-            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            onChange={(e) => pick(e.target.files?.[0] ?? null)}
             aria-label="Gradient file"
           />
         </label>
@@ -51,10 +68,15 @@ export function EncodePage() {
             )}
           </select>
         </label>
-        <button type="submit" disabled={!file || encode.isPending}>
+        <button type="submit" disabled={!file || fileProblem !== null || encode.isPending}>
           {encode.isPending ? 'Encoding…' : 'Encode'}
         </button>
       </form>
+      {fileProblem && (
+        <p className="hint" role="alert">
+          {fileProblem}
+        </p>
+      )}
       {encode.isError && <ProblemMessage problem={problemOf(encode.error)} action="Encoding" />}
       {encode.data && <EncodedValues result={encode.data} context={version.gradient_context} />}
       <CopyCommand

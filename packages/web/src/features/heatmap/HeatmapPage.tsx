@@ -1,11 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useHeatmap } from '../../api/queries';
 import { AGGS, PARTS, type Agg, type Part } from '../../api/contract';
 import { preloadPlot } from '../../components/Plot';
+import { Explain, ImportanceParts } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';
 import { formatShape } from '../../lib/format';
 import type { Cell } from '../../lib/heatmap-cells';
+import { filterRows } from '../../lib/param-table';
 import { useSearchEnum, useSearchFlag, useSearchState } from '../../lib/use-search-state';
 import { useVersionContext } from '../model/version-context';
 import { CellReadout } from './CellReadout';
@@ -25,14 +27,18 @@ export function HeatmapPage() {
   const [log, setLog] = useSearchFlag('log');
   const [selected, setSelected] = useState<Cell | null>(null);
   const [hovered, setHovered] = useState<Cell | null>(null);
-  const heatmap = useHeatmap(name, ref, param, part, agg);
+  const [search, setSearch] = useState('');
+  const index = params.findIndex((p) => p.name === param);
+  // An unknown ?param= (a renamed or mistyped link) is said so; nothing is requested or shown selected.
+  const unknown = param !== '' && index < 0;
+  const heatmap = useHeatmap(name, ref, unknown ? '' : param, part, agg);
+  const shown = useMemo(() => filterRows(params, search), [params, search]);
 
   useEffect(() => {
     setSelected(null);
     setHovered(null);
   }, [param]);
 
-  const index = params.findIndex((p) => p.name === param);
   const step = (delta: number) => {
     const next = params[Math.max(0, Math.min(params.length - 1, index + delta))];
     if (next) setParam(next.name);
@@ -43,9 +49,27 @@ export function HeatmapPage() {
     <div className="heatmap-view">
       <aside className="param-picker">
         <label className="field field-block">
-          Parameter ({index + 1} of {params.length})
-          <select size={16} value={param} onChange={(e) => setParam(e.target.value)} aria-label="Parameter">
-            {params.map((p) => (
+          Find a parameter
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="e.g. layer.3 query"
+            aria-label="Find a parameter"
+          />
+        </label>
+        <label className="field field-block">
+          Parameter ({index >= 0 ? `${index + 1} of ${params.length}` : `${params.length} in all`}
+          {search ? `, ${shown.length} match` : ''})
+          <select
+            size={16}
+            value={index >= 0 ? param : ''}
+            onChange={(e) => setParam(e.target.value)}
+            aria-label="Parameter"
+          >
+            {/* Without a matching option React would select the first one, which looks like a choice. */}
+            {index < 0 && <option value="" disabled hidden />}
+            {shown.map((p) => (
               <option key={p.name} value={p.name}>
                 {p.name}
               </option>
@@ -72,6 +96,20 @@ export function HeatmapPage() {
         </div>
       </aside>
       <div className="heatmap-main">
+        <Explain>
+          <p>
+            The parameter in its own layout: rows × columns (a 1-D parameter is one strip, ≥3-D ones have
+            their trailing dims flattened into columns). Axes show the parameter’s own indices. A large matrix
+            is pooled into cells of several rows / columns; a cell’s value is the max, mean or sum
+            (aggregation) of the importance of its selected entries. Grey cells hold no selected entry.
+          </p>
+          <p>
+            <em>Coverage</em> view: the share of each cell’s entries that are input dims of this version. Its
+            colours run from 0 to the largest coverage in the parameter, so a sparsely pruned model still
+            shows where its dims are.
+          </p>
+          <ImportanceParts />
+        </Explain>
         <div className="toolbar">
           <PartSelect value={part} onChange={setPart} />
           <label className="field">
@@ -103,7 +141,12 @@ export function HeatmapPage() {
             Log colour scale
           </label>
         </div>
-        {!entry ? (
+        {unknown ? (
+          <p className="status status-error" role="alert">
+            This version has no parameter named “{param}”. Pick one of its {params.length} parameters from the
+            list.
+          </p>
+        ) : !entry ? (
           <Empty>Pick a parameter.</Empty>
         ) : heatmap.isPending ? (
           <Loading what={`heatmap of ${param}`} />

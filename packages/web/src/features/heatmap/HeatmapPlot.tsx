@@ -2,7 +2,15 @@ import type { Data, Layout, PlotMouseEvent } from 'plotly.js';
 import { useMemo, type KeyboardEvent } from 'react';
 import type { Heatmap } from '../../api/contract';
 import { Plot } from '../../components/Plot';
-import { heatmapZ, moveCell, type Cell } from '../../lib/heatmap-cells';
+import {
+  axisTitles,
+  cellAt,
+  cellStarts,
+  coverageRange,
+  heatmapZ,
+  moveCell,
+  type Cell,
+} from '../../lib/heatmap-cells';
 import { markRendered } from '../../lib/render-mark';
 
 interface Props {
@@ -17,56 +25,68 @@ interface Props {
 
 const UNSELECTED_GREY = '#bdbdbd';
 
-function pointCell(event: PlotMouseEvent): Cell | null {
+/** Plotted x / y are the parameter's own start indices of a cell; map them back to the cell. */
+function pointCell(event: PlotMouseEvent, h: Heatmap): Cell | null {
   const p = event.points[0];
-  return p && typeof p.x === 'number' && typeof p.y === 'number' ? { row: p.y, col: p.x } : null;
+  return p && typeof p.x === 'number' && typeof p.y === 'number'
+    ? { row: cellAt(p.y, h.row_bin), col: cellAt(p.x, h.col_bin) }
+    : null;
 }
 
 export function HeatmapPlot({ heatmap, view, log, selected, onSelect, onHover, onStepParam }: Props) {
   const data = useMemo<Data[]>(() => {
     const coverage = view === 'coverage';
+    const [zmin, zmax] = coverageRange(heatmap);
+    const oneD = heatmap.shape.length <= 1;
+    const from = (bin: number) => (bin > 1 ? ' from' : '');
+    const where = oneD
+      ? `index${from(heatmap.col_bin)} %{x}`
+      : `row${from(heatmap.row_bin)} %{y}, column${from(heatmap.col_bin)} %{x}`;
     return [
       {
         type: 'heatmap',
+        // Cells sit at the parameter's own row / column indices, not at pooled-cell numbers.
+        x: cellStarts(heatmap.cols, heatmap.col_bin),
+        y: cellStarts(heatmap.rows, heatmap.row_bin),
         z: coverage ? heatmap.coverage : heatmapZ(heatmap, log),
         colorscale: coverage ? 'Blues' : 'Viridis',
-        zmin: coverage ? 0 : undefined,
-        zmax: coverage ? 1 : undefined,
+        zmin: coverage ? zmin : undefined,
+        zmax: coverage ? zmax : undefined,
         hoverongaps: false,
         colorbar: { title: { text: coverage ? 'coverage' : log ? 'log10 importance' : 'importance' } },
-        hovertemplate: `row cell %{y}, col cell %{x}<br>${coverage ? 'coverage' : log ? 'log10 value' : 'value'} %{z}<extra></extra>`,
+        hovertemplate: `${where}<br>${coverage ? 'coverage' : log ? 'log10 value' : 'value'} %{z}<extra></extra>`,
       },
     ];
   }, [heatmap, view, log]);
 
-  const layout = useMemo<Partial<Layout>>(
-    () => ({
-      height: 520,
+  const layout = useMemo<Partial<Layout>>(() => {
+    const titles = axisTitles(heatmap);
+    const { row_bin: rb, col_bin: cb } = heatmap;
+    return {
+      // A 1-D parameter is one strip: no row axis to read.
+      height: titles.y === null ? 200 : 520,
       margin: { l: 60, r: 20, t: 10, b: 40 },
       // Unselected cells are gaps (null): the grey plot background shows through, unlike any colour of the scale.
       plot_bgcolor: UNSELECTED_GREY,
-      xaxis: { title: { text: `column cell (×${heatmap.col_bin})` }, showgrid: false, zeroline: false },
-      yaxis: {
-        title: { text: `row cell (×${heatmap.row_bin})` },
-        autorange: 'reversed',
-        showgrid: false,
-        zeroline: false,
-      },
+      xaxis: { title: { text: titles.x }, showgrid: false, zeroline: false },
+      yaxis:
+        titles.y === null
+          ? { visible: false, showgrid: false, zeroline: false }
+          : { title: { text: titles.y }, autorange: 'reversed', showgrid: false, zeroline: false },
       shapes: selected
         ? [
             {
               type: 'rect',
-              x0: selected.col - 0.5,
-              x1: selected.col + 0.5,
-              y0: selected.row - 0.5,
-              y1: selected.row + 0.5,
+              x0: (selected.col - 0.5) * cb,
+              x1: (selected.col + 0.5) * cb,
+              y0: (selected.row - 0.5) * rb,
+              y1: (selected.row + 0.5) * rb,
               line: { color: '#ff1744', width: 2 },
             },
           ]
         : [],
-    }),
-    [heatmap.col_bin, heatmap.row_bin, selected],
-  );
+    };
+  }, [heatmap, selected]);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === '[' || event.key === ']') {
@@ -98,9 +118,9 @@ export function HeatmapPlot({ heatmap, view, log, selected, onSelect, onHover, o
         data={data}
         layout={layout}
         ariaLabel={`Importance heatmap of ${heatmap.param} (${heatmap.part})`}
-        onHover={(e) => onHover(pointCell(e))}
+        onHover={(e) => onHover(pointCell(e, heatmap))}
         onClick={(e) => {
-          const cell = pointCell(e);
+          const cell = pointCell(e, heatmap);
           if (cell) onSelect(cell);
         }}
         onRendered={() => markRendered('heatmap-rendered')}

@@ -34,6 +34,15 @@ function Node({ node, current }: { node: LineageNode<Version>; current: number }
             {a}
           </span>
         ))}
+        {v.parent && (
+          <Link
+            className="small compare-parent"
+            to={`/compare?a=${encodeURIComponent(`${v.parent.name}@${v.parent.version}`)}&b=${encodeURIComponent(`${v.name}@${v.version}`)}`}
+          >
+            {' '}
+            compare with parent
+          </Link>
+        )}
         {external && (
           <span className="small">
             {' '}

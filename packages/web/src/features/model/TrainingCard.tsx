@@ -9,6 +9,12 @@ function scalarEntries(training: Record<string, unknown>): [string, string][] {
     .map(([k, v]) => [k, String(v)]);
 }
 
+/** A pruned version carries its parent's training.json: say so, so its numbers are not read as the prune's. */
+function inheritedNote(version: Version): string | null {
+  if (version.operation !== 'prune' || !version.parent) return null;
+  return `Inherited from ${version.parent.name} v${version.parent.version}: pruning does not retrain, so these numbers (correlation_test included) were measured on the unpruned model, before this prune.`;
+}
+
 export function TrainingCard({ version }: { version: Version }) {
   const series = useMemo(() => lossSeries(version.training), [version.training]);
   const data = useMemo(
@@ -40,13 +46,22 @@ export function TrainingCard({ version }: { version: Version }) {
       </div>
     );
   }
+  const inherited = inheritedNote(version);
   return (
     <div className="card">
-      <h2>Training</h2>
+      <h2>Training{inherited ? ' (of the parent)' : ''}</h2>
+      {inherited && (
+        <p className="note" data-testid="training-inherited">
+          {inherited}
+        </p>
+      )}
       <dl className="kv">
         {scalarEntries(version.training).map(([k, v]) => (
           <div key={k}>
-            <dt>{k}</dt>
+            <dt>
+              {k}
+              {inherited && /correlation/i.test(k) ? ' (parent, before pruning)' : ''}
+            </dt>
             <dd>{v}</dd>
           </div>
         ))}

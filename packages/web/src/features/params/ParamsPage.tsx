@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { useParams } from '../../api/queries';
 import { PARTS, type Part } from '../../api/contract';
+import { Explain, ImportanceParts, UNITS_NOTE } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';
 import { groupByLayer } from '../../lib/layer-groups';
@@ -31,6 +32,18 @@ export function ParamsPage() {
 
   return (
     <div className="params">
+      <Explain>
+        <p>
+          One row per base-model parameter this GRADIEND reads. <em>Selected / numel</em>: how many of the
+          parameter’s entries are input dims of this version; <em>coverage</em> is that share. <em>Stored</em>
+          : the bytes its dims take in the weights. <em>Importance sum</em> adds the part’s importance over
+          the selected entries, so on an unpruned model it mostly tracks the parameter’s size; <em>mean</em>{' '}
+          (sum / selected) compares parameters of different sizes; <em>max</em> is the largest single entry.
+          “Group by layer” groups the rows under one summary row per layer.
+        </p>
+        <ImportanceParts />
+        <p className="muted small">{UNITS_NOTE}</p>
+      </Explain>
       <div className="toolbar">
         <PartSelect value={part} onChange={setPart} />
         <label className="field">
@@ -56,7 +69,15 @@ export function ParamsPage() {
       ) : (
         <>
           {grouped && <LayerMassChart groups={groups} />}
-          <ParamTable rows={rows} sort={sort} onSort={setSort} name={name} refName={ref} part={part} />
+          <ParamTable
+            rows={rows}
+            grouped={grouped}
+            sort={sort}
+            onSort={setSort}
+            name={name}
+            refName={ref}
+            part={part}
+          />
         </>
       )}
     </div>

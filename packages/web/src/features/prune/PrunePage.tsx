@@ -1,28 +1,46 @@
 import { useEffect, useMemo } from 'react';
-import { useNavigate } from 'react-router';
 import { problemOf } from '../../api/problem';
-import { useHistogram, usePrune, usePrunePreview } from '../../api/queries';
+import { useHistogram, usePrunePreview } from '../../api/queries';
 import { HISTOGRAM_SCALES, PARTS, type Part, type PruneBody } from '../../api/contract';
 import { preloadPlot } from '../../components/Plot';
+import { Explain, ImportanceParts, UNITS_NOTE } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';
+import { JobProgress } from '../../components/JobProgress';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { ErrorView, Loading } from '../../components/Status';
 import { histogramCut } from '../../lib/histogram-cut';
+import { TOPK_FORMS_HINT } from '@gradiend/core/topk-input';
+import { formatValue } from '../../lib/format';
 import { approxKept, parseTopk } from '../../lib/parse-topk';
+import { useCommitMark } from '../../lib/render-mark';
 import { useDebounced } from '../../lib/use-debounced';
 import { useSearchEnum, useSearchPatch, useSearchState } from '../../lib/use-search-state';
-import { useVersionContext, versionRoute } from '../model/version-context';
+import { useVersionContext } from '../model/version-context';
 import { HistogramPlot } from './HistogramPlot';
 import { PrunePreviewPanel } from './PrunePreviewPanel';
+import { usePruneJob } from './use-prune-job';
 
 const MODES = ['topk', 'threshold'] as const;
 type Mode = (typeof MODES)[number];
 const SCALES = HISTOGRAM_SCALES;
 
+/** Why a threshold cannot prune, in the researcher's words (the server would refuse it too). */
+function thresholdProblem(threshold: number | null, max: number | null): string | null {
+  if (threshold === null) return null;
+  if (!Number.isFinite(threshold)) return 'enter a number';
+  if (max !== null && threshold > max) {
+    return `no dim has importance ≥ ${formatValue(threshold)}; the largest is ${formatValue(max)}, so this would remove every dim`;
+  }
+  return null;
+}
+
+function sameBody(a: PruneBody | null, b: PruneBody | null): boolean {
+  return a === b || (a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b));
+}
+
 export function PrunePage() {
   useEffect(preloadPlot, []);
   const { name, ref, version } = useVersionContext();
-  const navigate = useNavigate();
   const [part, setPart] = useSearchEnum<Part>('part', PARTS, 'decoder-weight');
   const [scale, setScale] = useSearchEnum('scale', SCALES, 'linear');
   const [mode, setMode] = useSearchEnum<Mode>('mode', MODES, 'topk');
@@ -30,16 +48,30 @@ export function PrunePage() {
   const [thresholdText, setThresholdText] = useSearchState('t', '');
   const [target, setTarget] = useSearchState('target', '');
   const histogram = useHistogram(name, ref, part, scale);
-  const prune = usePrune(name, ref);
+  const prune = usePruneJob(name, ref);
 
-  const topk = parseTopk(kText, version.input_dim);
+  useCommitMark('prune');
+  // Memoized by value: a body rebuilt every render never equals its debounced copy, so the
+  // preview would look outdated forever and the debounce would re-render the page in a loop.
+  const topk = useMemo(() => parseTopk(kText), [kText]);
   const threshold = thresholdText === '' ? null : Number(thresholdText);
+  const maxImportance = histogram.data?.max ?? null;
+  const histogramPending = mode === 'threshold' && histogram.isPending;
+  const thresholdError = thresholdProblem(threshold, maxImportance);
   const body = useMemo<PruneBody | null>(() => {
-    if (mode === 'topk') return topk.ok ? { topk: topk.topk.value, part } : null;
-    return threshold !== null && Number.isFinite(threshold) ? { threshold, part } : null;
-  }, [mode, topk, threshold, part]);
+    if (mode === 'topk') return topk.ok ? { topk: topk.spec, part } : null;
+    // Wait for the histogram's maximum so a threshold above it is refused here, not by the server.
+    return threshold !== null && Number.isFinite(threshold) && thresholdError === null && !histogramPending
+      ? { threshold, part }
+      : null;
+  }, [mode, topk, threshold, thresholdError, histogramPending, part]);
   const debounced = useDebounced(body, 250);
   const preview = usePrunePreview(name, ref, debounced);
+  const current =
+    body !== null &&
+    sameBody(body, preview.data?.request ?? null) &&
+    !preview.isFetching &&
+    !preview.isPlaceholderData;
 
   const patch = useSearchPatch();
   const onThreshold = (value: number) =>
@@ -47,13 +79,28 @@ export function PrunePage() {
 
   const apply = () => {
     if (!body) return;
-    prune.mutate(target ? { ...body, target } : body, {
-      onSuccess: (result) => void navigate(versionRoute(result.name, result.version)),
-    });
+    prune.start.mutate(target ? { ...body, target } : body);
   };
 
   return (
     <div className="prune">
+      <Explain>
+        <p>
+          The histogram counts this version’s input dims by importance (the part chosen here). Its x-range
+          leaves out the most extreme values so they cannot flatten every bar; “N below and M above the
+          plotted range” are dims outside it, counted but not drawn. The red line is where the current top-k
+          or threshold cuts.
+        </p>
+        <ImportanceParts />
+        <p>
+          A prune keeps the top-k dims (a count, a fraction or a percentage of this version’s input_dim) or
+          every dim with importance ≥ the threshold, and stores a new version: the param map lists only the
+          kept dims and the weights keep only their rows and columns. Nothing is retrained. The preview is
+          computed by the same code as Apply and shows exactly what Apply would store; it is dimmed while it
+          does not match the form.
+        </p>
+        <p className="muted small">{UNITS_NOTE}</p>
+      </Explain>
       <div className="toolbar">
         <PartSelect value={part} onChange={setPart} />
         <label className="field">
@@ -82,7 +129,7 @@ export function PrunePage() {
             mode === 'threshold'
               ? threshold
               : topk.ok
-                ? histogramCut(histogram.data, approxKept(topk.topk, version.input_dim))
+                ? histogramCut(histogram.data, approxKept(topk.spec, version.input_dim))
                 : null
           }
           onThreshold={onThreshold}
@@ -112,7 +159,7 @@ export function PrunePage() {
         </fieldset>
         {mode === 'topk' ? (
           <label className="field">
-            Top-k (count like 500, fraction like 0.01, or percent like 1%)
+            Top-k ({TOPK_FORMS_HINT})
             <input
               value={kText}
               onChange={(e) => setKText(e.target.value)}
@@ -128,9 +175,20 @@ export function PrunePage() {
               step="any"
               value={thresholdText}
               onChange={(e) => setThresholdText(e.target.value)}
+              aria-invalid={thresholdError !== null}
               aria-label="Threshold"
             />
+            {maxImportance !== null && (
+              <span className="muted small" data-testid="importance-max">
+                largest {part} importance: {formatValue(maxImportance)}
+              </span>
+            )}
           </label>
+        )}
+        {mode === 'threshold' && thresholdError !== null && (
+          <p className="hint" role="alert">
+            {thresholdError}
+          </p>
         )}
         {mode === 'topk' && !topk.ok && (
           <p className="hint" role="alert">
@@ -141,12 +199,18 @@ export function PrunePage() {
           Save as model (optional)
           <input value={target} onChange={(e) => setTarget(e.target.value)} placeholder={name} />
         </label>
-        <button type="button" className="primary" disabled={!body || prune.isPending} onClick={apply}>
-          {prune.isPending ? 'Pruning…' : 'Apply: create pruned version'}
+        <button
+          type="button"
+          className="primary"
+          disabled={!body || prune.start.isPending || prune.running}
+          onClick={apply}
+        >
+          {prune.start.isPending || prune.running ? 'Pruning…' : 'Apply: create pruned version'}
         </button>
-        {prune.isError && <ProblemMessage problem={problemOf(prune.error)} action="Pruning" />}
+        {prune.start.isError && <ProblemMessage problem={problemOf(prune.start.error)} action="Pruning" />}
+        {prune.jobId && <JobProgress jobId={prune.jobId} label="Pruning" onFinished={prune.onFinished} />}
       </div>
-      <PrunePreviewPanel preview={preview} pending={body !== debounced} />
+      <PrunePreviewPanel preview={preview} current={current} />
     </div>
   );
 }

@@ -1,16 +1,36 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import type { PrunePreview } from '../../api/contract';
+import { useEffect } from 'react';
+import type { AnsweredPreview } from '../../api/queries';
+import type { PruneBody } from '../../api/contract';
 import { Bar } from '../../components/Bar';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { problemOf } from '../../api/problem';
-import { formatBytes, formatInt, formatPercent } from '../../lib/format';
+import { formatBytes, formatInt, formatPercent, formatValue } from '../../lib/format';
+import { markRendered } from '../../lib/render-mark';
 
 interface Props {
-  preview: UseQueryResult<PrunePreview>;
-  pending: boolean;
+  preview: UseQueryResult<AnsweredPreview>;
+  /** The preview answers exactly what the form says now (no edit waiting, no request in flight). */
+  current: boolean;
 }
 
-export function PrunePreviewPanel({ preview, pending }: Props) {
+/** "top-k 1%", "top-k 500", "importance ≥ 0.02": what a preview is for, so an old one is recognisable. */
+export function describeSelection(body: PruneBody | null): string {
+  if (!body) return '';
+  const topk = body.topk;
+  if (topk !== undefined) {
+    if (typeof topk === 'object')
+      return 'count' in topk ? `top-k ${formatInt(topk.count)}` : `top-k ${formatPercent(topk.fraction)}`;
+    return `top-k ${String(topk)}`;
+  }
+  return body.threshold !== undefined ? `importance ≥ ${formatValue(body.threshold)}` : '';
+}
+
+export function PrunePreviewPanel({ preview, current }: Props) {
+  const shown = preview.data !== undefined;
+  useEffect(() => {
+    if (current && shown) markRendered('prune-preview-current');
+  }, [current, shown, preview.dataUpdatedAt]);
   if (preview.isError) return <ProblemMessage problem={problemOf(preview.error)} action="Preview" />;
   if (!preview.data)
     return (
@@ -18,18 +38,31 @@ export function PrunePreviewPanel({ preview, pending }: Props) {
         {preview.isFetching ? 'Computing preview…' : 'Enter a top-k or threshold to preview.'}
       </p>
     );
-  const p = preview.data;
+  const p = preview.data.answer;
+  const requested = preview.data.request;
   const kept = p.params.filter((x) => x.kept > 0).sort((a, b) => b.kept - a.kept);
-  const stale = pending || preview.isFetching;
+  const stale = !current;
   return (
     <section
       className={`card prune-preview${stale ? ' stale' : ''}`}
-      aria-busy={stale}
+      aria-busy={stale && preview.isFetching}
       data-testid="prune-preview"
+      data-current={current}
       data-input-dim={p.input_dim}
       data-stored-after={p.stored_bytes_after}
     >
-      <h2>Preview</h2>
+      <h2>
+        Preview{' '}
+        <span className="muted small" data-testid="preview-for">
+          {preview.isPlaceholderData ? '(previous answer) ' : ''}
+          for {describeSelection(requested)}, {requested.part ?? 'decoder-weight'}
+        </span>
+      </h2>
+      {stale && (
+        <p className="muted small" role="status">
+          {preview.isFetching ? 'Computing the preview for your input…' : 'Not what the form says now.'}
+        </p>
+      )}
       <dl className="kv">
         <div>
           <dt>input_dim after</dt>

@@ -1,5 +1,6 @@
 import { useModels } from '../../api/queries';
 import { MODEL_SORTS, type ModelSort } from '../../api/contract';
+import { Explain } from '../../components/Explain';
 import { Empty, ErrorView, Loading } from '../../components/Status';
 import { useSearchEnum, useSearchState } from '../../lib/use-search-state';
 import { ModelTable } from './ModelTable';
@@ -25,6 +26,14 @@ export function RegistryPage() {
   return (
     <section className="registry">
       <h1>Registry</h1>
+      <Explain>
+        <p>
+          Every GRADIEND checkpoint the team uploaded, one row per model. <em>Dims</em>: the latest version’s
+          input_dim (the gradient entries it reads) over the size of the base-model parameter space it was
+          selected from; a pruned version keeps fewer. Upload a checkpoint folder or archive below; uploading
+          files identical to an existing version points you to it instead of storing a copy.
+        </p>
+      </Explain>
       <div className="toolbar">
         <label className="field">
           Search

@@ -2,17 +2,22 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type DragEvent } from 'react';
 import { Link } from 'react-router';
 import { problemOf } from '../../api/problem';
-import { uploadVersion, type UploadProgress, type UploadSource } from '../../api/upload';
-import type { Problem, Version } from '../../api/contract';
+import {
+  uploadVersion,
+  type UploadedVersion,
+  type UploadProgress,
+  type UploadSource,
+} from '../../api/upload';
+import type { Problem } from '../../api/contract';
 import { ProblemMessage } from '../../components/ProblemMessage';
-import { filesFromDrop, filesFromInput, sourceFromFiles } from '../../lib/drop-files';
+import { filesFromDrop, filesFromInput, folderProblem, sourceFromFiles } from '../../lib/drop-files';
 import { formatBytes } from '../../lib/format';
 import { MODEL_NAME_RE, slugify } from '../../lib/slug';
 
 type State =
   | { phase: 'idle' }
   | { phase: 'uploading'; progress: UploadProgress | null }
-  | { phase: 'done'; version: Version }
+  | { phase: 'done'; version: UploadedVersion }
   | { phase: 'failed'; problem: Problem };
 
 function describe(source: UploadSource): string {
@@ -44,18 +49,19 @@ export function UploadPanel() {
     accept(await filesFromDrop(event.dataTransfer));
   };
 
-  const start = async () => {
+  const start = async (copy = false) => {
     if (!source) return;
     abort.current = new AbortController();
     setState({ phase: 'uploading', progress: null });
     try {
       const version = await uploadVersion(
-        { model: name, source, tags },
+        { model: name, source, tags, copy },
         (progress) => setState({ phase: 'uploading', progress }),
         abort.current.signal,
       );
       setState({ phase: 'done', version });
-      setSource(null);
+      // A duplicate keeps the selection so "upload as a copy" can send it again.
+      if (!version.duplicate) setSource(null);
       void client.invalidateQueries({ queryKey: ['models'] });
       void client.invalidateQueries({ queryKey: ['model', version.name] });
     } catch (error) {
@@ -64,6 +70,7 @@ export function UploadPanel() {
   };
 
   const nameOk = MODEL_NAME_RE.test(name);
+  const sourceProblem = source?.kind === 'files' ? folderProblem(source.files) : null;
   const progress = state.phase === 'uploading' ? state.progress : null;
 
   return (
@@ -100,6 +107,11 @@ export function UploadPanel() {
           />
         </label>
         {source && <p className="selected-source">Selected: {describe(source)}</p>}
+        {sourceProblem && (
+          <p className="hint" role="alert">
+            {sourceProblem}
+          </p>
+        )}
       </div>
       <div className="toolbar">
         <label className="field">
@@ -117,7 +129,7 @@ export function UploadPanel() {
         </label>
         <button
           type="button"
-          disabled={!source || !nameOk || state.phase === 'uploading'}
+          disabled={!source || !nameOk || sourceProblem !== null || state.phase === 'uploading'}
           onClick={() => void start()}
         >
           Upload
@@ -143,7 +155,21 @@ export function UploadPanel() {
           </span>
         </div>
       )}
-      {state.phase === 'done' && (
+      {state.phase === 'done' && state.version.duplicate && (
+        <div className="notice" role="status" data-testid="upload-duplicate">
+          <p>
+            These files are already{' '}
+            <Link to={`/models/${encodeURIComponent(state.version.name)}/v/${state.version.version}`}>
+              {state.version.name} v{state.version.version}
+            </Link>{' '}
+            (same names and SHA-256): nothing new was stored.
+          </p>
+          <button type="button" onClick={() => void start(true)} disabled={!source}>
+            Upload as a new version anyway
+          </button>
+        </div>
+      )}
+      {state.phase === 'done' && !state.version.duplicate && (
         <p className="success" role="status">
           Uploaded{' '}
           <Link to={`/models/${encodeURIComponent(state.version.name)}/v/${state.version.version}`}>

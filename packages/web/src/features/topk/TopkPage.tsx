@@ -1,6 +1,8 @@
+import { useMemo } from 'react';
 import { topkUrl, useTopk } from '../../api/queries';
 import { PARTS, type Part } from '../../api/contract';
 import { CopyCommand } from '../../components/CopyCommand';
+import { Explain } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';
 import { curlCommand } from '../../lib/curl';
@@ -15,19 +17,32 @@ import { TopkError, TopkField } from '../../components/TopkField';
 const SHOWN_ROWS = 1000;
 
 export function TopkPage() {
-  const { name, ref, version } = useVersionContext();
+  const { name, ref } = useVersionContext();
   const [part, setPart] = useSearchEnum<Part>('part', PARTS, 'decoder-weight');
   const [kText, setKText] = useSearchState('k', '100');
-  const parsed = parseTopk(useDebounced(kText, 250), version.input_dim);
-  const k = parsed.ok ? parsed.topk.value : null;
+  const typed = parseTopk(kText);
+  const debounced = useDebounced(kText, 250);
+  const parsed = useMemo(() => parseTopk(debounced), [debounced]);
+  const k = parsed.ok ? parsed.query : null;
   const topk = useTopk(name, ref, part, k);
+  // Offer downloads only for a k the view shows: valid as typed and not refused by the server.
+  const offerDownloads = k !== null && typed.ok && debounced === kText && !topk.isError;
 
   return (
     <div className="topk">
+      <Explain>
+        <p>
+          The k input dims with the largest importance (of the part chosen here), each with the base-model
+          parameter and coordinates it reads. <em>Local index</em>: its position in this version’s input
+          vector; <em>base-global index</em>: its position in the unpruned parameter space, the same for every
+          version over that base model. k is a count (500), a fraction (0.01) or a percentage (1%, 100% = all)
+          of this version’s input_dim; the table lists at most 100,000 rows.
+        </p>
+      </Explain>
       <div className="toolbar">
         <PartSelect value={part} onChange={setPart} />
-        <TopkField value={kText} onChange={setKText} valid={parsed.ok} />
-        {k !== null && (
+        <TopkField value={kText} onChange={setKText} valid={typed.ok} />
+        {offerDownloads && (
           <span className="downloads">
             <a href={topkUrl(name, ref, part, k, 'csv')} download={`${name}-v${ref}-top${k}.csv`}>
               Download CSV
@@ -38,8 +53,8 @@ export function TopkPage() {
           </span>
         )}
       </div>
-      <TopkError error={parsed.ok ? null : parsed.error} />
-      {k !== null && (
+      <TopkError error={typed.ok ? null : typed.error} />
+      {offerDownloads && (
         <CopyCommand
           label="This table as CSV"
           command={curlCommand({ origin: apiOrigin(), path: topkUrl(name, ref, part, k, 'csv') })}

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturePath } from '../test-support/fixtures.js';
+import { folderParts, multipart } from '../test-support/multipart.js';
+import { createTestApp, type TestApp } from '../test-support/test-app.js';
+
+/** Values of the wrong JSON type are refused, not coerced (true → 1, [5] → 5, "1" → 1, null → 0). */
+describe('strict types at the HTTP boundary', () => {
+  let t: TestApp;
+  let inputDim: number;
+  let latentDim: number;
+  beforeAll(async () => {
+    t = await createTestApp();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/models/s/versions',
+      ...multipart(folderParts(fixturePath('two-layer-all', 'model'))),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    ({ input_dim: inputDim, latent_dim: latentDim } = res.json() as {
+      input_dim: number;
+      latent_dim: number;
+    });
+  });
+  afterAll(() => t.close());
+
+  const send = (method: 'POST' | 'PUT', url: string, payload: string) =>
+    t.app.inject({ method, url, payload, headers: { 'content-type': 'application/json' } });
+  const preview = (body: string) => send('POST', '/api/models/s/versions/1/prune/preview', body);
+
+  it.each([
+    ['prune topk true', () => preview('{"topk": true}')],
+    ['prune topk [5]', () => preview('{"topk": [5]}')],
+    ['prune topk "5"', () => preview('{"topk": "5"}')],
+    ['prune mask of strings', () => preview('{"mask": ["1"]}')],
+    ['alias version true', () => send('PUT', '/api/models/s/aliases/best', '{"version": true}')],
+    ['alias version "1"', () => send('PUT', '/api/models/s/aliases/best', '{"version": "1"}')],
+    [
+      'decode [["1"]]',
+      () =>
+        send('POST', '/api/models/s/versions/1/decode', `{"latent": [[${'"1",'.repeat(latentDim - 1)}"1"]]}`),
+    ],
+    [
+      'decode [[null]]',
+      () =>
+        send(
+          'POST',
+          '/api/models/s/versions/1/decode',
+          `{"latent": [[${'null,'.repeat(latentDim - 1)}null]]}`,
+        ),
+    ],
+    ['top-k k=0x10', () => t.app.inject('/api/models/s/versions/1/topk?k=0x10')],
+    ['top-k k=1e', () => t.app.inject('/api/models/s/versions/1/topk?k=%201')],
+  ])('%s → 400', async (_what, request) => {
+    const res = await request();
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().code).toBe('GRADIEND_ERR_REQUEST_VALIDATION');
+  });
+
+  it('the right types still pass', async () => {
+    expect((await send('PUT', '/api/models/s/aliases/best', '{"version": 1}')).statusCode).toBe(200);
+    expect((await t.app.inject('/api/models/s/versions/1/topk?k=2')).statusCode).toBe(200);
+    const latent = `[[${Array(latentDim).fill('0.5').join(',')}]]`;
+    expect((await send('POST', '/api/models/s/versions/1/decode', `{"latent": ${latent}}`)).statusCode).toBe(
+      200,
+    );
+  });
+
+  // The reference's prune(topk=…): an int literal is a count, a float literal a fraction in (0, 1].
+  it.each([
+    ['1.0', () => inputDim],
+    ['1', () => 1],
+    ['2', () => 2],
+    ['0.5', () => Math.ceil(inputDim / 2)],
+    ['1e0', () => inputDim],
+  ])('prune topk %s keeps as the reference does', async (literal, kept) => {
+    const res = await preview(`{"topk": ${literal}}`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().input_dim).toBe(kept());
+  });
+
+  it.each(['2.0', '1.5', '1e2', '-1', '0'])(
+    'prune topk %s (a float past 1, or not positive) → 400',
+    async (literal) => {
+      const res = await preview(`{"topk": ${literal}}`);
+      expect(res.statusCode, res.body).toBe(400);
+    },
+  );
+});

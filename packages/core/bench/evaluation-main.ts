@@ -1,0 +1,113 @@
+// pnpm bench evaluation [--json] [--small]: issue 12's evaluation benchmark on the synthetic
+// BERT-base GRADIEND — the scorecard and a 40-point pruning curve for an 8-sample set in the full
+// input space (target: the curve costs ≤ 2× one encode of those samples) and for a 16-sample set in
+// a 1 %-pruned root's space. Samples are generated one at a time (435 MB each at full scale) and
+// dropped after use. Run with --expose-gc (scripts/bench.ts does).
+import { encoderMetrics, pruneGrid, pruneRanking, PrunedEncoder } from '../src/index.js';
+import type { EncodedRow, GradiendModel } from '../src/index.js';
+import { Xorshift32 } from '../src/random/xorshift32.js';
+import { loadCheckpoint } from '../src/node.js';
+import { parseBenchOptions } from './bench-options.js';
+import { ensureSyntheticCheckpoint } from './ensure-checkpoint.js';
+
+const CURVE_TARGET_RATIO = 2;
+
+const options = parseBenchOptions(process.argv.slice(2));
+if (typeof options === 'string') {
+  console.error(options.replace('pnpm bench core', 'pnpm bench evaluation'));
+  process.exit(2);
+}
+const now = (): number => performance.now() / 1000;
+
+/** A labeled sample: noise plus a little of the encoder direction, so the classes separate. */
+function sample(model: GradiendModel, index: number, label: number): Float32Array {
+  const w = model.computeWeights().encoderWeight;
+  const x = new Xorshift32(1000 + index).fill(new Float32Array(model.inputDim), 1e-3);
+  for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) + label * 1e-4 * Math.sign(w[i] as number);
+  return x;
+}
+
+interface SetResult {
+  readonly samples: number;
+  readonly inputDim: number;
+  readonly points: number;
+  readonly encodeSeconds: number;
+  readonly rankingSeconds: number;
+  readonly curveEncodeSeconds: number;
+  readonly metricsSeconds: number;
+  readonly correlation: number;
+  readonly curveCorrelation: { k: number; correlation: number }[];
+}
+
+function evaluateSet(model: GradiendModel, n: number): SetResult {
+  const labels = Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1));
+  let encodeSeconds = 0;
+  let curveEncodeSeconds = 0;
+  const t0 = now();
+  const ks = pruneGrid(model.inputDim, 40);
+  const encoder = new PrunedEncoder(model, pruneRanking(model, { part: 'decoder-weight' }, ks));
+  const rankingSeconds = now() - t0;
+  const encoded: number[] = [];
+  const curve: number[][] = ks.map(() => []);
+  for (const [i, label] of labels.entries()) {
+    globalThis.gc?.();
+    const x = sample(model, i, label);
+    let t = now();
+    encoded.push(model.encode(x)[0] as number);
+    encodeSeconds += now() - t;
+    t = now();
+    const atK = encoder.encode(x);
+    curveEncodeSeconds += now() - t;
+    ks.forEach((_, j) => curve[j]?.push(atK[j] as number));
+  }
+  const t1 = now();
+  const rows = (values: number[]): EncodedRow[] =>
+    values.map((e, i) => ({ encoded: e, label: labels[i] as number }));
+  const metrics = encoderMetrics(rows(encoded));
+  const curveMetrics = curve.map((values) => encoderMetrics(rows(values)));
+  const metricsSeconds = now() - t1;
+  return {
+    samples: n,
+    inputDim: model.inputDim,
+    points: ks.length,
+    encodeSeconds,
+    rankingSeconds,
+    curveEncodeSeconds,
+    metricsSeconds,
+    correlation: metrics.correlation,
+    curveCorrelation: ks.map((k, j) => ({ k, correlation: curveMetrics[j]?.correlation ?? NaN })),
+  };
+}
+
+const { dir } = await ensureSyntheticCheckpoint(options.shrink);
+const { model: full } = await loadCheckpoint(dir);
+const fullSet = evaluateSet(full, 8);
+const root = full.prune({ topk: { fraction: 0.01 }, part: 'decoder-weight' }).model;
+const rootSet = evaluateSet(root, 16);
+const curveSeconds = (r: SetResult): number => r.rankingSeconds + r.curveEncodeSeconds + r.metricsSeconds;
+const ratio = curveSeconds(fullSet) / fullSet.encodeSeconds;
+if (options.json) {
+  console.log(
+    JSON.stringify({
+      full: fullSet,
+      root: rootSet,
+      full_curve_over_encode: ratio,
+      small: options.shrink !== 1,
+    }),
+  );
+} else {
+  const verdict = options.shrink !== 1 ? 'n/a (--small)' : ratio <= CURVE_TARGET_RATIO ? 'PASS' : 'MISS';
+  const line = (name: string, r: SetResult): string =>
+    `${name}: ${r.samples} samples × ${r.inputDim.toLocaleString('en')} dims — encode ${r.encodeSeconds.toFixed(3)} s; ` +
+    `${r.points}-point curve ${curveSeconds(r).toFixed(3)} s (ranking ${r.rankingSeconds.toFixed(3)} s, ` +
+    `partial-sum encodes ${r.curveEncodeSeconds.toFixed(3)} s, scorecards ${r.metricsSeconds.toFixed(3)} s); ` +
+    `correlation ${r.correlation.toFixed(4)}`;
+  console.log(
+    [
+      'GRADIEND evaluation benchmark (synthetic bert-base, decoder-weight ranking)',
+      line('full space', fullSet),
+      line('1 %-pruned root', rootSet),
+      `full-space curve / encode: ${ratio.toFixed(2)}× — target ≤ ${CURVE_TARGET_RATIO}×: ${verdict}`,
+    ].join('\n'),
+  );
+}
