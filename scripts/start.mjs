@@ -22,7 +22,17 @@ const PACKAGES = [
   {
     name: '@gradiend/web',
     dir: 'packages/web',
-    inputs: ['src', 'public', 'index.html', 'package.json', 'tsconfig.json', 'vite.config.ts'],
+    // The dashboard bundles the core's and the API vocabulary's sources (vite reads them directly).
+    inputs: [
+      'src',
+      'public',
+      'index.html',
+      'package.json',
+      'tsconfig.json',
+      'vite.config.ts',
+      '../core/src',
+      '../api/src/schemas/vocabulary.ts',
+    ],
     outputs: ['dist/index.html'],
   },
   {

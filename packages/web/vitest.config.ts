@@ -1,9 +1,10 @@
+import { defaultClientConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
 export default defineConfig({
   plugins: [react()],
-  resolve: { conditions: ['@gradiend/source'] },
+  resolve: { conditions: ['@gradiend/source', ...defaultClientConditions] },
   test: {
     name: 'web',
     include: ['src/**/*.test.{ts,tsx}'],

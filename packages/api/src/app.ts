@@ -39,6 +39,7 @@ import finiteNumbersPlugin from './ops/finite-numbers.js';
 import strictTypesPlugin from './ops/strict-types.js';
 import { MAX_UPLOAD_FILES } from './routes/versions.js';
 import healthRoutes from './routes/health.js';
+import { ProblemSchema } from './errors/problem.js';
 import modelRoutes from './routes/models.js';
 import versionRoutes from './routes/versions.js';
 import aliasRoutes from './routes/aliases.js';
@@ -197,7 +198,10 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     preservePath: true,
     limits: { fileSize: config.maxUploadBytes, files: MAX_UPLOAD_FILES + 1, fields: 8, fieldSize: 64 * 1024 },
   });
+  app.addSchema(ProblemSchema);
   await app.register(swagger, {
+    // Shared schemas appear under their $id in components.schemas (not def-0, def-1, …).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     openapi: {
       openapi: '3.0.3',
       info: {

@@ -39,6 +39,7 @@ export {
   bytesPerIndex,
   mappingTensorBytes,
   unravelIndex,
+  PARAM_REPRS,
 } from './mapping/index.js';
 export type { ParamRepr, IndexArray, ParamSelectionSpec, DecodedIndex } from './mapping/index.js';
 

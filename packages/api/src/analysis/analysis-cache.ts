@@ -1,9 +1,16 @@
 import fs from 'node:fs/promises';
-import { SUMMARY_FORMAT, decodeSummary, encodeSummary, type ImportanceSummary } from '@gradiend/core';
+import {
+  SUMMARY_FORMAT,
+  decodeSummary,
+  encodeSummary,
+  type ImportancePart,
+  type ImportanceSummary,
+} from '@gradiend/core';
+import type { PartStatus } from '../schemas/registry.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { AnalysisRecord, MetadataStore } from '../storage/metadata-store.js';
 import type { TaskRunner } from '../workers/task-runner.js';
-import type { ImportancePart, ModelHandle } from '../workers/task-types.js';
+import type { ModelHandle } from '../workers/task-types.js';
 
 export interface AnalysisCacheDeps {
   readonly meta: MetadataStore;
@@ -13,15 +20,6 @@ export interface AnalysisCacheDeps {
   /** Bytes of importance vectors kept in memory (least recently used go first). */
   readonly memoryBytes: number;
   readonly log: { warn(obj: object, msg: string): void };
-}
-
-/** One part's state for the version JSON and the dashboard's progress. */
-export interface PartStatus {
-  readonly part: ImportancePart;
-  readonly state: 'computing' | 'ready' | 'failed';
-  /** Since when it is computing, or how long it took. */
-  readonly started_at: string | null;
-  readonly elapsed_ms: number | null;
 }
 
 interface Entry {

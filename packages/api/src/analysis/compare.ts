@@ -1,13 +1,5 @@
 import type { ParamMap } from '@gradiend/core';
-
-export interface CompareResult {
-  readonly size_a: number;
-  readonly size_b: number;
-  readonly intersection: number;
-  readonly union: number;
-  readonly iou: number;
-  readonly params: { name: string; a: number; b: number; intersection: number }[];
-}
+import type { SelectionOverlap } from '../schemas/analysis.js';
 
 /** The top-k selection as base positions grouped by parameter name. */
 export function selectionByParam(map: ParamMap, indices: Int32Array): Map<string, Set<number>> {
@@ -28,7 +20,10 @@ export function selectionByParam(map: ParamMap, indices: Int32Array): Map<string
 }
 
 /** Overlap of two selections in base-parameter space (parameter name + flat index). */
-export function compareSelections(a: Map<string, Set<number>>, b: Map<string, Set<number>>): CompareResult {
+export function compareSelections(
+  a: Map<string, Set<number>>,
+  b: Map<string, Set<number>>,
+): SelectionOverlap {
   const names = [...new Set([...a.keys(), ...b.keys()])].sort();
   let sizeA = 0;
   let sizeB = 0;

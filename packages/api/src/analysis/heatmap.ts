@@ -1,6 +1,7 @@
-import type { FloatArray, ParamMap } from '@gradiend/core';
+import type { FloatArray, ImportancePart, ParamMap } from '@gradiend/core';
 import { ApiError } from '../errors/api-error.js';
-import type { HeatmapResult, ImportancePart } from '../workers/task-types.js';
+import type { Heatmap } from '../schemas/analysis.js';
+import type { HeatmapAgg } from '../schemas/vocabulary.js';
 
 /** 1-D → one row; 2-D as is; ≥3-D → first axis × the rest. */
 export function matrixShape(shape: readonly number[]): [number, number] {
@@ -17,8 +18,8 @@ export function matrixShape(shape: readonly number[]): [number, number] {
 export function paramHeatmap(
   paramMap: ParamMap,
   importance: FloatArray,
-  options: { param: string; part: ImportancePart; rows: number; cols: number; agg: 'max' | 'mean' | 'sum' },
-): HeatmapResult {
+  options: { param: string; part: ImportancePart; rows: number; cols: number; agg: HeatmapAgg },
+): Heatmap {
   const index = paramMap.entries.findIndex((e) => e.name === options.param);
   const entry = paramMap.entries[index];
   if (!entry) {

@@ -5,8 +5,8 @@ import {
   mappingTensorBytes,
   type ImportanceSummary,
 } from '@gradiend/core';
-import type { CheckpointSummary } from '../storage/metadata-store.js';
-import type { ParamRow } from '../workers/task-types.js';
+import type { ParamRow } from '../schemas/analysis.js';
+import type { CheckpointSummary } from '../schemas/registry.js';
 
 /**
  * Per parameter: its selection and the importance of its selected entries (over finite values,

@@ -1,5 +1,13 @@
-import { FINE_BITS, finiteCount, quantile, summaryHistogram, type ImportanceSummary } from '@gradiend/core';
-import type { HistogramResult, ImportancePart } from '../workers/task-types.js';
+import {
+  FINE_BITS,
+  finiteCount,
+  quantile,
+  summaryHistogram,
+  type ImportancePart,
+  type ImportanceSummary,
+} from '@gradiend/core';
+import type { Histogram } from '../schemas/analysis.js';
+import type { HistogramScale } from '../schemas/vocabulary.js';
 
 const QUANTILES = [0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999, 1];
 
@@ -12,8 +20,8 @@ export function histogramFromSummary(
   summary: ImportanceSummary,
   part: ImportancePart,
   bins: number,
-  scale: 'linear' | 'log',
-): HistogramResult {
+  scale: HistogramScale,
+): Histogram {
   const h = summaryHistogram(summary, { bins, scale });
   const quantiles: Record<string, number> = {};
   const ranges: Record<string, [number, number]> = {};
@@ -38,7 +46,7 @@ export function histogramFromSummary(
     above_range: h.above,
     min: summary.min,
     max: summary.max,
-    range: h.range,
+    range: h.range ? [h.range[0], h.range[1]] : null,
     quantiles,
     quantile_ranges: ranges,
     exact: h.exact,

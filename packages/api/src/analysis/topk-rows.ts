@@ -1,5 +1,5 @@
 import type { FloatArray, GradiendModel } from '@gradiend/core';
-import type { TopkRow } from '../workers/task-types.js';
+import type { TopkRow } from '../schemas/analysis.js';
 
 /** `firstRank`: how many rows come before `indices` (for a page or chunk of a longer selection). */
 export function topkRows(

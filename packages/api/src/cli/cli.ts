@@ -4,7 +4,7 @@ import { generateToken, hashToken, isRole } from '../auth/tokens.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { startServer } from '../server.js';
 import { createMetadataStore } from '../storage/create-stores.js';
-import { TokenName } from '../schemas/common.js';
+import { TokenName } from '../schemas/admin.js';
 
 const USAGE = `usage:
   gradiend-api serve                                  start the server (settings from the environment)

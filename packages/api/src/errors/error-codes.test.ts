@@ -25,13 +25,35 @@ function codesInCoreSources(dir: string): string[] {
   return out;
 }
 
+/** The rows of docs/api.md's error table: `| \`CODE\` | status | title |`. */
+function documentedCodes(doc: string): Map<string, { status: number; title: string }> {
+  const rows = new Map<string, { status: number; title: string }>();
+  for (const m of doc.matchAll(/^\|\s*`(GRADIEND_ERR_[A-Z_]+)`\s*\|\s*(\d+)\s*\|\s*([^|]*?)\s*\|/gm)) {
+    rows.set(m[1] as string, { status: Number(m[2]), title: m[3] as string });
+  }
+  return rows;
+}
+
 describe('error registry documentation', () => {
-  it('docs/api.md lists every error code with its status', () => {
-    const doc = readFileSync(apiDoc, 'utf8');
+  const doc = readFileSync(apiDoc, 'utf8');
+  const table = documentedCodes(doc);
+
+  it('docs/api.md lists every error code with its status and title', () => {
     const missing = Object.entries(ERROR_CODES)
-      .filter(([code, { status }]) => !new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`).test(doc))
-      .map(([code, { status }]) => `${code} (${status})`);
+      .filter(([code, entry]) => {
+        const row = table.get(code);
+        return row?.status !== entry.status || row.title !== entry.title;
+      })
+      .map(([code, { status, title }]) => `${code} (${status}, ${title})`);
     expect(missing).toEqual([]);
+  });
+
+  it('every code docs/api.md names exists in ERROR_CODES', () => {
+    // Guards the parse: the table is there and has rows.
+    expect(table.size).toBeGreaterThan(10);
+    const named = new Set([...doc.matchAll(/GRADIEND_ERR_[A-Z_]+/g)].map((m) => m[0]));
+    expect([...named].filter((code) => !Object.hasOwn(ERROR_CODES, code))).toEqual([]);
+    expect([...table.keys()].filter((code) => !Object.hasOwn(ERROR_CODES, code))).toEqual([]);
   });
 });
 

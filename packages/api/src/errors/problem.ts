@@ -13,10 +13,13 @@ export const ProblemSchema = Type.Object(
     code: Type.String(),
     instance: Type.Optional(Type.String()),
   },
-  { title: 'Problem', additionalProperties: true },
+  { $id: 'Problem', title: 'Problem', additionalProperties: true },
 );
 
-export type Problem = Static<typeof ProblemSchema> & Record<string, unknown>;
+/** The members every problem document has. */
+export type ProblemFields = Static<typeof ProblemSchema>;
+/** A problem document: the fixed members plus extras such as `file`, `rule` or `core_code`. */
+export type Problem = ProblemFields & Record<string, unknown>;
 
 export function problemType(code: string): string {
   return `urn:gradiend:problem:${code
@@ -42,10 +45,12 @@ function isCoreError(error: unknown): error is CoreLikeError {
   return typeof code === 'string' && code.startsWith('GRADIEND_ERR_');
 }
 
-/** Problem fields a core error carries that help the client (e.g. the offending file or tensor). */
+/** Fields of core errors that help the client (the offending file or tensor), copied into problems. */
+export const CORE_PROBLEM_FIELDS = ['rule', 'tensor', 'file', 'param'] as const;
+
 function coreExtra(error: Error): Record<string, unknown> {
   const extra: Record<string, unknown> = {};
-  for (const key of ['rule', 'tensor', 'file', 'param']) {
+  for (const key of CORE_PROBLEM_FIELDS) {
     const value = (error as unknown as Record<string, unknown>)[key];
     if (typeof value === 'string') extra[key] = value;
   }

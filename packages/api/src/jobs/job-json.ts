@@ -1,6 +1,7 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { ProblemSchema } from '../errors/problem.js';
-import { JOB_STATES, type JobRecord } from './job-types.js';
+import { JobSchema, type Job } from '../schemas/jobs.js';
+import type { JobRecord } from './job-types.js';
+
+export { JobSchema };
 
 export function jobHref(id: string): string {
   return `/api/jobs/${id}`;
@@ -10,42 +11,7 @@ export function jobResultHref(id: string): string {
   return `/api/jobs/${id}/result`;
 }
 
-export const JobSchema = Type.Object(
-  {
-    id: Type.String(),
-    kind: Type.String(),
-    state: Type.Union(JOB_STATES.map((s) => Type.Literal(s))),
-    model: Type.Union([Type.String(), Type.Null()]),
-    version: Type.Union([Type.Integer(), Type.Null()]),
-    progress: Type.Object({
-      fraction: Type.Number({ minimum: 0, maximum: 1 }),
-      message: Type.String({ description: 'What the job is doing now' }),
-    }),
-    attempts: Type.Integer({ description: 'Runs started (more than one when an instance died under it)' }),
-    max_attempts: Type.Integer(),
-    created_at: Type.String(),
-    created_by: Type.String(),
-    started_at: Type.Union([Type.String(), Type.Null()]),
-    finished_at: Type.Union([Type.String(), Type.Null()]),
-    updated_at: Type.String(),
-    elapsed_ms: Type.Integer({ description: 'Since it started running (0 while queued), until it finished' }),
-    cancelled_by: Type.Union([Type.String(), Type.Null()]),
-    result: Type.Union([
-      Type.Object({
-        href: Type.String(),
-        content_type: Type.String(),
-        size: Type.Integer(),
-        sha256: Type.String(),
-      }),
-      Type.Null(),
-    ]),
-    error: Type.Union([ProblemSchema, Type.Null()]),
-    href: Type.String(),
-  },
-  { title: 'Job' },
-);
-
-export type JobJson = Static<typeof JobSchema>;
+export type JobJson = Job;
 
 export function jobJson(job: JobRecord, now: number = Date.now()): JobJson {
   const start = job.startedAt ? Date.parse(job.startedAt) : null;

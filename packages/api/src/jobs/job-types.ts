@@ -1,8 +1,8 @@
 import type { Problem } from '../errors/problem.js';
+import { JOB_STATES, type JobState } from '../schemas/vocabulary.js';
 
-/** Life of a job: queued → running → done | failed | cancelled (running → queued when a lease expires). */
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'done', 'failed', 'cancelled'];
+// Life of a job (schemas/vocabulary.ts): queued → running → done | failed | cancelled (running → queued when a lease expires).
+export { JOB_STATES, type JobState };
 /** States in which a job still computes something; at most one job per key is in one of them. */
 export const LIVE_JOB_STATES: readonly JobState[] = ['queued', 'running'];
 

@@ -1,24 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
 import { PROBLEM_CONTENT_TYPE, problemFor } from '../errors/problem.js';
 import type { JobKind } from './job-kind.js';
-import { jobHref, jobJson, jobResultHref, JobSchema } from './job-json.js';
+import { JobSchema, JobWaitQuery, MAX_JOB_WAIT_S } from '../schemas/jobs.js';
+import { jobHref, jobJson, jobResultHref } from './job-json.js';
 import type { SubmitInput } from './job-service.js';
 import { isFinished, type JobRecord } from './job-types.js';
 
-/** The longest `?wait=` a request may block for, in seconds. */
-export const MAX_JOB_WAIT_S = 60;
-
-/** `?wait=` for routes that answer with a job; compose it into the route's querystring. */
-export const JobWaitQuery = Type.Object({
-  wait: Type.Optional(
-    Type.Number({
-      minimum: 0,
-      maximum: MAX_JOB_WAIT_S,
-      description: 'Seconds to wait for the job to finish before answering 202 (default 0)',
-    }),
-  ),
-});
+export { JobWaitQuery, MAX_JOB_WAIT_S };
 
 /** The 202 response to add to the route's response schemas. */
 export const JobAcceptedResponse = { 202: JobSchema } as const;

@@ -1,7 +1,9 @@
 // Named imports: a default import is undefined where tsx compiles the worker's modules.
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 
-export type GraphKind = 'encoder' | 'decoder';
+import type { GraphKind } from '../schemas/vocabulary.js';
+
+export type { GraphKind };
 
 /** Input and output names of the core's ONNX export. */
 const IO = {

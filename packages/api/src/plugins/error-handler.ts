@@ -81,6 +81,9 @@ const errorHandlerPlugin: FastifyPluginAsync = async (app) => {
     const known = toKnownProblem(error);
     if (known) {
       if (known.status >= 500) request.log.error({ err: error }, 'request failed');
+      // The catch-all for core failures (a task's RangeError / TypeError among them) may also be a
+      // server bug, so its stack goes to the log even though the client gets a 422.
+      else if (known.code === 'GRADIEND_ERR_CORE') request.log.warn({ err: error }, 'model operation failed');
       return sendProblem(reply, { ...known, instance: request.url });
     }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;

@@ -1,7 +1,7 @@
 import type { ModelRecord, VersionRecord } from '../storage/metadata-store.js';
-import type { ModelJson, VersionJson } from '../schemas/registry.js';
+import type { Model, Version } from '../schemas/registry.js';
 
-export function versionJson(v: VersionRecord): VersionJson {
+export function versionJson(v: VersionRecord): Version {
   const s = v.summary;
   return {
     name: v.model,
@@ -30,7 +30,7 @@ export function versionJson(v: VersionRecord): VersionJson {
   };
 }
 
-export function modelJson(m: ModelRecord): ModelJson {
+export function modelJson(m: ModelRecord): Model {
   return {
     name: m.name,
     description: m.description,

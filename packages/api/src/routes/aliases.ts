@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { ALIAS_PATTERN, ModelName, problems } from '../schemas/common.js';
+import { AliasSchema } from '../schemas/registry.js';
 
 const AliasParams = Type.Object({
   name: ModelName,
@@ -30,7 +31,7 @@ const aliasRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: AliasParams,
         body: Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
         response: {
-          200: Type.Object({ name: Type.String(), alias: Type.String(), version: Type.Integer() }),
+          200: AliasSchema,
           ...problems(400, 401, 403, 404),
         },
       },

@@ -4,37 +4,17 @@ import { paramRows } from '../analysis/param-rows.js';
 import { histogramFromSummary } from '../analysis/summary-histogram.js';
 import { sendRaw } from './send-raw.js';
 import { portStream } from '../workers/port-stream.js';
-import { PartQuery, VersionParams, problems } from '../schemas/common.js';
-import { JsonObject } from '../schemas/common.js';
+import { Literals, PartQuery, VersionParams, problems } from '../schemas/common.js';
+import {
+  HeatmapSchema,
+  HistogramSchema,
+  ImportanceResponseSchema,
+  MAX_TOPK_PAGE_ROWS,
+  ParamsResponseSchema,
+  TopkResponseSchema,
+} from '../schemas/analysis.js';
+import { HEATMAP_AGGS, HISTOGRAM_SCALES } from '../schemas/vocabulary.js';
 import { TopkQuery, toTopkSpec } from '../schemas/topk.js';
-
-const ParamRowSchema = Type.Object({
-  name: Type.String(),
-  shape: Type.Array(Type.Integer()),
-  numel: Type.Integer(),
-  repr: Type.String(),
-  selected: Type.Integer(),
-  coverage: Type.Number(),
-  stored_bytes: Type.Integer(),
-  importance_sum: Type.Number(),
-  importance_max: Type.Union([Type.Number(), Type.Null()]),
-  importance_min: Type.Union([Type.Number(), Type.Null()]),
-  importance_mean: Type.Union([Type.Number(), Type.Null()]),
-});
-
-const TopkRowSchema = Type.Object({
-  rank: Type.Integer(),
-  importance: Type.Number(),
-  local_index: Type.Integer(),
-  base_global_index: Type.Integer(),
-  param: Type.String(),
-  flat_index: Type.Integer(),
-  coords: Type.Array(Type.Integer()),
-  param_shape: Type.Array(Type.Integer()),
-});
-
-/** A JSON page of top-k rows is for people and dashboards; downloads stream any number of rows. */
-const MAX_TOPK_PAGE_ROWS = 100_000;
 
 const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry, tasks, analysis } = app.services;
@@ -51,7 +31,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: VersionParams,
         querystring: Type.Object({ part: PartQuery }),
         response: {
-          200: Type.Object({ part: Type.String(), items: Type.Array(ParamRowSchema) }),
+          200: ParamsResponseSchema,
           ...problems(400, 401, 403, 404, 422),
         },
       },
@@ -76,11 +56,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
           format: Type.Union([Type.Literal('json'), Type.Literal('f32')], { default: 'json' }),
         }),
         response: {
-          200: Type.Object({
-            part: Type.String(),
-            input_dim: Type.Integer(),
-            values: Type.Array(Type.Number()),
-          }),
+          200: ImportanceResponseSchema,
           ...problems(400, 401, 403, 404, 422),
         },
       },
@@ -111,15 +87,15 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object({
           part: PartQuery,
           bins: Type.Integer({ minimum: 1, maximum: 4096, default: 64 }),
-          scale: Type.Union([Type.Literal('linear'), Type.Literal('log')], { default: 'linear' }),
+          scale: Literals(HISTOGRAM_SCALES, { default: 'linear' }),
         }),
-        response: { 200: JsonObject, ...problems(400, 401, 403, 404, 422) },
+        response: { 200: HistogramSchema, ...problems(400, 401, 403, 404, 422) },
       },
     },
     async (request) => {
       const h = await handle(request.params.name, request.params.ref);
       const { part, bins, scale } = request.query;
-      return { ...histogramFromSummary(await analysis.summary(h, part), part, bins, scale) };
+      return histogramFromSummary(await analysis.summary(h, part), part, bins, scale);
     },
   );
 
@@ -135,28 +111,16 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
           part: PartQuery,
           rows: Type.Integer({ minimum: 1, maximum: 2048, default: 256 }),
           cols: Type.Integer({ minimum: 1, maximum: 2048, default: 256 }),
-          agg: Type.Union([Type.Literal('max'), Type.Literal('mean'), Type.Literal('sum')], {
-            default: 'max',
-          }),
+          agg: Literals(HEATMAP_AGGS, { default: 'max' }),
         }),
-        response: { 200: JsonObject, ...problems(400, 401, 403, 404, 422) },
+        response: { 200: HeatmapSchema, ...problems(400, 401, 403, 404, 422) },
       },
     },
     async (request) => {
       const h = await handle(request.params.name, request.params.ref);
       const { part, rows, cols, agg } = request.query;
       const importance = await analysis.importance(h, part);
-      return {
-        ...(await tasks.run('heatmap', {
-          ...h,
-          importance,
-          part,
-          rows,
-          cols,
-          agg,
-          param: request.params.param,
-        })),
-      };
+      return tasks.run('heatmap', { ...h, importance, part, rows, cols, agg, param: request.params.param });
     },
   );
 
@@ -181,15 +145,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
           limit: Type.Integer({ minimum: 1, maximum: MAX_TOPK_PAGE_ROWS, default: MAX_TOPK_PAGE_ROWS }),
         }),
         response: {
-          200: Type.Object({
-            part: Type.String(),
-            k: Type.Union([Type.Number(), Type.String()], { description: 'k as given' }),
-            total: Type.Integer({ description: 'Rows in the whole selection' }),
-            offset: Type.Integer(),
-            items: Type.Array(TopkRowSchema, {
-              description: 'Rows [offset, offset + limit) of the selection',
-            }),
-          }),
+          200: TopkResponseSchema,
           ...problems(400, 401, 403, 404, 422, 500, 503),
         },
       },

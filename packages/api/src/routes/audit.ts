@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ModelName, problems } from '../schemas/common.js';
-import { AuditEntrySchema } from '../schemas/registry.js';
+import { AuditListSchema } from '../schemas/registry.js';
 
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -17,7 +17,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
           offset: Type.Integer({ minimum: 0, default: 0 }),
         }),
-        response: { 200: Type.Object({ items: Type.Array(AuditEntrySchema) }), ...problems(400, 401, 403) },
+        response: { 200: AuditListSchema, ...problems(400, 401, 403) },
       },
     },
     async (request) => {

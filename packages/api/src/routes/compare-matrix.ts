@@ -1,75 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
-import { DISPERSIONS, SEED_AGGREGATES, SIMILARITY_MEASURES } from '@gradiend/core';
 import { ResultCache } from '../analysis/result-cache.js';
 import { ApiError } from '../errors/api-error.js';
 import { RegistryService } from '../registry/registry-service.js';
 import { problems } from '../schemas/common.js';
-import { TopkBody, toTopkSpec } from '../schemas/topk.js';
-import { IMPORTANCE_PARTS } from '../workers/task-types.js';
+import { SimilarityMatrixBodySchema, SimilarityMatrixResponseSchema } from '../schemas/similarity.js';
+import { toTopkSpec } from '../schemas/topk.js';
 import type { SimilarityRequest, SimilarityResult } from '../workers/task-types.js';
-
-const MODEL_AT_REF = '^[a-z0-9][a-z0-9._-]{0,99}@([0-9]{1,9}|[a-z][a-z0-9._-]{0,63})$';
-const ModelAtRef = Type.String({ pattern: MODEL_AT_REF, description: 'name@ref' });
-const literals = (values: readonly string[], description: string) =>
-  Type.Union(
-    values.map((v) => Type.Literal(v)),
-    { description },
-  );
 
 /** top-k lists longer than this are left out of `per_model` (a 1 % top-k of BERT-base is ~10^6 indices). */
 export const PER_MODEL_LIMIT = 10_000;
-
-const Matrix = Type.Array(Type.Array(Type.Number()));
-const CellStats = Type.Object({
-  aggregate: Type.Number(),
-  n: Type.Integer(),
-  min: Type.Number(),
-  max: Type.Number(),
-  scores: Type.Array(Type.Number()),
-  std: Type.Optional(Type.Number()),
-  range_half_width: Type.Optional(Type.Number()),
-  minmax: Type.Optional(Type.Array(Type.Number())),
-});
-const GroupMatrix = Type.Object({
-  measure: Type.String(),
-  group: Type.String(),
-  group_by: Type.String(),
-  model_ids: Type.Array(Type.String()),
-  matrix: Matrix,
-  part: Type.String(),
-  topk: Type.Union([Type.Number(), Type.Null()]),
-});
-
-const MatrixResponse = Type.Object({
-  kind: Type.Union([Type.Literal('matrix'), Type.Literal('grouped')]),
-  models: Type.Array(Type.Object({ id: Type.String(), versions: Type.Array(Type.String()) }), {
-    description: 'Each row/column id with the versions (name@number) it stands for',
-  }),
-  cached: Type.Boolean({ description: 'Served from the result cache (same version contents and options)' }),
-  measure: Type.String(),
-  model_ids: Type.Array(Type.String()),
-  part: Type.String(),
-  topk: Type.Union([Type.Number(), Type.Null()]),
-  matrix: Type.Optional(Matrix),
-  value: Type.Optional(Type.String()),
-  resolved_topk: Type.Optional(Type.Record(Type.String(), Type.Integer())),
-  block_dim: Type.Optional(Type.Integer()),
-  per_model: Type.Optional(Type.Record(Type.String(), Type.Array(Type.Integer()))),
-  per_model_omitted: Type.Optional(Type.Boolean()),
-  full_zero_filled: Type.Optional(Type.Boolean()),
-  sparse_exact: Type.Optional(Type.Boolean()),
-  fallback_dense: Type.Optional(Type.Boolean()),
-  seed_aggregate: Type.Optional(Type.String()),
-  dispersion: Type.Optional(Type.String()),
-  n_matrix: Type.Optional(Type.Array(Type.Array(Type.Integer()))),
-  cell_stats: Type.Optional(Type.Array(Type.Array(CellStats))),
-  multi_seed: Type.Optional(Type.Boolean()),
-  global_n: Type.Optional(Type.Integer()),
-  global_n_range: Type.Optional(Type.Array(Type.Integer())),
-  group_by: Type.Optional(Type.String()),
-  groups: Type.Optional(Type.Record(Type.String(), GroupMatrix)),
-});
 
 const compareMatrixRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry, tasks } = app.services;
@@ -86,50 +25,8 @@ const compareMatrixRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "The reference's compute_similarity_matrix (or, with group_by, compute_grouped_similarity_matrices). " +
           'Models must map the same base parameters (names and shapes). Results are cached by the ' +
           "versions' content hashes and the options.",
-        body: Type.Object(
-          {
-            models: Type.Array(
-              Type.Union([
-                ModelAtRef,
-                Type.Object(
-                  {
-                    id: Type.String({ minLength: 1, maxLength: 100 }),
-                    refs: Type.Array(ModelAtRef, {
-                      minItems: 1,
-                      maxItems: 16,
-                      description: 'Seeds of one feature',
-                    }),
-                  },
-                  { additionalProperties: false },
-                ),
-              ]),
-              { minItems: 2, maxItems: 32 },
-            ),
-            measure: Type.Optional(literals(SIMILARITY_MEASURES, 'Default cosine')),
-            part: Type.Optional(
-              literals(IMPORTANCE_PARTS, 'Default decoder-weight for topk_overlap, encoder-weight otherwise'),
-            ),
-            topk: Type.Optional(TopkBody),
-            value: Type.Optional(
-              literals(
-                ['intersection_frac', 'intersection'],
-                'topk_overlap: fraction of the smaller set, or the count',
-              ),
-            ),
-            seed_aggregate: Type.Optional(
-              literals(SEED_AGGREGATES, 'Seed groups: how a cell aggregates its pairs'),
-            ),
-            dispersion: Type.Optional(literals(DISPERSIONS, 'Seed groups: spread reported per cell')),
-            group_by: Type.Optional(
-              literals(
-                ['param', 'layer', 'component'],
-                'One matrix per parameter group (single versions only)',
-              ),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: MatrixResponse, ...problems(400, 401, 403, 404, 422) },
+        body: SimilarityMatrixBodySchema,
+        response: { 200: SimilarityMatrixResponseSchema, ...problems(400, 401, 403, 404, 422) },
       },
     },
     async (request) => {

@@ -3,8 +3,8 @@ import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { PartQuery, problems } from '../schemas/common.js';
 import { TopkQuery, toTopkSpec } from '../schemas/topk.js';
-
-const MODEL_AT_REF = '^[a-z0-9][a-z0-9._-]{0,99}@([0-9]{1,9}|[a-z][a-z0-9._-]{0,63})$';
+import { CompareResponseSchema } from '../schemas/analysis.js';
+import { MODEL_AT_REF_PATTERN } from '../schemas/vocabulary.js';
 
 function splitRef(value: string): { name: string; ref: string } {
   const at = value.lastIndexOf('@');
@@ -23,31 +23,13 @@ const compareRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['analysis'],
         summary: "Overlap of two versions' top-k selections in base-parameter space",
         querystring: Type.Object({
-          a: Type.String({ pattern: MODEL_AT_REF, description: 'name@ref' }),
-          b: Type.String({ pattern: MODEL_AT_REF, description: 'name@ref' }),
+          a: Type.String({ pattern: MODEL_AT_REF_PATTERN, description: 'name@ref' }),
+          b: Type.String({ pattern: MODEL_AT_REF_PATTERN, description: 'name@ref' }),
           part: PartQuery,
           k: TopkQuery(0.01),
         }),
         response: {
-          200: Type.Object({
-            a: Type.String(),
-            b: Type.String(),
-            part: Type.String(),
-            k: Type.Union([Type.Number(), Type.String()], { description: 'k as given' }),
-            size_a: Type.Integer(),
-            size_b: Type.Integer(),
-            intersection: Type.Integer(),
-            union: Type.Integer(),
-            iou: Type.Number(),
-            params: Type.Array(
-              Type.Object({
-                name: Type.String(),
-                a: Type.Integer(),
-                b: Type.Integer(),
-                intersection: Type.Integer(),
-              }),
-            ),
-          }),
+          200: CompareResponseSchema,
           ...problems(400, 401, 403, 404, 422),
         },
       },

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { HealthSchema } from '../schemas/system.js';
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -8,9 +8,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['system'],
         summary: 'Liveness: answers while the process serves requests',
-        response: {
-          200: Type.Object({ status: Type.Literal('ok'), uptime_s: Type.Number(), auth: Type.String() }),
-        },
+        response: { 200: HealthSchema },
       },
     },
     async () => ({ status: 'ok' as const, uptime_s: process.uptime(), auth: app.services.config.auth }),

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
-import { ModelName, problems } from '../schemas/common.js';
-import { jobJson, JobSchema } from '../jobs/job-json.js';
-import { closedSignal, JobWaitQuery, sendJob } from '../jobs/reply-with-job.js';
-import { isFinished, JOB_STATES, type JobRecord } from '../jobs/job-types.js';
+import { problems } from '../schemas/common.js';
+import { JobListQuery, JobListSchema, JobParams, JobSchema, JobWaitQuery } from '../schemas/jobs.js';
+import { jobJson } from '../jobs/job-json.js';
+import { closedSignal, sendJob } from '../jobs/reply-with-job.js';
+import { isFinished, type JobRecord } from '../jobs/job-types.js';
 import { roleAllows } from '../auth/tokens.js';
-
-const JobParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$', description: 'Job id' }) });
 
 const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { jobs } = app.services;
@@ -25,13 +24,8 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['jobs'],
         summary: 'Recent jobs, newest first (the model page lists its own with ?model=)',
-        querystring: Type.Object({
-          model: Type.Optional(ModelName),
-          kind: Type.Optional(Type.String({ maxLength: 64 })),
-          state: Type.Optional(Type.Union(JOB_STATES.map((s) => Type.Literal(s)))),
-          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-        }),
-        response: { 200: Type.Object({ items: Type.Array(JobSchema) }), ...problems(400, 401, 403) },
+        querystring: JobListQuery,
+        response: { 200: JobListSchema, ...problems(400, 401, 403) },
       },
     },
     async (request) => {

@@ -2,13 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { modelJson, versionJson } from '../registry/to-json.js';
-import { Description, ModelParams, Tag, problems } from '../schemas/common.js';
-import { ModelDetailSchema, ModelSchema } from '../schemas/registry.js';
+import { Description, Literals, ModelParams, Tag, problems } from '../schemas/common.js';
+import {
+  DeletedVersionsSchema,
+  ModelDetailSchema,
+  ModelListSchema,
+  ModelSchema,
+} from '../schemas/registry.js';
+import { MODEL_SORTS } from '../schemas/vocabulary.js';
 
-const SortQuery = Type.Union(
-  ['name', '-name', 'created', '-created', 'updated', '-updated'].map((s) => Type.Literal(s)),
-  { default: '-updated' },
-);
+const SortQuery = Literals(MODEL_SORTS, { default: '-updated' });
 
 const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { meta } = app.services;
@@ -28,12 +31,7 @@ const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
           offset: Type.Integer({ minimum: 0, default: 0 }),
         }),
         response: {
-          200: Type.Object({
-            items: Type.Array(ModelSchema),
-            total: Type.Integer(),
-            limit: Type.Integer(),
-            offset: Type.Integer(),
-          }),
+          200: ModelListSchema,
           ...problems(400, 401, 403),
         },
       },
@@ -43,7 +41,7 @@ const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const result = await meta.listModels({
         ...(q !== undefined ? { q } : {}),
         ...(tag !== undefined ? { tag } : {}),
-        sort: sort as Parameters<typeof meta.listModels>[0]['sort'],
+        sort,
         limit,
         offset,
       });
@@ -104,9 +102,7 @@ const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Delete a model with all its versions (and the versions other models derived from them)',
         params: ModelParams,
         response: {
-          200: Type.Object({
-            deleted: Type.Array(Type.Object({ name: Type.String(), version: Type.Integer() })),
-          }),
+          200: DeletedVersionsSchema,
           ...problems(401, 403, 404, 409),
         },
       },

@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import type { VersionRecord } from '../storage/metadata-store.js';
-import { VersionParams, problems } from '../schemas/common.js';
+import { Literals, VersionParams, problems } from '../schemas/common.js';
+import { DecodeBodySchema, EncodeResultSchema } from '../schemas/encode.js';
+import { GRAPH_KINDS } from '../schemas/vocabulary.js';
 import { runGraph, type GraphKind } from '../onnx/run-graph.js';
 import { ownBuffer } from '../workers/own-buffer.js';
 import type { ModelHandle } from '../workers/task-types.js';
@@ -167,11 +169,7 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
           querystring: Type.Object({ input_scale: Type.Optional(Type.String({ maxLength: 32 })) }),
           consumes: ['application/json', F32, SAFETENSORS],
           response: {
-            200: Type.Object({
-              encoded: Type.Array(Type.Array(Type.Number())),
-              latent_dim: Type.Integer(),
-              batch: Type.Integer(),
-            }),
+            200: EncodeResultSchema,
             ...problems(400, 401, 403, 404, 413, 415, 422),
           },
         },
@@ -244,7 +242,7 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Answers float32 by default; `Accept: application/x-safetensors` gives base-shaped tensors.',
         params: VersionParams,
-        body: Type.Object({ latent: Type.Array(Type.Array(Type.Number()), { minItems: 1, maxItems: 4096 }) }),
+        body: DecodeBodySchema,
         response: { ...problems(400, 401, 403, 404, 422) },
       },
     },
@@ -277,10 +275,7 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['operations'],
         summary: 'The encoder or decoder as an ONNX graph (float32)',
-        params: Type.Composite([
-          VersionParams,
-          Type.Object({ which: Type.Union([Type.Literal('encoder'), Type.Literal('decoder')]) }),
-        ]),
+        params: Type.Composite([VersionParams, Type.Object({ which: Literals(GRAPH_KINDS) })]),
         response: { ...problems(400, 401, 403, 404, 422) },
       },
     },

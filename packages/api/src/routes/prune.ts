@@ -1,14 +1,21 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type Static } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { versionJson } from '../registry/to-json.js';
-import { ModelName, PartQuery, VersionParams, problems } from '../schemas/common.js';
-import { VersionSchema } from '../schemas/registry.js';
+import { VersionParams, problems } from '../schemas/common.js';
+import {
+  PruneBodySchema,
+  PrunePreviewSchema,
+  PruneQuerySchema,
+  PruneResultSchema,
+  PruneWithTargetBodySchema,
+  type PruneResult,
+  type PruneWithTargetBody,
+} from '../schemas/prune.js';
 import type { FileRecord } from '../storage/metadata-store.js';
 import type { PruneRequest } from '../workers/task-types.js';
-import { TopkBody, toTopkSpec } from '../schemas/topk.js';
+import { toTopkSpec } from '../schemas/topk.js';
 import { BODY_LIMITS } from '../ops/request-limits.js';
 import { parsePruneBody } from './prune-body.js';
 import { previewFromSummary } from '../analysis/summary-preview.js';
@@ -17,55 +24,14 @@ import type { VersionRecord } from '../storage/metadata-store.js';
 import { RegistryService } from '../registry/registry-service.js';
 import { defineJobKind } from '../jobs/job-kind.js';
 import { jobKey } from '../jobs/job-key.js';
-import { JobAcceptedResponse, JobWaitQuery, replyWithJob } from '../jobs/reply-with-job.js';
-
-const PruneBody = Type.Object(
-  {
-    topk: Type.Optional(TopkBody),
-    threshold: Type.Optional(Type.Number()),
-    part: Type.Optional(PartQuery),
-    mask: Type.Optional(
-      Type.Array(Type.Integer({ minimum: 0, maximum: 1 }), { description: 'one 0/1 per input dim' }),
-    ),
-    keep_idx: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }))),
-  },
-  { additionalProperties: false },
-);
-
-const PrunePreviewSchema = Type.Object({
-  input_dim: Type.Integer(),
-  unpruned_length: Type.Integer(),
-  previous_input_dim: Type.Integer(),
-  param_map_hash: Type.Union([Type.String(), Type.Null()], {
-    description:
-      'The pruned param map hash; null for previews answered from the summary (it needs the exact positions)',
-  }),
-  method: Type.Optional(
-    Type.Union([Type.Literal('summary'), Type.Literal('scan'), Type.Literal('prune')], {
-      description:
-        'How the preview was computed, all exact: summary bucket counts, a scan of the cached importance (the boundary fell inside a bucket), or an in-memory prune',
-    }),
-  ),
-  stored_bytes_before: Type.Integer({ description: "Total size of the source version's stored files" }),
-  stored_bytes_after: Type.Integer({
-    description: 'Total size of the files the prune stores (weights, mapping files, JSON), computed exactly',
-  }),
-  params: Type.Array(
-    Type.Object({
-      name: Type.String(),
-      numel: Type.Integer(),
-      previous: Type.Integer(),
-      kept: Type.Integer(),
-    }),
-  ),
-});
+import { JobAcceptedResponse, replyWithJob } from '../jobs/reply-with-job.js';
 
 function storedBytes(files: readonly FileRecord[]): number {
   return files.reduce((n, f) => n + f.size, 0);
 }
 
-function toRequest(body: Static<typeof PruneBody>): PruneRequest {
-  const { target: _target, topk, ...rest } = body as Static<typeof PruneBody> & { target?: string };
+function toRequest(body: PruneWithTargetBody): PruneRequest {
+  const { target: _target, topk, ...rest } = body;
   if (topk === undefined && Object.keys(rest).every((k) => k === 'part')) {
     throw new ApiError(
       'GRADIEND_ERR_PRUNE_ARGUMENT',
@@ -138,7 +104,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operation: 'prune',
         operationArgs: lineageArgs(pruneRequest),
       });
-      const body = {
+      const body: PruneResult = {
         ...versionJson(record),
         prune: {
           ...result.preview,
@@ -156,7 +122,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
    * `POST …/prune?async=1`: the same prune as a job. Not reused once done: the version it made may
    * be deleted, so a repeated request prunes again (as the synchronous route does).
    */
-  const pruneJob = defineJobKind<PruneJobArgs, ReturnType<typeof versionJson>>({
+  const pruneJob = defineJobKind<PruneJobArgs, PruneResult>({
     name: PRUNE_JOB,
     reuseDone: false,
     async run(args, { signal, progress, job }) {
@@ -177,7 +143,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'What a prune would keep (input_dim, kept per parameter, stored bytes before/after); nothing is stored',
         params: VersionParams,
-        body: PruneBody,
+        body: PruneBodySchema,
         response: { 200: PrunePreviewSchema, ...problems(400, 401, 403, 404, 422) },
       },
     },
@@ -232,26 +198,11 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['operations'],
         summary: 'Prune and store the result as a new version (of this model or of `target`) with lineage',
         params: VersionParams,
-        body: Type.Composite([PruneBody, Type.Object({ target: Type.Optional(ModelName) })], {
-          additionalProperties: false,
-        }),
-        querystring: Type.Composite([
-          Type.Object({
-            async: Type.Optional(
-              Type.Union(
-                ['1', 'true', '0', 'false'].map((v) => Type.Literal(v)),
-                {
-                  description:
-                    '1/true: run as a job: 202 + Location: /api/jobs/{id} (200 with the new version when done within ?wait=)',
-                },
-              ),
-            ),
-          }),
-          JobWaitQuery,
-        ]),
+        body: PruneWithTargetBodySchema,
+        querystring: PruneQuerySchema,
         response: {
-          201: Type.Composite([VersionSchema, Type.Object({ prune: PrunePreviewSchema })]),
-          200: Type.Composite([VersionSchema, Type.Object({ prune: PrunePreviewSchema })]),
+          201: PruneResultSchema,
+          200: PruneResultSchema,
           ...JobAcceptedResponse,
           ...problems(400, 401, 403, 404, 422),
         },
@@ -260,7 +211,7 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const source = await registry.resolve(request.params.name, request.params.ref);
       const pruneRequest = toRequest(request.body);
-      const target = (request.body as { target?: string }).target ?? source.model;
+      const target = request.body.target ?? source.model;
       const actor = request.principal.name;
       if (request.query.async === '1' || request.query.async === 'true') {
         // The job resolves the version again by number on whichever instance runs it; the key

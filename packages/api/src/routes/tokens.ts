@@ -2,17 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { generateToken, hashToken } from '../auth/tokens.js';
-import { TokenName, problems } from '../schemas/common.js';
-
-const RoleSchema = Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')]);
-const TokenSchema = Type.Object({
-  name: Type.String(),
-  role: Type.String(),
-  created_at: Type.String(),
-  created_by: Type.String(),
-  last_used_at: Type.Union([Type.String(), Type.Null()]),
-  revoked_at: Type.Union([Type.String(), Type.Null()]),
-});
+import { problems } from '../schemas/common.js';
+import { CreatedTokenSchema, NewTokenBodySchema, TokenListSchema, TokenName } from '../schemas/admin.js';
 
 const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { meta } = app.services;
@@ -24,7 +15,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'List API tokens (never their secrets)',
-        response: { 200: Type.Object({ items: Type.Array(TokenSchema) }), ...problems(401, 403) },
+        response: { 200: TokenListSchema, ...problems(401, 403) },
       },
     },
     async () => ({
@@ -46,9 +37,9 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Create a token; the secret is returned once',
-        body: Type.Object({ name: TokenName, role: RoleSchema }, { additionalProperties: false }),
+        body: NewTokenBodySchema,
         response: {
-          201: Type.Object({ name: Type.String(), role: Type.String(), token: Type.String() }),
+          201: CreatedTokenSchema,
           ...problems(400, 401, 403, 409),
         },
       },

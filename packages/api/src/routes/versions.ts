@@ -4,7 +4,13 @@ import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { versionJson } from '../registry/to-json.js';
 import { Description, ModelParams, Tag, VersionParams, problems } from '../schemas/common.js';
-import { AnalysisStatusSchema, VersionSchema } from '../schemas/registry.js';
+import {
+  DeletedVersionsSchema,
+  DuplicateVersionSchema,
+  VersionDetailSchema,
+  VersionListSchema,
+  VersionSchema,
+} from '../schemas/registry.js';
 import { RegistryService } from '../registry/registry-service.js';
 import { receiveUpload } from '../upload/receive-upload.js';
 import { EXTRACT_LIMITS, SharedByteBudget } from '../upload/extraction-budget.js';
@@ -38,9 +44,7 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           }),
         }),
         response: {
-          200: Type.Composite([VersionSchema, Type.Object({ duplicate: Type.Literal(true) })], {
-            description: 'An existing version already has exactly these files; nothing was stored',
-          }),
+          200: DuplicateVersionSchema,
           201: VersionSchema,
           ...problems(400, 401, 403, 413, 415, 422),
         },
@@ -97,7 +101,7 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['registry'],
         summary: "A model's versions, oldest first",
         params: ModelParams,
-        response: { 200: Type.Object({ items: Type.Array(VersionSchema) }), ...problems(401, 403, 404) },
+        response: { 200: VersionListSchema, ...problems(401, 403, 404) },
       },
     },
     async (request) => {
@@ -115,7 +119,7 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'One version (by number, `latest` or alias), with the state of its analysis',
         params: VersionParams,
         response: {
-          200: Type.Composite([VersionSchema, Type.Object({ analysis: AnalysisStatusSchema })]),
+          200: VersionDetailSchema,
           ...problems(401, 403, 404),
         },
       },
@@ -170,9 +174,7 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: VersionParams,
         querystring: Type.Object({ cascade: Type.Boolean({ default: false }) }),
         response: {
-          200: Type.Object({
-            deleted: Type.Array(Type.Object({ name: Type.String(), version: Type.Integer() })),
-          }),
+          200: DeletedVersionsSchema,
           ...problems(401, 403, 404, 409),
         },
       },

@@ -1,42 +1,56 @@
-import { Type, type TSchema } from '@sinclair/typebox';
-import { ProblemSchema } from '../errors/problem.js';
+import { IMPORTANCE_PARTS } from '@gradiend/core';
+import { Type, type SchemaOptions, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import type { ProblemFields } from '../errors/problem.js';
+import { MODEL_NAME_PATTERN, TAG_PATTERN, VERSION_REF_PATTERN } from './vocabulary.js';
 
-export const MODEL_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]{0,99}$';
-export const ALIAS_PATTERN = '^[a-z][a-z0-9._-]{0,63}$';
+export { ALIAS_PATTERN, MODEL_NAME_PATTERN, TAG_PATTERN } from './vocabulary.js';
+
+/** A union of string literals from one list (the list stays the single source of the names). */
+export function Literals<const T extends readonly string[]>(
+  values: T,
+  options?: SchemaOptions,
+): TUnion<TLiteral<T[number]>[]> {
+  return Type.Union(
+    values.map((v) => Type.Literal(v)),
+    options,
+  );
+}
 
 export const ModelName = Type.String({
   pattern: MODEL_NAME_PATTERN,
   description: 'Model name: lowercase slug (letters, digits, ".", "_", "-"), at most 100 characters',
 });
 export const VersionRefParam = Type.String({
-  pattern: '^([0-9]{1,9}|[a-z][a-z0-9._-]{0,63})$',
+  pattern: VERSION_REF_PATTERN,
   description: 'A version number, `latest`, or an alias name',
 });
-export const Tag = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$' });
+export const Tag = Type.String({ pattern: TAG_PATTERN });
 /** Longest model or version description, for PATCH bodies and upload fields alike. */
 export const MAX_DESCRIPTION_LENGTH = 10_000;
 export const Description = Type.String({ maxLength: MAX_DESCRIPTION_LENGTH });
-/** A token's name: the one rule for the API and the CLI. */
-export const TokenName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$' });
 
 export const ModelParams = Type.Object({ name: ModelName });
 export const VersionParams = Type.Object({ name: ModelName, ref: VersionRefParam });
 
-export const PartQuery = Type.Union(
-  [
-    Type.Literal('decoder-weight'),
-    Type.Literal('encoder-weight'),
-    Type.Literal('decoder-bias'),
-    Type.Literal('decoder-sum'),
-  ],
-  { default: 'decoder-weight', description: 'Which weights define importance' },
-);
+/** Which weights define importance (the core's list). */
+export const ImportancePartSchema = Literals(IMPORTANCE_PARTS);
+export const PartQuery = Literals(IMPORTANCE_PARTS, {
+  default: 'decoder-weight',
+  description: 'Which weights define importance',
+});
+
+/**
+ * The shared problem document (app.ts registers ProblemSchema under its $id), so OpenAPI holds it
+ * once under components.schemas.
+ */
+const ProblemRef = Type.Unsafe<ProblemFields>(Type.Ref('Problem'));
 
 /** Problem responses for the given statuses, so OpenAPI documents every error a route returns. */
 export function problems(...statuses: number[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
-  for (const status of statuses) out[status] = ProblemSchema;
+  for (const status of statuses) out[status] = ProblemRef;
   return out;
 }
 
+/** A JSON object whose members the API passes through as the checkpoint wrote them. */
 export const JsonObject = Type.Record(Type.String(), Type.Unknown());

@@ -1,13 +1,48 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { JsonObject } from './common.js';
+import { ParamReprSchema } from './analysis.js';
+import { ImportancePartSchema, JsonObject, Literals } from './common.js';
+import { ANALYSIS_STATES } from './vocabulary.js';
 
 export const ParamSummarySchema = Type.Object({
   name: Type.String(),
   shape: Type.Array(Type.Integer()),
   numel: Type.Integer(),
-  repr: Type.String(),
+  repr: ParamReprSchema,
   num_selected: Type.Integer(),
 });
+export type ParamSummary = Static<typeof ParamSummarySchema>;
+
+export const ArchitectureSchema = Type.Object({
+  input_dim: Type.Integer(),
+  latent_dim: Type.Integer(),
+  activation_encoder: Type.String(),
+  activation_decoder: Type.String(),
+  // Absent in summaries stored before encoder-bias-free checkpoints were read (all had one).
+  bias_encoder: Type.Optional(Type.Boolean()),
+  bias_decoder: Type.Boolean(),
+  dtype: Type.String(),
+});
+
+/**
+ * What the core tells us about a checkpoint (the inspect and prune tasks' result), stored with the
+ * version and served inside it.
+ */
+export const CheckpointSummarySchema = Type.Object({
+  input_dim: Type.Integer(),
+  latent_dim: Type.Integer(),
+  unpruned_length: Type.Integer(),
+  param_map_hash: Type.String(),
+  dtype: Type.String(),
+  architecture: ArchitectureSchema,
+  param_map: Type.Array(ParamSummarySchema),
+  base_model: Type.Union([Type.String(), Type.Null()]),
+  gradient_context: Type.Union([JsonObject, Type.Null()]),
+  training: Type.Union([JsonObject, Type.Null()], {
+    description: 'training.json with lists longer than 32 entries summarised as {length, last}',
+  }),
+  metadata: JsonObject,
+});
+export type CheckpointSummary = Static<typeof CheckpointSummarySchema>;
 
 export const FileSchema = Type.Object({
   name: Type.String(),
@@ -15,18 +50,25 @@ export const FileSchema = Type.Object({
   size: Type.Integer(),
 });
 
-/** Per importance part, its cached analysis in this instance: null when nothing asked for it yet. */
-export const AnalysisStatusSchema = Type.Union([
-  Type.Array(
-    Type.Object({
-      part: Type.String(),
-      state: Type.Union([Type.Literal('computing'), Type.Literal('ready'), Type.Literal('failed')]),
-      started_at: Type.Union([Type.String(), Type.Null()]),
-      elapsed_ms: Type.Union([Type.Integer(), Type.Null()]),
+export const VersionRefSchema = Type.Object({ name: Type.String(), version: Type.Integer() });
+
+/** One importance part's cached analysis in this instance. */
+export const PartStatusSchema = Type.Object(
+  {
+    part: ImportancePartSchema,
+    state: Literals(ANALYSIS_STATES),
+    started_at: Type.Union([Type.String(), Type.Null()], {
+      description: 'Since when it computes, or when it did',
     }),
-  ),
-  Type.Null(),
-]);
+    elapsed_ms: Type.Union([Type.Integer(), Type.Null()]),
+  },
+  { title: 'PartStatus' },
+);
+export type PartStatus = Static<typeof PartStatusSchema>;
+
+/** Per importance part, its cached analysis in this instance: null when nothing asked for it yet. */
+export const AnalysisStatusSchema = Type.Union([Type.Array(PartStatusSchema), Type.Null()]);
+export type AnalysisStatus = Static<typeof AnalysisStatusSchema>;
 
 export const VersionSchema = Type.Object(
   {
@@ -35,29 +77,10 @@ export const VersionSchema = Type.Object(
     aliases: Type.Array(Type.String()),
     description: Type.String(),
     tags: Type.Array(Type.String()),
-    input_dim: Type.Integer(),
-    latent_dim: Type.Integer(),
-    unpruned_length: Type.Integer(),
-    param_map_hash: Type.String(),
-    dtype: Type.String(),
-    architecture: Type.Object({
-      input_dim: Type.Integer(),
-      latent_dim: Type.Integer(),
-      activation_encoder: Type.String(),
-      activation_decoder: Type.String(),
-      // Absent in summaries stored before encoder-bias-free checkpoints were read (all had one).
-      bias_encoder: Type.Optional(Type.Boolean()),
-      bias_decoder: Type.Boolean(),
-      dtype: Type.String(),
-    }),
-    param_map: Type.Array(ParamSummarySchema),
-    base_model: Type.Union([Type.String(), Type.Null()]),
-    gradient_context: Type.Union([JsonObject, Type.Null()]),
-    training: Type.Union([JsonObject, Type.Null()]),
-    metadata: JsonObject,
+    ...CheckpointSummarySchema.properties,
     files: Type.Array(FileSchema),
     total_bytes: Type.Integer(),
-    parent: Type.Union([Type.Object({ name: Type.String(), version: Type.Integer() }), Type.Null()]),
+    parent: Type.Union([VersionRefSchema, Type.Null()]),
     operation: Type.String({ description: 'upload or prune' }),
     operation_args: Type.Union([JsonObject, Type.Null()]),
     created_at: Type.String({ format: 'date-time' }),
@@ -65,19 +88,43 @@ export const VersionSchema = Type.Object(
   },
   { title: 'Version' },
 );
-export type VersionJson = Static<typeof VersionSchema>;
+export type Version = Static<typeof VersionSchema>;
 
-export const LatestSummarySchema = Type.Object(
+/** GET one version: the version with the state of its cached analysis. */
+export const VersionDetailSchema = Type.Composite(
+  [VersionSchema, Type.Object({ analysis: AnalysisStatusSchema })],
+  { title: 'VersionDetail' },
+);
+export type VersionDetail = Static<typeof VersionDetailSchema>;
+
+/** An upload answer when an existing version already has exactly these files. */
+export const DuplicateVersionSchema = Type.Composite(
+  [VersionSchema, Type.Object({ duplicate: Type.Literal(true) })],
   {
-    version: Type.Integer(),
-    input_dim: Type.Integer(),
-    unpruned_length: Type.Integer(),
-    latent_dim: Type.Integer(),
-    dtype: Type.String(),
-    base_model: Type.Union([Type.String(), Type.Null()]),
+    title: 'DuplicateVersion',
+    description: 'An existing version already has exactly these files; nothing was stored',
   },
+);
+export type DuplicateVersion = Static<typeof DuplicateVersionSchema>;
+
+export const VersionListSchema = Type.Object({ items: Type.Array(VersionSchema) }, { title: 'VersionList' });
+export type VersionList = Static<typeof VersionListSchema>;
+
+export const DeletedVersionsSchema = Type.Object(
+  { deleted: Type.Array(VersionRefSchema) },
+  { title: 'DeletedVersions' },
+);
+export type DeletedVersions = Static<typeof DeletedVersionsSchema>;
+
+/** A version's headline fields (listed with each model), as its checkpoint summary states them. */
+export const LatestSummarySchema = Type.Composite(
+  [
+    Type.Object({ version: Type.Integer() }),
+    Type.Pick(CheckpointSummarySchema, ['input_dim', 'unpruned_length', 'latent_dim', 'dtype', 'base_model']),
+  ],
   { title: 'LatestVersionSummary' },
 );
+export type LatestSummary = Static<typeof LatestSummarySchema>;
 
 export const ModelSchema = Type.Object(
   {
@@ -96,21 +143,44 @@ export const ModelSchema = Type.Object(
   },
   { title: 'Model' },
 );
-export type ModelJson = Static<typeof ModelSchema>;
+export type Model = Static<typeof ModelSchema>;
+
+export const ModelListSchema = Type.Object(
+  {
+    items: Type.Array(ModelSchema),
+    total: Type.Integer(),
+    limit: Type.Integer(),
+    offset: Type.Integer(),
+  },
+  { title: 'ModelList' },
+);
+export type ModelList = Static<typeof ModelListSchema>;
 
 export const ModelDetailSchema = Type.Composite(
   [ModelSchema, Type.Object({ versions: Type.Array(VersionSchema) })],
-  {
-    title: 'ModelDetail',
-  },
+  { title: 'ModelDetail' },
 );
+export type ModelDetail = Static<typeof ModelDetailSchema>;
 
-export const AuditEntrySchema = Type.Object({
-  id: Type.Integer(),
-  at: Type.String(),
-  actor: Type.String(),
-  action: Type.String(),
-  model: Type.Union([Type.String(), Type.Null()]),
-  version: Type.Union([Type.Integer(), Type.Null()]),
-  details: JsonObject,
-});
+export const AliasSchema = Type.Object(
+  { name: Type.String(), alias: Type.String(), version: Type.Integer() },
+  { title: 'Alias' },
+);
+export type Alias = Static<typeof AliasSchema>;
+
+export const AuditEntrySchema = Type.Object(
+  {
+    id: Type.Integer(),
+    at: Type.String(),
+    actor: Type.String(),
+    action: Type.String(),
+    model: Type.Union([Type.String(), Type.Null()]),
+    version: Type.Union([Type.Integer(), Type.Null()]),
+    details: JsonObject,
+  },
+  { title: 'AuditEntry' },
+);
+export type AuditEntry = Static<typeof AuditEntrySchema>;
+
+export const AuditListSchema = Type.Object({ items: Type.Array(AuditEntrySchema) }, { title: 'AuditList' });
+export type AuditList = Static<typeof AuditListSchema>;

@@ -1,3 +1,6 @@
+import type { Static } from '@sinclair/typebox';
+import type { AuditEntry, CheckpointSummary, FileSchema } from '../schemas/registry.js';
+import type { ModelSort, Role } from '../schemas/vocabulary.js';
 import type { JobStore } from '../jobs/job-types.js';
 /** A version content's cached analysis of one importance part (both blobs in the blob store). */
 export interface AnalysisRecord {
@@ -14,47 +17,11 @@ export interface FileRecordBlob {
   readonly size: number;
 }
 
-/** Roles in increasing power; a token with a role may do everything the roles before it may. */
-export type Role = 'read' | 'write' | 'admin';
-export const ROLES: readonly Role[] = ['read', 'write', 'admin'];
+// The stored summary and audit entries are served as they are, so their types are the contract's.
+export type { AuditEntry, CheckpointSummary, ParamSummary } from '../schemas/registry.js';
+export { ROLES, type ModelSort, type Role } from '../schemas/vocabulary.js';
 
-export interface FileRecord {
-  readonly name: string;
-  readonly sha256: string;
-  readonly size: number;
-}
-
-export interface ParamSummary {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly numel: number;
-  readonly repr: 'all' | 'mask' | 'indices';
-  readonly num_selected: number;
-}
-
-/** What the core tells us about a checkpoint; stored with the version (snake_case, as served). */
-export interface CheckpointSummary {
-  readonly architecture: {
-    readonly input_dim: number;
-    readonly latent_dim: number;
-    readonly activation_encoder: string;
-    readonly activation_decoder: string;
-    /** Absent in summaries stored before bias_encoder was read (those all had an encoder bias). */
-    readonly bias_encoder?: boolean;
-    readonly bias_decoder: boolean;
-    readonly dtype: string;
-  };
-  readonly input_dim: number;
-  readonly latent_dim: number;
-  readonly dtype: string;
-  readonly unpruned_length: number;
-  readonly param_map_hash: string;
-  readonly param_map: readonly ParamSummary[];
-  readonly base_model: string | null;
-  readonly gradient_context: Readonly<Record<string, unknown>> | null;
-  readonly training: Readonly<Record<string, unknown>> | null;
-  readonly metadata: Readonly<Record<string, unknown>>;
-}
+export type FileRecord = Static<typeof FileSchema>;
 
 export interface VersionRef {
   readonly name: string;
@@ -104,8 +71,6 @@ export interface ModelRecord {
   readonly updatedAt: string;
 }
 
-export type ModelSort = 'name' | '-name' | 'created' | '-created' | 'updated' | '-updated';
-
 export interface ModelQuery {
   readonly q?: string;
   readonly tag?: string;
@@ -124,16 +89,6 @@ export interface NewVersion {
   readonly operation: Operation;
   readonly operationArgs: Readonly<Record<string, unknown>> | null;
   readonly actor: string;
-}
-
-export interface AuditEntry {
-  readonly id: number;
-  readonly at: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly model: string | null;
-  readonly version: number | null;
-  readonly details: Readonly<Record<string, unknown>>;
 }
 
 export interface NewAuditEntry {

@@ -4,7 +4,8 @@ import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { ApiError } from '../errors/api-error.js';
-import { MAX_DESCRIPTION_LENGTH, Tag } from '../schemas/common.js';
+import { TAG_PATTERN } from '../schemas/vocabulary.js';
+import { MAX_DESCRIPTION_LENGTH } from '../schemas/common.js';
 import type { StagedFile } from '../registry/registry-service.js';
 import { extractArchive } from './extract-archive.js';
 import { checkSafetensorsFile } from './safetensors-header-limit.js';
@@ -39,7 +40,7 @@ interface Scratch {
   readonly size: number;
 }
 
-const TAG_PATTERN = new RegExp(Tag.pattern ?? '');
+const TAG_RE = new RegExp(TAG_PATTERN);
 
 export function parseTags(raw: string): string[] {
   const tags = raw
@@ -47,7 +48,7 @@ export function parseTags(raw: string): string[] {
     .map((t) => t.trim())
     .filter((t) => t.length > 0);
   for (const tag of tags) {
-    if (!TAG_PATTERN.test(tag)) {
+    if (!TAG_RE.test(tag)) {
       throw new ApiError('GRADIEND_ERR_REQUEST_VALIDATION', `invalid tag ${JSON.stringify(tag)}`);
     }
   }

@@ -43,7 +43,8 @@ import { PortWriter } from './port-stream.js';
 import { HashedFiles } from './hashed-files.js';
 import { currentWorkerSettings } from './worker-settings.js';
 import type { TaskHandlers } from './task-handlers-type.js';
-import type { ModelHandle, PrunePreview, PruneRequest } from './task-types.js';
+import type { PruneOutcome } from '../schemas/prune.js';
+import type { ModelHandle, PruneRequest } from './task-types.js';
 import type { TopkSpec } from '../schemas/topk.js';
 
 /**
@@ -114,7 +115,7 @@ function pruneOptions(request: PruneRequest): PruneOptions {
   };
 }
 
-function preview(before: GradiendModel, after: GradiendModel): PrunePreview {
+function preview(before: GradiendModel, after: GradiendModel): PruneOutcome {
   const kept = new Map(after.paramMap.entries.map((e) => [e.name, e.numSelected]));
   return {
     input_dim: after.inputDim,

@@ -1,18 +1,14 @@
-import type { ImportanceSummary } from '@gradiend/core';
-import type { CheckpointSummary, FileRecord } from '../storage/metadata-store.js';
-import type { CompareResult } from '../analysis/compare.js';
-import type { GroupSimilarity, SimilarityMatrix } from '@gradiend/core';
 import type { MessagePort } from 'node:worker_threads';
+import type { GroupSimilarity, ImportancePart, ImportanceSummary, SimilarityMatrix } from '@gradiend/core';
 import type { TopkDownloadFormat } from '../analysis/topk-stream.js';
+import type { Heatmap, SelectionOverlap, TopkRow } from '../schemas/analysis.js';
+import type { PruneOutcome } from '../schemas/prune.js';
+import type { CheckpointSummary } from '../schemas/registry.js';
+import type { FileRecord } from '../storage/metadata-store.js';
 import type { TopkSpec } from '../schemas/topk.js';
+import type { GraphKind, HeatmapAgg } from '../schemas/vocabulary.js';
 
-export type ImportancePart = 'decoder-weight' | 'encoder-weight' | 'decoder-bias' | 'decoder-sum';
-export const IMPORTANCE_PARTS: readonly ImportancePart[] = [
-  'decoder-weight',
-  'encoder-weight',
-  'decoder-bias',
-  'decoder-sum',
-];
+// Task results are the HTTP contract's shapes (schemas/), so a route returns them as they are.
 
 /**
  * A checked-out version: `dir` holds its files, `key` identifies its content (for worker caches);
@@ -23,71 +19,6 @@ export interface ModelHandle {
   readonly key: string;
   readonly storedBytes: number;
   readonly inputDim: number;
-}
-
-export interface ParamRow {
-  readonly name: string;
-  shape: number[];
-  readonly numel: number;
-  readonly repr: 'all' | 'mask' | 'indices';
-  readonly selected: number;
-  readonly coverage: number;
-  readonly stored_bytes: number;
-  readonly importance_sum: number;
-  readonly importance_max: number | null;
-  readonly importance_min: number | null;
-  readonly importance_mean: number | null;
-}
-
-export interface HistogramResult {
-  readonly part: ImportancePart;
-  readonly scale: 'linear' | 'log';
-  readonly bins: number;
-  readonly edges: number[];
-  readonly counts: number[];
-  readonly total: number;
-  readonly zeros: number;
-  readonly non_finite: number;
-  readonly below_range: number;
-  readonly above_range: number;
-  readonly min: number | null;
-  readonly max: number | null;
-  readonly range: readonly [number, number] | null;
-  readonly quantiles: Readonly<Record<string, number>>;
-  /** Per quantile the value range of the summary bucket holding it. */
-  readonly quantile_ranges: Readonly<Record<string, readonly [number, number]>>;
-  /** False when a bin edge cuts a summary bucket (its values then count in the bin of its middle). */
-  readonly exact: boolean;
-  /** Order-key bits per summary bucket (16: a relative width of 2^-7 for normal floats). */
-  readonly bucket_bits: number;
-}
-
-export interface HeatmapResult {
-  readonly param: string;
-  readonly part: ImportancePart;
-  readonly shape: readonly number[];
-  /** The shape the heatmap lays out: [rows, cols] of the parameter viewed as a matrix. */
-  readonly matrix_shape: readonly [number, number];
-  readonly rows: number;
-  readonly cols: number;
-  readonly row_bin: number;
-  readonly col_bin: number;
-  readonly agg: 'max' | 'mean' | 'sum';
-  readonly values: (number | null)[][];
-  readonly coverage: number[][];
-  readonly min: number | null;
-  readonly max: number | null;
-}
-
-export interface TopkRow {
-  readonly rank: number;
-  readonly importance: number;
-  readonly local_index: number;
-  readonly base_global_index: number;
-  readonly param: string;
-  readonly flat_index: number;
-  coords: number[];
-  param_shape: number[];
 }
 
 /** Prune arguments in the API's snake_case, as accepted by prune/preview and prune. */
@@ -115,14 +46,6 @@ export type SimilarityResult =
   | { readonly kind: 'matrix'; readonly matrix: SimilarityMatrix }
   | { readonly kind: 'grouped'; readonly groups: Record<string, GroupSimilarity> };
 
-export interface PrunePreview {
-  readonly input_dim: number;
-  readonly unpruned_length: number;
-  readonly previous_input_dim: number;
-  readonly param_map_hash: string;
-  params: { name: string; numel: number; previous: number; kept: number }[];
-}
-
 /** A file a task wrote for the blob store, with its hash. */
 export interface StagedBlob {
   readonly path: string;
@@ -145,9 +68,9 @@ export interface TaskSpecs {
       param: string;
       rows: number;
       cols: number;
-      agg: 'max' | 'mean' | 'sum';
+      agg: HeatmapAgg;
     };
-    result: HeatmapResult;
+    result: Heatmap;
   };
   /** Rows [offset, offset + limit) of the top-k selection, and its size. */
   topk: {
@@ -175,7 +98,7 @@ export interface TaskSpecs {
       b: ModelHandle & { importance: Float32Array };
       k: TopkSpec;
     };
-    result: CompareResult;
+    result: SelectionOverlap;
   };
   /**
    * One part's importance as float32 in shared memory (so every thread reads it without a copy)
@@ -210,21 +133,21 @@ export interface TaskSpecs {
   prunePreview: {
     args: ModelHandle & { request: PruneRequest };
     /** storedBytesAfter: exactly what `prune` with the same request would store. */
-    result: { preview: PrunePreview; storedBytesAfter: number };
+    result: { preview: PruneOutcome; storedBytesAfter: number };
   };
   prune: {
     args: ModelHandle & { request: PruneRequest; outDir: string };
     /** `files`: every file written to outDir with its hash and size, taken while writing. */
-    result: { preview: PrunePreview; summary: CheckpointSummary; files: FileRecord[] };
+    result: { preview: PruneOutcome; summary: CheckpointSummary; files: FileRecord[] };
   };
-  exportOnnx: { args: ModelHandle & { which: 'encoder' | 'decoder' }; result: Uint8Array };
+  exportOnnx: { args: ModelHandle & { which: GraphKind }; result: Uint8Array };
   /**
    * One encoder or decoder forward on rows too large for the main thread, on the worker's own
    * session cache (keyed like the main thread's, `budgetBytes` its share of the memory budget).
    */
   onnxRun: {
     args: ModelHandle & {
-      which: 'encoder' | 'decoder';
+      which: GraphKind;
       input: Float32Array;
       batch: number;
       /** Divides the input first (encode's input_scale). */

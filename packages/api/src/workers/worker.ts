@@ -1,7 +1,7 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { collectGarbage } from './collect-garbage.js';
 import { ownBuffer } from './own-buffer.js';
-import { contextFromFlag, serializeTaskError, type TaskContext, type TaskOutcome } from './task-runner.js';
+import { contextFromFlag, settleTask, type TaskOutcome } from './task-runner.js';
 import { taskHandlers } from './task-handlers.js';
 import type { TaskName } from './task-types.js';
 
@@ -29,13 +29,15 @@ export default async function runTask(message: {
   abort?: Int32Array;
 }): Promise<TaskOutcome<unknown> | ReturnType<typeof move>> {
   try {
-    const handler = taskHandlers[message.name] as (args: never, context: TaskContext) => unknown;
-    const value = await handler(message.args, contextFromFlag(message.abort));
+    const outcome = await settleTask(
+      taskHandlers,
+      message.name,
+      message.args,
+      contextFromFlag(message.abort),
+    );
+    const value = outcome.ok ? outcome.value : undefined;
     const transfer = MOVED_RESULTS.has(message.name) && ArrayBuffer.isView(value) ? ownBuffer(value) : [];
-    const outcome: TaskOutcome<unknown> = { ok: true, value };
     return transfer.length > 0 ? move({ [transferableSymbol]: transfer, [valueSymbol]: outcome }) : outcome;
-  } catch (error) {
-    return { ok: false, error: serializeTaskError(error) };
   } finally {
     // Before the memory budget takes this task's share back (see collect-garbage.ts).
     if (storedBytes(message.args) > COLLECT_AFTER_BYTES) collectGarbage();

@@ -4,10 +4,14 @@ import type { JsonValue } from '../json/index.js';
 import { isActivationName } from '../model/activation.js';
 import type { ActivationName } from '../model/activation.js';
 import type { GradiendArchitecture } from '../model/types.js';
-import type { ParamRepr } from '../mapping/types.js';
+import { PARAM_REPRS, type ParamRepr } from '../mapping/types.js';
 import { isModelDType } from '../tensor/dtype.js';
 
 export const CONFIG_FILE = 'config.json';
+
+function isParamRepr(value: string): value is ParamRepr {
+  return (PARAM_REPRS as readonly string[]).includes(value);
+}
 
 /** One `mapping.param_map` entry of config.json. */
 export interface MappingEntryConfig {
@@ -119,8 +123,7 @@ function parseMapping(mapping: JsonObject): MappingConfig {
     if (!Array.isArray(shapeV)) bad(`${where}.shape must be a list`);
     const shape = shapeV.map((d, j) => asInt(d, `${where}.shape[${j}]`));
     const repr = asString(field(e, 'repr', where), `${where}.repr`);
-    if (repr !== 'all' && repr !== 'mask' && repr !== 'indices')
-      bad(`${where}.repr '${repr}' is not all, mask or indices`);
+    if (!isParamRepr(repr)) bad(`${where}.repr '${repr}' is not ${PARAM_REPRS.join(', ')}`);
     const key = repr === 'all' ? null : asString(field(e, 'key', where), `${where}.key`);
     const numSelected = e.has('num_selected') ? asInt(e.get('num_selected'), `${where}.num_selected`) : null;
     return { name, shape, repr, key, numSelected };

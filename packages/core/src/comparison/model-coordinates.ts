@@ -6,9 +6,6 @@ import type { FloatArray } from '../model/types.js';
 import { fullView, subsetView } from './selection-view.js';
 import type { SelectionView } from './selection-view.js';
 
-/** The parts whose weights the vector measures compare. */
-export const VECTOR_PARTS = ['encoder-weight', 'decoder-weight', 'decoder-bias', 'decoder-sum'] as const;
-
 /**
  * The values one model contributes per selected input dim: `dim` numbers (the latent block of an
  * encoder column / decoder row, or one update-vector entry), value(local, d) = data[local·strideLocal + d·strideDim].

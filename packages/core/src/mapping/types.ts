@@ -1,4 +1,6 @@
-export type ParamRepr = 'all' | 'mask' | 'indices';
+/** How a param map stores one parameter's selection (config.json's `repr`). */
+export const PARAM_REPRS = ['all', 'mask', 'indices'] as const;
+export type ParamRepr = (typeof PARAM_REPRS)[number];
 
 /** Flat indices into one parameter: int32 when the parameter allows it, else float64 (exact up to 2^53). */
 export type IndexArray = Int32Array | Float64Array;

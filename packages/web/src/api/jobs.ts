@@ -3,31 +3,9 @@ import { useCallback } from 'react';
 import { useSearchParams } from 'react-router';
 import { apiUrl, encodeSegment, getJson } from './http';
 import { ApiProblemError, networkProblem, parseProblem } from './problem';
-import type { Problem } from './types';
+import type { Job, JobList, JobState } from './contract';
 
-/** A job as `GET /api/jobs/{id}` serves it (docs/api.md, "Jobs"). */
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-
-export interface Job {
-  id: string;
-  kind: string;
-  state: JobState;
-  model: string | null;
-  version: number | null;
-  progress: { fraction: number; message: string };
-  attempts: number;
-  max_attempts: number;
-  created_at: string;
-  created_by: string;
-  started_at: string | null;
-  finished_at: string | null;
-  updated_at: string;
-  elapsed_ms: number;
-  cancelled_by: string | null;
-  result: { href: string; content_type: string; size: number; sha256: string } | null;
-  error: Problem | null;
-  href: string;
-}
+export type { Job, JobState };
 
 export function isJobFinished(state: JobState): boolean {
   return state === 'done' || state === 'failed' || state === 'cancelled';
@@ -104,7 +82,7 @@ export function useCancelJob() {
 export function useModelJobs(model: string, limit = 10) {
   return useQuery({
     queryKey: jobKeys.list(model),
-    queryFn: ({ signal }) => getJson<{ items: Job[] }>(apiUrl('/jobs', { model, limit }), signal),
+    queryFn: ({ signal }) => getJson<JobList>(apiUrl('/jobs', { model, limit }), signal),
     refetchInterval: (query) =>
       query.state.data?.items.some((j) => !isJobFinished(j.state)) ? JOB_POLL_MS * 2 : 15_000,
   });

@@ -1,4 +1,4 @@
-import type { Problem } from './types';
+import type { Problem } from './contract';
 
 /** A failed API call, carrying the server's problem document (or one made up for a network failure). */
 export class ApiProblemError extends Error {

@@ -2,10 +2,13 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { apiUrl, encodeSegment, getJson, getText, sendBytes, sendJson, versionPath } from './http';
 import type {
   Agg,
+  AuditList,
+  DeletedVersions,
   CompareResult,
   EncodeResult,
   Heatmap,
   Histogram,
+  HistogramScale,
   Model,
   ModelDetail,
   ModelList,
@@ -16,7 +19,7 @@ import type {
   PrunePreview,
   TopkResponse,
   Version,
-} from './types';
+} from './contract';
 
 export const queryKeys = {
   models: (q: string, tag: string, sort: ModelSort) => ['models', { q, tag, sort }] as const,
@@ -25,7 +28,7 @@ export const queryKeys = {
   params: (name: string, ref: string, part: Part) => ['model', name, 'version', ref, 'params', part] as const,
   heatmap: (name: string, ref: string, param: string, part: Part, agg: Agg) =>
     ['model', name, 'version', ref, 'heatmap', param, part, agg] as const,
-  histogram: (name: string, ref: string, part: Part, scale: 'linear' | 'log') =>
+  histogram: (name: string, ref: string, part: Part, scale: HistogramScale) =>
     ['model', name, 'version', ref, 'histogram', part, scale] as const,
   topk: (name: string, ref: string, part: Part, k: string) =>
     ['model', name, 'version', ref, 'topk', part, k] as const,
@@ -80,7 +83,7 @@ export function useHeatmap(name: string, ref: string, param: string, part: Part,
   });
 }
 
-export function useHistogram(name: string, ref: string, part: Part, scale: 'linear' | 'log') {
+export function useHistogram(name: string, ref: string, part: Part, scale: HistogramScale) {
   return useQuery({
     queryKey: queryKeys.histogram(name, ref, part, scale),
     queryFn: ({ signal }) =>
@@ -176,16 +179,12 @@ export function useEncode(name: string, ref: string) {
   });
 }
 
-export interface DeleteResult {
-  deleted: { name: string; version: number }[];
-}
-
 /** Deletes a version; without `cascade` the server answers 409 listing the versions derived from it. */
 export function useDeleteVersion(name: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ version, cascade }: { version: number; cascade: boolean }) =>
-      sendJson<DeleteResult>(
+      sendJson<DeletedVersions>(
         'DELETE',
         apiUrl(versionPath(name, version), { cascade: cascade || undefined }),
         undefined,
@@ -204,7 +203,8 @@ export function useDeleteVersion(name: string) {
 export function useDeleteModel(name: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => sendJson<DeleteResult>('DELETE', apiUrl(`/models/${encodeSegment(name)}`), undefined),
+    mutationFn: () =>
+      sendJson<DeletedVersions>('DELETE', apiUrl(`/models/${encodeSegment(name)}`), undefined),
     onSuccess: (result) => {
       for (const model of new Set([name, ...result.deleted.map((d) => d.name)])) {
         client.removeQueries({ queryKey: ['model', model] });
@@ -230,20 +230,10 @@ export function useDeleteAlias(name: string) {
   });
 }
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  model: string | null;
-  version: number | null;
-  details: Record<string, unknown>;
-}
-
 export function useAudit(model: string) {
   return useQuery({
     queryKey: ['audit', model] as const,
-    queryFn: ({ signal }) => getJson<{ items: AuditEntry[] }>(apiUrl('/audit', { model, limit: 20 }), signal),
+    queryFn: ({ signal }) => getJson<AuditList>(apiUrl('/audit', { model, limit: 20 }), signal),
     retry: false,
   });
 }

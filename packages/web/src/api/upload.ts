@@ -1,6 +1,6 @@
 import { apiUrl, encodeSegment } from './http';
 import { ApiProblemError, networkProblem, parseProblem } from './problem';
-import type { Version } from './types';
+import type { DuplicateVersion, Version } from './contract';
 
 /** What to upload: the files of a checkpoint folder (with paths inside it) or one archive. */
 export type UploadSource =
@@ -16,7 +16,7 @@ export interface UploadRequest {
 }
 
 /** The upload's answer: a new version, or (`duplicate`) the existing one with identical files. */
-export type UploadedVersion = Version & { duplicate?: true };
+export type UploadedVersion = Version & Partial<Pick<DuplicateVersion, 'duplicate'>>;
 
 export interface UploadProgress {
   loaded: number;

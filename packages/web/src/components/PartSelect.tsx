@@ -1,4 +1,4 @@
-import { PARTS, type Part } from '../api/types';
+import { PARTS, type Part } from '../api/contract';
 
 export function PartSelect({ value, onChange }: { value: Part; onChange: (part: Part) => void }) {
   return (

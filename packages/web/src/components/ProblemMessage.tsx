@@ -1,4 +1,4 @@
-import type { Problem } from '../api/types';
+import type { Problem } from '../api/contract';
 import { plainSummary, withoutPaths } from '../lib/plain-problem';
 
 const EXTRA_KEYS = ['file', 'tensor', 'param', 'rule'] as const;

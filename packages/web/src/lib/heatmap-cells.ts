@@ -1,4 +1,4 @@
-import type { Heatmap } from '../api/types';
+import type { Heatmap } from '../api/contract';
 
 export interface Cell {
   readonly row: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ParamRow } from '../api/types';
+import type { ParamRow } from '../api/contract';
 import { filterRows, sortRows } from './param-table';
 
 function row(name: string, sum: number, max: number | null, selected: number): ParamRow {
@@ -13,6 +13,7 @@ function row(name: string, sum: number, max: number | null, selected: number): P
     stored_bytes: selected * 12,
     importance_sum: sum,
     importance_max: max,
+    importance_min: max === null ? null : 0,
     importance_mean: max,
   };
 }

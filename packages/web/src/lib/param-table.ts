@@ -1,4 +1,4 @@
-import type { ParamRow } from '../api/types';
+import type { ParamRow } from '../api/contract';
 
 export const PARAM_SORT_KEYS = [
   'order',

@@ -1,4 +1,4 @@
-import type { Problem } from '../api/types';
+import type { Problem } from '../api/contract';
 
 const NOT_SAFETENSORS_RULES = new Set([
   'header-length',

@@ -1,3 +1,5 @@
+import { MODEL_NAME_PATTERN } from '@gradiend/api/vocabulary';
+
 /** A model name the server accepts, derived from a file or folder name. */
 export function slugify(text: string): string {
   const base = text
@@ -10,4 +12,4 @@ export function slugify(text: string): string {
   return base || 'model';
 }
 
-export const MODEL_NAME_RE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+export const MODEL_NAME_RE = new RegExp(MODEL_NAME_PATTERN);

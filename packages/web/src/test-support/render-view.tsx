@@ -3,7 +3,7 @@ import { render } from '@testing-library/react';
 import { Profiler, type ReactElement } from 'react';
 import { createMemoryRouter, Outlet, RouterProvider } from 'react-router';
 import { vi } from 'vitest';
-import type { ModelDetail, Version } from '../api/types';
+import type { ModelDetail, Version } from '../api/contract';
 import type { VersionContext } from '../features/model/version-context';
 
 /** A version as the API describes it, with only what a test needs changed. */

@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CompareResult } from '../../api/types';
+import type { CompareResult } from '../../api/contract';
 import { fakeFetch, makeModel, makeVersion } from '../../test-support/render-view';
 import { ComparePage } from './ComparePage';
 

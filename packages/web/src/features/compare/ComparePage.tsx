@@ -2,7 +2,7 @@ import { useQueries } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { apiUrl, encodeSegment, getJson } from '../../api/http';
 import { queryKeys, useCompare, useModels } from '../../api/queries';
-import { PARTS, type ModelDetail, type Part, type Version } from '../../api/types';
+import { PARTS, type ModelDetail, type Part, type Version } from '../../api/contract';
 import { Explain } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';

@@ -1,4 +1,4 @@
-import type { CompareResult } from '../../api/types';
+import type { CompareResult } from '../../api/contract';
 import { Bar } from '../../components/Bar';
 import { formatInt } from '../../lib/format';
 

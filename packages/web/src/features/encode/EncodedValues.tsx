@@ -1,5 +1,7 @@
-import type { EncodeResult, JsonRecord } from '../../api/types';
+import type { EncodeResult } from '../../api/contract';
 import { formatValue } from '../../lib/format';
+
+type JsonRecord = Record<string, unknown>;
 
 /** Which class a latent sign points to, from gradient_context.feature_class_encoding_direction ({"3": 1, "8": -1}). */
 export function classForSign(context: JsonRecord | null, value: number): string | null {

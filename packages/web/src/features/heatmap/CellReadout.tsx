@@ -1,4 +1,4 @@
-import type { Heatmap } from '../../api/types';
+import type { Heatmap } from '../../api/contract';
 import { formatPercent, formatValue } from '../../lib/format';
 import { cellCoverage, cellExtent, cellValue, type Cell } from '../../lib/heatmap-cells';
 

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { Data, Layout } from 'plotly.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Heatmap } from '../../api/types';
+import type { Heatmap } from '../../api/contract';
 import { fakeFetch, makeVersion, renderVersionView } from '../../test-support/render-view';
 import { HeatmapPage } from './HeatmapPage';
 

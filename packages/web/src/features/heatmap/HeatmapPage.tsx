@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useHeatmap } from '../../api/queries';
-import { AGGS, PARTS, type Agg, type Part } from '../../api/types';
+import { AGGS, PARTS, type Agg, type Part } from '../../api/contract';
 import { preloadPlot } from '../../components/Plot';
 import { Explain, ImportanceParts } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';

@@ -1,6 +1,6 @@
 import type { Data, Layout, PlotMouseEvent } from 'plotly.js';
 import { useMemo, type KeyboardEvent } from 'react';
-import type { Heatmap } from '../../api/types';
+import type { Heatmap } from '../../api/contract';
 import { Plot } from '../../components/Plot';
 import {
   axisTitles,

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { problemOf } from '../../api/problem';
 import { useDeleteAlias, useSetAlias } from '../../api/queries';
-import type { ModelDetail } from '../../api/types';
+import type { ModelDetail } from '../../api/contract';
 import { ProblemMessage } from '../../components/ProblemMessage';
 
 export function AliasEditor({ model, current }: { model: ModelDetail; current: number }) {

@@ -1,4 +1,4 @@
-import type { Version } from '../../api/types';
+import type { Version } from '../../api/contract';
 import { formatBytes, formatInt, formatPercent } from '../../lib/format';
 
 export function ArchitectureCard({ version: v }: { version: Version }) {

@@ -1,5 +1,5 @@
 import { apiUrl, versionPath } from '../../api/http';
-import type { Version } from '../../api/types';
+import type { Version } from '../../api/contract';
 import { CopyCommand } from '../../components/CopyCommand';
 import { curlCommand } from '../../lib/curl';
 import { apiOrigin } from '../../lib/use-origin';

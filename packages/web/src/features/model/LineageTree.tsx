@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import type { Version } from '../../api/types';
+import type { Version } from '../../api/contract';
 import { buildLineage, type LineageNode } from '../../lib/lineage';
 import { formatDate, formatInt } from '../../lib/format';
 import { versionRoute } from './version-context';

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { problemOf } from '../../api/problem';
 import { useDeleteModel, useDeleteVersion } from '../../api/queries';
-import type { ModelDetail, Problem, Version } from '../../api/types';
+import type { ModelDetail, Problem, Version } from '../../api/contract';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { versionRoute } from './version-context';
 

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useVersionText } from '../../api/queries';
-import type { Version } from '../../api/types';
+import type { Version } from '../../api/contract';
 import { ErrorView, Loading } from '../../components/Status';
 import { renderMarkdown } from '../../lib/markdown';
 

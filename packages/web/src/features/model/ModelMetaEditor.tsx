@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { problemOf } from '../../api/problem';
 import { useUpdateModel } from '../../api/queries';
-import type { ModelDetail } from '../../api/types';
+import type { ModelDetail } from '../../api/contract';
 import { ProblemMessage } from '../../components/ProblemMessage';
 
 export function parseTags(text: string): string[] {

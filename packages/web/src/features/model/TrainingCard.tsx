@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { Version } from '../../api/types';
+import type { Version } from '../../api/contract';
 import { Plot } from '../../components/Plot';
 import { lossSeries, lossSteps } from '../../lib/training';
 

@@ -1,5 +1,5 @@
 import { useOutletContext } from 'react-router';
-import type { ModelDetail, Version } from '../../api/types';
+import type { ModelDetail, Version } from '../../api/contract';
 
 /** What every version view gets from ModelLayout: the resolved model and version. */
 export interface VersionContext {

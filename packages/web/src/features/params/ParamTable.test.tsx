@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { describe, expect, it } from 'vitest';
-import type { ParamRow } from '../../api/types';
+import type { ParamRow } from '../../api/contract';
 import { sortRows } from '../../lib/param-table';
 import { ParamTable } from './ParamTable';
 
@@ -16,6 +16,7 @@ function row(name: string, numel: number, selected: number, importanceSum: numbe
     stored_bytes: selected * 4,
     importance_sum: importanceSum,
     importance_max: importanceSum,
+    importance_min: selected > 0 ? 0 : null,
     importance_mean: selected > 0 ? importanceSum / selected : null,
   };
 }

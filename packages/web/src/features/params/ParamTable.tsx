@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import type { ParamRow, Part } from '../../api/types';
+import type { ParamRow, Part } from '../../api/contract';
 import { Bar } from '../../components/Bar';
 import { formatBytes, formatInt, formatPercent, formatShape, formatValue } from '../../lib/format';
 import { rowsByLayer } from '../../lib/layer-groups';

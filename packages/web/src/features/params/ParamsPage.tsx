@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { useParams } from '../../api/queries';
-import { PARTS, type Part } from '../../api/types';
+import { PARTS, type Part } from '../../api/contract';
 import { Explain, ImportanceParts, UNITS_NOTE } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';

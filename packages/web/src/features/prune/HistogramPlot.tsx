@@ -1,6 +1,6 @@
 import type { Data, Layout, PlotRelayoutEvent } from 'plotly.js';
 import { useMemo } from 'react';
-import type { Histogram } from '../../api/types';
+import type { Histogram } from '../../api/contract';
 import { Plot } from '../../components/Plot';
 import { formatInt, formatValue } from '../../lib/format';
 

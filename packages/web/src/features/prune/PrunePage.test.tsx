@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Histogram, PrunePreview } from '../../api/types';
+import type { Histogram, PrunePreview } from '../../api/contract';
 import { fakeFetch, renderVersionView, type FakeRequest } from '../../test-support/render-view';
 import { PrunePage } from './PrunePage';
 
@@ -21,6 +21,9 @@ const histogram: Histogram = {
   max: 0.9,
   range: [0, 1],
   quantiles: {},
+  quantile_ranges: {},
+  exact: true,
+  bucket_bits: 16,
 };
 
 function answerFor(body: { topk?: { count?: number; fraction?: number }; threshold?: number }): PrunePreview {

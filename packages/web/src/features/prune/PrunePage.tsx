@@ -1,7 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { problemOf } from '../../api/problem';
 import { useHistogram, usePrunePreview } from '../../api/queries';
-import { PARTS, type Part, type PruneBody } from '../../api/types';
+import { HISTOGRAM_SCALES, PARTS, type Part, type PruneBody } from '../../api/contract';
 import { preloadPlot } from '../../components/Plot';
 import { Explain, ImportanceParts, UNITS_NOTE } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';
@@ -22,7 +22,7 @@ import { usePruneJob } from './use-prune-job';
 
 const MODES = ['topk', 'threshold'] as const;
 type Mode = (typeof MODES)[number];
-const SCALES = ['linear', 'log'] as const;
+const SCALES = HISTOGRAM_SCALES;
 
 /** Why a threshold cannot prune, in the researcher's words (the server would refuse it too). */
 function thresholdProblem(threshold: number | null, max: number | null): string | null {

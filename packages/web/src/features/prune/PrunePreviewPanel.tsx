@@ -1,7 +1,7 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { AnsweredPreview } from '../../api/queries';
-import type { PruneBody } from '../../api/types';
+import type { PruneBody } from '../../api/contract';
 import { Bar } from '../../components/Bar';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { problemOf } from '../../api/problem';

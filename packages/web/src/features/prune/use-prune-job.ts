@@ -3,7 +3,7 @@ import { useCallback } from 'react';
 import { useNavigate } from 'react-router';
 import { apiUrl, getJson, versionPath } from '../../api/http';
 import { isJobFinished, startJob, useJob, useJobParam, type Job } from '../../api/jobs';
-import type { PruneBody, PruneResult } from '../../api/types';
+import type { PruneBody, PruneResult } from '../../api/contract';
 import { versionRoute } from '../model/version-context';
 
 /** Seconds the apply request waits for a quick prune before it follows the job instead. */

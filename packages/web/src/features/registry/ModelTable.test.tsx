@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Model } from '../../api/types';
+import type { Model } from '../../api/contract';
 import { ModelTable } from './ModelTable';
 
 const base: Omit<Model, 'name' | 'latest' | 'latest_version' | 'version_count'> = {

@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import type { Model } from '../../api/types';
+import type { Model } from '../../api/contract';
 import { formatDate, formatInt, formatPercent } from '../../lib/format';
 
 export function ModelTable({ models }: { models: Model[] }) {

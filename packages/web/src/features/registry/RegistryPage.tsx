@@ -1,5 +1,5 @@
 import { useModels } from '../../api/queries';
-import { MODEL_SORTS, type ModelSort } from '../../api/types';
+import { MODEL_SORTS, type ModelSort } from '../../api/contract';
 import { Explain } from '../../components/Explain';
 import { Empty, ErrorView, Loading } from '../../components/Status';
 import { useSearchEnum, useSearchState } from '../../lib/use-search-state';

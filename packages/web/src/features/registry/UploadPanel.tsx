@@ -8,7 +8,7 @@ import {
   type UploadProgress,
   type UploadSource,
 } from '../../api/upload';
-import type { Problem } from '../../api/types';
+import type { Problem } from '../../api/contract';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { filesFromDrop, filesFromInput, folderProblem, sourceFromFiles } from '../../lib/drop-files';
 import { formatBytes } from '../../lib/format';

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { topkUrl, useTopk } from '../../api/queries';
-import { PARTS, type Part } from '../../api/types';
+import { PARTS, type Part } from '../../api/contract';
 import { CopyCommand } from '../../components/CopyCommand';
 import { Explain } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';

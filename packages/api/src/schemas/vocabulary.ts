@@ -1,0 +1,44 @@
+/**
+ * The API's small lists and name rules as plain values, with no imports, so the web app can use
+ * them at runtime (`@gradiend/api/vocabulary`) without bundling TypeBox or any server code. The
+ * TypeBox schemas in this folder are built from these; nothing else spells them out.
+ */
+
+/** Model names: lowercase slug (letters, digits, ".", "_", "-"), at most 100 characters. */
+export const MODEL_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]{0,99}$';
+/** Alias names (`latest` is built in and cannot be set). */
+export const ALIAS_PATTERN = '^[a-z][a-z0-9._-]{0,63}$';
+/** A version reference: a number, `latest`, or an alias. */
+export const VERSION_REF_PATTERN = `^([0-9]{1,9}|${ALIAS_PATTERN.slice(1, -1)})$`;
+/** `name@ref`, as /compare takes its two versions. */
+export const MODEL_AT_REF_PATTERN = `${MODEL_NAME_PATTERN.slice(0, -1)}@${VERSION_REF_PATTERN.slice(1)}`;
+export const TAG_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$';
+export const TOKEN_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$';
+
+export const MODEL_SORTS = ['-updated', 'updated', 'name', '-name', '-created', 'created'] as const;
+export type ModelSort = (typeof MODEL_SORTS)[number];
+
+export const HEATMAP_AGGS = ['max', 'mean', 'sum'] as const;
+export type HeatmapAgg = (typeof HEATMAP_AGGS)[number];
+
+export const HISTOGRAM_SCALES = ['linear', 'log'] as const;
+export type HistogramScale = (typeof HISTOGRAM_SCALES)[number];
+
+export const ROLES = ['read', 'write', 'admin'] as const;
+/** Roles in increasing power; a token with a role may do everything the roles before it may. */
+export type Role = (typeof ROLES)[number];
+
+export const GRAPH_KINDS = ['encoder', 'decoder'] as const;
+export type GraphKind = (typeof GRAPH_KINDS)[number];
+
+/** How a prune preview was computed (all exact). */
+export const PRUNE_PREVIEW_METHODS = ['summary', 'scan', 'prune'] as const;
+export type PrunePreviewMethod = (typeof PRUNE_PREVIEW_METHODS)[number];
+
+/** A version's cached analysis of one importance part, in this instance. */
+export const ANALYSIS_STATES = ['queued', 'computing', 'ready', 'failed'] as const;
+export type AnalysisState = (typeof ANALYSIS_STATES)[number];
+
+/** A job's lifecycle: queued → running → done | failed | cancelled. */
+export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];

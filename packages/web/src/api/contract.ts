@@ -1,0 +1,38 @@
+/**
+ * The server's HTTP contract: types come from the API's schemas (`import type`, erased from the
+ * bundle), the few lists the UI offers as choices from its vocabulary and the core. Nothing here
+ * restates a shape the server defines.
+ */
+export type {
+  AuditList,
+  CompareResponse as CompareResult,
+  DeletedVersions,
+  DuplicateVersion,
+  EncodeResult,
+  Heatmap,
+  HeatmapAgg as Agg,
+  Histogram,
+  HistogramScale,
+  ImportancePart as Part,
+  Job,
+  JobList,
+  JobState,
+  Model,
+  ModelDetail,
+  ModelList,
+  ModelSort,
+  ParamRow,
+  ParamsResponse,
+  PrunePreview,
+  PruneResult,
+  PruneWithTargetBody as PruneBody,
+  TopkResponse,
+  Version,
+} from '@gradiend/api/schemas';
+import type { ProblemFields } from '@gradiend/api/schemas';
+
+export { HEATMAP_AGGS as AGGS, HISTOGRAM_SCALES, MODEL_SORTS } from '@gradiend/api/vocabulary';
+export { IMPORTANCE_PARTS as PARTS } from '@gradiend/core';
+
+/** A problem document: the server's, or one the client makes up for a network failure (no code). */
+export type Problem = Omit<ProblemFields, 'code'> & { code?: string; [extra: string]: unknown };
