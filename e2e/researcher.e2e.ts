@@ -186,7 +186,11 @@ describe('the dashboard as a researcher uses it', () => {
     expect(strip.yVisible).toBe(false);
     expect(strip.x).toMatch(/^index/);
 
-    await page.getByRole('radio', { name: 'coverage' }).check();
+    // The view lives in the URL: the controlled radio turns checked once the navigation has rendered,
+    // which on a busy machine is after Playwright's check() has already looked.
+    const coverage = page.getByRole('radio', { name: 'coverage' });
+    await coverage.click();
+    await expect.poll(() => coverage.isChecked()).toBe(true);
     await expect.poll(async () => (await plottedLayout()).zmax).toBeGreaterThan(0);
 
     await page.getByRole('searchbox', { name: 'Find a parameter' }).fill(bias.name);
