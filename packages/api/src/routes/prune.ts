@@ -74,6 +74,26 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   /** Prunes `source` and stores the result as a new version; the body of the 201 answer. */
+  /**
+   * Runs `read` over the source's files. A delete of the source that wins the race removes its
+   * checkout and blobs under the reader's feet; that failure is the 404 of a deleted version, not a 500.
+   */
+  async function readingSource<T>(source: VersionRecord, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof ApiError && error.status < 500) throw error;
+      const current = await registry.resolve(source.model, String(source.version)).catch(() => null);
+      if (current?.id !== source.id) {
+        throw new ApiError(
+          'GRADIEND_ERR_VERSION_NOT_FOUND',
+          `${source.model}@${source.version} was deleted while it was being pruned`,
+        );
+      }
+      throw error;
+    }
+  }
+
   async function pruneAndStore(
     source: VersionRecord,
     pruneRequest: PruneRequest,
@@ -83,13 +103,15 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     signal?: AbortSignal,
   ) {
     progress(0, `checking out ${source.model}@${source.version}`);
-    const h = await registry.checkout(source);
-    signal?.throwIfAborted();
     const workDir = await registry.makeTempDir('prune');
     try {
-      progress(0.2, 'pruning');
       const outDir = path.join(workDir, 'checkpoint');
-      const result = await tasks.run('prune', { ...h, request: pruneRequest, outDir }, [], { signal });
+      const result = await readingSource(source, async () => {
+        const h = await registry.checkout(source);
+        signal?.throwIfAborted();
+        progress(0.2, 'pruning');
+        return tasks.run('prune', { ...h, request: pruneRequest, outDir }, [], { signal });
+      });
       // Last point to stop: after this the new version is committed.
       signal?.throwIfAborted();
       progress(0.8, 'storing the new version');
