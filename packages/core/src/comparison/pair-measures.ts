@@ -1,6 +1,7 @@
 import { forEachShared } from './selection-view.js';
 import type { SelectionView } from './selection-view.js';
 import type { Blocks } from './model-coordinates.js';
+import { pearson } from '../training/encoder-evaluation.js';
 
 /** One model's coordinates for the vector measures: its view, blocks and squared norm. */
 export interface VectorSide {
@@ -175,28 +176,7 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
   return ranks;
 }
 
-/** Pearson r; 0 for empty input or a constant series (the reference's _pearson). */
+/** Pearson r; 0 for empty, unequal-length or constant series (the reference's _pearson). */
 export function pearsonOrZero(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  if (n === 0 || n !== y.length) return 0;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i] as number;
-    my += y[i] as number;
-  }
-  mx /= n;
-  my /= n;
-  let num = 0;
-  let dx = 0;
-  let dy = 0;
-  for (let i = 0; i < n; i++) {
-    const a = (x[i] as number) - mx;
-    const b = (y[i] as number) - my;
-    num += a * b;
-    dx += a * a;
-    dy += b * b;
-  }
-  if (dx === 0 || dy === 0) return 0;
-  return num / (Math.sqrt(dx) * Math.sqrt(dy));
+  return x.length === y.length ? pearson(x, y) : 0;
 }
