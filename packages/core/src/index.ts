@@ -196,6 +196,7 @@ export { tensor, numelOf, typedTensor } from './tensor/tensor.js';
 export type { Tensor, DTypedTensor } from './tensor/tensor.js';
 export { halfToFloat, floatToHalf, bf16ToFloat, floatToBf16 } from './tensor/half.js';
 export { toFloat64, castToModelDType } from './tensor/convert.js';
+export { countNonFinite } from './tensor/non-finite.js';
 
 export {
   JsonNumber,

@@ -19,6 +19,12 @@ export type { SafetensorsFileOptions, ReadIntoOptions, WriteSafetensorsOptions }
 export { readTorchStateDict, readTorchStateDictFromBuffer } from './torch-zip/index.js';
 export { inspectCheckpoint, type CheckpointInspection } from './checkpoint/inspect-checkpoint.js';
 export {
+  nonFiniteTensors,
+  nonFiniteWeights,
+  scanNonFiniteWeights,
+  type NonFiniteTensor,
+} from './checkpoint/non-finite-weights.js';
+export {
   readGradientSampleFolder,
   directionFromClasses,
   SAMPLE_INDEX_FILE,

@@ -37,6 +37,10 @@ export const ERROR_CODES = {
   GRADIEND_ERR_SAFETENSORS_FORMAT: { status: 422, title: 'Malformed safetensors file' },
   GRADIEND_ERR_TORCH_CHECKPOINT: { status: 422, title: 'Unreadable PyTorch checkpoint' },
   GRADIEND_ERR_CHECKPOINT: { status: 422, title: 'Invalid GRADIEND checkpoint' },
+  GRADIEND_ERR_CHECKPOINT_NOT_FINITE: {
+    status: 422,
+    title: 'Checkpoint weights hold NaN or infinite values',
+  },
   GRADIEND_ERR_MAPPING: { status: 422, title: 'Inconsistent parameter mapping' },
   GRADIEND_ERR_PRUNE_ARGUMENT: { status: 422, title: 'Invalid prune or selection arguments' },
   GRADIEND_ERR_INPUT_SHAPE: { status: 422, title: 'Input does not fit the model' },

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { GradiendModel } from '@gradiend/core';
 import {
   groupedSimilarityMatrices,
@@ -16,9 +17,12 @@ import {
 import {
   inspectCheckpoint,
   loadCheckpoint,
+  nonFiniteWeights,
   readCheckpoint,
+  scanNonFiniteWeights,
   saveCheckpoint,
   type CheckpointHeaders,
+  type CheckpointInspection,
   type LoadedCheckpoint,
 } from '@gradiend/core/node';
 import {
@@ -30,6 +34,7 @@ import {
   toPlain,
 } from '@gradiend/core';
 import { DEFAULT_FULL_LOAD_MAX_BYTES } from '../config/config.js';
+import { assertFiniteWeights } from '../registry/non-finite-weights.js';
 import { OnnxSessionCache } from '../onnx/session-cache.js';
 import { runGraph } from '../onnx/run-graph.js';
 import { compareSelections, selectionByParam } from '../analysis/compare.js';
@@ -151,6 +156,11 @@ function topKIndices(importance: Float32Array, k: TopkSpec): Int32Array {
   return selectTopK(importance, Math.min(Math.max(k0, 1), n), { sorted: true });
 }
 
+/** A file of the checkpoint named relative to its folder (problems never show server paths). */
+function checkpointRelative(inspection: CheckpointInspection, file: string): string {
+  return path.relative(inspection.directory, file).split(path.sep).join('/');
+}
+
 export const taskHandlers: TaskHandlers = {
   // Large checkpoints are described from their headers (see ApiConfig.fullLoadMaxBytes); both kinds
   // are validated by the same rules: inspectCheckpoint applies all that loadCheckpoint does but read
@@ -161,13 +171,19 @@ export const taskHandlers: TaskHandlers = {
     const [problem] = inspection.problems;
     if (problem) throw problem;
     const weightBytes = inspection.weights?.reduce((n, w) => n + w.bytes, 0);
-    if (weightBytes !== undefined && weightBytes > fullLoadMaxBytes) {
+    if (inspection.weights && weightBytes !== undefined && weightBytes > fullLoadMaxBytes) {
+      // Not loaded: the weights are scanned from the file a few MiB at a time.
+      const file = path.join(inspection.weightsDirectory, inspection.weightsFile);
+      const names = inspection.weights.map((w) => w.name);
+      assertFiniteWeights(checkpointRelative(inspection, file), await scanNonFiniteWeights(file, names));
       return summarizeInspection(inspection, {
         training: inspection.training,
         gradiendContext: inspection.gradiendContext,
       });
     }
     const ck = await loadCheckpoint(dir);
+    const file = path.join(inspection.weightsDirectory, inspection.weightsFile);
+    assertFiniteWeights(checkpointRelative(inspection, file), nonFiniteWeights(ck.model.weights));
     return summarizeCheckpoint(ck.model, { training: ck.training, gradiendContext: ck.gradiendContext });
   },
 

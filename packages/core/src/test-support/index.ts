@@ -3,3 +3,5 @@
 export { MALFORMED_CHECKPOINTS, malformedCopy, rejectionFacts } from './malformed-checkpoints.js';
 export type { MalformedCheckpoint } from './malformed-checkpoints.js';
 export { asNewerLibraryConfig, withoutEncoderBias } from './newer-library-checkpoints.js';
+export { nonFiniteCopy } from './non-finite-checkpoints.js';
+export type { NonFiniteEdits } from './non-finite-checkpoints.js';

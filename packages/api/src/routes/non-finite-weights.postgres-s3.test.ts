@@ -1,0 +1,5 @@
+// The non-finite weights suite again, on PostgreSQL + an S3-protocol server (s3rver).
+import { useTestBackend } from '../test-support/test-app.js';
+
+useTestBackend('postgres-s3');
+await import('./non-finite-weights.test.js');
