@@ -1,3 +1,4 @@
+import { serializeSafetensors, type Tensor } from '@gradiend/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../test-support/fixtures.js';
 import { folderParts, multipart } from '../test-support/multipart.js';
@@ -85,4 +86,82 @@ describe('strict types at the HTTP boundary', () => {
       expect(res.statusCode, res.body).toBe(400);
     },
   );
+  // Gradient dicts of two-layer-all: layer1.weight [10, 5] and layer2.weight [5, 2], all selected.
+  describe('encode safetensors bodies must match the param map', () => {
+    const f32 = (shape: number[], fill = 0.25): Tensor => ({
+      dtype: 'F32',
+      shape,
+      data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(fill),
+    });
+    const body = (tensors: Record<string, Tensor>) =>
+      Buffer.from(serializeSafetensors(new Map(Object.entries(tensors))));
+    const encodeDict = (tensors: Record<string, Tensor>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/models/s/versions/1/encode',
+        headers: { 'content-type': 'application/x-safetensors' },
+        payload: body(tensors),
+      });
+    const good = { 'layer1.weight': f32([10, 5]), 'layer2.weight': f32([5, 2]) };
+
+    it.each([
+      [
+        'a transposed shape',
+        { ...good, 'layer1.weight': f32([5, 10]) },
+        /layer1\.weight.*\[5, 10\].*\[10, 5\]/,
+      ],
+      ['a flat shape', { ...good, 'layer2.weight': f32([10]) }, /layer2\.weight.*\[10\].*\[5, 2\]/],
+      [
+        'an I64 tensor',
+        { ...good, 'layer1.weight': { dtype: 'I64', shape: [10, 5], data: new BigInt64Array(50) } as Tensor },
+        /layer1\.weight.*I64/,
+      ],
+      [
+        'a BOOL tensor',
+        {
+          ...good,
+          'layer2.weight': { dtype: 'BOOL', shape: [5, 2], data: new Uint8Array(10).fill(1) } as Tensor,
+        },
+        /layer2\.weight.*BOOL/,
+      ],
+      [
+        'both x and module.x',
+        { ...good, 'module.layer1.weight': f32([10, 5], 0.5) },
+        /layer1\.weight.*module\.layer1\.weight/,
+      ],
+    ])('%s → 422 naming the tensor', async (_what, tensors, message) => {
+      const res = await encodeDict(tensors);
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().code).toBe('GRADIEND_ERR_INPUT_SHAPE');
+      expect(res.json().detail).toMatch(message);
+    });
+
+    it('the right shapes and dtypes encode like the same float32 row (module. prefix, F64, extra tensors)', async () => {
+      const row = Buffer.from(new Float32Array(inputDim).fill(0.25).buffer);
+      const expected = (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/models/s/versions/1/encode',
+          headers: { 'content-type': 'application/octet-stream' },
+          payload: row,
+        })
+      ).json();
+      const f64 = (shape: number[]): Tensor => ({
+        dtype: 'F64',
+        shape,
+        data: new Float64Array(shape.reduce((a, b) => a * b, 1)).fill(0.25),
+      });
+      const dicts: Record<string, Tensor>[] = [
+        good,
+        { 'module.layer1.weight': f32([10, 5]), 'module.layer2.weight': f32([5, 2]) },
+        { 'layer1.weight': f64([10, 5]), 'layer2.weight': f64([5, 2]), 'unmapped.bias': f32([3]) },
+      ];
+      for (const tensors of dicts) {
+        const res = await encodeDict(tensors);
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.json()).toEqual(expected);
+      }
+    });
+  });
 });

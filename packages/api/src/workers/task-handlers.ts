@@ -35,6 +35,7 @@ import {
 } from '@gradiend/core';
 import { DEFAULT_FULL_LOAD_MAX_BYTES } from '../config/config.js';
 import { assertFiniteWeights } from '../registry/non-finite-weights.js';
+import { checkGradientDict } from '../onnx/gradient-dict-body.js';
 import { OnnxSessionCache } from '../onnx/session-cache.js';
 import { runGraph } from '../onnx/run-graph.js';
 import { compareSelections, selectionByParam } from '../analysis/compare.js';
@@ -315,8 +316,10 @@ export const taskHandlers: TaskHandlers = {
 
   async flattenGradients(args) {
     const { model } = await load(args);
+    const tensors = new Map(readSafetensorsBuffer(args.bytes).tensors());
+    checkGradientDict(model.paramMap, tensors);
     const grads = new Map<string, GradientTensor>();
-    for (const [name, t] of readSafetensorsBuffer(args.bytes).tensors()) grads.set(name, asGradient(t));
+    for (const [name, t] of tensors) grads.set(name, asGradient(t));
     return Float32Array.from(model.flattenGradientDict(grads));
   },
 
