@@ -145,6 +145,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     logger: options.logger ?? { level: config.logLevel },
     // Small by default; the few routes that take more JSON say so (BODY_LIMITS).
     bodyLimit: BODY_LIMITS.json,
+    maxParamLength: SERVER_LIMITS.maxParamLength,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
     forceCloseConnections: 'idle',
     frameworkErrors: sendFrameworkError,

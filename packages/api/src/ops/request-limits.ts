@@ -22,6 +22,12 @@ export const BODY_LIMITS = {
 
 /** Node/fastify server timeouts and header bounds. */
 export const SERVER_LIMITS = {
+  /**
+   * The router's guard on one path parameter (a longer one is a 400 before any route runs). Above
+   * every name rule (model and file names, vocabulary.ts), so that the route's schema, not the
+   * router, answers a name just past its limit: as a 400 naming the rule, for every method.
+   */
+  maxParamLength: 256,
   /** Time for a client to send all request headers. */
   headersTimeoutMs: 15_000,
   /** Idle keep-alive connections are closed after this. */

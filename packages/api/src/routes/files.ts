@@ -3,9 +3,9 @@ import { Type } from '@sinclair/typebox';
 import { TarArchive, ZipArchive } from 'archiver';
 import { ApiError } from '../errors/api-error.js';
 import { parseRange } from '../registry/http-range.js';
-import { VersionParams, problems } from '../schemas/common.js';
+import { FileName, VersionParams, problems } from '../schemas/common.js';
 
-const FileParams = Type.Composite([VersionParams, Type.Object({ file: Type.String({ maxLength: 255 }) })]);
+const FileParams = Type.Composite([VersionParams, Type.Object({ file: FileName })]);
 
 const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry, blobs } = app.services;

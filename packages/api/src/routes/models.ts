@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { modelJson, versionJson } from '../registry/to-json.js';
-import { Description, Literals, ModelParams, Tag, problems } from '../schemas/common.js';
+import { Description, Literals, ModelParams, Tag, Tags, problems } from '../schemas/common.js';
 import {
   DeletedVersionsSchema,
   ModelDetailSchema,
@@ -79,7 +79,7 @@ const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             description: Type.Optional(Description),
-            tags: Type.Optional(Type.Array(Tag, { maxItems: 64 })),
+            tags: Type.Optional(Tags),
           },
           { additionalProperties: false },
         ),

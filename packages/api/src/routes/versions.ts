@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { versionJson } from '../registry/to-json.js';
-import { Description, ModelParams, Tag, VersionParams, problems } from '../schemas/common.js';
+import { Description, ModelParams, Tags, VersionParams, problems } from '../schemas/common.js';
 import {
   DeletedVersionsSchema,
   DuplicateVersionSchema,
@@ -142,7 +142,7 @@ const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             description: Type.Optional(Description),
-            tags: Type.Optional(Type.Array(Tag, { maxItems: 64 })),
+            tags: Type.Optional(Tags),
           },
           { additionalProperties: false },
         ),

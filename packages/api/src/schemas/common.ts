@@ -1,9 +1,16 @@
 import { IMPORTANCE_PARTS } from '@gradiend/core';
 import { Type, type SchemaOptions, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import type { ProblemFields } from '../errors/problem.js';
-import { MODEL_NAME_PATTERN, TAG_PATTERN, VERSION_REF_PATTERN } from './vocabulary.js';
+import {
+  MAX_DESCRIPTION_LENGTH,
+  MAX_FILE_NAME_LENGTH,
+  MAX_TAGS,
+  MODEL_NAME_PATTERN,
+  TAG_PATTERN,
+  VERSION_REF_PATTERN,
+} from './vocabulary.js';
 
-export { ALIAS_PATTERN, MODEL_NAME_PATTERN, TAG_PATTERN } from './vocabulary.js';
+export { ALIAS_PATTERN, MAX_DESCRIPTION_LENGTH, MODEL_NAME_PATTERN, TAG_PATTERN } from './vocabulary.js';
 
 /** A union of string literals from one list (the list stays the single source of the names). */
 export function Literals<const T extends readonly string[]>(
@@ -25,9 +32,14 @@ export const VersionRefParam = Type.String({
   description: 'A version number, `latest`, or an alias name',
 });
 export const Tag = Type.String({ pattern: TAG_PATTERN });
-/** Longest model or version description, for PATCH bodies and upload fields alike. */
-export const MAX_DESCRIPTION_LENGTH = 10_000;
+/** A PATCH body's tag list (an upload's `tags` field follows the same rule). */
+export const Tags = Type.Array(Tag, { maxItems: MAX_TAGS });
 export const Description = Type.String({ maxLength: MAX_DESCRIPTION_LENGTH });
+/** A checkpoint file's name in a path (what an upload may store; see CHECKPOINT_FILE_PATTERN). */
+export const FileName = Type.String({
+  maxLength: MAX_FILE_NAME_LENGTH,
+  description: `A checkpoint file name, at most ${MAX_FILE_NAME_LENGTH} characters`,
+});
 
 export const ModelParams = Type.Object({ name: ModelName });
 export const VersionParams = Type.Object({ name: ModelName, ref: VersionRefParam });

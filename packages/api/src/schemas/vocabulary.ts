@@ -4,16 +4,30 @@
  * TypeBox schemas in this folder are built from these; nothing else spells them out.
  */
 
+/** Longest model name. */
+export const MAX_MODEL_NAME_LENGTH = 100;
 /** Model names: lowercase slug (letters, digits, ".", "_", "-"), at most 100 characters. */
-export const MODEL_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]{0,99}$';
+export const MODEL_NAME_PATTERN = `^[a-z0-9][a-z0-9._-]{0,${MAX_MODEL_NAME_LENGTH - 1}}$`;
 /** Alias names (`latest` is built in and cannot be set). */
 export const ALIAS_PATTERN = '^[a-z][a-z0-9._-]{0,63}$';
 /** A version reference: a number, `latest`, or an alias. */
 export const VERSION_REF_PATTERN = `^([0-9]{1,9}|${ALIAS_PATTERN.slice(1, -1)})$`;
 /** `name@ref`, as /compare takes its two versions. */
 export const MODEL_AT_REF_PATTERN = `${MODEL_NAME_PATTERN.slice(0, -1)}@${VERSION_REF_PATTERN.slice(1)}`;
+/** Tags of a model or version: each matches TAG_PATTERN, at most MAX_TAGS of them (upload and PATCH). */
 export const TAG_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$';
+export const MAX_TAGS = 64;
+/** API token names, in the API and the CLI alike. */
 export const TOKEN_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$';
+/** Longest model or version description, in PATCH bodies and upload fields alike (never cut). */
+export const MAX_DESCRIPTION_LENGTH = 10_000;
+
+/** Longest checkpoint file name (uploads, archive entries, the files route's parameter). */
+export const MAX_FILE_NAME_LENGTH = 100;
+/** What a checkpoint folder may hold: config, weights, mappings, training/context side files. */
+export const CHECKPOINT_FILE_EXTENSIONS = ['json', 'safetensors', 'bin', 'pth', 'pt', 'md', 'txt'] as const;
+/** A checkpoint file name: a letter or digit, then letters, digits, "_", ".", "-", and an extension above. */
+export const CHECKPOINT_FILE_PATTERN = `^[A-Za-z0-9][A-Za-z0-9_.-]*\\.(${CHECKPOINT_FILE_EXTENSIONS.join('|')})$`;
 
 export const MODEL_SORTS = ['-updated', 'updated', 'name', '-name', '-created', 'created'] as const;
 export type ModelSort = (typeof MODEL_SORTS)[number];

@@ -4,8 +4,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { ApiError } from '../errors/api-error.js';
-import { TAG_PATTERN } from '../schemas/vocabulary.js';
-import { MAX_DESCRIPTION_LENGTH } from '../schemas/common.js';
+import { MAX_DESCRIPTION_LENGTH, MAX_TAGS, TAG_PATTERN } from '../schemas/vocabulary.js';
 import type { StagedFile } from '../registry/registry-service.js';
 import { extractArchive } from './extract-archive.js';
 import { checkSafetensorsFile } from './safetensors-header-limit.js';
@@ -52,7 +51,11 @@ export function parseTags(raw: string): string[] {
       throw new ApiError('GRADIEND_ERR_REQUEST_VALIDATION', `invalid tag ${JSON.stringify(tag)}`);
     }
   }
-  return [...new Set(tags)];
+  const unique = [...new Set(tags)];
+  if (unique.length > MAX_TAGS) {
+    throw new ApiError('GRADIEND_ERR_REQUEST_VALIDATION', `at most ${MAX_TAGS} tags, got ${unique.length}`);
+  }
+  return unique;
 }
 
 /**

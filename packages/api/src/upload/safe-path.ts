@@ -1,8 +1,14 @@
 import { ApiError } from '../errors/api-error.js';
+import {
+  CHECKPOINT_FILE_EXTENSIONS,
+  CHECKPOINT_FILE_PATTERN,
+  MAX_FILE_NAME_LENGTH,
+} from '../schemas/vocabulary.js';
 
+/** Longest path of an upload part or archive entry, folders included (the file name has its own limit). */
 const MAX_PATH_LENGTH = 1024;
-/** Files a checkpoint folder may hold (config, weights, mappings, training/context side files). */
-const EXPECTED_FILE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}\.(json|safetensors|bin|pth|pt|md|txt)$/;
+const EXPECTED_FILE = new RegExp(CHECKPOINT_FILE_PATTERN);
+const EXPECTED_LIST = CHECKPOINT_FILE_EXTENSIONS.map((e) => `*.${e}`).join(', ');
 /** Junk that archivers add; skipped rather than rejected. */
 const IGNORED_SEGMENT = /^(__MACOSX|\.DS_Store|Thumbs\.db)$/;
 
@@ -66,10 +72,17 @@ export function checkpointFileNames(entries: readonly NamedEntry[]): string[] {
       );
     }
     const name = rest[0] ?? '';
+    if (name.length > MAX_FILE_NAME_LENGTH) {
+      throw new ApiError(
+        'GRADIEND_ERR_UPLOAD_PATH',
+        `${joined}: file name longer than ${MAX_FILE_NAME_LENGTH} characters`,
+        { file: joined },
+      );
+    }
     if (!EXPECTED_FILE.test(name)) {
       throw new ApiError(
         'GRADIEND_ERR_UPLOAD_UNEXPECTED_FILE',
-        `${joined} is not a checkpoint file (expected *.json, *.safetensors, *.bin, *.pth, *.pt, *.md or *.txt)`,
+        `${joined} is not a checkpoint file (expected ${EXPECTED_LIST})`,
         { file: joined },
       );
     }
