@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixturePath } from '../test-support/fixtures.js';
-import { folderParts, multipart } from '../test-support/multipart.js';
-import { createTestApp, type TestApp } from '../test-support/test-app.js';
+import { createAppWithModel } from '../test-support/app-with-model.js';
+import type { TestApp } from '../test-support/test-app.js';
 
 /** Encode/decode inputs that used to reach the runtime or the serializer and come back as 500s. */
 describe('encode and decode reject broken inputs with a 4xx', () => {
@@ -9,17 +8,7 @@ describe('encode and decode reject broken inputs with a 4xx', () => {
   let inputDim: number;
   let latentDim: number;
   beforeAll(async () => {
-    t = await createTestApp();
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/models/e/versions',
-      ...multipart(folderParts(fixturePath('two-layer-all', 'model'))),
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    ({ input_dim: inputDim, latent_dim: latentDim } = res.json() as {
-      input_dim: number;
-      latent_dim: number;
-    });
+    ({ t, inputDim, latentDim } = await createAppWithModel('e'));
   });
   afterAll(() => t.close());
 

@@ -1,8 +1,7 @@
 import { serializeSafetensors, type Tensor } from '@gradiend/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixturePath } from '../test-support/fixtures.js';
-import { folderParts, multipart } from '../test-support/multipart.js';
-import { createTestApp, type TestApp } from '../test-support/test-app.js';
+import { createAppWithModel } from '../test-support/app-with-model.js';
+import type { TestApp } from '../test-support/test-app.js';
 
 /** Values of the wrong JSON type are refused, not coerced (true → 1, [5] → 5, "1" → 1, null → 0). */
 describe('strict types at the HTTP boundary', () => {
@@ -10,17 +9,7 @@ describe('strict types at the HTTP boundary', () => {
   let inputDim: number;
   let latentDim: number;
   beforeAll(async () => {
-    t = await createTestApp();
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/models/s/versions',
-      ...multipart(folderParts(fixturePath('two-layer-all', 'model'))),
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    ({ input_dim: inputDim, latent_dim: latentDim } = res.json() as {
-      input_dim: number;
-      latent_dim: number;
-    });
+    ({ t, inputDim, latentDim } = await createAppWithModel('s'));
   });
   afterAll(() => t.close());
 
