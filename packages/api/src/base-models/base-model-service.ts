@@ -3,6 +3,7 @@ import path from 'node:path';
 import { OnnxWeights, readSafetensorsHeaderFromFile } from '@gradiend/core/node';
 import type { GradiendError } from '@gradiend/core';
 import { ApiError } from '../errors/api-error.js';
+import type { BaseModel } from '../schemas/rewrite.js';
 import { sha256File } from '../registry/sha256-file.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -166,7 +167,7 @@ export class BaseModelService {
 }
 
 /** A base model as the API serves it. */
-export function baseModelJson(b: BaseModelRecord) {
+export function baseModelJson(b: BaseModelRecord): BaseModel {
   const link = (part: string) => `/api/base-models/${b.sha256}/${part}`;
   return {
     id: b.sha256,
@@ -174,7 +175,7 @@ export function baseModelJson(b: BaseModelRecord) {
     size: b.size,
     onnx: b.onnx,
     test_set: b.testSet,
-    lineage: b.lineage,
+    lineage: b.lineage && { ...b.lineage, feature_factor: [...b.lineage.feature_factor] },
     created_at: b.createdAt,
     created_by: b.createdBy,
     downloads: {

@@ -7,10 +7,10 @@ import { ApiError } from '../errors/api-error.js';
 import { baseModelJson } from '../base-models/base-model-service.js';
 import type { BaseModelPart } from '../base-models/base-model-service.js';
 import { problems } from '../schemas/common.js';
+import { BaseModelId, BaseModelListSchema, BaseModelSchema } from '../schemas/rewrite.js';
 import { writeHashedFile } from '../storage/write-hashed-file.js';
 
 const RAW = 'application/octet-stream';
-const BaseModelId = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the weights' });
 const PART_PATHS: Record<string, BaseModelPart> = { weights: 'weights', onnx: 'onnx', 'test-set': 'testSet' };
 
 const baseModelRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -49,7 +49,7 @@ const baseModelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['base models'],
         summary: 'Base models (newest first), optionally only those with one name',
         querystring: Type.Object({ name: Type.Optional(Type.String({ maxLength: 200 })) }),
-        response: { ...problems(401, 403) },
+        response: { 200: BaseModelListSchema, ...problems(401, 403) },
       },
     },
     async (request) => ({
@@ -66,7 +66,7 @@ const baseModelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Upload base model weights (one safetensors file as application/octet-stream); content-addressed: the same weights give the same id',
         querystring: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }),
-        response: { ...problems(400, 401, 403, 413, 415, 422) },
+        response: { 201: BaseModelSchema, ...problems(400, 401, 403, 413, 415, 422) },
       },
     },
     async (request, reply) => {
@@ -99,7 +99,7 @@ const baseModelRoutes: FastifyPluginAsyncTypebox = async (app) => {
           id: BaseModelId,
           part: Type.Union([Type.Literal('onnx'), Type.Literal('test-set')]),
         }),
-        response: { ...problems(400, 401, 403, 404, 413, 415, 422) },
+        response: { 200: BaseModelSchema, ...problems(400, 401, 403, 404, 413, 415, 422) },
       },
     },
     async (request) => {
@@ -130,7 +130,7 @@ const baseModelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['base models'],
         summary: 'One base model with its lineage',
         params: Type.Object({ id: BaseModelId }),
-        response: { ...problems(401, 403, 404) },
+        response: { 200: BaseModelSchema, ...problems(401, 403, 404) },
       },
     },
     async (request) => baseModelJson(await baseModels.get(request.params.id)),
