@@ -76,7 +76,7 @@ async function shownRows(page: Page): Promise<ShownRow[]> {
         accuracy: Number(d.accuracy),
         guard: d.guard ?? '',
         chosen: d.chosen ?? '',
-        cells: [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
+        cells: Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? ''),
       };
     }),
   );
