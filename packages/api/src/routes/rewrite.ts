@@ -134,7 +134,8 @@ const rewriteRoutes: FastifyPluginAsyncTypebox = async (app) => {
             .header('content-disposition', 'attachment; filename="patch.safetensors"');
           return sendRaw(reply, 'application/octet-stream', stream);
         }
-        const out = path.join(dir, 'rewritten.safetensors');
+        // A sharded base is rewritten shard by shard into a folder of the same files.
+        const out = path.join(dir, base.files === null ? 'rewritten.safetensors' : 'rewritten');
         await rewriteBaseModel(h.dir, files.weights, out, options);
         const record = await baseModels.register({
           name: base.name,

@@ -39,10 +39,17 @@ export const BaseModelSchema = Type.Object(
     lineage: Type.Union([BaseModelLineageSchema, Type.Null()], {
       description: 'How a rewritten base model was made; null for an uploaded one',
     }),
+    files: Type.Union([Type.Array(Type.Object({ name: Type.String(), ...Blob.properties })), Type.Null()], {
+      description:
+        'A base given as Hugging Face shards (with model.safetensors.index.json): its files; id is then the SHA-256 of this file list. Null for a single safetensors file',
+    }),
     created_at: Type.String(),
     created_by: Type.String(),
     downloads: Type.Object({
-      weights: Type.String(),
+      weights: Type.Optional(Type.String({ description: 'the safetensors file (a single-file base)' })),
+      files: Type.Optional(
+        Type.Record(Type.String(), Type.String(), { description: 'file name → download (a sharded base)' }),
+      ),
       onnx: Type.Optional(Type.String()),
       test_set: Type.Optional(Type.String()),
     }),

@@ -70,12 +70,25 @@ export function RewriteDownloads({
       {store.isError && <ProblemMessage problem={problemOf(store.error)} action="Rewriting" />}
       {patch.isError && <ProblemMessage problem={problemOf(patch.error)} action="The patch" />}
       {storedHere && (
-        <p className="success" data-testid="rewritten-model">
+        <div className="success" data-testid="rewritten-model">
           Stored as base model <code>{storedHere.id.slice(0, 12)}</code> ({formatBytes(storedHere.size)}):{' '}
-          <a href={storedHere.downloads.weights} download={`${stem}.safetensors`}>
-            download the rewritten weights
-          </a>
-        </p>
+          {storedHere.downloads.weights !== undefined ? (
+            <a href={storedHere.downloads.weights} download={`${stem}.safetensors`}>
+              download the rewritten weights
+            </a>
+          ) : (
+            // A sharded base stays sharded: its files, each a download.
+            <ul className="inline-list">
+              {Object.entries(storedHere.downloads.files ?? {}).map(([file, href]) => (
+                <li key={file}>
+                  <a href={href} download={file}>
+                    {file}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
       <CopyCommand
         label="Store the rewritten model (answers the new base model, with its download link)"
@@ -90,7 +103,7 @@ export function RewriteDownloads({
           output: `${stem}.patch.safetensors`,
         })}
       />
-      {storedHere && (
+      {storedHere?.downloads.weights !== undefined && (
         <CopyCommand
           label="Download the rewritten weights"
           command={curlCommand({ origin, path: storedHere.downloads.weights, output: `${stem}.safetensors` })}

@@ -16,6 +16,7 @@ const base: BaseModel = {
   onnx: { sha256: 'b'.repeat(64), size: 100 },
   test_set: { sha256: 'c'.repeat(64), size: 100 },
   lineage: null,
+  files: null,
   created_at: '2026-01-01T00:00:00.000Z',
   created_by: 'anonymous',
   downloads: { weights: `/api/base-models/${BASE_ID}/weights` },
