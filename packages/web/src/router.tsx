@@ -8,6 +8,7 @@ import { HeatmapPage } from './features/heatmap/HeatmapPage';
 import { PrunePage } from './features/prune/PrunePage';
 import { TopkPage } from './features/topk/TopkPage';
 import { EncodePage } from './features/encode/EncodePage';
+import { RewritePage } from './features/rewrite/RewritePage';
 import { ComparePage } from './features/compare/ComparePage';
 import { NotFound } from './components/NotFound';
 
@@ -28,6 +29,7 @@ export const router = createBrowserRouter([
           { path: 'prune', element: <PrunePage /> },
           { path: 'topk', element: <TopkPage /> },
           { path: 'encode', element: <EncodePage /> },
+          { path: 'rewrite', element: <RewritePage /> },
         ],
       },
       { path: '*', element: <NotFound /> },

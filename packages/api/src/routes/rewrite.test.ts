@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { readSafetensorsBuffer } from '@gradiend/core/node';
+import { Value } from '@sinclair/typebox/value';
+import type { TSchema } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BaseModelListSchema, BaseModelSchema, RewriteEffectSchema } from '../schemas/rewrite.js';
 import { digitsPath, fixturePath } from '../test-support/fixtures.js';
 import { folderParts, multipart } from '../test-support/multipart.js';
 import { createTestApp, type TestApp } from '../test-support/test-app.js';
@@ -20,6 +23,11 @@ interface ReferenceEntry {
   mean_p3_on_3s: number;
   mean_p3_on_8s: number;
   accuracy_all: number;
+}
+
+/** Schema violations of `value`: the serializer would silently drop what does not fit, so check directly. */
+function violations(schema: TSchema, value: unknown): string[] {
+  return [...Value.Errors(schema, value)].map((e) => `${e.path}: ${e.message}`);
 }
 
 function rel(a: number, e: number): number {
@@ -47,6 +55,7 @@ describe('base models, rewrite and rewrite effect', () => {
     });
     expect(res.statusCode, res.body).toBe(201);
     base = res.json() as BaseModelJson;
+    expect(violations(BaseModelSchema, base)).toEqual([]);
     for (const [part, file] of [
       ['onnx', 'base-mlp.onnx'],
       ['test-set', 'test-digits.safetensors'],
@@ -58,6 +67,7 @@ describe('base models, rewrite and rewrite effect', () => {
         payload: await readFile(digitsPath(file)),
       });
       expect(r.statusCode, r.body).toBe(200);
+      expect(violations(BaseModelSchema, r.json())).toEqual([]);
     }
   }, 60_000);
   afterAll(() => t?.close());
@@ -76,6 +86,7 @@ describe('base models, rewrite and rewrite effect', () => {
     const list = (await t.app.inject('/api/base-models?name=digits-mlp-64-32-10')).json() as {
       items: BaseModelJson[];
     };
+    expect(violations(BaseModelListSchema, list)).toEqual([]);
     expect(list.items.map((b) => b.id)).toEqual([base.id]);
     const bad = await t.app.inject({
       method: 'POST',
@@ -95,6 +106,7 @@ describe('base models, rewrite and rewrite effect', () => {
     });
     expect(res.statusCode, res.body).toBe(201);
     const rewritten = res.json() as BaseModelJson;
+    expect(violations(BaseModelSchema, rewritten)).toEqual([]);
     expect(rewritten.lineage).toMatchObject({
       base: base.id,
       gradiend: { name: 'digits', version: 1 },
@@ -144,6 +156,7 @@ describe('base models, rewrite and rewrite effect', () => {
       }[];
       selection: { strengthen: { feature_factor: number; learning_rate: number; reason: string } };
     };
+    expect(violations(RewriteEffectSchema, sweep)).toEqual([]);
     expect(sweep.candidates).toHaveLength(32);
     for (const [key, want] of Object.entries(reference.results)) {
       const got =

@@ -2,10 +2,9 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type Static } from '@sinclair/typebox';
 import {
+  ACCURACY_GUARD,
   EFFECT_LEARNING_RATES,
-  REWRITE_PARTS,
   openGradiendWeightSource,
   readSafetensorsBuffer,
   rewriteBaseModel,
@@ -20,58 +19,24 @@ import { TEST_SET_INPUTS, TEST_SET_LABELS } from '../base-models/base-model-serv
 import { onnxClassifier } from '../rewrite/onnx-classifier.js';
 import type { LabeledSet } from '../rewrite/onnx-classifier.js';
 import { VersionParams, problems } from '../schemas/common.js';
+import {
+  BaseModelSchema,
+  RewriteBodySchema,
+  RewriteEffectBodySchema,
+  RewriteEffectSchema,
+  type RewriteBody,
+  type RewriteEffect,
+  type RewriteEffectBody,
+} from '../schemas/rewrite.js';
 import { defineJobKind } from '../jobs/job-kind.js';
 import { jobKey } from '../jobs/job-key.js';
 import { JobAcceptedResponse, JobWaitQuery, replyWithJob } from '../jobs/reply-with-job.js';
 import { RegistryService } from '../registry/registry-service.js';
+import { sendRaw } from './send-raw.js';
 
 /** Job kind of the effect sweep (also its metrics label). */
 export const REWRITE_EFFECT_JOB = 'rewrite-effect';
 import type { VersionRecord } from '../storage/metadata-store.js';
-
-const Part = Type.Union(
-  REWRITE_PARTS.map((p) => Type.Literal(p)),
-  { description: 'decoder: decoder(feature_factor) incl. bias; else that update vector' },
-);
-const BaseId = Type.String({
-  pattern: '^[0-9a-f]{64}$',
-  description: "base model id (default: the one the GRADIEND's base_model names)",
-});
-
-const RewriteBody = Type.Object(
-  {
-    learning_rate: Type.Number({ description: "θ' = θ + learning_rate · u; never sign-flipped" }),
-    feature_factor: Type.Optional(
-      Type.Array(Type.Number(), { minItems: 1, description: 'one per latent neuron (default 1 each)' }),
-    ),
-    part: Type.Optional(Part),
-    scale_from_training: Type.Optional(
-      Type.Boolean({ default: false, description: "multiply learning_rate by training.json's input_scale" }),
-    ),
-    base: Type.Optional(BaseId),
-    output: Type.Optional(Type.Union([Type.Literal('model'), Type.Literal('patch')], { default: 'model' })),
-  },
-  { additionalProperties: false },
-);
-
-const EffectBody = Type.Object(
-  {
-    target: Type.Integer({ minimum: 0, description: 'class whose probability is reported' }),
-    other: Type.Integer({ minimum: 0, description: 'the contrasted class' }),
-    part: Type.Optional(Part),
-    base: Type.Optional(BaseId),
-    learning_rates: Type.Optional(
-      Type.Array(Type.Number({ exclusiveMinimum: 0 }), { minItems: 1, maxItems: 64 }),
-    ),
-    scale_from_training: Type.Optional(
-      Type.Boolean({
-        default: true,
-        description: "multiply every learning rate by training.json's input_scale (the reference demo does)",
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
 
 function inputScaleOf(version: VersionRecord, enabled: boolean): number | null {
   if (!enabled) return null;
@@ -99,7 +64,7 @@ function labeledSet(bytes: Uint8Array): LabeledSet {
   };
 }
 
-function sweepJson(r: EffectSweepResult) {
+function sweepJson(r: EffectSweepResult): RewriteEffect {
   const effect = (e: { accuracy: number; meanProbability: Readonly<Record<string, number>> }) => ({
     accuracy: e.accuracy,
     mean_probability: e.meanProbability,
@@ -116,9 +81,9 @@ function sweepJson(r: EffectSweepResult) {
     other: r.other,
     part: r.part,
     input_scale: r.inputScale,
-    learning_rates: r.learningRates,
-    feature_factors: r.featureFactors,
-    accuracy_guard: 0.99,
+    learning_rates: [...r.learningRates],
+    feature_factors: [...r.featureFactors],
+    accuracy_guard: ACCURACY_GUARD,
     base: effect(r.base),
     candidates: r.candidates.map((c) => ({
       feature_factor: c.featureFactor,
@@ -141,12 +106,12 @@ const rewriteRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           "Rewrite the version's base model (θ + lr · u at the mapped positions): stored as a new base model with lineage (output model), or the sparse patch as a download (output patch)",
         params: VersionParams,
-        body: RewriteBody,
-        response: { ...problems(400, 401, 403, 404, 422) },
+        body: RewriteBodySchema,
+        response: { 201: BaseModelSchema, ...problems(400, 401, 403, 404, 422) },
       },
     },
     async (request, reply) => {
-      const body = request.body as Static<typeof RewriteBody>;
+      const body = request.body as RewriteBody;
       const version = await registry.resolve(request.params.name, request.params.ref);
       const base = await baseModels.forGradiend(version.summary.base_model, body.base);
       const inputScale = inputScaleOf(version, body.scale_from_training ?? false);
@@ -164,13 +129,13 @@ const rewriteRoutes: FastifyPluginAsyncTypebox = async (app) => {
           const stream = createReadStream(file);
           const cleanup = () => void fs.rm(dir, { recursive: true, force: true });
           stream.on('close', cleanup);
-          return reply
-            .type('application/octet-stream')
+          reply
             .header('content-length', stat.size)
-            .header('content-disposition', 'attachment; filename="patch.safetensors"')
-            .send(stream);
+            .header('content-disposition', 'attachment; filename="patch.safetensors"');
+          return sendRaw(reply, 'application/octet-stream', stream);
         }
-        const out = path.join(dir, 'rewritten.safetensors');
+        // A sharded base is rewritten shard by shard into a folder of the same files.
+        const out = path.join(dir, base.files === null ? 'rewritten.safetensors' : 'rewritten');
         await rewriteBaseModel(h.dir, files.weights, out, options);
         const record = await baseModels.register({
           name: base.name,
@@ -201,11 +166,11 @@ const rewriteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     readonly model: string;
     readonly version: number;
     readonly base: string;
-    readonly body: Static<typeof EffectBody>;
+    readonly body: RewriteEffectBody;
   }
 
   /** The sweep as a job: run by any instance, joined by identical requests, its result reused. */
-  const effectJob = defineJobKind<EffectJobArgs, ReturnType<typeof sweepJson>>({
+  const effectJob = defineJobKind<EffectJobArgs, RewriteEffect>({
     name: REWRITE_EFFECT_JOB,
     async run(args, { progress, signal }) {
       const version = await registry.resolve(args.model, String(args.version));
@@ -257,12 +222,12 @@ const rewriteRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "What rewriting does: the base model's ONNX graph with rewritten initializers on its labeled test set, over learning rates × feature factor ±1 — mean P(target) per class, accuracy, and the reference's choice (best shift keeping ≥ 99 % of the base accuracy, else the smallest learning rate). A job: 200 with the result when done within `wait` seconds, else 202",
         params: VersionParams,
         querystring: JobWaitQuery,
-        body: EffectBody,
-        response: { ...JobAcceptedResponse, ...problems(400, 401, 403, 404, 422) },
+        body: RewriteEffectBodySchema,
+        response: { 200: RewriteEffectSchema, ...JobAcceptedResponse, ...problems(400, 401, 403, 404, 422) },
       },
     },
     async (request, reply) => {
-      const body = request.body as Static<typeof EffectBody>;
+      const body = request.body as RewriteEffectBody;
       const version = await registry.resolve(request.params.name, request.params.ref);
       const base = await baseModels.forGradiend(version.summary.base_model, body.base);
       baseModels.partSha(base, 'onnx');

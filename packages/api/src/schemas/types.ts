@@ -37,6 +37,7 @@ export type {
   VersionDetail,
   VersionList,
 } from './registry.js';
+export type { BaseModel, BaseModelList, RewriteBody, RewriteEffect, RewriteEffectBody } from './rewrite.js';
 export type { Health } from './system.js';
 export type { SimilarityMatrixBody, SimilarityMatrixResponse } from './similarity.js';
 export type { TopkInput } from './topk.js';

@@ -1,4 +1,4 @@
-import type { BaseModelLineage, BaseModelRecord, NewBaseModel } from './metadata-store.js';
+import type { BaseModelFile, BaseModelLineage, BaseModelRecord, NewBaseModel } from './metadata-store.js';
 
 /** A base_models row as both drivers return it (sizes may come back as strings from PostgreSQL). */
 export interface BaseModelRow {
@@ -10,6 +10,7 @@ export interface BaseModelRow {
   readonly test_set_sha256: string | null;
   readonly test_set_size: number | string | null;
   readonly lineage: string | null;
+  readonly files: string | null;
   readonly created_at: string;
   readonly created_by: string;
 }
@@ -23,6 +24,7 @@ export function toBaseModelRecord(row: BaseModelRow): BaseModelRecord {
     testSet:
       row.test_set_sha256 === null ? null : { sha256: row.test_set_sha256, size: Number(row.test_set_size) },
     lineage: row.lineage === null ? null : (JSON.parse(row.lineage) as BaseModelLineage),
+    files: row.files === null || row.files === undefined ? null : (JSON.parse(row.files) as BaseModelFile[]),
     createdAt: row.created_at,
     createdBy: row.created_by,
   };
@@ -39,13 +41,16 @@ export function baseModelValues(input: NewBaseModel, at: string): unknown[] {
     input.testSet?.sha256 ?? null,
     input.testSet?.size ?? null,
     input.lineage === null ? null : JSON.stringify(input.lineage),
+    input.files
+      ? JSON.stringify(input.files.map((f) => ({ name: f.name, sha256: f.sha256, size: f.size })))
+      : null,
     at,
     input.actor,
   ];
 }
 
 export const BASE_MODEL_COLUMNS =
-  'sha256, name, size, onnx_sha256, onnx_size, test_set_sha256, test_set_size, lineage, created_at, created_by';
+  'sha256, name, size, onnx_sha256, onnx_size, test_set_sha256, test_set_size, lineage, files, created_at, created_by';
 
 /** `?` or `$n` placeholders for the insert. */
 export function baseModelInsert(placeholder: (i: number) => string): string {
@@ -70,8 +75,14 @@ export function baseModelFillValues(input: NewBaseModel): unknown[] {
   ];
 }
 
-/** Does a base model use the blob? Takes the SHA-256 three times (one per column). */
+/** Does a base model use the blob (as weights, ONNX graph, test set or one of its shard files)? */
 export function baseModelReferencesBlob(placeholder: (i: number) => string): string {
   const p = placeholder;
-  return `SELECT 1 AS x FROM base_models WHERE sha256 = ${p(1)} OR onnx_sha256 = ${p(2)} OR test_set_sha256 = ${p(3)} LIMIT 1`;
+  // The files column is small JSON; a 64-hex SHA-256 inside it is unambiguous.
+  return `SELECT 1 AS x FROM base_models WHERE sha256 = ${p(1)} OR onnx_sha256 = ${p(2)} OR test_set_sha256 = ${p(3)} OR files LIKE ${p(4)} LIMIT 1`;
+}
+
+/** The parameters of baseModelReferencesBlob for one blob. */
+export function baseModelReferenceParams(sha256: string): [string, string, string, string] {
+  return [sha256, sha256, sha256, `%"sha256":"${sha256}"%`];
 }

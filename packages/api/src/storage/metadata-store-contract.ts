@@ -344,5 +344,31 @@ export function metadataStoreContract(open: () => Promise<StoreUnderTest>): void
     expect(await store.isBlobReferenced(sha('a'))).toBe(true);
     expect(await store.isBlobReferenced(sha('b'))).toBe(true);
     expect(await store.isBlobReferenced(sha('e'))).toBe(false);
+    expect(first.files).toBeNull();
+  });
+
+  it('stores a sharded base model with its files, each of them a referenced blob', async () => {
+    const sha = (c: string): string => c.repeat(64);
+    const files = [
+      { name: 'model-00001-of-00002.safetensors', sha256: sha('1'), size: 10 },
+      { name: 'model-00002-of-00002.safetensors', sha256: sha('2'), size: 20 },
+      { name: 'model.safetensors.index.json', sha256: sha('3'), size: 5 },
+    ];
+    const input = {
+      sha256: sha('9'),
+      name: 'sharded',
+      size: 35,
+      onnx: null,
+      testSet: null,
+      lineage: null,
+      files,
+      actor: 'alice',
+    };
+    const record = await store.putBaseModel(input);
+    expect(record.files).toEqual(files);
+    expect((await store.getBaseModel(sha('9')))?.files).toEqual(files);
+    expect((await store.listBaseModels('sharded'))[0]?.files).toEqual(files);
+    for (const f of files) expect(await store.isBlobReferenced(f.sha256), f.name).toBe(true);
+    expect(await store.isBlobReferenced(sha('4'))).toBe(false);
   });
 }

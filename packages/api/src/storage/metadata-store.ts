@@ -126,6 +126,13 @@ export interface BaseModelLineage {
   readonly part: string;
 }
 
+/** One file of a sharded base model (a shard, the index, config.json …), stored as a blob. */
+export interface BaseModelFile {
+  readonly name: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
 /** A base model's weights (one safetensors blob) with its optional ONNX graph and labeled test set. */
 export interface BaseModelRecord {
   /** SHA-256 of the weights: the base model's id. */
@@ -136,11 +143,19 @@ export interface BaseModelRecord {
   readonly onnx: { readonly sha256: string; readonly size: number } | null;
   readonly testSet: { readonly sha256: string; readonly size: number } | null;
   readonly lineage: BaseModelLineage | null;
+  /**
+   * A base given as Hugging Face shards: its files by name (sha256 is then the id of the file set,
+   * not a blob). Null for a single safetensors file.
+   */
+  readonly files: readonly BaseModelFile[] | null;
   readonly createdAt: string;
   readonly createdBy: string;
 }
 
-export type NewBaseModel = Omit<BaseModelRecord, 'createdAt' | 'createdBy'> & { readonly actor: string };
+export type NewBaseModel = Omit<BaseModelRecord, 'createdAt' | 'createdBy' | 'files'> & {
+  readonly files?: readonly BaseModelFile[] | null;
+  readonly actor: string;
+};
 
 /**
  * Registry metadata. Every method that changes state runs in one transaction and records its audit

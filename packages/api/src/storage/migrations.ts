@@ -228,5 +228,12 @@ export function migrationsFor(dialect: SqlDialect): readonly Migration[] {
     `
           : 'UPDATE versions SET parent_id = NULL WHERE parent_id = id',
     },
+    {
+      version: 6,
+      name: 'sharded base models',
+      // A base model given as Hugging Face shards (model.safetensors.index.json): its files as JSON
+      // [{name, sha256, size}], each a blob; null for a single-file base (the sha256 column's blob).
+      sql: 'ALTER TABLE base_models ADD COLUMN files TEXT',
+    },
   ];
 }

@@ -5,6 +5,8 @@
  */
 export type {
   AuditList,
+  BaseModel,
+  BaseModelList,
   CompareResponse as CompareResult,
   DeletedVersions,
   DuplicateVersion,
@@ -26,13 +28,17 @@ export type {
   PrunePreview,
   PruneResult,
   PruneWithTargetBody as PruneBody,
+  RewriteBody,
+  RewriteEffect,
+  RewriteEffectBody,
   TopkResponse,
   Version,
 } from '@gradiend/api/schemas';
 import type { ProblemFields } from '@gradiend/api/schemas';
 
 export { HEATMAP_AGGS as AGGS, HISTOGRAM_SCALES, MODEL_SORTS } from '@gradiend/api/vocabulary';
-export { IMPORTANCE_PARTS as PARTS } from '@gradiend/core';
+export { IMPORTANCE_PARTS as PARTS, REWRITE_PARTS } from '@gradiend/core';
+export type { RewritePart } from '@gradiend/core';
 
 /** A problem document: the server's, or one the client makes up for a network failure (no code). */
 export type Problem = Omit<ProblemFields, 'code'> & { code?: string; [extra: string]: unknown };

@@ -71,3 +71,13 @@ export async function getText(url: string, signal?: AbortSignal): Promise<string
   });
   return res.text();
 }
+
+/** POSTs JSON to a route that answers with a file (e.g. a rewrite's sparse patch). */
+export async function postJsonForBlob(url: string, body: unknown): Promise<Blob> {
+  const res = await send(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/octet-stream, application/json' },
+    body: JSON.stringify(body),
+  });
+  return res.blob();
+}

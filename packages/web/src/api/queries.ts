@@ -3,6 +3,7 @@ import { apiUrl, encodeSegment, getJson, getText, sendBytes, sendJson, versionPa
 import type {
   Agg,
   AuditList,
+  BaseModelList,
   DeletedVersions,
   CompareResult,
   EncodeResult,
@@ -35,6 +36,7 @@ export const queryKeys = {
   prunePreview: (name: string, ref: string, body: PruneBody) =>
     ['model', name, 'version', ref, 'prune-preview', body] as const,
   compare: (a: string, b: string, part: Part, k: string) => ['compare', a, b, part, k] as const,
+  baseModels: (name: string | null) => ['base-models', name] as const,
 };
 
 export function useModels(q: string, tag: string, sort: ModelSort) {
@@ -246,5 +248,13 @@ export function useVersionText(name: string, ref: string, file: string | null) {
       getText(apiUrl(`${versionPath(name, ref)}/files/${encodeSegment(file ?? '')}`), signal),
     enabled: file !== null,
     staleTime: Infinity,
+  });
+}
+
+/** Base models registered under `name` (all when null), newest first. */
+export function useBaseModels(name: string | null) {
+  return useQuery({
+    queryKey: queryKeys.baseModels(name),
+    queryFn: ({ signal }) => getJson<BaseModelList>(apiUrl('/base-models', { name }), signal),
   });
 }

@@ -25,6 +25,7 @@ import {
   baseModelFillValues,
   baseModelInsert,
   baseModelReferencesBlob,
+  baseModelReferenceParams,
   baseModelValues,
   toBaseModelRecord,
 } from '../base-model-rows.js';
@@ -479,7 +480,7 @@ export class PostgresMetadataStore implements MetadataStore {
     return (
       (await one(this.pool, 'SELECT 1 FROM version_files WHERE sha256 = $1 LIMIT 1', [sha256])) !==
         undefined ||
-      (await one(this.pool, BASE_MODEL_REFERENCES, [sha256, sha256, sha256])) !== undefined ||
+      (await one(this.pool, BASE_MODEL_REFERENCES, baseModelReferenceParams(sha256))) !== undefined ||
       (await one(this.pool, analysis, [sha256])) !== undefined ||
       (await this.jobs.isResultBlob(sha256))
     );

@@ -27,6 +27,7 @@ import {
   baseModelFillValues,
   baseModelInsert,
   baseModelReferencesBlob,
+  baseModelReferenceParams,
   baseModelValues,
   toBaseModelRecord,
 } from '../base-model-rows.js';
@@ -431,8 +432,8 @@ export class SqliteMetadataStore implements MetadataStore {
         .prepare<[string], { x: number }>('SELECT 1 AS x FROM version_files WHERE sha256 = ? LIMIT 1')
         .get(sha256) !== undefined ||
       this.db
-        .prepare<[string, string, string], { x: number }>(BASE_MODEL_REFERENCES)
-        .get(sha256, sha256, sha256) !== undefined ||
+        .prepare<[string, string, string, string], { x: number }>(BASE_MODEL_REFERENCES)
+        .get(...baseModelReferenceParams(sha256)) !== undefined ||
       this.db
         .prepare<[string, string], { x: number }>(
           'SELECT 1 AS x FROM analysis_cache WHERE importance_sha256 = ? OR summary_sha256 = ? LIMIT 1',

@@ -10,6 +10,7 @@ const TABS = [
   ['prune', 'Prune'],
   ['topk', 'Top-k'],
   ['encode', 'Encode'],
+  ['rewrite', 'Rewrite'],
 ] as const;
 
 export function ModelLayout() {
