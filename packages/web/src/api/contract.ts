@@ -26,13 +26,15 @@ export type {
   PrunePreview,
   PruneResult,
   PruneWithTargetBody as PruneBody,
+  SimilarityMatrixBody,
+  SimilarityMatrixResponse,
   TopkResponse,
   Version,
 } from '@gradiend/api/schemas';
 import type { ProblemFields } from '@gradiend/api/schemas';
 
 export { HEATMAP_AGGS as AGGS, HISTOGRAM_SCALES, MODEL_SORTS } from '@gradiend/api/vocabulary';
-export { IMPORTANCE_PARTS as PARTS } from '@gradiend/core';
+export { DISPERSIONS, IMPORTANCE_PARTS as PARTS, SEED_AGGREGATES, SIMILARITY_MEASURES } from '@gradiend/core';
 
 /** A problem document: the server's, or one the client makes up for a network failure (no code). */
 export type Problem = Omit<ProblemFields, 'code'> & { code?: string; [extra: string]: unknown };
