@@ -51,8 +51,10 @@ describe('POST /api/compare/matrix', () => {
   });
   afterAll(() => t.close());
 
-  const post = (body: unknown) =>
-    t.app.inject({ method: 'POST', url: '/api/compare/matrix', payload: body as object });
+  /** Blocks until the job is done (scripts' `?wait=`), so the answer is the result or the problem. */
+  const post = (body: unknown, query = '?wait=60') =>
+    t.app.inject({ method: 'POST', url: `/api/compare/matrix${query}`, payload: body as object });
+  const job = async (id: string) => (await t.app.inject(`/api/jobs/${id}?wait=60`)).json();
 
   it("returns the reference's matrices for the fixture's runs (plain and seed groups)", async () => {
     const runs = spec.runs.filter((r) => r.call === 'matrix' && r.result);
@@ -85,26 +87,44 @@ describe('POST /api/compare/matrix', () => {
     }
   });
 
-  it('names rows by name@version, caches by content and says so', async () => {
+  it('names rows by name@version; a job keyed by content: 202 + Location, then 200 from the stored result', async () => {
     const body = {
       models: ['two@1', 'two@2', 'two@latest'],
       measure: 'spearman_signed',
       part: 'decoder-sum',
       topk: 10,
     };
-    const first = (await post(body)).json();
+    const accepted = await post(body, '');
+    expect(accepted.statusCode, accepted.body).toBe(202);
+    const id = accepted.json().id as string;
+    expect(accepted.headers.location).toBe(`/api/jobs/${id}`);
+    expect(accepted.json().kind).toBe('similarity-matrix');
+    const finished = await job(id);
+    expect(finished.state).toBe('done');
+    const stored = (await t.app.inject(finished.result.href)).json();
+
+    // The same versions by other refs (latest = its number) and the same options: the same job, answered at once.
+    const again = await post({ ...body, models: ['two@1', 'two@2', `two@${folders.length}`] }, '');
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['gradiend-job']).toBe(id);
+    expect(again.headers['content-location']).toBe(`/api/jobs/${id}/result`);
+    const first = again.json();
+    expect(first).toEqual(stored);
     expect(first.model_ids).toEqual(['two@1', 'two@2', `two@${folders.length}`]);
     expect(first.models[2]).toEqual({ id: `two@${folders.length}`, versions: [`two@${folders.length}`] });
-    expect(first.cached).toBe(false);
-    const again = (await post(body)).json();
-    expect(again.cached).toBe(true);
-    expect(again.matrix).toEqual(first.matrix);
     const run = spec.runs.find((r) => r.args.measure === 'spearman_signed' && !r.groups)!;
     const pick = [0, 1, folders.length - 1];
     expectClose(
       first.matrix,
       pick.map((i) => pick.map((j) => run.result!.matrix[i]![j]!)),
     );
+
+    // Other options, or other contents under the same ids, are other computations.
+    const otherK = await post({ ...body, topk: 11 }, '');
+    expect(otherK.headers['gradiend-job']).not.toBe(id);
+    const otherContent = await post({ ...body, models: ['two@1', 'two@3', 'two@latest'] }, '');
+    expect(otherContent.headers['gradiend-job']).not.toBe(id);
+    await Promise.all([job(otherK.json().id), job(otherContent.json().id)]);
   });
 
   it('groups by parameter when asked', async () => {
@@ -117,12 +137,28 @@ describe('POST /api/compare/matrix', () => {
       expect(g.matrix[0]?.[0]).toBeCloseTo(1, 6);
   });
 
-  it('refuses models over different base parameter spaces with a 422', async () => {
-    const res = await post({ models: ['two@1', 'mixed@1'] });
+  it('refuses models over different base parameter spaces with a 422, before any job', async () => {
+    const res = await post({ models: ['two@1', 'mixed@1'] }, '');
     expect(res.statusCode).toBe(422);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.json().code).toBe('GRADIEND_ERR_COMPARISON');
     expect(res.json().detail).toMatch(/map different base parameter spaces/);
+    const seeds = await post({ models: [{ id: 's', refs: ['two@1', 'mixed@1'] }, 'two@2'] }, '');
+    expect(seeds.statusCode).toBe(422);
+    expect(seeds.json().detail).toMatch(/models 's' and 's' map different base parameter spaces/);
+  });
+
+  it("a job that fails with the reference's argument error shows it as the job's problem", async () => {
+    const body = { models: ['two@1', 'two@3'], measure: 'mass_overlap' };
+    const accepted = await post(body, '');
+    expect(accepted.statusCode).toBe(202);
+    const failed = await job(accepted.json().id);
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toMatchObject({
+      status: 422,
+      code: 'GRADIEND_ERR_COMPARISON',
+      detail: "topk must be provided for measure='mass_overlap'",
+    });
   });
 
   it("reports the reference's argument errors and bad requests", async () => {

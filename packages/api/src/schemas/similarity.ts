@@ -35,7 +35,6 @@ export const SimilarityMatrixResponseSchema = Type.Object(
     models: Type.Array(Type.Object({ id: Type.String(), versions: Type.Array(Type.String()) }), {
       description: 'Each row/column id with the versions (name@number) it stands for',
     }),
-    cached: Type.Boolean({ description: 'Served from the result cache (same version contents and options)' }),
     measure: Type.String(),
     model_ids: Type.Array(Type.String()),
     part: Type.String(),

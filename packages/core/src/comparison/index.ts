@@ -10,3 +10,5 @@ export type { GroupBy, GroupSimilarity, GroupedSimilarityOptions } from './group
 export { SEED_AGGREGATES, DISPERSIONS } from './seed-aggregation.js';
 export type { CellStats, SeedAggregate, Dispersion } from './seed-aggregation.js';
 export { SpaceProjection } from './project-space.js';
+export { assertSameParamSpace } from './model-coordinates.js';
+export type { ParamSpace } from './model-coordinates.js';

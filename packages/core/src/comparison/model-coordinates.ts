@@ -86,27 +86,38 @@ export function squaredNorm(blocks: Blocks, view: SelectionView): number {
   return s;
 }
 
+/** One model's parameter list as names and shapes: a loaded model's map or a stored summary's. */
+export interface ParamSpace {
+  readonly id: string;
+  readonly params: readonly { readonly name: string; readonly shape: readonly number[] }[];
+}
+
 /**
  * Refuses models over different base parameter spaces: base-global indices only name the same
  * coordinates when every model maps the same parameters (names and shapes, in the same order).
+ * Takes parameter lists, so a server can refuse from stored summaries before loading any weights.
  */
-export function assertSameBaseSpace(
-  models: readonly { readonly id: string; readonly model: GradiendModel }[],
-): void {
-  const first = models[0];
+export function assertSameParamSpace(spaces: readonly ParamSpace[]): void {
+  const first = spaces[0];
   if (!first) return;
-  const describe = (m: GradiendModel): string[] =>
-    m.paramMap.entries.map((e) => `${e.name} [${e.shape.join(', ')}]`);
-  const want = describe(first.model);
-  for (const { id, model } of models.slice(1)) {
-    const got = describe(model);
+  const describe = (s: ParamSpace): string[] => s.params.map((e) => `${e.name} [${e.shape.join(', ')}]`);
+  const want = describe(first);
+  for (const space of spaces.slice(1)) {
+    const got = describe(space);
     const at = want.findIndex((w, i) => got[i] !== w);
     if (at >= 0 || got.length !== want.length) {
       const i = at >= 0 ? at : Math.min(want.length, got.length);
       throw new ComparisonError(
-        `models '${first.id}' and '${id}' map different base parameter spaces (parameter ${i}: ` +
+        `models '${first.id}' and '${space.id}' map different base parameter spaces (parameter ${i}: ` +
           `${want[i] ?? 'none'} vs ${got[i] ?? 'none'}); base-global indices only align over the same parameters`,
       );
     }
   }
+}
+
+/** `assertSameParamSpace` over loaded models. */
+export function assertSameBaseSpace(
+  models: readonly { readonly id: string; readonly model: GradiendModel }[],
+): void {
+  assertSameParamSpace(models.map(({ id, model }) => ({ id, params: model.paramMap.entries })));
 }

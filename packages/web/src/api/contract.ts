@@ -31,13 +31,21 @@ export type {
   RewriteBody,
   RewriteEffect,
   RewriteEffectBody,
+  SimilarityMatrixBody,
+  SimilarityMatrixResponse,
   TopkResponse,
   Version,
 } from '@gradiend/api/schemas';
 import type { ProblemFields } from '@gradiend/api/schemas';
 
 export { HEATMAP_AGGS as AGGS, HISTOGRAM_SCALES, MODEL_SORTS } from '@gradiend/api/vocabulary';
-export { IMPORTANCE_PARTS as PARTS, REWRITE_PARTS } from '@gradiend/core';
+export {
+  DISPERSIONS,
+  IMPORTANCE_PARTS as PARTS,
+  REWRITE_PARTS,
+  SEED_AGGREGATES,
+  SIMILARITY_MEASURES,
+} from '@gradiend/core';
 export type { RewritePart } from '@gradiend/core';
 
 /** A problem document: the server's, or one the client makes up for a network failure (no code). */

@@ -35,5 +35,8 @@ export function plainSummary(problem: Problem): string | null {
   if (code === 'GRADIEND_ERR_PRUNE_ARGUMENT' && /remove all dimensions/.test(problem.detail)) {
     return 'This selection keeps no dims: no importance reaches the threshold. Lower it below the largest importance (shown next to the threshold).';
   }
+  if (code === 'GRADIEND_ERR_COMPARISON' && /map different base parameter spaces/.test(problem.detail)) {
+    return 'These GRADIENDs were trained on different base parameters (other parameter names or shapes), so their coordinates do not line up and no similarity between them is defined. Pick versions from one base-model group.';
+  }
   return null;
 }

@@ -1,8 +1,7 @@
-import { useQueries } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { apiUrl, encodeSegment, getJson } from '../../api/http';
-import { queryKeys, useCompare, useModels } from '../../api/queries';
-import { PARTS, type ModelDetail, type Part, type Version } from '../../api/contract';
+import { Link, useSearchParams } from 'react-router';
+import { useCompare } from '../../api/queries';
+import { PARTS, type Part, type Version } from '../../api/contract';
 import { Explain } from '../../components/Explain';
 import { PartSelect } from '../../components/PartSelect';
 import { Empty, ErrorView, Loading } from '../../components/Status';
@@ -11,22 +10,9 @@ import { approxKept, parseTopk } from '../../lib/parse-topk';
 import { useDebounced } from '../../lib/use-debounced';
 import { useSearchEnum, useSearchState } from '../../lib/use-search-state';
 import { CompareResultView } from './CompareResultView';
+import { MatrixCompare } from './MatrixCompare';
+import { useVersionRefs } from './use-version-refs';
 import { TopkError, TopkField } from '../../components/TopkField';
-
-/** Every `name@version` in the registry, newest versions first within a model. */
-function useVersionRefs(): { refs: string[]; byRef: Map<string, Version>; pending: boolean } {
-  const models = useModels('', '', 'name');
-  const details = useQueries({
-    queries: (models.data?.items ?? []).map((m) => ({
-      queryKey: queryKeys.model(m.name),
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        getJson<ModelDetail>(apiUrl(`/models/${encodeSegment(m.name)}`), signal),
-    })),
-  });
-  const versions = details.flatMap((d) => [...(d.data?.versions ?? [])].reverse());
-  const byRef = new Map(versions.map((v) => [`${v.name}@${v.version}`, v] as const));
-  return { refs: [...byRef.keys()], byRef, pending: models.isPending || details.some((d) => d.isPending) };
-}
 
 function RefSelect({
   label,
@@ -70,7 +56,8 @@ export function differentBase(a: Version, b: Version): string | null {
   return null;
 }
 
-export function ComparePage() {
+/** The two-version view: top-k overlap with per-parameter bars (the lineage's "compare with parent"). */
+function PairCompare() {
   const [a, setA] = useSearchState('a', '');
   const [b, setB] = useSearchState('b', '');
   const [part, setPart] = useSearchEnum<Part>('part', PARTS, 'decoder-weight');
@@ -89,8 +76,7 @@ export function ComparePage() {
   const otherBase = va && vb ? differentBase(va, vb) : null;
 
   return (
-    <section className="compare">
-      <h1>Compare two versions</h1>
+    <>
       <p className="muted">Overlap of the two versions’ top-k selections in base-parameter space.</p>
       <Explain>
         <p>
@@ -131,6 +117,33 @@ export function ComparePage() {
       ) : (
         <CompareResultView result={compare.data} />
       )}
+    </>
+  );
+}
+
+const VIEWS = ['pair', 'matrix'] as const;
+
+export function ComparePage() {
+  const [view] = useSearchEnum('view', VIEWS, 'pair');
+  const [params] = useSearchParams();
+  // Each view keeps only its own settings: switching starts the other from its defaults.
+  const link = (to: (typeof VIEWS)[number]) => (to === 'pair' ? '/compare' : '/compare?view=matrix');
+  return (
+    <section className="compare">
+      <h1>{view === 'matrix' ? 'Compare many versions' : 'Compare two versions'}</h1>
+      <nav className="tabs" aria-label="Compare views">
+        {VIEWS.map((v) => (
+          <Link
+            key={v}
+            to={view === v ? `/compare?${params.toString()}` : link(v)}
+            className={view === v ? 'active' : undefined}
+            aria-current={view === v ? 'page' : undefined}
+          >
+            {v === 'pair' ? 'Two versions' : 'Similarity matrix'}
+          </Link>
+        ))}
+      </nav>
+      {view === 'matrix' ? <MatrixCompare /> : <PairCompare />}
     </section>
   );
 }

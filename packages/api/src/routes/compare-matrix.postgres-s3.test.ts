@@ -1,0 +1,5 @@
+// The similarity-matrix suite again (jobs, their stored results), on PostgreSQL + an S3-protocol server.
+import { useTestBackend } from '../test-support/test-app.js';
+
+useTestBackend('postgres-s3');
+await import('./compare-matrix.test.js');
