@@ -8,10 +8,10 @@ export interface Cell {
   readonly col: number;
 }
 
-/** Signed measures range over [-1, 1]: a diverging scale centred on 0; the others a sequential one. */
+/** Signed measures range over [-1, 1]: a diverging scale, symmetric so that 0 is its middle; the others a sequential one. */
 function colorOf(measure: string): Partial<Data> {
   return measure.endsWith('_signed')
-    ? { colorscale: 'RdBu', zmid: 0, zmin: -1, zmax: 1 }
+    ? { colorscale: 'RdBu', zmin: -1, zmax: 1 }
     : { colorscale: 'Viridis', ...(measure === 'topk_overlap' ? {} : { zmin: 0 }) };
 }
 
