@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { RewriteEffect } from '../api/contract';
 import {
   candidateAt,
   chosenFor,
@@ -13,22 +12,13 @@ import {
   rewriteBodyAt,
   selectedPoint,
 } from './rewrite-grid';
+import { rewriteEffect, sweepPoint } from '../test-support/rewrite-effect';
 
-const candidate = (ff: number, lr: number, accuracy: number) => ({
-  feature_factor: ff,
-  learning_rate: lr,
-  accuracy,
-  mean_probability: { '3': 0.5, '8': 0.1 },
-});
+const candidate = (ff: number, lr: number, accuracy: number) => sweepPoint(ff, lr, 0.5, 0.1, accuracy);
 
-const effect: RewriteEffect = {
-  target: 3,
-  other: 8,
-  part: 'decoder',
+const effect = rewriteEffect({
   input_scale: 1,
   learning_rates: [1, 0.1],
-  feature_factors: [1, -1],
-  accuracy_guard: 0.99,
   base: { accuracy: 0.8, mean_probability: { '3': 0.9, '8': 0.01 } },
   // 0.792 = 0.99 · 0.8 exactly at the cut, 0.7919 just below.
   candidates: [
@@ -41,7 +31,7 @@ const effect: RewriteEffect = {
     strengthen: { direction: 'strengthen', feature_factor: -1, learning_rate: 0.1, metric: 0.1, reason: 'r' },
     weaken: { direction: 'weaken', feature_factor: 1, learning_rate: null, metric: null, reason: 'none' },
   },
-};
+});
 
 describe('rewrite grid helpers', () => {
   it('keeps a candidate at exactly the guard share of the base accuracy, not below', () => {

@@ -1,34 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { RewriteEffect } from '../../api/contract';
+import { rewriteEffect, sweepPoint } from '../../test-support/rewrite-effect';
 import { effectTraces } from './RewriteEffectPlot';
 
-const c = (ff: number, lr: number, p3: number, p8: number, accuracy: number) => ({
-  feature_factor: ff,
-  learning_rate: lr,
-  accuracy,
-  mean_probability: { '3': p3, '8': p8 },
-});
-
-const effect: RewriteEffect = {
-  target: 3,
-  other: 8,
-  part: 'decoder',
+const effect = rewriteEffect({
   input_scale: 1,
   learning_rates: [1, 0.1],
-  feature_factors: [1, -1],
-  accuracy_guard: 0.99,
   base: { accuracy: 0.9, mean_probability: { '3': 0.8, '8': 0.02 } },
   candidates: [
-    c(1, 1, 0.3, 0.001, 0.5),
-    c(1, 0.1, 0.7, 0.01, 0.895),
-    c(-1, 1, 0.99, 0.4, 0.6),
-    c(-1, 0.1, 0.9, 0.05, 0.9),
+    sweepPoint(1, 1, 0.3, 0.001, 0.5),
+    sweepPoint(1, 0.1, 0.7, 0.01, 0.895),
+    sweepPoint(-1, 1, 0.99, 0.4, 0.6),
+    sweepPoint(-1, 0.1, 0.9, 0.05, 0.9),
   ],
   selection: {
     strengthen: { direction: 'strengthen', feature_factor: -1, learning_rate: 0.1, metric: 0.05, reason: '' },
     weaken: { direction: 'weaken', feature_factor: 1, learning_rate: 0.1, metric: 0.3, reason: '' },
   },
-};
+});
 
 type Trace = { name: string; x: number[]; y: number[]; marker?: { symbol?: unknown } };
 

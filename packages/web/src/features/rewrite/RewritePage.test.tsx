@@ -1,7 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { BaseModel, Job, RewriteEffect } from '../../api/contract';
+import type { BaseModel, Job } from '../../api/contract';
 import { fakeFetch, makeVersion, renderVersionView, type FakeRequest } from '../../test-support/render-view';
+import { rewriteEffect, sweepPoint } from '../../test-support/rewrite-effect';
 import { RewritePage } from './RewritePage';
 
 vi.mock('../../components/Plot', () => ({ Plot: () => <div />, preloadPlot: () => undefined }));
@@ -22,30 +23,18 @@ const base: BaseModel = {
   downloads: { weights: `/api/base-models/${BASE_ID}/weights` },
 };
 
-const point = (ff: number, lr: number, p3: number, p8: number, accuracy: number) => ({
-  feature_factor: ff,
-  learning_rate: lr,
-  accuracy,
-  mean_probability: { '3': p3, '8': p8 },
-});
-
-const effect: RewriteEffect = {
-  target: 3,
-  other: 8,
-  part: 'decoder',
+const effect = rewriteEffect({
   input_scale: 0.05,
   learning_rates: [0.01, 0.002],
-  feature_factors: [1, -1],
-  accuracy_guard: 0.99,
   base: {
     accuracy: 0.9672544002532959,
     mean_probability: { '3': 0.8703011870384216, '8': 0.01417878083884716 },
   },
   candidates: [
-    point(1, 0.01, 0.7072357535362244, 0.00016887170204427093, 0.9395465850830078),
-    point(1, 0.002, 0.8393309712409973, 0.006211740430444479, 0.9571788311004639),
-    point(-1, 0.01, 0.942135214805603, 0.11283385008573532, 0.9471032619476318),
-    point(-1, 0.002, 0.8921946287155151, 0.026523467153310776, 0.9672544002532959),
+    sweepPoint(1, 0.01, 0.7072357535362244, 0.00016887170204427093, 0.9395465850830078),
+    sweepPoint(1, 0.002, 0.8393309712409973, 0.006211740430444479, 0.9571788311004639),
+    sweepPoint(-1, 0.01, 0.942135214805603, 0.11283385008573532, 0.9471032619476318),
+    sweepPoint(-1, 0.002, 0.8921946287155151, 0.026523467153310776, 0.9672544002532959),
   ],
   selection: {
     strengthen: {
@@ -63,7 +52,7 @@ const effect: RewriteEffect = {
       reason: 'no candidate keeps accuracy; the smallest learning rate instead',
     },
   },
-};
+});
 
 function job(state: Job['state']): Job {
   return {
