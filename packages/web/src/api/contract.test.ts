@@ -57,9 +57,15 @@ describe('the web app and the API contract', () => {
     ]);
     expect(names).toContain('Heatmap');
     const declared = sources(srcDir).flatMap((f) =>
-      [...readFileSync(f, 'utf8').matchAll(/^\s*(?:export\s+)?(?:interface|type)\s+(\w+)\b/gm)]
-        .filter((m) => names.has(m[1] as string))
-        .map((m) => `${path.relative(srcDir, f)}: ${m[1]}`),
+      // A declaration, not an inline `type X,` modifier inside an import list.
+      [
+        ...readFileSync(f, 'utf8').matchAll(
+          /^\s*(?:export\s+)?(?:interface\s+(\w+)\b|type\s+(\w+)\s*(?:<[^=]*>)?\s*=)/gm,
+        ),
+      ]
+        .map((m) => (m[1] ?? m[2]) as string)
+        .filter((name) => names.has(name))
+        .map((name) => `${path.relative(srcDir, f)}: ${name}`),
     );
     // Problem is the one local type: the server's ProblemFields with an optional code.
     expect(declared).toEqual(['api/contract.ts: Problem']);
