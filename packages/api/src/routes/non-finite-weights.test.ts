@@ -1,9 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { nonFiniteCopy, type NonFiniteEdits } from '@gradiend/core/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { folderParts, multipart } from '../test-support/multipart.js';
-import { createTestApp, type TestApp } from '../test-support/test-app.js';
-import { makeTempDir } from '../test-support/temp-dir.js';
+import { describe, expect, it } from 'vitest';
+import { useUploadApps } from '../test-support/upload-apps.js';
 
 const ENC_W = 'encoder.0.linear.weight';
 const DEC_W = 'decoder.0.linear.weight';
@@ -15,22 +13,7 @@ const DEC_B = 'decoder.0.linear.bias';
  * Both the fully loaded path and the header-only path (weights scanned from the file in chunks).
  */
 describe('uploads with non-finite weights', () => {
-  let loads: TestApp;
-  let headers: TestApp;
-  let tmp: { dir: string; cleanup(): Promise<void> };
-  beforeAll(async () => {
-    [loads, headers, tmp] = await Promise.all([
-      createTestApp({ fullLoadMaxBytes: Number.MAX_SAFE_INTEGER }),
-      createTestApp({ fullLoadMaxBytes: 0 }),
-      makeTempDir(),
-    ]);
-  });
-  afterAll(async () => {
-    await Promise.all([loads?.close(), headers?.close(), tmp?.cleanup()]);
-  });
-
-  const upload = (t: TestApp, dir: string) =>
-    t.app.inject({ method: 'POST', url: '/api/models/nf/versions', ...multipart(folderParts(dir)) });
+  const apps = useUploadApps();
 
   const cases: ReadonlyArray<readonly [string, string, NonFiniteEdits, Record<string, number>]> = [
     ['one NaN (F32)', 'two-layer-all', { [DEC_W]: [[3, NaN]] }, { [DEC_W]: 1 }],
@@ -62,10 +45,10 @@ describe('uploads with non-finite weights', () => {
   ];
 
   it.each(cases)('%s → 422 naming the tensors and counts', async (_what, fixture, edits, counts) => {
-    const dir = await nonFiniteCopy(fixture, tmp.dir, edits);
+    const dir = await nonFiniteCopy(fixture, apps.tmpDir, edits);
     try {
-      for (const t of [loads, headers]) {
-        const res = await upload(t, dir);
+      for (const t of [apps.loads, apps.headers]) {
+        const res = await apps.upload(t, dir, 'nf');
         expect(res.statusCode, res.body).toBe(422);
         expect(res.headers['content-type']).toContain('application/problem+json');
         const body = res.json<Record<string, unknown>>();
@@ -89,10 +72,10 @@ describe('uploads with non-finite weights', () => {
 
   it('the same checkpoints with finite weights still upload on both paths', async () => {
     for (const fixture of ['two-layer-all', 'dtype-float64', 'dtype-float16', 'dtype-bfloat16']) {
-      const dir = await nonFiniteCopy(fixture, tmp.dir, { [DEC_W]: [[0, 65504]] });
+      const dir = await nonFiniteCopy(fixture, apps.tmpDir, { [DEC_W]: [[0, 65504]] });
       try {
-        for (const t of [loads, headers]) {
-          const res = await upload(t, dir);
+        for (const t of [apps.loads, apps.headers]) {
+          const res = await apps.upload(t, dir, 'nf');
           expect(res.statusCode, res.body).toBe(201);
           const version = res.json<{ version: number }>().version;
           expect((await t.app.inject(`/api/models/nf/versions/${version}/topk?k=3`)).statusCode).toBe(200);

@@ -2,11 +2,10 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { loadCheckpoint } from '@gradiend/core/node';
 import { MALFORMED_CHECKPOINTS, malformedCopy, withoutEncoderBias } from '@gradiend/core/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../test-support/fixtures.js';
 import { folderParts, multipart } from '../test-support/multipart.js';
-import { createTestApp, type TestApp } from '../test-support/test-app.js';
-import { makeTempDir } from '../test-support/temp-dir.js';
+import { useUploadApps } from '../test-support/upload-apps.js';
 
 /**
  * Uploads above the header-only threshold are described from their headers, smaller ones are loaded
@@ -14,22 +13,7 @@ import { makeTempDir } from '../test-support/temp-dir.js';
  * below it, must turn each broken checkpoint down with the same problem document.
  */
 describe('uploads are validated by the same rules above and below the header-only threshold', () => {
-  let loads: TestApp;
-  let headers: TestApp;
-  let tmp: { dir: string; cleanup(): Promise<void> };
-  beforeAll(async () => {
-    [loads, headers, tmp] = await Promise.all([
-      createTestApp({ fullLoadMaxBytes: Number.MAX_SAFE_INTEGER }),
-      createTestApp({ fullLoadMaxBytes: 0 }),
-      makeTempDir(),
-    ]);
-  });
-  afterAll(async () => {
-    await Promise.all([loads?.close(), headers?.close(), tmp?.cleanup()]);
-  });
-
-  const upload = (t: TestApp, dir: string, name = 'm') =>
-    t.app.inject({ method: 'POST', url: `/api/models/${name}/versions`, ...multipart(folderParts(dir)) });
+  const apps = useUploadApps();
 
   /** The problem document without what differs per request. */
   const problem = (body: Record<string, unknown>) => {
@@ -38,9 +22,9 @@ describe('uploads are validated by the same rules above and below the header-onl
   };
 
   it.each(MALFORMED_CHECKPOINTS.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const dir = await malformedCopy(c, tmp.dir);
+    const dir = await malformedCopy(c, apps.tmpDir);
     try {
-      const [a, b] = [await upload(loads, dir), await upload(headers, dir)];
+      const [a, b] = [await apps.upload(apps.loads, dir), await apps.upload(apps.headers, dir)];
       expect(a.statusCode, a.body).toBe(422);
       expect(a.headers['content-type']).toContain('application/problem+json');
       const body = a.json<Record<string, unknown>>();
@@ -48,7 +32,7 @@ describe('uploads are validated by the same rules above and below the header-onl
       expect(body.detail).toMatch(c.message);
       expect(b.statusCode).toBe(a.statusCode);
       expect(problem(b.json())).toEqual(problem(body));
-      for (const t of [loads, headers]) {
+      for (const t of [apps.loads, apps.headers]) {
         expect((await t.app.inject('/api/models')).json().total).toBe(0);
         expect(await t.leftovers()).toEqual([]);
       }
@@ -61,14 +45,14 @@ describe('uploads are validated by the same rules above and below the header-onl
     const parts = folderParts(fixturePath('two-layer-all', 'model')).filter(
       (p) => p.filename !== 'config.json',
     );
-    const res = await loads.app.inject({
+    const res = await apps.loads.app.inject({
       method: 'POST',
       url: '/api/models/nc/versions',
       ...multipart(parts),
     });
     expect(res.statusCode, res.body).toBe(422);
     expect(res.json()).toMatchObject({ code: 'GRADIEND_ERR_CHECKPOINT', file: 'config.json' });
-    expect(res.body).not.toContain(tmp.dir);
+    expect(res.body).not.toContain(apps.tmpDir);
     expect(res.body).not.toMatch(/\/tmp\/|upload-[0-9a-f]{8}/);
   });
 
@@ -76,7 +60,7 @@ describe('uploads are validated by the same rules above and below the header-onl
     'accepts %s either way with the same summary',
     async (fixture) => {
       const dir = fixturePath(fixture, 'model');
-      const [a, b] = [await upload(loads, dir), await upload(headers, dir)];
+      const [a, b] = [await apps.upload(apps.loads, dir), await apps.upload(apps.headers, dir)];
       expect(a.statusCode, a.body).toBe(201);
       expect(b.statusCode, b.body).toBe(201);
       const { created_at: _a, ...va } = a.json<Record<string, unknown>>();
@@ -88,16 +72,16 @@ describe('uploads are validated by the same rules above and below the header-onl
   it('takes a checkpoint without an encoder bias (newer library layout): upload, encode, prune, download', async () => {
     const dir = await withoutEncoderBias(
       fixturePath('two-layer-all', 'model'),
-      path.join(tmp.dir, 'no-bias'),
+      path.join(apps.tmpDir, 'no-bias'),
     );
     const { model } = await loadCheckpoint(dir);
-    const [a, b] = [await upload(loads, dir, 'nb'), await upload(headers, dir, 'nb')];
+    const [a, b] = [await apps.upload(apps.loads, dir, 'nb'), await apps.upload(apps.headers, dir, 'nb')];
     expect(a.statusCode, a.body).toBe(201);
     expect(a.json().architecture.bias_encoder).toBe(false);
     expect(b.json().architecture).toEqual(a.json().architecture);
 
     const x = Array.from({ length: model.inputDim }, (_, i) => Math.sin(i) * 0.1);
-    const encoded = await loads.app.inject({
+    const encoded = await apps.loads.app.inject({
       method: 'POST',
       url: '/api/models/nb/versions/1/encode',
       payload: { inputs: [x] },
@@ -106,14 +90,14 @@ describe('uploads are validated by the same rules above and below the header-onl
     const want = model.encode(Float32Array.from(x));
     expect(encoded.json().encoded[0][0]).toBeCloseTo(want[0] ?? NaN, 6);
 
-    const pruned = await loads.app.inject({
+    const pruned = await apps.loads.app.inject({
       method: 'POST',
       url: '/api/models/nb/versions/1/prune',
       payload: { topk: 30 },
     });
     expect(pruned.statusCode, pruned.body).toBe(201);
     expect(pruned.json()).toMatchObject({ input_dim: 30, architecture: { bias_encoder: false } });
-    const config = await loads.app.inject('/api/models/nb/versions/1/files/config.json');
+    const config = await apps.loads.app.inject('/api/models/nb/versions/1/files/config.json');
     expect(config.rawPayload.equals(await readFile(path.join(dir, 'config.json')))).toBe(true);
   });
 });

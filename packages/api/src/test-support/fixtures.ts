@@ -1,23 +1,2 @@
-// The one place API tests find the shared reference material (../shared beside the repo root).
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../../../..');
-
-export const SHARED_DIR = process.env.GRADIEND_SHARED_DIR ?? path.resolve(repoRoot, '../shared');
-export const FIXTURES_DIR = path.join(SHARED_DIR, 'fixtures', 'reference');
-export const DIGITS_DIR = path.join(SHARED_DIR, 'demo', 'digits');
-
-export function fixturePath(...parts: string[]): string {
-  const p = path.join(FIXTURES_DIR, ...parts);
-  if (!existsSync(p)) throw new Error(`reference fixture not found: ${p}`);
-  return p;
-}
-
-export function digitsPath(...parts: string[]): string {
-  const p = path.join(DIGITS_DIR, ...parts);
-  if (!existsSync(p)) throw new Error(`digits demo file not found: ${p}`);
-  return p;
-}
+// API tests find the shared reference material through the core's one locator.
+export { DIGITS_DIR, FIXTURES_DIR, SHARED_DIR, digitsPath, fixturePath } from '@gradiend/core/test-support';

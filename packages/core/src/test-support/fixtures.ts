@@ -1,4 +1,4 @@
-// The one place tests find the shared reference material (../shared beside the repo root).
+// The one place every package's tests find the shared reference material (../shared beside the repo root).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

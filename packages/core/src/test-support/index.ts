@@ -5,3 +5,4 @@ export type { MalformedCheckpoint } from './malformed-checkpoints.js';
 export { asNewerLibraryConfig, withoutEncoderBias } from './newer-library-checkpoints.js';
 export { nonFiniteCopy } from './non-finite-checkpoints.js';
 export type { NonFiniteEdits } from './non-finite-checkpoints.js';
+export { DIGITS_DIR, FIXTURES_DIR, SHARED_DIR, digitsPath, fixturePath } from './fixtures.js';
