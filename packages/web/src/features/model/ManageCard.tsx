@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router';
 import { problemOf } from '../../api/problem';
 import { useDeleteModel, useDeleteVersion } from '../../api/queries';
 import type { ModelDetail, Problem, Version } from '../../api/contract';
+import { ConfirmAction } from '../../components/ConfirmAction';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { versionRoute } from './version-context';
 
@@ -30,6 +31,7 @@ export function ManageCard({ model, version }: { model: ModelDetail; version: Ve
   const [step, setStep] = useState<Step>({ kind: 'idle' });
   const [error, setError] = useState<Problem | null>(null);
   const label = `${model.name} v${version.version}`;
+  const cancel = () => setStep({ kind: 'idle' });
 
   const afterDelete = (deleted: Ref[]) => {
     setStep({ kind: 'idle' });
@@ -79,28 +81,27 @@ export function ManageCard({ model, version }: { model: ModelDetail; version: Ve
         </div>
       )}
       {step.kind === 'confirm-version' && (
-        <div className="confirm" role="alertdialog" aria-label={`Delete ${label}`}>
+        <ConfirmAction
+          label={`Delete ${label}`}
+          action={`Delete v${version.version}`}
+          pending={remove.isPending}
+          onConfirm={() => deleteVersion(false)}
+          onCancel={cancel}
+        >
           <p>
             Delete <strong>{label}</strong>? Its files go too unless another version shares them. This cannot
             be undone.
           </p>
-          <div className="toolbar">
-            <button
-              type="button"
-              className="danger"
-              disabled={remove.isPending}
-              onClick={() => deleteVersion(false)}
-            >
-              Delete v{version.version}
-            </button>
-            <button type="button" onClick={() => setStep({ kind: 'idle' })}>
-              Cancel
-            </button>
-          </div>
-        </div>
+        </ConfirmAction>
       )}
       {step.kind === 'confirm-cascade' && (
-        <div className="confirm" role="alertdialog" aria-label={`Delete ${label} and its derived versions`}>
+        <ConfirmAction
+          label={`Delete ${label} and its derived versions`}
+          action={`Delete v${version.version} and ${step.derived.length} derived version${step.derived.length === 1 ? '' : 's'}`}
+          pending={remove.isPending}
+          onConfirm={() => deleteVersion(true)}
+          onCancel={cancel}
+        >
           <p>
             Other versions derive from <strong>{label}</strong>; deleting it deletes them too:
           </p>
@@ -111,38 +112,22 @@ export function ManageCard({ model, version }: { model: ModelDetail; version: Ve
               </li>
             ))}
           </ul>
-          <div className="toolbar">
-            <button
-              type="button"
-              className="danger"
-              disabled={remove.isPending}
-              onClick={() => deleteVersion(true)}
-            >
-              Delete v{version.version} and {step.derived.length} derived version
-              {step.derived.length === 1 ? '' : 's'}
-            </button>
-            <button type="button" onClick={() => setStep({ kind: 'idle' })}>
-              Cancel
-            </button>
-          </div>
-        </div>
+        </ConfirmAction>
       )}
       {step.kind === 'confirm-model' && (
-        <div className="confirm" role="alertdialog" aria-label={`Delete model ${model.name}`}>
+        <ConfirmAction
+          label={`Delete model ${model.name}`}
+          action={`Delete model ${model.name}`}
+          pending={removeModel.isPending}
+          onConfirm={deleteModel}
+          onCancel={cancel}
+        >
           <p>
             Delete the model <strong>{model.name}</strong> with all {model.versions.length} version
             {model.versions.length === 1 ? '' : 's'}, and any versions other models derived from them? This
             cannot be undone.
           </p>
-          <div className="toolbar">
-            <button type="button" className="danger" disabled={removeModel.isPending} onClick={deleteModel}>
-              Delete model {model.name}
-            </button>
-            <button type="button" onClick={() => setStep({ kind: 'idle' })}>
-              Cancel
-            </button>
-          </div>
-        </div>
+        </ConfirmAction>
       )}
       {error && <ProblemMessage problem={error} action="Deleting" />}
     </div>
