@@ -231,13 +231,11 @@ export type { SafetensorsRule } from './errors.js';
 export { readTopk, topkUpperBound, topkToQuery, TOPK_FORMS_HINT } from './topk-input/index.js';
 export type { TopkRequest, TopkReading } from './topk-input/index.js';
 
+export { FINE_BITS, SEGMENT_BITS } from './importance-summary/summary-types.js';
+export type { ImportanceSummary, SegmentSummary, CountAnswer } from './importance-summary/summary-types.js';
+export { summarizeImportance } from './importance-summary/summary-kernels.js';
+export { orderKey, keyValue, ceilKey } from './importance-summary/order-keys.js';
 export {
-  FINE_BITS,
-  SEGMENT_BITS,
-  summarizeImportance,
-  orderKey,
-  keyValue,
-  ceilKey,
   countFromKey,
   segmentCountFromKey,
   countAtLeast,
@@ -248,22 +246,19 @@ export {
   quantile,
   finiteCount,
   summaryHistogram,
-  keptPerSegmentByThresholdExact,
-  keptPerSegmentByTopKExact,
-  encodeSummary,
-  decodeSummary,
-  SUMMARY_FORMAT,
-} from './importance-summary/index.js';
+} from './importance-summary/summary-queries.js';
 export type {
-  ImportanceSummary,
-  SegmentSummary,
-  CountAnswer,
   TopKBoundary,
   PerSegmentAnswer,
   BucketValue,
   SummaryHistogram,
-  ScanOptions,
-} from './importance-summary/index.js';
+} from './importance-summary/summary-queries.js';
+export { encodeSummary, decodeSummary, SUMMARY_FORMAT } from './importance-summary/summary-codec.js';
+export {
+  keptPerSegmentByThresholdExact,
+  keptPerSegmentByTopKExact,
+} from './importance-summary/exact-kept-kernels.js';
+export type { ScanOptions } from './importance-summary/exact-kept-kernels.js';
 
 export {
   selectEffect,

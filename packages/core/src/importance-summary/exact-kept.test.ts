@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EXACT_TIE_EMULATION_LIMIT, selectTopK } from '../model/topk/select-top-k.js';
 import { Xorshift32 } from '../random/xorshift32.js';
-import {
-  keptPerSegmentByThreshold,
-  keptPerSegmentByThresholdExact,
-  keptPerSegmentByTopK,
-  keptPerSegmentByTopKExact,
-  summarizeImportance,
-} from './index.js';
+import { keptPerSegmentByThresholdExact, keptPerSegmentByTopKExact } from './exact-kept-kernels.js';
+import { summarizeImportance } from './summary-kernels.js';
+import { keptPerSegmentByThreshold, keptPerSegmentByTopK } from './summary-queries.js';
 
 /** Independent per-segment counts of an index list. */
 function countByIndex(indices: Int32Array, segments: readonly number[]): number[] {

@@ -1,19 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { Xorshift32 } from '../random/xorshift32.js';
 import { halfToFloat, floatToHalf } from '../tensor/half.js';
+import { decodeSummary, encodeSummary } from './summary-codec.js';
+import { summarizeImportance } from './summary-kernels.js';
 import {
   countAtLeast,
-  decodeSummary,
-  encodeSummary,
   keptPerSegmentByThreshold,
   keptPerSegmentByTopK,
   quantile,
-  summarizeImportance,
   summaryHistogram,
   topKBoundary,
-  FINE_SHIFT,
-  type ImportanceSummary,
-} from './index.js';
+} from './summary-queries.js';
+import { FINE_SHIFT, type ImportanceSummary } from './summary-types.js';
 import { orderKey } from './order-keys.js';
 
 // ---- independent brute force: plain JS numbers, sorting, no bit tricks ----
