@@ -135,6 +135,10 @@ export {
   SIMILARITY_MEASURES,
   SEED_AGGREGATES,
   DISPERSIONS,
+  CROSS_ENCODING_METRICS,
+  crossEncodingMatrix,
+  crossEncodingScore,
+  normalizeRowsByDiagonal,
 } from './comparison/index.js';
 export type {
   SimilarityMatrix,
@@ -148,6 +152,10 @@ export type {
   CellStats,
   SeedAggregate,
   Dispersion,
+  CrossEncodingMatrix,
+  CrossEncodingMetric,
+  CrossEncodingOptions,
+  EncodedLabeledRows,
 } from './comparison/index.js';
 
 export {

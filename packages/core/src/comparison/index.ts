@@ -12,3 +12,15 @@ export type { CellStats, SeedAggregate, Dispersion } from './seed-aggregation.js
 export { SpaceProjection } from './project-space.js';
 export { assertSameParamSpace } from './model-coordinates.js';
 export type { ParamSpace } from './model-coordinates.js';
+export {
+  CROSS_ENCODING_METRICS,
+  crossEncodingMatrix,
+  crossEncodingScore,
+  normalizeRowsByDiagonal,
+} from './cross-encoding.js';
+export type {
+  CrossEncodingMatrix,
+  CrossEncodingMetric,
+  CrossEncodingOptions,
+  EncodedLabeledRows,
+} from './cross-encoding.js';
