@@ -3,6 +3,7 @@ import { IMPORTANCE_PARTS } from '@gradiend/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiConfig } from '../config/config.js';
 import type { JobJson } from '../jobs/job-json.js';
+import { ANALYSIS_JOB_KIND } from '../schemas/vocabulary.js';
 import { digitsPath, fixturePath } from '../test-support/fixtures.js';
 import { folderParts, multipart } from '../test-support/multipart.js';
 import { createTestApp, type TestApp } from '../test-support/test-app.js';
@@ -135,7 +136,7 @@ describe('DELETE /api/jobs/{id} stops every job kind mid-work', () => {
     await upload(t, 'a', fixturePath('two-layer-all', 'model'));
     // The upload submits the job in the background: it exists once the job is held.
     await held.entered;
-    const listed = (await t.app.inject('/api/jobs?model=a&kind=analysis-summary')).json<{
+    const listed = (await t.app.inject(`/api/jobs?model=a&kind=${ANALYSIS_JOB_KIND}`)).json<{
       items: JobJson[];
     }>();
     expect(listed.items).toHaveLength(1);
