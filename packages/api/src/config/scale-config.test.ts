@@ -17,6 +17,7 @@ describe('loadScaleConfig', () => {
       jobLeaseMs: 30_000,
       jobMaxAttempts: 3,
       jobPollMs: 500,
+      jobRetentionS: 7 * 86_400,
     });
   });
 
@@ -27,10 +28,18 @@ describe('loadScaleConfig', () => {
         GRADIEND_JOB_LEASE_MS: '2000',
         GRADIEND_JOB_MAX_ATTEMPTS: '5',
         GRADIEND_JOB_POLL_MS: '50',
+        GRADIEND_JOB_RETENTION_S: '0',
       }),
-    ).toMatchObject({ jobConcurrency: 0, jobLeaseMs: 2000, jobMaxAttempts: 5, jobPollMs: 50 });
+    ).toMatchObject({
+      jobConcurrency: 0,
+      jobLeaseMs: 2000,
+      jobMaxAttempts: 5,
+      jobPollMs: 50,
+      jobRetentionS: 0,
+    });
     expect(() => loadScaleConfig({ GRADIEND_JOB_CONCURRENCY: '65' })).toThrow(/GRADIEND_JOB_CONCURRENCY/);
     expect(() => loadScaleConfig({ GRADIEND_JOB_LEASE_MS: '-1' })).toThrow(/GRADIEND_JOB_LEASE_MS/);
+    expect(() => loadScaleConfig({ GRADIEND_JOB_RETENTION_S: '1d' })).toThrow(/GRADIEND_JOB_RETENTION_S/);
   });
 
   it('reads PostgreSQL, S3 and CORS settings', () => {

@@ -37,11 +37,15 @@ export interface ScaleConfig {
   readonly jobMaxAttempts?: number;
   /** How often an idle instance looks for queued jobs, in ms. */
   readonly jobPollMs?: number;
+  /** Finished jobs not used for this many seconds are deleted; 0 keeps them forever. */
+  readonly jobRetentionS?: number;
 }
 
 export const DEFAULT_JOB_LEASE_MS = 30_000;
 export const DEFAULT_JOB_MAX_ATTEMPTS = 3;
 export const DEFAULT_JOB_POLL_MS = 500;
+/** A week: long enough for the dashboard's job links and cached answers, short enough to bound the table. */
+export const DEFAULT_JOB_RETENTION_S = 7 * 86_400;
 
 function int(env: NodeJS.ProcessEnv, key: string, fallback: number, max = 10_000_000): number {
   const raw = env[key]?.trim();
@@ -131,5 +135,6 @@ export function loadScaleConfig(env: NodeJS.ProcessEnv): ScaleConfig {
     jobLeaseMs: int(env, 'GRADIEND_JOB_LEASE_MS', DEFAULT_JOB_LEASE_MS),
     jobMaxAttempts: int(env, 'GRADIEND_JOB_MAX_ATTEMPTS', DEFAULT_JOB_MAX_ATTEMPTS, 100),
     jobPollMs: int(env, 'GRADIEND_JOB_POLL_MS', DEFAULT_JOB_POLL_MS, 60_000),
+    jobRetentionS: int(env, 'GRADIEND_JOB_RETENTION_S', DEFAULT_JOB_RETENTION_S, 10 * 365 * 86_400),
   };
 }

@@ -5,6 +5,7 @@ import {
   DEFAULT_JOB_LEASE_MS,
   DEFAULT_JOB_MAX_ATTEMPTS,
   DEFAULT_JOB_POLL_MS,
+  DEFAULT_JOB_RETENTION_S,
 } from '../config/scale-config.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { JobService } from './job-service.js';
@@ -21,5 +22,6 @@ export function createJobService(config: ApiConfig, store: JobStore, blobs: Blob
     heartbeatMs: Math.max(50, Math.floor(leaseMs / 3)),
     pollMs: Math.max(20, config.jobPollMs ?? DEFAULT_JOB_POLL_MS),
     maxAttempts: Math.max(1, config.jobMaxAttempts ?? DEFAULT_JOB_MAX_ATTEMPTS),
+    retentionMs: (config.jobRetentionS ?? DEFAULT_JOB_RETENTION_S) * 1000,
   });
 }

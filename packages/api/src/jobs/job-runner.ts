@@ -15,7 +15,12 @@ export interface JobRunnerOptions {
   readonly heartbeatMs: number;
   /** How often an idle instance looks for queued jobs (and for expired leases). */
   readonly pollMs: number;
+  /** Finished jobs unused for this long are deleted (their results go with the orphan sweep); 0 keeps them. */
+  readonly retentionMs?: number;
 }
+
+/** The retention cleanup runs at most this often (and at most every `retentionMs`). */
+const CLEANUP_EVERY_MS = 3_600_000;
 
 /** How a run ended on this instance: `lost` = cancelled elsewhere or lease taken over. */
 export type JobOutcome = 'done' | 'failed' | 'cancelled' | 'released';
@@ -81,6 +86,7 @@ export class JobRunner {
   private again = false;
   private stopped = false;
   private lastReap = 0;
+  private lastCleanup = 0;
 
   constructor(
     private readonly store: JobStore,
@@ -115,6 +121,13 @@ export class JobRunner {
       });
   }
 
+  /** Deletes finished jobs unused for `retentionMs` before `at` (epoch ms); how many went. */
+  removeFinished(at: number = Date.now()): Promise<number> {
+    const retentionMs = this.options.retentionMs ?? 0;
+    if (retentionMs <= 0) return Promise.resolve(0);
+    return this.store.removeFinished(new Date(at - retentionMs).toISOString());
+  }
+
   /** Aborts a job running here (cancelled through this instance). */
   abortLocal(id: string): void {
     this.active.get(id)?.controller.abort(new JobLostError(id));
@@ -142,6 +155,11 @@ export class JobRunner {
     if (now - this.lastReap >= this.options.heartbeatMs) {
       this.lastReap = now;
       await this.store.reapExpired(ABANDONED_PROBLEM);
+    }
+    const retentionMs = this.options.retentionMs ?? 0;
+    if (retentionMs > 0 && now - this.lastCleanup >= Math.min(retentionMs, CLEANUP_EVERY_MS)) {
+      this.lastCleanup = now;
+      await this.removeFinished(now);
     }
     const kinds = [...this.kinds.keys()];
     while (!this.stopped && this.active.size < this.options.concurrency) {

@@ -150,6 +150,14 @@ export class JobService {
   }
 
   /**
+   * Deletes finished jobs unused for the configured retention as of `at` (the runner does this by
+   * itself about hourly); how many went. Their results are then orphan blobs for the sweep.
+   */
+  removeFinished(at?: number): Promise<number> {
+    return this.runner.removeFinished(at);
+  }
+
+  /**
    * The job once it has finished, or as it is after `ms`. Wakes on local changes at once and polls
    * the store (other instances' progress) every `pollMs`.
    */

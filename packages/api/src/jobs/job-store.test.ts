@@ -90,4 +90,41 @@ describe('JobStore', () => {
     expect(await store.claim('anyone', ['store-test'], 10_000)).toBeNull();
     expect(await store.cancel(randomUUID(), 'boss')).toBeNull();
   });
+  it('removes finished jobs unused before a cutoff; live jobs and a done job a submit just reused stay', async () => {
+    const meta = t.app.services.meta;
+    const finish = async (key: string, sha: string): Promise<string> => {
+      const { job } = await store.submit(newJob(key));
+      expect(await store.claim('w', ['store-test'], 10_000)).toMatchObject({ id: job.id });
+      expect(
+        await store.complete(job.id, 'w', { sha256: sha, contentType: 'application/json', size: 2 }),
+      ).toBe(true);
+      return job.id;
+    };
+    const stale = await finish('stale', 'b'.repeat(64));
+    const reused = await finish('reused', 'c'.repeat(64));
+    const failed = (await store.submit(newJob('failed'))).job;
+    await store.claim('w', ['store-test'], 10_000);
+    expect(await store.fail(failed.id, 'w', ABANDONED_PROBLEM)).toBe(true);
+    const cancelled = (await store.submit(newJob('cancelled'))).job;
+    await store.cancel(cancelled.id, 'boss');
+    await sleep(5); // timestamps have millisecond resolution: the cutoff is after every change above
+    const cutoff = new Date().toISOString();
+    await sleep(5);
+    const live = (await store.submit(newJob('live'))).job;
+    // A request answered from the stored result refreshes the job, so the cleanup keeps it.
+    expect(await store.submit(newJob('reused'))).toMatchObject({ job: { id: reused }, created: false });
+
+    expect(await store.removeFinished(cutoff)).toBe(3);
+    for (const id of [stale, failed.id, cancelled.id]) expect(await store.get(id)).toBeNull();
+    expect(await store.get(reused)).toMatchObject({ state: 'done' });
+    expect(await store.get(live.id)).toMatchObject({ state: 'queued' });
+    // The removed job's result is an orphan now (the sweep may delete it); the kept one's is not.
+    expect(await meta.isBlobReferenced('b'.repeat(64))).toBe(false);
+    expect(await meta.isBlobReferenced('c'.repeat(64))).toBe(true);
+    // No cached answer points at the removed job: the same request starts a new one.
+    const again = await store.submit(newJob('stale'));
+    expect(again.created).toBe(true);
+    expect(again.job.id).not.toBe(stale);
+    expect(await store.removeFinished(cutoff)).toBe(0);
+  });
 });

@@ -41,6 +41,7 @@ export interface JobRecord {
   readonly createdBy: string;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
+  /** Last change; for a done job, when its stored result last answered a request (retention). */
   readonly updatedAt: string;
   readonly cancelledBy: string | null;
   readonly result: JobResultRef | null;
@@ -111,6 +112,13 @@ export interface JobStore {
    * `error` once they used `max_attempts`.
    */
   reapExpired(error: Problem): Promise<{ requeued: number; failed: number }>;
+  /**
+   * Deletes finished jobs (done, failed, cancelled) whose `updated_at` is before `before` (ISO);
+   * a done job's `updated_at` is when it last answered a request (`submit` refreshes it when it
+   * joins one), so a cached result in use is kept. Its result blob is then unreferenced and goes
+   * with the orphan sweep, after its grace. Returns how many rows went.
+   */
+  removeFinished(before: string): Promise<number>;
   /** Queued and running jobs by kind, over all instances (metrics). */
   liveCounts(): Promise<JobCount[]>;
   /** Whether a job's result is stored in this blob (the orphan sweep keeps it). */

@@ -242,3 +242,96 @@ describe('jobs on embedded SQLite: a restart recovers a job its killed instance 
     expect(result).toMatchObject({ counted: 30, pid: second.child.pid, attempt: 2 });
   });
 });
+
+// Two processes on one host sharing one data dir (SQLite in WAL mode + the files blob store): the
+// same guarantees as on PostgreSQL, with the claim serialized by SQLite's write lock.
+describe('jobs across two API processes sharing one SQLite data dir', () => {
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  const procs: ApiProcess[] = [];
+  let dataDir: string;
+
+  const row = (id: string): { state: string; attempts: number; lease_owner: string | null } | undefined => {
+    const file = new Database(path.join(dataDir, 'registry.sqlite'), { readonly: true });
+    try {
+      return file.prepare('SELECT state, attempts, lease_owner FROM jobs WHERE id = ?').get(id) as
+        { state: string; attempts: number; lease_owner: string | null } | undefined;
+    } finally {
+      file.close();
+    }
+  };
+
+  beforeAll(async () => {
+    tmp = await makeTempDir();
+    dataDir = path.join(tmp.dir, 'data');
+    // The first one creates the database (migrations), then the second opens it.
+    procs.push(await startApiProcess(baseEnv(dataDir), SERVE_WITH_TEST_JOBS));
+    procs.push(await startApiProcess(baseEnv(dataDir), SERVE_WITH_TEST_JOBS));
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(procs.map((p) => p.stop()));
+    await tmp?.cleanup();
+  });
+
+  it('one request through both joins one computation; either serves the stored result', async () => {
+    const [a, b] = procs as [ApiProcess, ApiProcess];
+    const body = { to: 8, stepMs: 40, tag: 'sqlite-joined' };
+    const [ra, rb] = await Promise.all([count(a, body), count(b, body)]);
+    expect([ra.status, rb.status]).toEqual([202, 202]);
+    const id = ra.headers.get('gradiend-job') ?? '';
+    expect(rb.headers.get('gradiend-job')).toBe(id);
+    const done = await getJob(a, id, '?wait=30');
+    expect(done).toMatchObject({ state: 'done', attempts: 1 });
+    const results = await Promise.all(
+      procs.map(async (p) => (await (await fetch(`${p.base}/api/jobs/${id}/result`)).json()) as CountResult),
+    );
+    expect(results[0]).toMatchObject({ counted: 8, tag: 'sqlite-joined', attempt: 1 });
+    expect(results[1]).toEqual(results[0]);
+    // A repeat through either instance is a cache hit of the same job.
+    for (const p of procs) {
+      const again = await count(p, body);
+      expect(again.status).toBe(200);
+      expect(again.headers.get('gradiend-job')).toBe(id);
+    }
+  });
+
+  it('a cancel through the other instance stops the job where it runs', async () => {
+    const accepted = (await (
+      await count(procs[0] as ApiProcess, { to: 10_000, stepMs: 20, tag: 'sqlite-cancel' })
+    ).json()) as JobJson;
+    const owner = await until('the job to be claimed', async () => row(accepted.id)?.lease_owner);
+    const runner = ownerOf(procs, owner) as ApiProcess;
+    const other = procs.find((p) => p !== runner) as ApiProcess;
+    const res = await fetch(`${other.base}/api/jobs/${accepted.id}`, { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    const metric = /gradiend_job_duration_seconds_count\{kind="test-count",outcome="cancelled"\} 1/;
+    await until(
+      'the runner to stop',
+      async () => metric.test(await (await fetch(`${runner.base}/metrics`)).text()) || null,
+      LEASE_MS * 3,
+    );
+    expect(row(accepted.id)).toMatchObject({ state: 'cancelled', lease_owner: null });
+  });
+
+  it('kill -9 of the running instance: the other one takes the job over when the lease expires', async () => {
+    const accepted = (await (
+      await count(procs[1] as ApiProcess, { to: 30, stepMs: 50, tag: 'sqlite-killed' })
+    ).json()) as JobJson;
+    await until('progress', async () => {
+      const job = await getJob(procs[1] as ApiProcess, accepted.id);
+      return job.progress.fraction > 0 ? job : null;
+    });
+    const victim = ownerOf(procs, row(accepted.id)?.lease_owner ?? null) as ApiProcess;
+    expect(victim).toBeDefined();
+    const survivor = procs.find((p) => p !== victim) as ApiProcess;
+    const exited = new Promise((r) => victim.child.once('exit', r));
+    victim.child.kill('SIGKILL');
+    await exited;
+    const done = await getJob(survivor, accepted.id, `?wait=${Math.ceil((LEASE_MS + 30 * 50) / 1000) + 20}`);
+    expect(done).toMatchObject({ state: 'done', attempts: 2 });
+    const result = (await (
+      await fetch(`${survivor.base}/api/jobs/${accepted.id}/result`)
+    ).json()) as CountResult;
+    expect(result).toMatchObject({ counted: 30, pid: survivor.child.pid, attempt: 2 });
+  });
+});

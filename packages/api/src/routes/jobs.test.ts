@@ -7,6 +7,7 @@ import {
 import { createTestApp, type TestApp } from '../test-support/test-app.js';
 import type { JobJson } from '../jobs/job-json.js';
 import { jobKey } from '../jobs/job-key.js';
+import { sweepOrphanBlobs } from '../registry/orphan-sweep.js';
 
 const apps: TestApp[] = [];
 
@@ -147,6 +148,40 @@ describe('jobs through a route (replyWithJob) and /api/jobs', () => {
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ code: 'GRADIEND_ERR_JOB_NOT_FOUND' });
     expect((await t.app.inject('/api/jobs/..%2F..')).statusCode).toBe(400);
+  });
+
+  it('removes a finished job unused for the retention: 404, its result goes with the orphan sweep, the request recomputes', async () => {
+    const retentionS = 3_600;
+    const { t, runs, count, job } = await counting({ jobRetentionS: retentionS });
+    const body = { to: 2, stepMs: 1, tag: 'retained' };
+    const first = await count(body, '?wait=10');
+    expect(first.statusCode).toBe(200);
+    const id = first.headers['gradiend-job'] as string;
+    const done = await job(id);
+    const sha = done.result?.sha256 ?? '';
+    expect(await t.blobKeys()).toContain(sha);
+    const jobs = t.app.services.jobs;
+    // Within the retention nothing goes, and a cache hit counts as a use.
+    expect(await jobs.removeFinished(Date.now() + (retentionS - 60) * 1000)).toBe(0);
+    expect((await count(body)).headers['gradiend-job']).toBe(id);
+    // A sweep before the cleanup keeps the result: the job row references it.
+    const sweep = (now: number) =>
+      sweepOrphanBlobs(
+        { meta: t.app.services.meta, blobs: t.blobs, graceMs: 0, isPending: () => false },
+        now,
+      );
+    expect((await sweep(Date.now() + 1000)).deleted).not.toContain(sha);
+
+    expect(await jobs.removeFinished(Date.now() + (retentionS + 60) * 1000)).toBe(1);
+    expect((await t.app.inject(`/api/jobs/${id}`)).statusCode).toBe(404);
+    expect((await t.app.inject(`/api/jobs/${id}/result`)).statusCode).toBe(404);
+    expect((await sweep(Date.now() + 1000)).deleted).toContain(sha);
+    // The same request is no longer a cache hit: a new job computes it again, with the same result.
+    const again = await count(body, '?wait=10');
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['gradiend-job']).not.toBe(id);
+    expect(again.json()).toEqual(first.json());
+    expect(runs).toHaveLength(2);
   });
 
   it('exports queue depth, running jobs and durations by kind at /metrics', async () => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { problems } from '../schemas/common.js';
+import { JobResultSchema } from '../schemas/job-result.js';
 import { JobListQuery, JobListSchema, JobParams, JobSchema, JobWaitQuery } from '../schemas/jobs.js';
 import { jobJson } from '../jobs/job-json.js';
 import { closedSignal, sendJob } from '../jobs/reply-with-job.js';
@@ -76,7 +76,7 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['jobs'],
         summary: "A done job's result (stored in the blob store, served by any instance)",
         params: JobParams,
-        response: { 200: Type.Unknown(), 202: JobSchema, ...problems(400, 401, 403, 404, 409, 422, 503) },
+        response: { 200: JobResultSchema, 202: JobSchema, ...problems(400, 401, 403, 404, 409, 422, 503) },
       },
     },
     async (request, reply) => {

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobJson } from '../jobs/job-json.js';
+import { JobResultSchema } from '../schemas/job-result.js';
+import { PruneResultSchema } from '../schemas/prune.js';
 import { fixturePath } from '../test-support/fixtures.js';
 import { folderParts, multipart } from '../test-support/multipart.js';
 import { createTestApp, type TestApp } from '../test-support/test-app.js';
+import { schemaErrors } from '../test-support/schema-errors.js';
 
 interface PrunedVersion {
   name: string;
@@ -40,6 +43,9 @@ describe('POST …/prune?async=1 runs the prune as a job', () => {
     const done = (await t.app.inject(`/api/jobs/${job.id}?wait=30`)).json<JobJson>();
     expect(done).toMatchObject({ state: 'done', progress: { fraction: 1 } });
     const viaJob = (await t.app.inject(`/api/jobs/${job.id}/result`)).json<PrunedVersion>();
+    // The documented result schema of /api/jobs/{id}/result describes what is served.
+    expect(schemaErrors(PruneResultSchema, viaJob)).toEqual([]);
+    expect(schemaErrors(JobResultSchema, viaJob)).toEqual([]);
     expect(viaJob).toMatchObject({
       name: 'm',
       version: 2,

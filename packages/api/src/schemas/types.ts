@@ -18,6 +18,7 @@ export type {
 export type { CreatedToken, Token, TokenList } from './admin.js';
 export type { DecodeBody, EncodeResult } from './encode.js';
 export type { Job, JobList } from './jobs.js';
+export type { AnalysisJobResult, JobResult } from './job-result.js';
 export type { PruneBody, PruneOutcome, PrunePreview, PruneResult, PruneWithTargetBody } from './prune.js';
 export type {
   Alias,

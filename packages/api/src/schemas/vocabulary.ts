@@ -56,3 +56,9 @@ export type AnalysisState = (typeof ANALYSIS_STATES)[number];
 /** A job's lifecycle: queued → running → done | failed | cancelled. */
 export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
+
+/**
+ * The kind of the job that computes a version's first analysis (importance and summary of every
+ * part) after its upload or prune; the dashboard follows it while the analysis views wait.
+ */
+export const ANALYSIS_JOB_KIND = 'analysis-summary';

@@ -117,11 +117,25 @@ export class SqlJobStore implements JobStore {
     return (await this.rows(sql, [key, JSON.stringify(states)]))[0] ?? null;
   }
 
+  /**
+   * The newest done job for `key`, its `updated_at` set to now in the same statement: a job being
+   * reused is then younger than any retention cutoff, and one removed just before is not returned.
+   */
+  private async reuseDone(key: string): Promise<JobRecord | null> {
+    const rows = await this.rows(
+      `UPDATE jobs SET updated_at = ${this.p(1)}
+       WHERE id = (SELECT id FROM jobs WHERE key = ${this.p(2)} AND state = 'done' ORDER BY created_at DESC, id DESC LIMIT 1)
+         AND state = 'done' RETURNING *`,
+      [now(), key],
+    );
+    return rows[0] ?? null;
+  }
+
   async submit(job: NewJob): Promise<{ job: JobRecord; created: boolean }> {
     // Two rounds at most: a job that finishes between the insert's conflict and the re-read.
     for (let round = 0; round < 3; round++) {
       if (job.reuseDone) {
-        const done = await this.byKey(job.key, ['done']);
+        const done = await this.reuseDone(job.key);
         if (done) return { job: done, created: false };
       }
       const at = now();
@@ -275,6 +289,14 @@ export class SqlJobStore implements JobStore {
       [at, cutoff],
     );
     return { requeued: requeued.length, failed: failed.length };
+  }
+
+  async removeFinished(before: string): Promise<number> {
+    const rows = await this.db.query<{ id: string }>(
+      `DELETE FROM jobs WHERE state IN ('done', 'failed', 'cancelled') AND updated_at < ${this.p(1)} RETURNING id`,
+      [before],
+    );
+    return rows.length;
   }
 
   async liveCounts(): Promise<JobCount[]> {

@@ -38,7 +38,12 @@ export type {
 } from '@gradiend/api/schemas';
 import type { ProblemFields } from '@gradiend/api/schemas';
 
-export { HEATMAP_AGGS as AGGS, HISTOGRAM_SCALES, MODEL_SORTS } from '@gradiend/api/vocabulary';
+export {
+  ANALYSIS_JOB_KIND,
+  HEATMAP_AGGS as AGGS,
+  HISTOGRAM_SCALES,
+  MODEL_SORTS,
+} from '@gradiend/api/vocabulary';
 export {
   DISPERSIONS,
   IMPORTANCE_PARTS as PARTS,

@@ -1,6 +1,7 @@
 import { NavLink, Outlet, useNavigate, useParams as useRouteParams, useLocation } from 'react-router';
 import { useModel, useVersion } from '../../api/queries';
 import { ErrorView, Loading } from '../../components/Status';
+import { AnalysisJobBanner } from './AnalysisJobBanner';
 import { versionRoute, type VersionContext } from './version-context';
 
 const TABS = [
@@ -61,6 +62,7 @@ export function ModelLayout() {
           </NavLink>
         ))}
       </nav>
+      <AnalysisJobBanner name={name} version={version.data.version} />
       <Outlet context={context} />
     </section>
   );
