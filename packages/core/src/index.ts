@@ -250,6 +250,7 @@ export {
   summaryHistogram,
   keptPerSegmentByThresholdExact,
   keptPerSegmentByTopKExact,
+  topKFromSummary,
   encodeSummary,
   decodeSummary,
   SUMMARY_FORMAT,

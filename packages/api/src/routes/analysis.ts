@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { paramRows } from '../analysis/param-rows.js';
 import { histogramFromSummary } from '../analysis/summary-histogram.js';
+import { cacheRanksExactly, topkLength } from '../analysis/topk-index-cache.js';
 import { sendRaw } from './send-raw.js';
 import { portStream } from '../workers/port-stream.js';
 import { Literals, PartQuery, VersionParams, problems } from '../schemas/common.js';
@@ -155,9 +156,16 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const spec = toTopkSpec(k, 'k');
       const version = await registry.resolve(request.params.name, request.params.ref);
       const h = await registry.checkout(version);
+      // From the cached importance's ranking (kept per k); float64 models rank their own weights.
+      const ranking = cacheRanksExactly(version.summary.dtype)
+        ? await analysis.topk(h, part, topkLength(spec, version.summary.input_dim))
+        : undefined;
+      const cached = ranking ? { ranking } : {};
       if (format === 'csv' || download) {
         const { port, stream, first } = portStream();
-        const task = tasks.run('topkStream', { ...h, part, k: spec, kAsGiven: k, format, port }, [port]);
+        const task = tasks.run('topkStream', { ...h, part, k: spec, ...cached, kAsGiven: k, format, port }, [
+          port,
+        ]);
         // Until the first chunk the request can still fail with a status; afterwards a failure
         // can only cut the stream.
         try {
@@ -176,7 +184,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
           stream,
         );
       }
-      const page = await tasks.run('topk', { ...h, part, k: spec, offset, limit });
+      const page = await tasks.run('topk', { ...h, part, k: spec, ...cached, offset, limit });
       return { part, k, total: page.total, offset, items: page.items };
     },
   );

@@ -25,3 +25,4 @@ export type { TopKBoundary, PerSegmentAnswer, BucketValue, SummaryHistogram } fr
 export { encodeSummary, decodeSummary, SUMMARY_FORMAT } from './summary-codec.js';
 export { keptPerSegmentByThresholdExact, keptPerSegmentByTopKExact } from './exact-kept-kernels.js';
 export type { ScanOptions } from './exact-kept-kernels.js';
+export { topKFromSummary } from './topk-from-summary.js';
