@@ -5,6 +5,8 @@ import { paramRows } from '../analysis/param-rows.js';
 import { histogramFromSummary } from '../analysis/summary-histogram.js';
 import { cacheRanksExactly, topkLength } from '../analysis/topk-index-cache.js';
 import { DownloadCache } from '../analysis/download-cache.js';
+import { ResultCache } from '../analysis/result-cache.js';
+import type { Heatmap } from '../schemas/analysis.js';
 import { sendRaw } from './send-raw.js';
 import { portStream } from '../workers/port-stream.js';
 import { Literals, PartQuery, VersionParams, problems } from '../schemas/common.js';
@@ -24,6 +26,8 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const handle = async (name: string, ref: string) => registry.checkout(await registry.resolve(name, ref));
   // Streamed top-k downloads are rendered once per content, part, k and format.
   const downloads = new DownloadCache(() => registry.makeTempDir('topk-downloads'));
+  // Heatmaps are pure functions of the content and the options (~1 MB each at 256 × 256).
+  const heatmaps = new ResultCache<Heatmap>(32);
 
   app.get(
     '/models/:name/versions/:ref/params',
@@ -124,8 +128,13 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const h = await handle(request.params.name, request.params.ref);
       const { part, rows, cols, agg } = request.query;
-      const importance = await analysis.importance(h, part);
-      return tasks.run('heatmap', { ...h, importance, part, rows, cols, agg, param: request.params.param });
+      const { param } = request.params;
+      const key = JSON.stringify([h.key, part, param, rows, cols, agg]);
+      const { value } = await heatmaps.get(key, async () => {
+        const importance = await analysis.importance(h, part);
+        return tasks.run('heatmap', { ...h, importance, part, rows, cols, agg, param });
+      });
+      return value;
     },
   );
 
