@@ -255,6 +255,7 @@ export {
   finiteCount,
   summaryHistogram,
 } from './importance-summary/summary-queries.js';
+export { topKFromSummary } from './importance-summary/topk-from-summary.js';
 export type {
   TopKBoundary,
   PerSegmentAnswer,

@@ -10,7 +10,8 @@ import type { PartStatus } from '../schemas/registry.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { AnalysisRecord, MetadataStore } from '../storage/metadata-store.js';
 import type { TaskRunner } from '../workers/task-runner.js';
-import type { ModelHandle } from '../workers/task-types.js';
+import type { ModelHandle, TopkRanking } from '../workers/task-types.js';
+import { TopkIndexCache } from './topk-index-cache.js';
 
 export interface AnalysisCacheDeps {
   readonly meta: MetadataStore;
@@ -43,8 +44,11 @@ export class AnalysisCache {
   private readonly summaryLoads = new Map<string, Promise<ImportanceSummary>>();
   private readonly persisting = new Set<Promise<void>>();
   private readonly status = new Map<string, Map<ImportancePart, PartStatus>>();
+  private readonly rankings: TopkIndexCache;
 
-  constructor(private readonly deps: AnalysisCacheDeps) {}
+  constructor(private readonly deps: AnalysisCacheDeps) {
+    this.rankings = new TopkIndexCache(deps.tasks);
+  }
 
   private static id(key: string, part: ImportancePart): string {
     return `${key}\0${part}`;
@@ -75,6 +79,18 @@ export class AnalysisCache {
     const entry = await this.entry(handle, part);
     this.keepImportance(AnalysisCache.id(handle.key, part), entry.importance);
     return entry.importance;
+  }
+
+  /**
+   * The part's k most important dims (k in [1, input_dim]) with their importance, ranked as the
+   * core's selectTopK ranks the cached importance (ties by lowest index, as prune keeps them);
+   * computed once per (content, part, k) and kept in a small LRU.
+   */
+  topk(handle: ModelHandle, part: ImportancePart, k: number): Promise<TopkRanking> {
+    return this.rankings.get(handle.key, part, k, async () => ({
+      importance: await this.importance(handle, part),
+      summary: await this.summary(handle, part),
+    }));
   }
 
   /** Each part's state for a content key, or null when nothing was asked of it in this process. */

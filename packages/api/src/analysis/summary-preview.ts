@@ -1,5 +1,6 @@
 import { dtypeRounder, isModelDType, keptPerSegmentByThreshold, keptPerSegmentByTopK } from '@gradiend/core';
 import type { AnalysisCache } from './analysis-cache.js';
+import { TOPK_INDEX_CACHE_BYTES } from './topk-index-cache.js';
 import type { VersionRecord } from '../storage/metadata-store.js';
 import type { TaskRunner } from '../workers/task-runner.js';
 import type { ModelHandle, PruneRequest } from '../workers/task-types.js';
@@ -7,8 +8,9 @@ import type { ModelHandle, PruneRequest } from '../workers/task-types.js';
 /**
  * How a preview was answered: `summary` — from the summary's bucket counts alone; `scan` — the
  * boundary fell inside a bucket, so the cached importance was counted with prune's own rule (ties
- * at a top-k boundary as prune breaks them); `prune` — the model was pruned in memory (masks,
- * index lists and combined criteria). All three are exact.
+ * at a top-k boundary as prune breaks them; a top-k small enough to keep its ranking in the
+ * analysis cache counts that ranking's dims instead); `prune` — the model was pruned in memory
+ * (masks, index lists and combined criteria). All three are exact.
  */
 export type PreviewMethod = 'summary' | 'scan' | 'prune';
 
@@ -24,6 +26,26 @@ function topkCount(spec: NonNullable<PruneRequest['topk']>, n: number): number |
     return spec.fraction > 0 && spec.fraction <= 1 ? Math.ceil(spec.fraction * n) : null;
   }
   return Number.isInteger(spec.count) && spec.count >= 1 ? Math.min(spec.count, n) : null;
+}
+
+/** Per segment (consecutive lengths), how many of `indices` fall into it. */
+export function countPerSegment(indices: Int32Array, segments: readonly number[]): number[] {
+  const ends = new Float64Array(segments.length);
+  let end = 0;
+  segments.forEach((length, s) => (ends[s] = end += length));
+  const counts = new Array<number>(segments.length).fill(0);
+  for (let i = 0; i < indices.length; i++) {
+    const local = indices[i]!;
+    let lo = 0;
+    let hi = ends.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ends[mid]! > local) hi = mid;
+      else lo = mid + 1;
+    }
+    counts[lo]!++;
+  }
+  return counts;
 }
 
 /**
@@ -73,8 +95,13 @@ export async function previewFromSummary(
       kept = answer.counts as (number | null)[];
       if (!answer.exact) {
         method = 'scan';
-        const importance = await deps.analysis.importance(handle, part);
-        kept = await deps.tasks.run('keptByTopK', { importance, summary, segments, k }, [], { signal });
+        if (8 * k <= TOPK_INDEX_CACHE_BYTES) {
+          // The ranking keeps exactly prune's selection (same k, ties by lowest index).
+          kept = countPerSegment((await deps.analysis.topk(handle, part, k)).indices, segments);
+        } else {
+          const importance = await deps.analysis.importance(handle, part);
+          kept = await deps.tasks.run('keptByTopK', { importance, summary, segments, k }, [], { signal });
+        }
       }
     }
   }

@@ -1,21 +1,27 @@
-import type { FloatArray, GradiendModel } from '@gradiend/core';
+import type { ParamMap } from '@gradiend/core';
 import type { TopkRow } from '../schemas/analysis.js';
 
-/** `firstRank`: how many rows come before `indices` (for a page or chunk of a longer selection). */
+/** What names an input dim's base-parameter coordinates: a ParamMap (or a model). */
+export type IndexDecoder = Pick<ParamMap, 'baseGlobalIndex' | 'decodeBaseGlobalIndex'>;
+
+/**
+ * One row per selected dim; `values[i]` is the importance of `indices[i]`. `firstRank`: how many
+ * rows come before `indices` (for a page or chunk of a longer selection).
+ */
 export function topkRows(
-  model: GradiendModel,
-  importance: FloatArray,
+  decoder: IndexDecoder,
   indices: Int32Array,
+  values: ArrayLike<number>,
   firstRank = 0,
 ): TopkRow[] {
   const rows: TopkRow[] = [];
   indices.forEach((local, i) => {
     const rank = firstRank + i;
-    const base = model.baseGlobalIndex(local);
-    const d = model.decodeBaseGlobalIndex(base);
+    const base = decoder.baseGlobalIndex(local);
+    const d = decoder.decodeBaseGlobalIndex(base);
     rows.push({
       rank: rank + 1,
-      importance: importance[local] ?? 0,
+      importance: values[i] ?? 0,
       local_index: local,
       base_global_index: base,
       param: d.paramName,

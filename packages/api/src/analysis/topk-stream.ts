@@ -1,6 +1,5 @@
-import type { FloatArray, GradiendModel } from '@gradiend/core';
 import type { PortWriter } from '../workers/port-stream.js';
-import { TOPK_CSV_HEADER } from './topk-rows.js';
+import { TOPK_CSV_HEADER, type IndexDecoder } from './topk-rows.js';
 
 /** Rows per chunk: ~1 MB of text, so a chunk's strings stay small next to the model. */
 export const TOPK_ROWS_PER_CHUNK = 16_384;
@@ -16,14 +15,13 @@ class RowFormatter {
   private readonly params = new Map<string, { csvName: string; csvShape: string; jsonTail: string }>();
 
   constructor(
-    private readonly model: GradiendModel,
-    private readonly importance: FloatArray,
+    private readonly decoder: IndexDecoder,
     private readonly format: TopkDownloadFormat,
   ) {}
 
-  line(rank: number, local: number): string {
-    const base = this.model.baseGlobalIndex(local);
-    const d = this.model.decodeBaseGlobalIndex(base);
+  line(rank: number, local: number, value: number): string {
+    const base = this.decoder.baseGlobalIndex(local);
+    const d = this.decoder.decodeBaseGlobalIndex(base);
     let p = this.params.get(d.paramName);
     if (!p) {
       const shape = d.paramShape.join(',');
@@ -34,7 +32,6 @@ class RowFormatter {
       };
       this.params.set(d.paramName, p);
     }
-    const value = this.importance[local] ?? 0;
     const coords = d.coords.join(',');
     if (this.format === 'csv') {
       return `${rank},${value},${local},${base},${p.csvName},${d.flatIndexInParam},"${coords}",${p.csvShape}\n`;
@@ -48,20 +45,21 @@ class RowFormatter {
 }
 
 /**
- * Writes the rows of a top-k selection (`indices`, most important first) to `out` chunk by chunk:
+ * Writes the rows of a top-k selection (`indices`, most important first; `values[i]` the importance
+ * of `indices[i]`) to `out` chunk by chunk:
  * CSV with a header line, or the JSON view's document `{"part", "k", "items": […]}`. Only one chunk
  * of text exists at a time. Stops early (returning the rows written) when the reader is gone.
  */
 export async function streamTopk(
   out: PortWriter,
-  model: GradiendModel,
-  importance: FloatArray,
+  decoder: IndexDecoder,
   indices: Int32Array,
+  values: ArrayLike<number>,
   format: TopkDownloadFormat,
   head: { readonly part: string; readonly k: number | string },
 ): Promise<number> {
   const json = format === 'json';
-  const rows = new RowFormatter(model, importance, format);
+  const rows = new RowFormatter(decoder, format);
   const chunks = Math.max(1, Math.ceil(indices.length / TOPK_ROWS_PER_CHUNK));
   for (let c = 0; c < chunks; c++) {
     const start = c * TOPK_ROWS_PER_CHUNK;
@@ -69,7 +67,7 @@ export async function streamTopk(
     let text = c > 0 ? '' : json ? `${JSON.stringify(head).slice(0, -1)},"items":[` : `${TOPK_CSV_HEADER}\n`;
     for (let i = start; i < end; i++) {
       if (json && i > 0) text += ',';
-      text += rows.line(i + 1, indices[i] ?? 0);
+      text += rows.line(i + 1, indices[i] ?? 0, values[i] ?? 0);
     }
     if (json && c === chunks - 1) text += ']}\n';
     if (!(await out.send(text))) return start;

@@ -192,6 +192,11 @@ describe('analysis and operations', () => {
     expect(mismatch(rows, (r, i) => Number(r[2]) === order[i])).toBe(-1);
     expect(mismatch(rows, (r, i) => Number(r[1]) === importance[order[i] ?? -1])).toBe(-1);
     expect(mismatch(rows, (r, i) => Number(r[3]) === model.baseGlobalIndex(order[i] ?? -1))).toBe(-1);
+    // A repeated download is served as rendered the first time.
+    const again = await t.app.inject(`${url}&format=csv`);
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['content-disposition']).toBe(csv.headers['content-disposition']);
+    expect(again.body === csv.body).toBe(true);
 
     const json = await t.app.inject(`${url}&download=true`);
     expect(json.statusCode).toBe(200);

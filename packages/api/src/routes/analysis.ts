@@ -1,7 +1,12 @@
+import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { paramRows } from '../analysis/param-rows.js';
 import { histogramFromSummary } from '../analysis/summary-histogram.js';
+import { cacheRanksExactly, topkLength } from '../analysis/topk-index-cache.js';
+import { DownloadCache } from '../analysis/download-cache.js';
+import { ResultCache } from '../analysis/result-cache.js';
+import type { Heatmap } from '../schemas/analysis.js';
 import { sendRaw } from './send-raw.js';
 import { portStream } from '../workers/port-stream.js';
 import { Literals, PartQuery, VersionParams, problems } from '../schemas/common.js';
@@ -19,6 +24,10 @@ import { TopkQuery, toTopkSpec } from '../schemas/topk.js';
 const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry, tasks, analysis } = app.services;
   const handle = async (name: string, ref: string) => registry.checkout(await registry.resolve(name, ref));
+  // Streamed top-k downloads are rendered once per content, part, k and format.
+  const downloads = new DownloadCache(() => registry.makeTempDir('topk-downloads'));
+  // Heatmaps are pure functions of the content and the options (~1 MB each at 256 × 256).
+  const heatmaps = new ResultCache<Heatmap>(32);
 
   app.get(
     '/models/:name/versions/:ref/params',
@@ -119,8 +128,13 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const h = await handle(request.params.name, request.params.ref);
       const { part, rows, cols, agg } = request.query;
-      const importance = await analysis.importance(h, part);
-      return tasks.run('heatmap', { ...h, importance, part, rows, cols, agg, param: request.params.param });
+      const { param } = request.params;
+      const key = JSON.stringify([h.key, part, param, rows, cols, agg]);
+      const { value } = await heatmaps.get(key, async () => {
+        const importance = await analysis.importance(h, part);
+        return tasks.run('heatmap', { ...h, importance, part, rows, cols, agg, param });
+      });
+      return value;
     },
   );
 
@@ -155,9 +169,28 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const spec = toTopkSpec(k, 'k');
       const version = await registry.resolve(request.params.name, request.params.ref);
       const h = await registry.checkout(version);
-      if (format === 'csv' || download) {
+      const total = topkLength(spec, version.summary.input_dim);
+      const streamed = format === 'csv' || download;
+      const file = `${version.model}-v${version.version}-topk.${format}`;
+      const downloadId = [h.key, part, total, format, format === 'json' ? JSON.stringify(k) : ''].join('\0');
+      const send = (body: Readable) =>
+        sendRaw(
+          reply.header('content-disposition', `attachment; filename="${file}"`),
+          format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+          body,
+        );
+      const rendered = streamed ? downloads.open(downloadId) : null;
+      if (rendered) return send(rendered);
+      // From the cached importance's ranking (kept per k); float64 models rank their own weights.
+      const ranking = cacheRanksExactly(version.summary.dtype)
+        ? await analysis.topk(h, part, total)
+        : undefined;
+      const cached = ranking ? { ranking } : {};
+      if (streamed) {
         const { port, stream, first } = portStream();
-        const task = tasks.run('topkStream', { ...h, part, k: spec, kAsGiven: k, format, port }, [port]);
+        const task = tasks.run('topkStream', { ...h, part, k: spec, ...cached, kAsGiven: k, format, port }, [
+          port,
+        ]);
         // Until the first chunk the request can still fail with a status; afterwards a failure
         // can only cut the stream.
         try {
@@ -169,14 +202,13 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
         task.catch((error: unknown) =>
           stream.destroy(error instanceof Error ? error : new Error(String(error))),
         );
-        const file = `${version.model}-v${version.version}-topk.${format}`;
-        return sendRaw(
-          reply.header('content-disposition', `attachment; filename="${file}"`),
-          format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
-          stream,
+        const complete = task.then(
+          (r) => r.rows === total,
+          () => false,
         );
+        return send(downloads.record(downloadId, stream, complete));
       }
-      const page = await tasks.run('topk', { ...h, part, k: spec, offset, limit });
+      const page = await tasks.run('topk', { ...h, part, k: spec, ...cached, offset, limit });
       return { part, k, total: page.total, offset, items: page.items };
     },
   );

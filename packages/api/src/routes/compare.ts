@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { PartQuery, problems } from '../schemas/common.js';
+import { topkLength } from '../analysis/topk-index-cache.js';
 import { TopkQuery, toTopkSpec } from '../schemas/topk.js';
 import { CompareResponseSchema } from '../schemas/analysis.js';
 import { MODEL_AT_REF_PATTERN } from '../schemas/vocabulary.js';
@@ -43,10 +44,12 @@ const compareRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const vb = await registry.resolve(rb.name, rb.ref);
       const a = await registry.checkout(va);
       const b = await registry.checkout(vb);
+      // Each side's cached ranking of its own k (the same rule as GradiendModel.topK).
+      const ranked = async (h: typeof a, n: number) =>
+        (await analysis.topk(h, part, topkLength(spec, n))).indices;
       const result = await tasks.run('compare', {
-        a: { ...a, importance: await analysis.importance(a, part) },
-        b: { ...b, importance: await analysis.importance(b, part) },
-        k: spec,
+        a: { ...a, indices: await ranked(a, va.summary.input_dim) },
+        b: { ...b, indices: await ranked(b, vb.summary.input_dim) },
       });
       return { a: `${va.model}@${va.version}`, b: `${vb.model}@${vb.version}`, part, k, ...result };
     },

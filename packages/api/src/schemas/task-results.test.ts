@@ -36,6 +36,7 @@ describe('task results conform to the HTTP schemas they are served with', () => 
       // params and histogram are answered from the cached importance summary, the rest by tasks.
       const { importance, summary: analysed } = await tasks.run('analyzeImportance', { ...h, part });
       const withImportance = { ...h, importance };
+      const ranking = await tasks.run('topkIndices', { importance, summary: analysed, k: 10 });
       const checks: [TSchema, unknown][] = [
         [Type.Array(ParamRowSchema), paramRows(summary, analysed)],
         [HistogramSchema, histogramFromSummary(analysed, part, 16, 'log')],
@@ -49,11 +50,14 @@ describe('task results conform to the HTTP schemas they are served with', () => 
           (await tasks.run('topk', { ...h, part, k: { count: 10 }, offset: 0, limit: 10 })).items,
         ],
         [
+          Type.Array(TopkRowSchema),
+          (await tasks.run('topk', { ...h, part, k: { count: 10 }, ranking, offset: 0, limit: 10 })).items,
+        ],
+        [
           SelectionOverlapSchema,
           await tasks.run('compare', {
-            a: withImportance,
-            b: withImportance,
-            k: { fraction: 0.1 },
+            a: { ...h, indices: ranking.indices },
+            b: { ...h, indices: ranking.indices },
           }),
         ],
         [

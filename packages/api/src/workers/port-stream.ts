@@ -2,8 +2,9 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Readable } from 'node:stream';
 
 /**
- * A text stream from a task to the main thread over a MessagePort, one chunk in flight at a time:
- * the task sends a chunk only after the reader asked for one, so a slow client holds the task (and
+ * A text stream from a task to the main thread over a MessagePort, at most two chunks ahead of the
+ * reader: the task sends a chunk only after the reader asked for one (plus one more, so the task
+ * formats the next chunk while the socket sends the last), so a slow client holds the task (and
  * its memory budget) instead of piling chunks up in the server.
  *
  * Messages task → reader: `{ chunk: string }`, then `{ end: true }`. Reader → task: `'more'`.
@@ -13,8 +14,11 @@ type ToReader = { readonly chunk: string } | { readonly end: true };
 
 /** The task's side: `send` waits until the reader wants a chunk; false once the reader is gone. */
 export class PortWriter {
-  /** The first chunk goes unasked: the reader is only read once the route saw that chunk. */
-  private credits = 1;
+  /**
+   * The first chunk goes unasked (the reader is only read once the route saw that chunk), and one
+   * more, so formatting and sending overlap.
+   */
+  private credits = 2;
   private wake: (() => void) | null = null;
   private closed = false;
 

@@ -29,9 +29,9 @@ import {
   keptPerSegmentByThresholdExact,
   keptPerSegmentByTopKExact,
   pruneStandIn,
-  selectTopK,
   summarizeImportance,
   toPlain,
+  topKFromSummary,
 } from '@gradiend/core';
 import { DEFAULT_FULL_LOAD_MAX_BYTES } from '../config/config.js';
 import { assertFiniteWeights } from '../registry/non-finite-weights.js';
@@ -51,7 +51,6 @@ import { currentWorkerSettings } from './worker-settings.js';
 import type { TaskHandlers } from './task-handlers-type.js';
 import type { PruneOutcome } from '../schemas/prune.js';
 import type { ModelHandle, PruneRequest } from './task-types.js';
-import type { TopkSpec } from '../schemas/topk.js';
 
 /**
  * Loaded models per worker, keyed by content, most recently used last: at most MAX_CACHED and at
@@ -150,11 +149,11 @@ function asGradient(t: Tensor): GradientTensor {
   return { shape: t.shape, data: numeric ? (t.data as Float32Array | Float64Array) : toFloat64(t) };
 }
 
-/** The core's GradiendModel.topK on a cached importance (same k rule, same ranking). */
-function topKIndices(importance: Float32Array, k: TopkSpec): Int32Array {
-  const n = importance.length;
-  const k0 = 'fraction' in k ? Math.ceil(k.fraction * n) : k.count;
-  return selectTopK(importance, Math.min(Math.max(k0, 1), n), { sorted: true });
+/** An Int32Array in a SharedArrayBuffer, so the main thread keeps it without a copy. */
+function sharedInt32(values: Int32Array): Int32Array {
+  const out = new Int32Array(new SharedArrayBuffer(values.byteLength));
+  out.set(values);
+  return out;
 }
 
 /** A file of the checkpoint named relative to its folder (problems never show server paths). */
@@ -221,32 +220,63 @@ export const taskHandlers: TaskHandlers = {
     return paramHeatmap(paramMap, args.importance, args);
   },
 
+  topkIndices({ importance, summary, k }) {
+    const indices = sharedInt32(topKFromSummary(importance, summary, k));
+    const values = new Float32Array(new SharedArrayBuffer(indices.length * 4));
+    for (let i = 0; i < indices.length; i++) values[i] = importance[indices[i]!]!;
+    return { indices, values };
+  },
+
   async topk(args) {
+    const { ranking } = args;
+    if (ranking) {
+      const { paramMap } = await loadHeaders(args);
+      const from = Math.min(args.offset, ranking.indices.length);
+      const to = Math.min(args.offset + args.limit, ranking.indices.length);
+      return {
+        total: ranking.indices.length,
+        items: topkRows(
+          paramMap,
+          ranking.indices.subarray(from, to),
+          ranking.values.subarray(from, to),
+          from,
+        ),
+      };
+    }
     const { model } = await load(args);
     const indices = model.topK(args.part, args.k);
     const page = indices.subarray(args.offset, args.offset + args.limit);
+    const importance = model.importance(args.part);
+    const values = Array.from(page, (i) => importance[i] ?? 0);
     return {
       total: indices.length,
-      items: topkRows(model, model.importance(args.part), page, Math.min(args.offset, indices.length)),
+      items: topkRows(model, page, values, Math.min(args.offset, indices.length)),
     };
   },
 
   async topkStream(args) {
     const out = new PortWriter(args.port);
     try {
+      const head = { part: args.part, k: args.kAsGiven };
+      if (args.ranking) {
+        const { paramMap } = await loadHeaders(args);
+        const { indices, values } = args.ranking;
+        return { rows: await streamTopk(out, paramMap, indices, values, args.format, head) };
+      }
       const { model } = await load(args);
       const indices = model.topK(args.part, args.k);
-      const head = { part: args.part, k: args.kAsGiven };
-      return { rows: await streamTopk(out, model, model.importance(args.part), indices, args.format, head) };
+      const importance = model.importance(args.part);
+      const values = Float64Array.from(indices, (i) => importance[i] ?? 0);
+      return { rows: await streamTopk(out, model, indices, values, args.format, head) };
     } finally {
       out.end();
     }
   },
 
-  async compare({ a, b, k }) {
-    const selection = async (side: ModelHandle & { importance: Float32Array }) => {
+  async compare({ a, b }) {
+    const selection = async (side: ModelHandle & { indices: Int32Array }) => {
       const { paramMap } = await loadHeaders(side);
-      return selectionByParam(paramMap, topKIndices(side.importance, k));
+      return selectionByParam(paramMap, side.indices);
     };
     return compareSelections(await selection(a), await selection(b));
   },

@@ -1,3 +1,4 @@
+import { topKBoundary } from '@gradiend/core';
 import type { ModelHandle, TaskArgs, TaskName } from './task-types.js';
 
 /**
@@ -30,12 +31,20 @@ export const TASK_MEMORY: Estimates = {
   prunedBytes: (a) => BASE + 2 * 4 * a.inputDim,
   // The cached importance is shared; the parameter's positions may be materialised as int32.
   heatmap: (a) => BASE + 4 * a.inputDim,
-  // Ranking indices (int32) besides the scores; the rows themselves are capped by the route.
-  topk: (a) => withImportance(a) + 4 * a.inputDim,
+  // The importance is shared; per kept dim its index, value and two sort passes' (key, index)
+  // pairs; per candidate in the boundary bucket its index, key and a sorted copy of the keys.
+  topkIndices: (a) => {
+    const n = a.importance.length;
+    const k = Math.min(Math.max(Math.floor(a.k), 0), n);
+    const inBucket = k > 0 ? topKBoundary(a.summary, k).inBucket : 0;
+    return BASE + 24 * k + 12 * inBucket;
+  },
+  // From a shared ranking only the page's rows are built; without one the model is ranked.
+  topk: (a) => (a.ranking ? BASE : withImportance(a) + 4 * a.inputDim),
   // Rows exist one chunk at a time (topk-stream.ts).
-  topkStream: (a) => withImportance(a) + 4 * a.inputDim,
-  // Both importances are shared; ranking each takes int32 indices and a sort.
-  compare: (a) => BASE + 2 * 4 * (a.a.importance.length + a.b.importance.length),
+  topkStream: (a) => (a.ranking ? BASE : withImportance(a) + 4 * a.inputDim),
+  // Both rankings are shared; the selections are grouped per parameter (float64 positions).
+  compare: (a) => BASE + 8 * (a.a.indices.length + a.b.indices.length),
   // Every model of every group is loaded with its importance at once.
   similarityMatrix: (a) =>
     a.models.reduce((sum, m) => sum + m.handles.reduce((s, h) => s + withImportance(h), 0), 0),

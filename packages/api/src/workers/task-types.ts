@@ -46,6 +46,15 @@ export type SimilarityResult =
   | { readonly kind: 'matrix'; readonly matrix: SimilarityMatrix }
   | { readonly kind: 'grouped'; readonly groups: Record<string, GroupSimilarity> };
 
+/**
+ * A finished top-k ranking of a cached importance (shared memory): the dims most important first
+ * and each one's importance (`values[i]` belongs to `indices[i]`).
+ */
+export interface TopkRanking {
+  readonly indices: Int32Array;
+  readonly values: Float32Array;
+}
+
 /** A file a task wrote for the blob store, with its hash. */
 export interface StagedBlob {
   readonly path: string;
@@ -72,9 +81,26 @@ export interface TaskSpecs {
     };
     result: Heatmap;
   };
-  /** Rows [offset, offset + limit) of the top-k selection, and its size. */
+  /**
+   * The k most important dims of a cached importance (k clamped to [0, length]), ranked exactly as
+   * the core's selectTopK ranks it (prune's rule: ties by lowest index), using the summary's buckets.
+   */
+  topkIndices: {
+    args: { importance: Float32Array; summary: ImportanceSummary; k: number };
+    result: TopkRanking;
+  };
+  /**
+   * Rows [offset, offset + limit) of the top-k selection, and its size: of `ranking` (from the
+   * cached importance; only the checkpoint's headers are read), else of the loaded model.
+   */
   topk: {
-    args: ModelHandle & { part: ImportancePart; k: TopkSpec; offset: number; limit: number };
+    args: ModelHandle & {
+      part: ImportancePart;
+      k: TopkSpec;
+      ranking?: TopkRanking;
+      offset: number;
+      limit: number;
+    };
     result: { total: number; items: TopkRow[] };
   };
   /**
@@ -85,18 +111,19 @@ export interface TaskSpecs {
     args: ModelHandle & {
       part: ImportancePart;
       k: TopkSpec;
+      /** As in `topk`: the cached ranking, else the model is loaded. */
+      ranking?: TopkRanking;
       kAsGiven: number | string;
       format: TopkDownloadFormat;
       port: MessagePort;
     };
     result: { rows: number };
   };
-  /** Overlap of two models' top-k selections in base-parameter space, from their cached importance. */
+  /** Overlap of two models' top-k selections (`indices`, from their cached rankings) in base-parameter space. */
   compare: {
     args: {
-      a: ModelHandle & { importance: Float32Array };
-      b: ModelHandle & { importance: Float32Array };
-      k: TopkSpec;
+      a: ModelHandle & { indices: Int32Array };
+      b: ModelHandle & { indices: Int32Array };
     };
     result: SelectionOverlap;
   };

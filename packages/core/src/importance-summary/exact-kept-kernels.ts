@@ -1,5 +1,5 @@
 import { EXACT_TIE_EMULATION_LIMIT, selectTopK } from '../model/topk/select-top-k.js';
-import { ceilKey, NAN_KEY } from './order-keys.js';
+import { NAN_KEY } from './order-keys.js';
 import { FINE_SHIFT, type ImportanceSummary } from './summary-types.js';
 import { topKBoundary } from './summary-queries.js';
 
@@ -46,7 +46,10 @@ function countPerSegment(
   return out;
 }
 
-/** Per segment, how many values satisfy `v >= t` (prune's threshold rule), by a scan. */
+/**
+ * Per segment, how many values satisfy `v >= t` (prune's threshold rule), by a scan: a plain float
+ * comparison, which orders ±0 as one value and never keeps NaN, like the order keys.
+ */
 export function keptPerSegmentByThresholdExact(
   values: Float32Array,
   segments: readonly number[],
@@ -54,17 +57,21 @@ export function keptPerSegmentByThresholdExact(
   options: ScanOptions = {},
 ): number[] {
   if (Number.isNaN(t)) return segments.map(() => 0);
-  const bits = bitsOf(values);
-  const key = ceilKey(t);
-  return countPerSegment(
-    values.length,
-    segments,
-    (i) => {
-      const k = orderKeyOf(bits[i] as number);
-      return k >= key && k !== NAN_KEY;
-    },
-    options,
-  );
+  const out: number[] = [];
+  let offset = 0;
+  for (const length of segments) {
+    let count = 0;
+    for (let start = offset; start < offset + length; start += CHUNK) {
+      options.signal?.throwIfAborted();
+      const end = Math.min(start + CHUNK, offset + length);
+      for (let i = start; i < end; i++) if ((values[i] as number) >= t) count++;
+    }
+    out.push(count);
+    offset += length;
+  }
+  if (offset !== values.length)
+    throw new RangeError(`segment lengths sum to ${offset}, expected ${values.length}`);
+  return out;
 }
 
 /**

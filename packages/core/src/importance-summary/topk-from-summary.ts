@@ -1,0 +1,81 @@
+import { EXACT_TIE_EMULATION_LIMIT, selectTopK } from '../model/topk/select-top-k.js';
+import { sortIndicesDescendingFloat32 } from '../model/topk/radix-select-f32.js';
+import type { ScanOptions } from './exact-kept-kernels.js';
+import { NAN_KEY } from './order-keys.js';
+import { FINE_SHIFT, type ImportanceSummary } from './summary-types.js';
+import { topKBoundary } from './summary-queries.js';
+
+const CHUNK = 1 << 22;
+
+function orderKeyOf(b: number): number {
+  if ((b & 0x7fffffff) > 0x7f800000) return NAN_KEY;
+  if ((b & 0x7fffffff) === 0) return 0x80000000;
+  return b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+}
+
+/** The `need` largest of `keys` (ties by lowest position), as ascending positions into `cand`. */
+function pickTop(cand: Int32Array, keys: Uint32Array, need: number): Int32Array {
+  const out = new Int32Array(need);
+  if (need === 0) return out;
+  const kth = keys.slice().sort()[keys.length - need] as number;
+  let ties = need;
+  for (let j = 0; j < keys.length; j++) if ((keys[j] as number) > kth) ties--;
+  let w = 0;
+  for (let j = 0; j < cand.length; j++) {
+    const key = keys[j] as number;
+    if (key > kth || (key === kth && ties-- > 0)) out[w++] = cand[j] as number;
+  }
+  return out;
+}
+
+/**
+ * `selectTopK(values, k, { sorted: true })` — the same indices in the same order — using the
+ * summary of `values` for the boundary: the summary's fine bucket holding the k-th largest value
+ * tells which values are certainly in (above that bucket) and which are candidates (in it), so one
+ * pass collects both into arrays of known size and only the candidates are ranked. Ties at the
+ * boundary go to the lowest indices (selectTopK's rule above EXACT_TIE_EMULATION_LIMIT; smaller
+ * inputs run selectTopK itself, whose torch emulation breaks them). `k` is clamped to [0, length].
+ */
+export function topKFromSummary(
+  values: Float32Array,
+  summary: ImportanceSummary,
+  k: number,
+  options: ScanOptions = {},
+): Int32Array {
+  const n = values.length;
+  if (summary.length !== n) throw new RangeError(`summary covers ${summary.length} values, got ${n}`);
+  const want = Math.min(Math.max(Math.floor(k), 0), n);
+  if (n <= EXACT_TIE_EMULATION_LIMIT || want === 0 || want === n) {
+    return selectTopK(values, want, { sorted: true });
+  }
+  const boundary = topKBoundary(summary, want);
+  const bucket = boundary.key >>> FINE_SHIFT;
+  const out = new Int32Array(want);
+  const cand = new Int32Array(boundary.inBucket);
+  const candKeys = new Uint32Array(boundary.inBucket);
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  let a = 0;
+  let c = 0;
+  for (let start = 0; start < n; start += CHUNK) {
+    options.signal?.throwIfAborted();
+    const end = Math.min(start + CHUNK, n);
+    for (let i = start; i < end; i++) {
+      const key = orderKeyOf(bits[i] as number);
+      const b = key >>> FINE_SHIFT;
+      if (b < bucket) continue;
+      if (b > bucket) out[a++] = i;
+      else {
+        cand[c] = i;
+        candKeys[c++] = key;
+      }
+    }
+  }
+  if (a !== boundary.above || c !== boundary.inBucket) {
+    throw new RangeError('the summary does not describe these values');
+  }
+  // Above-bucket indices first, then the chosen candidates (both ascending): their keys never tie
+  // across the two groups, so the stable sort ranks ties by lowest index exactly like selectTopK.
+  out.set(pickTop(cand, candKeys, want - a), a);
+  sortIndicesDescendingFloat32(out, values);
+  return out;
+}
