@@ -56,6 +56,7 @@ import dashboardPlugin from './web/dashboard.js';
 import jobsRoutes from './routes/jobs.js';
 import labeledSetRoutes from './routes/labeled-sets.js';
 import evaluationRoutes from './routes/evaluation.js';
+import crossEncodingRoutes from './routes/cross-encoding.js';
 import { createJobService } from './jobs/create-job-service.js';
 import type { AnyJobKind } from './jobs/job-kind.js';
 
@@ -249,6 +250,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
       await api.register(compareMatrixRoutes);
       await api.register(labeledSetRoutes);
       await api.register(evaluationRoutes);
+      await api.register(crossEncodingRoutes);
       await api.register(auditRoutes);
       await api.register(tokenRoutes);
       await api.register(jobsRoutes);

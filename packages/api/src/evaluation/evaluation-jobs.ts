@@ -9,7 +9,12 @@ import { ApiError } from '../errors/api-error.js';
 import { defineJobKind, jobKey, type JobKind } from '../jobs/index.js';
 import { RegistryService } from '../registry/registry-service.js';
 import type { EvaluationResponse, PruningCurveResponse } from '../schemas/evaluation.js';
-import type { LabeledSampleRecord, LabeledSetRecord, MetadataStore } from '../storage/metadata-store.js';
+import type {
+  LabeledSampleRecord,
+  LabeledSetRecord,
+  MetadataStore,
+  VersionRecord,
+} from '../storage/metadata-store.js';
 import type { TaskRunner } from '../workers/task-runner.js';
 import type { EvaluateSetResult } from './evaluate-set.js';
 import type { LabeledSetService } from './labeled-set-service.js';
@@ -93,6 +98,21 @@ async function encodeSet(
       `labeled set ${args.set.name} changed after it was asked for`,
     );
   await deps.sets.requireServes(set, record);
+  return { set, value: await encodeVersionOnSet(deps, record, set, curve, signal) };
+}
+
+/**
+ * Encodes a set's samples with a version on the worker pool. The set may belong to another model of
+ * the same base space: the worker maps the version's dims into the set's space by base parameter and
+ * position, and refuses with LABELED_SET_SPACE a dim the set does not hold.
+ */
+export async function encodeVersionOnSet(
+  deps: Pick<Deps, 'meta' | 'registry' | 'tasks'>,
+  record: VersionRecord,
+  set: LabeledSetRecord,
+  curve: { part: ImportancePart; points: number; ks: readonly number[] } | null,
+  signal: AbortSignal,
+): Promise<EvaluateSetResult> {
   const handle = await deps.registry.checkout(record);
   let root: { dir: string } | null = null;
   if (set.format === 'batched' && set.rootVersionId !== record.id) {
@@ -104,7 +124,7 @@ async function encodeSet(
   const gradients = set.files.filter((f) => !f.name.startsWith('manifest.'));
   const dir = await deps.registry.checkoutFileSet(`set-${set.contentSha256}`, gradients);
   signal.throwIfAborted();
-  const value = await deps.tasks.run(
+  return deps.tasks.run(
     'evaluateSet',
     {
       ...handle,
@@ -122,7 +142,6 @@ async function encodeSet(
     [],
     { signal },
   );
-  return { set, value };
 }
 
 function convergenceJson(metrics: EncoderMetrics): EvaluationResponse['convergence'] {

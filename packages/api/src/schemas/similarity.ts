@@ -9,7 +9,7 @@ const literals = <const T extends readonly string[]>(values: T, description: str
   Literals(values, { description });
 
 const Matrix = Type.Array(Type.Array(Type.Number()));
-const CellStats = Type.Object({
+export const CellStatsSchema = Type.Object({
   aggregate: Type.Number(),
   n: Type.Integer(),
   min: Type.Number(),
@@ -51,7 +51,7 @@ export const SimilarityMatrixResponseSchema = Type.Object(
     seed_aggregate: Type.Optional(Type.String()),
     dispersion: Type.Optional(Type.String()),
     n_matrix: Type.Optional(Type.Array(Type.Array(Type.Integer()))),
-    cell_stats: Type.Optional(Type.Array(Type.Array(CellStats))),
+    cell_stats: Type.Optional(Type.Array(Type.Array(CellStatsSchema))),
     multi_seed: Type.Optional(Type.Boolean()),
     global_n: Type.Optional(Type.Integer()),
     global_n_range: Type.Optional(Type.Array(Type.Integer())),

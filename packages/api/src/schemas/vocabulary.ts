@@ -72,3 +72,5 @@ export const MAX_LABELED_SET_SAMPLES = 100_000;
 /** A pruning curve's grid: at most this many log-spaced points, and this many extra k's. */
 export const MAX_CURVE_POINTS = 200;
 export const MAX_CURVE_EXTRA_KS = 16;
+/** A cross-encoding matrix has at most this many rows and this many columns. */
+export const MAX_CROSS_ENCODING_SIDE = 16;
