@@ -159,7 +159,10 @@ export class JobRunner {
     const retentionMs = this.options.retentionMs ?? 0;
     if (retentionMs > 0 && now - this.lastCleanup >= Math.min(retentionMs, CLEANUP_EVERY_MS)) {
       this.lastCleanup = now;
-      await this.removeFinished(now);
+      // A failed cleanup must not keep this instance from claiming work; it is retried next time.
+      await this.removeFinished(now).catch((error: unknown) =>
+        this.events.error(error, 'removing finished jobs failed'),
+      );
     }
     const kinds = [...this.kinds.keys()];
     while (!this.stopped && this.active.size < this.options.concurrency) {

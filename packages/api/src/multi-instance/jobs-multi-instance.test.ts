@@ -53,6 +53,15 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined>
   }
 }
 
+/** Each instance's /metrics reports one running and no queued test-count job (cluster-wide gauges). */
+async function expectRunningEverywhere(procs: readonly ApiProcess[]): Promise<void> {
+  for (const p of procs) {
+    const text = await (await fetch(`${p.base}/metrics`)).text();
+    expect(text).toContain('gradiend_jobs_running{kind="test-count"} 1');
+    expect(text).not.toMatch(/gradiend_jobs_queued\{kind="test-count"\} [1-9]/);
+  }
+}
+
 /** The process a lease owner name (`host:pid:random`) belongs to. */
 function ownerOf(procs: readonly ApiProcess[], owner: string | null): ApiProcess | undefined {
   return procs.find((p) => owner?.split(':')[1] === String(p.child.pid));
@@ -136,6 +145,8 @@ describe('jobs across API processes sharing PostgreSQL and S3', () => {
     const other = procs.find((p) => p !== runner);
     expect(runner).toBeDefined();
     expect(other).toBeDefined();
+    // The gauges are read from the shared database: every instance reports the running job.
+    await expectRunningEverywhere(procs);
     const res = await fetch(`${other?.base}/api/jobs/${accepted.id}`, { method: 'DELETE' });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ state: 'cancelled', cancelled_by: 'anonymous' });
@@ -302,6 +313,7 @@ describe('jobs across two API processes sharing one SQLite data dir', () => {
     const owner = await until('the job to be claimed', async () => row(accepted.id)?.lease_owner);
     const runner = ownerOf(procs, owner) as ApiProcess;
     const other = procs.find((p) => p !== runner) as ApiProcess;
+    await expectRunningEverywhere(procs);
     const res = await fetch(`${other.base}/api/jobs/${accepted.id}`, { method: 'DELETE' });
     expect(res.status).toBe(200);
     const metric = /gradiend_job_duration_seconds_count\{kind="test-count",outcome="cancelled"\} 1/;

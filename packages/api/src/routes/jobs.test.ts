@@ -184,6 +184,17 @@ describe('jobs through a route (replyWithJob) and /api/jobs', () => {
     expect(runs).toHaveLength(2);
   });
 
+  it('the runner removes finished jobs by itself once they passed the retention', async () => {
+    const { t, count } = await counting({ jobRetentionS: 1 });
+    const first = await count({ to: 1, stepMs: 1, tag: 'auto-retention' }, '?wait=10');
+    expect(first.statusCode).toBe(200);
+    const id = first.headers['gradiend-job'] as string;
+    // Nothing uses it again: within a few cleanup rounds (every second here) the row goes.
+    while ((await t.app.inject(`/api/jobs/${id}`)).statusCode !== 404)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await t.app.services.meta.jobs.get(id)).toBeNull();
+  });
+
   it('exports queue depth, running jobs and durations by kind at /metrics', async () => {
     const { t, count, job } = await counting({ jobConcurrency: 1 });
     await count({ to: 1, stepMs: 1, tag: 'm1' }, '?wait=5');
