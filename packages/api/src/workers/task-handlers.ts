@@ -273,7 +273,7 @@ export const taskHandlers: TaskHandlers = {
       const indices = model.topK(args.part, args.k);
       const importance = model.importance(args.part);
       const values = Float64Array.from(indices, (i) => importance[i] ?? 0);
-      return { rows: await streamTopk(out, model, indices, values, args.format, head) };
+      return { rows: await streamTopk(out, model.paramMap, indices, values, args.format, head) };
     } finally {
       out.end();
     }
