@@ -131,6 +131,52 @@ describe.skipIf(process.env.GRADIEND_E2E_BIG === '0')(
       expect(compare.intersection).toBe(compare.size_b);
     });
 
+    it('the top-k 1 % CSV ranks the served importance as prune keeps it (ties by lowest index)', async () => {
+      const k = Math.ceil(0.01 * importance.length);
+      const res = await fetch(`${server.url}${v1}/topk?k=1%25&format=csv`);
+      expect(res.status).toBe(200);
+      const lines = (await res.text()).split('\n');
+      expect(lines.at(-1)).toBe('');
+      const rows = lines.slice(1, -1);
+      expect(rows).toHaveLength(k);
+      const local = new Int32Array(k);
+      const chosen = new Uint8Array(importance.length);
+      let disorder = -1;
+      for (let r = 0; r < k; r++) {
+        const [, value, index] = rows[r]!.split(',', 3);
+        local[r] = Number(index);
+        if (chosen[local[r]!] || Number(value) !== importance[local[r]!]) disorder = r;
+        chosen[local[r]!] = 1;
+        // Most important first; equal values by ascending index.
+        if (r > 0) {
+          const a = importance[local[r - 1]!]!;
+          const b = importance[local[r]!]!;
+          if (a < b || (a === b && local[r - 1]! > local[r]!)) disorder = r;
+        }
+      }
+      expect(disorder).toBe(-1);
+      // Independently over the whole vector: everything above the k-th value is in, and of the
+      // values equal to it exactly the lowest indices.
+      const kth = importance[local[k - 1]!]!;
+      let above = 0;
+      let wrong = -1;
+      for (let i = 0; i < importance.length; i++) {
+        const v = importance[i]!;
+        if (v > kth) {
+          above++;
+          if (!chosen[i]) wrong = i;
+        }
+      }
+      let ties = k - above;
+      for (let i = 0; i < importance.length; i++) {
+        if (importance[i] !== kth) continue;
+        if (ties > 0 !== (chosen[i] === 1)) wrong = i;
+        ties--;
+      }
+      expect(wrong).toBe(-1);
+      expect(above).toBeLessThan(k);
+    });
+
     it('the word-embedding heatmap pools the 30522×768 parameter', async () => {
       const name = 'bert.embeddings.word_embeddings.weight';
       const heat = await getJson<{ rows: number; cols: number; max: number }>(

@@ -121,6 +121,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     tasks,
     makeTempDir: (prefix) => registry.makeTempDir(prefix),
     memoryBytes: config.importanceCacheBytes ?? 2 ** 30,
+    hold: (bytes) => tasks.budget.hold(bytes),
     log: { warn: (obj, msg) => app.log.warn(obj, msg) },
   });
   const jobs = createJobService(config, meta.jobs, blobs);

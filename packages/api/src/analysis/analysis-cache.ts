@@ -20,6 +20,11 @@ export interface AnalysisCacheDeps {
   readonly makeTempDir: (prefix: string) => Promise<string>;
   /** Bytes of importance vectors kept in memory (least recently used go first). */
   readonly memoryBytes: number;
+  /**
+   * Charges the kept arrays (importances and top-k rankings, shared memory) to the instance's
+   * memory budget (MemoryBudget.hold); returns the function that gives them back.
+   */
+  readonly hold?: (bytes: number) => () => void;
   readonly log: { warn(obj: object, msg: string): void };
 }
 
@@ -39,6 +44,7 @@ const MAX_SUMMARIES = 256;
 export class AnalysisCache {
   private readonly summaries = new Map<string, ImportanceSummary>();
   private readonly importances = new Map<string, Float32Array>();
+  private readonly holds = new Map<string, () => void>();
   private importanceBytes = 0;
   private readonly entries = new Map<string, Promise<Entry>>();
   private readonly summaryLoads = new Map<string, Promise<ImportanceSummary>>();
@@ -47,7 +53,7 @@ export class AnalysisCache {
   private readonly rankings: TopkIndexCache;
 
   constructor(private readonly deps: AnalysisCacheDeps) {
-    this.rankings = new TopkIndexCache(deps.tasks);
+    this.rankings = new TopkIndexCache(deps.tasks, undefined, deps.hold);
   }
 
   private static id(key: string, part: ImportancePart): string {
@@ -255,7 +261,10 @@ export class AnalysisCache {
     rank: 'newest' | 'first-to-go' = 'newest',
   ): void {
     const old = this.importances.get(id);
-    if (old) this.importanceBytes -= old.byteLength;
+    if (old) {
+      this.importanceBytes -= old.byteLength;
+      this.holds.get(id)?.();
+    }
     this.importances.delete(id);
     if (rank === 'newest' || this.importances.size === 0) this.importances.set(id, importance);
     else {
@@ -265,11 +274,14 @@ export class AnalysisCache {
       for (const [k, v] of rest) this.importances.set(k, v);
     }
     this.importanceBytes += importance.byteLength;
+    this.holds.set(id, this.deps.hold?.(importance.byteLength) ?? (() => undefined));
     // The newest entry stays even when it alone exceeds the budget: a request needs it now.
     while (this.importanceBytes > this.deps.memoryBytes && this.importances.size > 1) {
       const [oldest, value] = this.importances.entries().next().value as [string, Float32Array];
       this.importances.delete(oldest);
       this.importanceBytes -= value.byteLength;
+      this.holds.get(oldest)?.();
+      this.holds.delete(oldest);
     }
   }
 }

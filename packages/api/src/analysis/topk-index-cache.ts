@@ -26,13 +26,15 @@ export function cacheRanksExactly(dtype: string): boolean {
  * recently used first up to `maxBytes`; concurrent requests for one ranking wait on one task.
  */
 export class TopkIndexCache {
-  private readonly lists = new Map<string, TopkRanking>();
+  private readonly lists = new Map<string, { ranking: TopkRanking; release: () => void }>();
   private readonly pending = new Map<string, Promise<TopkRanking>>();
   private bytes = 0;
 
+  /** `hold` charges the kept rankings to the memory budget (see AnalysisCacheDeps.hold). */
   constructor(
     private readonly tasks: TaskRunner,
     private readonly maxBytes = TOPK_INDEX_CACHE_BYTES,
+    private readonly hold: (bytes: number) => () => void = () => () => undefined,
   ) {}
 
   get(
@@ -46,7 +48,7 @@ export class TopkIndexCache {
     if (hit) {
       this.lists.delete(id);
       this.lists.set(id, hit);
-      return Promise.resolve(hit);
+      return Promise.resolve(hit.ranking);
     }
     let running = this.pending.get(id);
     if (!running) {
@@ -63,13 +65,17 @@ export class TopkIndexCache {
 
   private keep(id: string, ranking: TopkRanking): void {
     const size = (r: TopkRanking) => r.indices.byteLength + r.values.byteLength;
-    if (size(ranking) > this.maxBytes) return;
-    this.lists.set(id, ranking);
+    if (size(ranking) > this.maxBytes || this.lists.has(id)) return;
+    this.lists.set(id, { ranking, release: this.hold(size(ranking)) });
     this.bytes += size(ranking);
     while (this.bytes > this.maxBytes) {
-      const [oldest, value] = this.lists.entries().next().value as [string, TopkRanking];
+      const [oldest, value] = this.lists.entries().next().value as [
+        string,
+        { ranking: TopkRanking; release: () => void },
+      ];
       this.lists.delete(oldest);
-      this.bytes -= size(value);
+      this.bytes -= size(value.ranking);
+      value.release();
     }
   }
 }

@@ -327,6 +327,10 @@ export class RegistryService {
       key,
       storedBytes: version.files.reduce((n, f) => n + f.size, 0),
       inputDim: version.summary.input_dim,
+      tensorImportance:
+        version.summary.latent_dim === 1 &&
+        version.summary.dtype === 'float32' &&
+        version.files.some((f) => path.basename(f.name) === 'model.safetensors'),
     };
   }
 

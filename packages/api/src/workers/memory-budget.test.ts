@@ -37,6 +37,25 @@ describe('MemoryBudget', () => {
     expect(budget.state()).toMatchObject({ used: 0, running: 0 });
   });
 
+  it('charges held bytes: tasks fit into the rest and resume when the hold is given back', async () => {
+    const budget = new MemoryBudget(100, 10, 0);
+    const hold = budget.hold(70);
+    const small = await budget.acquire(30);
+    expect(budget.state()).toMatchObject({ used: 100, running: 1 });
+    let granted = false;
+    const big = budget.acquire(40).then((release) => ((granted = true), release));
+    await settle();
+    expect(granted).toBe(false);
+    hold();
+    hold(); // a second call gives nothing back twice
+    await settle();
+    expect(granted).toBe(true);
+    expect(budget.state()).toMatchObject({ used: 70, running: 2 });
+    small();
+    (await big)();
+    expect(budget.state()).toMatchObject({ used: 0, running: 0 });
+  });
+
   it('lets a task larger than the whole budget run alone', async () => {
     const budget = new MemoryBudget(100, 10, 0);
     const small = await budget.acquire(10);

@@ -61,6 +61,23 @@ export class MemoryBudget {
     });
   }
 
+  /**
+   * Charges `bytes` held outside any task (e.g. cached arrays in shared memory) at once, without
+   * waiting: tasks then fit into what is left (one still runs when no other task does). Returns
+   * the function that gives them back (call it exactly once).
+   */
+  hold(bytes: number): () => void {
+    const share = Math.max(0, Math.ceil(bytes));
+    this.used += share;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.used -= share;
+      this.drain();
+    };
+  }
+
   state(): MemoryBudgetState {
     return { capacity: this.capacity, used: this.used, running: this.running, waiting: this.queue.length };
   }

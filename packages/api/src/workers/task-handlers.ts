@@ -43,6 +43,7 @@ import { paramHeatmap } from '../analysis/heatmap.js';
 import { writeAnalysisFiles } from '../analysis/analysis-files.js';
 import { plannedCheckpointBytes } from '../analysis/planned-bytes.js';
 import { summarizeCheckpoint, summarizeInspection } from '../analysis/summarize.js';
+import { readTensorImportance } from '../analysis/tensor-importance.js';
 import { topkRows } from '../analysis/topk-rows.js';
 import { streamTopk } from '../analysis/topk-stream.js';
 import { PortWriter } from './port-stream.js';
@@ -188,10 +189,15 @@ export const taskHandlers: TaskHandlers = {
     return summarizeCheckpoint(ck.model, { training: ck.training, gradiendContext: ck.gradiendContext });
   },
 
+  // Read from the part's weight tensor when that is all it takes (float32, latent 1), else from the
+  // loaded model.
   async analyzeImportance(args) {
-    const { model } = await load(args);
-    const importance = sharedFloat32(model.importance(args.part));
-    const segments = model.paramMap.entries.map((e) => e.numSelected);
+    // Read afresh: cached headers name the folder of whichever checkout of this content came first.
+    const headers = await readCheckpoint(args.dir, { weights: 'headers' });
+    const importance =
+      (await readTensorImportance(headers, args.part)) ??
+      sharedFloat32((await load(args)).model.importance(args.part));
+    const segments = headers.paramMap.entries.map((e) => e.numSelected);
     return { importance, summary: summarizeImportance(importance, segments) };
   },
 
@@ -268,7 +274,7 @@ export const taskHandlers: TaskHandlers = {
       const indices = model.topK(args.part, args.k);
       const importance = model.importance(args.part);
       const values = Float64Array.from(indices, (i) => importance[i] ?? 0);
-      return { rows: await streamTopk(out, model, indices, values, args.format, head) };
+      return { rows: await streamTopk(out, model.paramMap, indices, values, args.format, head) };
     } finally {
       out.end();
     }

@@ -20,8 +20,9 @@ const withImportance = (h: ModelHandle) => loaded(h) + PER_DIM * h.inputDim;
 export const TASK_MEMORY: Estimates = {
   // Above the full-load threshold only the headers are read; below it the weights are loaded.
   inspect: (a) => BASE + Math.min(a.storedBytes, a.fullLoadMaxBytes ?? a.storedBytes),
-  // The float32 copy in shared memory besides the core's importance.
-  analyzeImportance: (a) => withImportance(a) + 4 * a.inputDim,
+  // One weight tensor read into the shared float32 vector (plus bias chunks); otherwise the loaded
+  // model, the core's importance and its float32 copy in shared memory.
+  analyzeImportance: (a) => (a.tensorImportance ? BASE + 4 * a.inputDim : withImportance(a) + 4 * a.inputDim),
   // The importance is shared memory the main thread holds; the task writes it in 16 MiB steps.
   persistAnalysis: () => BASE,
   keptByThreshold: () => BASE,

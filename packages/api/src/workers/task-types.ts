@@ -20,6 +20,11 @@ export interface ModelHandle {
   readonly key: string;
   readonly storedBytes: number;
   readonly inputDim: number;
+  /**
+   * Float32 safetensors weights of latent dim 1: a part's importance is read from its weight
+   * tensor alone (analysis/tensor-importance.ts), without loading the model.
+   */
+  readonly tensorImportance?: boolean;
 }
 
 /** Prune arguments in the API's snake_case, as accepted by prune/preview and prune. */
