@@ -1,6 +1,7 @@
 import { IMPORTANCE_PARTS } from '@gradiend/core';
 import { defineJobKind, jobKey, type JobKind } from '../jobs/index.js';
 import type { RegistryService } from '../registry/registry-service.js';
+import { ANALYSIS_JOB_KIND } from '../schemas/vocabulary.js';
 import type { VersionRecord } from '../storage/metadata-store.js';
 import type { AnalysisCache } from './analysis-cache.js';
 
@@ -19,7 +20,7 @@ export function analysisJobKind(
   analysis: AnalysisCache,
 ): JobKind<AnalysisJobArgs, { parts: string[] }> {
   return defineJobKind({
-    name: 'analysis-summary',
+    name: ANALYSIS_JOB_KIND,
     async run(args: AnalysisJobArgs, { signal, progress }) {
       const handle = await registry.checkout(await registry.resolve(args.model, String(args.version)));
       for (const [i, part] of IMPORTANCE_PARTS.entries()) {
@@ -35,5 +36,5 @@ export function analysisJobKind(
 
 /** The job's key: the version's content, so a re-upload of the same files joins the same job. */
 export function analysisJobKey(record: VersionRecord): string {
-  return jobKey('analysis-summary', { files: record.files.map((f) => `${f.name}:${f.sha256}`).sort() });
+  return jobKey(ANALYSIS_JOB_KIND, { files: record.files.map((f) => `${f.name}:${f.sha256}`).sort() });
 }
