@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { assertSameParamSpace } from '@gradiend/core';
 import { ApiError } from '../errors/api-error.js';
 import { JobAcceptedResponse, JobWaitQuery, replyWithJob } from '../jobs/index.js';
-import { RegistryService } from '../registry/registry-service.js';
 import { problems } from '../schemas/common.js';
 import { SimilarityMatrixBodySchema, SimilarityMatrixResponseSchema } from '../schemas/similarity.js';
 import { toTopkSpec } from '../schemas/topk.js';
 import type { SimilarityRequest } from '../workers/task-types.js';
+import { jobVersionRef, resolveVersionGroups } from './version-groups.js';
 import { similarityJobKey, similarityJobKind, type SimilarityJobArgs } from './compare-matrix-job.js';
 
 const compareMatrixRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -37,29 +37,12 @@ const compareMatrixRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const body = request.body;
-      const groups = body.models.map((m) =>
-        typeof m === 'string' ? { id: null as string | null, refs: [m] } : { id: m.id, refs: m.refs },
-      );
-      if (body.group_by !== undefined && groups.some((g) => g.refs.length > 1))
+      if (body.group_by !== undefined && body.models.some((m) => typeof m !== 'string' && m.refs.length > 1))
         throw new ApiError(
           'GRADIEND_ERR_REQUEST_VALIDATION',
           'group_by compares single versions, not seed groups',
         );
-      const resolved = await Promise.all(
-        groups.map(async (g) => {
-          const versions = await Promise.all(
-            g.refs.map((r) => {
-              const at = r.lastIndexOf('@');
-              return registry.resolve(r.slice(0, at), r.slice(at + 1));
-            }),
-          );
-          return { id: g.id ?? `${versions[0]?.model}@${versions[0]?.version}`, versions };
-        }),
-      );
-      const ids = resolved.map((g) => g.id);
-      const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-      if (dup !== undefined)
-        throw new ApiError('GRADIEND_ERR_REQUEST_VALIDATION', `model id ${dup} appears twice`);
+      const resolved = await resolveVersionGroups(registry, body.models);
       // The stored summaries name every parameter and shape: refuse before any job loads weights.
       assertSameParamSpace(
         resolved.flatMap((g) => g.versions.map((v) => ({ id: g.id, params: v.summary.param_map }))),
@@ -77,11 +60,7 @@ const compareMatrixRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const args: SimilarityJobArgs = {
         groups: resolved.map((g) => ({
           id: g.id,
-          versions: g.versions.map((v) => ({
-            model: v.model,
-            version: v.version,
-            content: RegistryService.contentKey(v.files),
-          })),
+          versions: g.versions.map(jobVersionRef),
         })),
         request: similarity,
       };

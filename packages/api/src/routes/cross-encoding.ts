@@ -8,8 +8,8 @@ import {
 } from '../evaluation/cross-encoding-job.js';
 import { LabeledSetService } from '../evaluation/labeled-set-service.js';
 import { JobAcceptedResponse, JobWaitQuery, replyWithJob } from '../jobs/index.js';
-import { RegistryService } from '../registry/registry-service.js';
 import { problems } from '../schemas/common.js';
+import { jobVersionRef, resolveVersionGroups } from './version-groups.js';
 import { CrossEncodingBodySchema, CrossEncodingResponseSchema } from '../schemas/cross-encoding.js';
 
 const crossEncodingRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -42,23 +42,7 @@ const crossEncodingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const body = request.body;
-      const rows = await Promise.all(
-        body.rows.map(async (r) => {
-          const refs = typeof r === 'string' ? [r] : r.refs;
-          const versions = await Promise.all(
-            refs.map((ref) => {
-              const at = ref.lastIndexOf('@');
-              return registry.resolve(ref.slice(0, at), ref.slice(at + 1));
-            }),
-          );
-          const first = versions[0];
-          return { id: typeof r === 'string' ? `${first?.model}@${first?.version}` : r.id, versions };
-        }),
-      );
-      const ids = rows.map((r) => r.id);
-      const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-      if (dup !== undefined)
-        throw new ApiError('GRADIEND_ERR_REQUEST_VALIDATION', `row id ${dup} appears twice`);
+      const rows = await resolveVersionGroups(registry, body.rows);
       const columns = await Promise.all(body.columns.map((c) => sets.require(c.model, c.set)));
       const columnIds = columns.map((c) => `${c.model}/${c.name}`);
       const dupColumn = columnIds.find((id, i) => columnIds.indexOf(id) !== i);
@@ -97,11 +81,7 @@ const crossEncodingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const args: CrossEncodingJobArgs = {
         rows: rows.map((r) => ({
           id: r.id,
-          versions: r.versions.map((v) => ({
-            model: v.model,
-            version: v.version,
-            content: RegistryService.contentKey(v.files),
-          })),
+          versions: r.versions.map(jobVersionRef),
         })),
         columns: columns.map((c) => ({ model: c.model, set: c.name, content: c.contentSha256 })),
         options: {

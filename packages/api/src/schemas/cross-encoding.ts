@@ -2,31 +2,17 @@ import { CROSS_ENCODING_METRICS, DISPERSIONS, SEED_AGGREGATES } from '@gradiend/
 import { Type, type Static } from '@sinclair/typebox';
 import { Literals, ModelName } from './common.js';
 import { LabeledSetName } from './evaluation.js';
-import { CellStatsSchema } from './similarity.js';
-import { MAX_CROSS_ENCODING_SIDE, MODEL_AT_REF_PATTERN } from './vocabulary.js';
-
-const ModelAtRef = Type.String({ pattern: MODEL_AT_REF_PATTERN, description: 'name@ref' });
+import { CellStatsSchema, VersionOrSeedGroupSchema } from './similarity.js';
+import { MAX_CROSS_ENCODING_SIDE } from './vocabulary.js';
 
 /** POST /compare/cross-encoding: GRADIENDs (rows) and labeled sets (columns). */
 export const CrossEncodingBodySchema = Type.Object(
   {
-    rows: Type.Array(
-      Type.Union([
-        ModelAtRef,
-        Type.Object(
-          {
-            id: Type.String({ minLength: 1, maxLength: 100 }),
-            refs: Type.Array(ModelAtRef, { minItems: 1, maxItems: 16, description: 'Seeds of one feature' }),
-          },
-          { additionalProperties: false },
-        ),
-      ]),
-      {
-        minItems: 1,
-        maxItems: MAX_CROSS_ENCODING_SIDE,
-        description: 'The GRADIENDs that encode (name@ref), or seed groups of them; one matrix row each',
-      },
-    ),
+    rows: Type.Array(VersionOrSeedGroupSchema, {
+      minItems: 1,
+      maxItems: MAX_CROSS_ENCODING_SIDE,
+      description: 'The GRADIENDs that encode (name@ref), or seed groups of them; one matrix row each',
+    }),
     columns: Type.Array(
       Type.Object({ model: ModelName, set: LabeledSetName }, { additionalProperties: false }),
       {

@@ -62,26 +62,23 @@ export const SimilarityMatrixResponseSchema = Type.Object(
 );
 export type SimilarityMatrixResponse = Static<typeof SimilarityMatrixResponseSchema>;
 
+/** A matrix row: one version (`name@ref`), or several seeds of one feature under an id. */
+export const VersionOrSeedGroupSchema = Type.Union([
+  ModelAtRef,
+  Type.Object(
+    {
+      id: Type.String({ minLength: 1, maxLength: 100 }),
+      refs: Type.Array(ModelAtRef, { minItems: 1, maxItems: 16, description: 'Seeds of one feature' }),
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type VersionOrSeedGroup = Static<typeof VersionOrSeedGroupSchema>;
+
 /** POST /compare/matrix: versions (or seed groups of versions) and the reference's options. */
 export const SimilarityMatrixBodySchema = Type.Object(
   {
-    models: Type.Array(
-      Type.Union([
-        ModelAtRef,
-        Type.Object(
-          {
-            id: Type.String({ minLength: 1, maxLength: 100 }),
-            refs: Type.Array(ModelAtRef, {
-              minItems: 1,
-              maxItems: 16,
-              description: 'Seeds of one feature',
-            }),
-          },
-          { additionalProperties: false },
-        ),
-      ]),
-      { minItems: 2, maxItems: 32 },
-    ),
+    models: Type.Array(VersionOrSeedGroupSchema, { minItems: 2, maxItems: 32 }),
     measure: Type.Optional(literals(SIMILARITY_MEASURES, 'Default cosine')),
     part: Type.Optional(
       literals(IMPORTANCE_PARTS, 'Default decoder-weight for topk_overlap, encoder-weight otherwise'),
