@@ -3,7 +3,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { StagedBlob } from '../workers/task-types.js';
 
-/** Writes bytes to a new file under `dir` and hashes them, in 16 MiB steps (no second copy). */
+/**
+ * Writes bytes to a new file under `dir` and hashes them, in 16 MiB steps (no second copy). Not
+ * synced here: the blob store syncs the file before it renames it into place (BlobStore.putFile),
+ * off this worker thread, which is then free for requests sooner.
+ */
 async function writeHashed(file: string, bytes: Uint8Array): Promise<StagedBlob> {
   const hash = createHash('sha256');
   const handle = await fs.open(file, 'wx');
@@ -14,7 +18,6 @@ async function writeHashed(file: string, bytes: Uint8Array): Promise<StagedBlob>
       hash.update(chunk);
       await handle.write(chunk);
     }
-    await handle.sync();
   } finally {
     await handle.close();
   }

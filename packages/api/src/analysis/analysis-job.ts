@@ -27,6 +27,9 @@ export function analysisJobKind(
         signal.throwIfAborted();
         progress(i / IMPORTANCE_PARTS.length, `importance and summary of ${part}`);
         await analysis.summary(handle, part);
+        // One part at a time, stored before the next starts: the background work holds one worker
+        // thread, and the other stays free for requests.
+        await analysis.idle();
       }
       progress(1, 'done');
       return { parts: [...IMPORTANCE_PARTS] };

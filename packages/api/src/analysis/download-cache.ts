@@ -31,7 +31,8 @@ export class DownloadCache {
     if (!hit) return null;
     this.files.delete(id);
     this.files.set(id, hit);
-    return createReadStream(hit.file);
+    // 1 MiB reads: a 130 MB download in ~130 steps instead of ~2000.
+    return createReadStream(hit.file, { highWaterMark: 1024 * 1024 });
   }
 
   /**

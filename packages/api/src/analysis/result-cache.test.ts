@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ResultCache } from './result-cache.js';
+import { FinishedValues, ResultCache } from './result-cache.js';
 
 describe('ResultCache', () => {
   it('shares one computation per key, forgets failures, drops the least recently used', async () => {
@@ -22,5 +22,17 @@ describe('ResultCache', () => {
     expect(cache.size).toBe(2);
     expect((await cache.get('a', compute(9))).value).toBe(1);
     expect((await cache.get('bad', compute(5))).value).toBe(5);
+  });
+});
+
+describe('FinishedValues', () => {
+  it('returns what was set and drops the least recently used past its size', () => {
+    const values = new FinishedValues<string>(2);
+    values.set('a', 'A');
+    values.set('b', 'B');
+    expect(values.get('a')).toBe('A'); // a is now the most recently used
+    values.set('c', 'C');
+    expect(values.get('b')).toBeUndefined();
+    expect([values.get('a'), values.get('c')]).toEqual(['A', 'C']);
   });
 });

@@ -33,3 +33,28 @@ export class ResultCache<T> {
     return this.entries.size;
   }
 }
+
+/**
+ * Finished values by key, least recently used first out past `maxEntries`: for results whose
+ * computation a request may cancel, so only completed ones are shared.
+ */
+export class FinishedValues<T> {
+  private readonly values = new Map<string, T>();
+
+  constructor(private readonly maxEntries = 64) {}
+
+  get(key: string): T | undefined {
+    const value = this.values.get(key);
+    if (value !== undefined) {
+      this.values.delete(key);
+      this.values.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: T): void {
+    this.values.delete(key);
+    this.values.set(key, value);
+    while (this.values.size > this.maxEntries) this.values.delete(this.values.keys().next().value as string);
+  }
+}

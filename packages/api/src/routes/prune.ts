@@ -18,7 +18,8 @@ import type { PruneRequest } from '../workers/task-types.js';
 import { toTopkSpec } from '../schemas/topk.js';
 import { BODY_LIMITS } from '../ops/request-limits.js';
 import { parsePruneBody } from './prune-body.js';
-import { previewFromSummary } from '../analysis/summary-preview.js';
+import { previewFromSummary, type SummaryPreview } from '../analysis/summary-preview.js';
+import { FinishedValues } from '../analysis/result-cache.js';
 import { requestSignal } from './request-signal.js';
 import type { VersionRecord } from '../storage/metadata-store.js';
 import { RegistryService } from '../registry/registry-service.js';
@@ -64,6 +65,8 @@ const PRUNE_JOB = 'prune';
 
 const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry, tasks, analysis, jobs } = app.services;
+  // Finished previews from the cached analysis, by content and request (a slider revisits values).
+  const previews = new FinishedValues<SummaryPreview>(256);
   // Number literals decide what topk means (parsePruneBody); JSON.parse would lose them.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -174,7 +177,14 @@ const pruneRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const h = await registry.checkout(source);
       const pruneRequest = toRequest(request.body);
       const signal = requestSignal(reply);
-      const fast = await previewFromSummary({ analysis, tasks }, source, h, pruneRequest, signal);
+      // Masks and index lists always take the full prune (and would make long keys).
+      const scalar = pruneRequest.mask === undefined && pruneRequest.keep_idx === undefined;
+      const previewKey = scalar ? JSON.stringify([h.key, pruneRequest]) : null;
+      let fast = previewKey === null ? null : (previews.get(previewKey) ?? null);
+      if (!fast) {
+        fast = await previewFromSummary({ analysis, tasks }, source, h, pruneRequest, signal);
+        if (fast && previewKey !== null) previews.set(previewKey, fast);
+      }
       if (fast) {
         const input = fast.kept.reduce((a, b) => a + b, 0);
         return {
