@@ -85,7 +85,13 @@ export function crossEncodingJobKind(deps: Deps): JobKind<CrossEncodingJobArgs, 
             signal.throwIfAborted();
             progress(done / total, `${ref.model}@${ref.version} encodes ${set.model}/${set.name}`);
             try {
-              const value = await encodeVersionOnSet(deps, record, set, null, signal);
+              // The cell's own progress (0…0.9 of its samples) is a slice of the whole matrix.
+              const cellProgress = (fraction: number, what?: string) =>
+                progress((done + fraction / 0.9) / total, what);
+              const value = await encodeVersionOnSet(deps, record, set, null, {
+                signal,
+                progress: cellProgress,
+              });
               const l = value.latentDim;
               // The first latent dimension: the one a GRADIEND's feature is read from.
               cells[i]![j]!.push({
