@@ -51,6 +51,12 @@ export const ERROR_CODES = {
   GRADIEND_ERR_ENCODER_METRICS: { status: 422, title: 'Labeled encodings cannot be scored' },
   GRADIEND_ERR_COMPARISON: { status: 422, title: 'GRADIENDs cannot be compared as asked' },
   GRADIEND_ERR_LABELED_SET: { status: 422, title: 'Malformed labeled gradient set' },
+  GRADIEND_ERR_LABELED_SET_NOT_FOUND: { status: 404, title: 'Labeled set not found' },
+  GRADIEND_ERR_LABELED_SET_EXISTS: { status: 409, title: 'Labeled set name already taken' },
+  GRADIEND_ERR_LABELED_SET_SPACE: {
+    status: 422,
+    title: "Version is outside the labeled set's input space",
+  },
   GRADIEND_ERR_REWRITE: { status: 422, title: 'Base model cannot be rewritten with this GRADIEND' },
   GRADIEND_ERR_CORE: { status: 422, title: 'Model operation failed' },
   GRADIEND_ERR_JOB_NOT_FOUND: { status: 404, title: 'Job not found' },

@@ -56,3 +56,13 @@ export type AnalysisState = (typeof ANALYSIS_STATES)[number];
 /** A job's lifecycle: queued → running → done | failed | cancelled. */
 export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
+
+/** A labeled gradient set's name within its model (lowercase slug). */
+export const LABELED_SET_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$';
+/** How a labeled set's gradients are given: one per-parameter file per sample, or one [N, input_dim] tensor. */
+export const LABELED_SET_FORMATS = ['per-sample', 'batched'] as const;
+/** At most this many samples in one labeled set. */
+export const MAX_LABELED_SET_SAMPLES = 100_000;
+/** A pruning curve's grid: at most this many log-spaced points, and this many extra k's. */
+export const MAX_CURVE_POINTS = 200;
+export const MAX_CURVE_EXTRA_KS = 16;

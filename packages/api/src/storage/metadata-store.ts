@@ -157,6 +157,56 @@ export type NewBaseModel = Omit<BaseModelRecord, 'createdAt' | 'createdBy' | 'fi
   readonly actor: string;
 };
 
+/** One sample of a labeled set (its manifest row, in the API's snake_case). */
+export interface LabeledSampleRecord {
+  readonly file?: string;
+  readonly row?: number;
+  readonly label: number;
+  readonly type?: string;
+  readonly source_id?: string;
+  readonly target_id?: string;
+  readonly data_split?: string;
+}
+
+/** A labeled gradient set: samples in the input space of one version of the model (its root). */
+export interface LabeledSetRecord {
+  readonly id: number;
+  readonly model: string;
+  readonly name: string;
+  readonly description: string;
+  readonly rootVersion: number;
+  readonly rootVersionId: number;
+  readonly format: 'per-sample' | 'batched';
+  readonly nSamples: number;
+  readonly inputDim: number;
+  readonly dtype: string;
+  readonly labelCounts: Readonly<Record<string, number>>;
+  /** Hash of the stored files' names and hashes: what evaluation caches key on. */
+  readonly contentSha256: string;
+  readonly samples: readonly LabeledSampleRecord[];
+  /** The manifest (as stored, JSON) and the gradient files, each a blob. */
+  readonly files: readonly FileRecord[];
+  readonly bytes: number;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
+export interface NewLabeledSet {
+  readonly model: string;
+  readonly name: string;
+  readonly description: string;
+  readonly rootVersionId: number;
+  readonly format: LabeledSetRecord['format'];
+  readonly inputDim: number;
+  readonly dtype: string;
+  readonly labelCounts: Readonly<Record<string, number>>;
+  readonly contentSha256: string;
+  readonly samples: readonly LabeledSampleRecord[];
+  readonly files: readonly FileRecord[];
+  readonly bytes: number;
+  readonly actor: string;
+}
+
 /**
  * Registry metadata. Every method that changes state runs in one transaction and records its audit
  * entry in the same transaction. Implementations: SQLite (default) and PostgreSQL.
@@ -205,8 +255,8 @@ export interface MetadataStore {
   deleteAlias(model: string, alias: string, actor: string): Promise<boolean>;
 
   /**
-   * True when a version, a base model (weights, ONNX graph or test set), a cached analysis or a job
-   * result uses the blob.
+   * True when a version, a base model (weights, ONNX graph or test set), a labeled set, a cached
+   * analysis or a job result uses the blob.
    */
   isBlobReferenced(sha256: string): Promise<boolean>;
 
@@ -218,6 +268,18 @@ export interface MetadataStore {
   getBaseModel(sha256: string): Promise<BaseModelRecord | null>;
   /** Newest first; with `name`, only the base models of that name. */
   listBaseModels(name?: string): Promise<BaseModelRecord[]>;
+
+  /** Stores a set (409 when the model has one of that name; 404 when its root is gone) and audits it. */
+  createLabeledSet(input: NewLabeledSet): Promise<LabeledSetRecord>;
+  /** The model's sets, by name. */
+  listLabeledSets(model: string): Promise<LabeledSetRecord[]>;
+  getLabeledSet(model: string, name: string): Promise<LabeledSetRecord | null>;
+  /** Deletes and audits a set; null when there is none. Returns its blobs no set references any more. */
+  deleteLabeledSet(
+    model: string,
+    name: string,
+    actor: string,
+  ): Promise<{ readonly unreferencedBlobs: readonly string[] } | null>;
 
   getAnalysis(contentKey: string, part: string, format: string): Promise<AnalysisRecord | null>;
   /** Records a computed analysis; a concurrent record of the same key wins and this one is dropped. */

@@ -235,5 +235,41 @@ export function migrationsFor(dialect: SqlDialect): readonly Migration[] {
       // [{name, sha256, size}], each a blob; null for a single-file base (the sha256 column's blob).
       sql: 'ALTER TABLE base_models ADD COLUMN files TEXT',
     },
+    {
+      version: 7,
+      name: 'labeled gradient sets',
+      // A model's labeled gradient sets (src/evaluation): given in the input space of one version
+      // (its root; the set goes with it), samples as JSON [{file | row, label, type, …}], each
+      // uploaded file a blob (labeled_set_files, so blob references are one indexed lookup).
+      sql: `
+      CREATE TABLE labeled_sets (
+        id ${id},
+        model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        root_version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+        format TEXT NOT NULL CHECK (format IN ('per-sample', 'batched')),
+        n_samples INTEGER NOT NULL,
+        input_dim ${bigint} NOT NULL,
+        dtype TEXT NOT NULL,
+        label_counts TEXT NOT NULL,
+        content_sha256 TEXT NOT NULL,
+        samples TEXT NOT NULL,
+        bytes ${bigint} NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        UNIQUE (model_id, name)
+      );
+      CREATE INDEX labeled_sets_root ON labeled_sets(root_version_id);
+      CREATE TABLE labeled_set_files (
+        set_id INTEGER NOT NULL REFERENCES labeled_sets(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size ${bigint} NOT NULL,
+        PRIMARY KEY (set_id, name)
+      );
+      CREATE INDEX labeled_set_files_sha256 ON labeled_set_files(sha256);
+    `,
+    },
   ];
 }

@@ -9,6 +9,8 @@ import type {
   ModelRecord,
   NewAuditEntry,
   NewBaseModel,
+  NewLabeledSet,
+  LabeledSetRecord,
   BaseModelRecord,
   NewVersion,
   Role,
@@ -17,6 +19,16 @@ import type {
   VersionRef,
 } from '../metadata-store.js';
 import { migrationsFor } from '../migrations.js';
+import {
+  LABELED_SET_SELECT,
+  labeledSetCreatedAudit,
+  labeledSetExists,
+  labeledSetInsert,
+  labeledSetInsertValues,
+  labeledSetRootGone,
+  toLabeledSetRecord,
+  type LabeledSetRow,
+} from '../labeled-set-rows.js';
 import { SqlJobStore, type JobSqlSyntax } from '../sql-job-store.js';
 import type { JobStore } from '../../jobs/job-types.js';
 import { analysisRecord, analysisValues, type AnalysisRow } from '../analysis-rows.js';
@@ -482,8 +494,98 @@ export class PostgresMetadataStore implements MetadataStore {
         undefined ||
       (await one(this.pool, BASE_MODEL_REFERENCES, baseModelReferenceParams(sha256))) !== undefined ||
       (await one(this.pool, analysis, [sha256])) !== undefined ||
+      (await one(this.pool, 'SELECT 1 FROM labeled_set_files WHERE sha256 = $1 LIMIT 1', [sha256])) !==
+        undefined ||
       (await this.jobs.isResultBlob(sha256))
     );
+  }
+
+  private async labeledSet(db: Db, row: LabeledSetRow): Promise<LabeledSetRecord> {
+    const files = await all<FileRecord>(
+      db,
+      'SELECT name, sha256, size FROM labeled_set_files WHERE set_id = $1 ORDER BY name',
+      [row.id],
+    );
+    return toLabeledSetRecord(row, files);
+  }
+
+  private labeledSetRow(db: Db, model: string, name: string): Promise<LabeledSetRow | undefined> {
+    return one<LabeledSetRow>(db, `${LABELED_SET_SELECT} WHERE m.name = $1 AND s.name = $2`, [model, name]);
+  }
+
+  async createLabeledSet(input: NewLabeledSet): Promise<LabeledSetRecord> {
+    return this.tx(async (db) => {
+      const model = await this.modelRow(db, input.model, true);
+      const root = await one<{ version: number; model_id: number }>(
+        db,
+        'SELECT version, model_id FROM versions WHERE id = $1 FOR UPDATE',
+        [input.rootVersionId],
+      );
+      if (!model || !root || root.model_id !== model.id) throw labeledSetRootGone(input.model, 0);
+      if (await this.labeledSetRow(db, input.model, input.name))
+        throw labeledSetExists(input.model, input.name);
+      const inserted = await one<{ id: number }>(
+        db,
+        `${labeledSetInsert((n) => `$${n}`)} RETURNING id`,
+        labeledSetInsertValues(model.id, input, now()),
+      );
+      if (!inserted) throw new Error('labeled set insert failed');
+      for (const f of input.files) {
+        await db.query('INSERT INTO labeled_set_files (set_id, name, sha256, size) VALUES ($1, $2, $3, $4)', [
+          inserted.id,
+          f.name,
+          f.sha256,
+          f.size,
+        ]);
+      }
+      await this.audit(db, labeledSetCreatedAudit(input, input.model, root.version));
+      const row = await this.labeledSetRow(db, input.model, input.name);
+      if (!row) throw new Error('labeled set insert failed');
+      return this.labeledSet(db, row);
+    });
+  }
+
+  async listLabeledSets(model: string): Promise<LabeledSetRecord[]> {
+    const rows = await all<LabeledSetRow>(
+      this.pool,
+      `${LABELED_SET_SELECT} WHERE m.name = $1 ORDER BY s.name COLLATE "C"`,
+      [model],
+    );
+    return Promise.all(rows.map((r) => this.labeledSet(this.pool, r)));
+  }
+
+  async getLabeledSet(model: string, name: string): Promise<LabeledSetRecord | null> {
+    const row = await this.labeledSetRow(this.pool, model, name);
+    return row ? this.labeledSet(this.pool, row) : null;
+  }
+
+  async deleteLabeledSet(
+    model: string,
+    name: string,
+    actor: string,
+  ): Promise<{ readonly unreferencedBlobs: readonly string[] } | null> {
+    return this.tx(async (db) => {
+      const row = await this.labeledSetRow(db, model, name);
+      if (!row) return null;
+      const shas = (
+        await all<{ sha256: string }>(db, 'SELECT sha256 FROM labeled_set_files WHERE set_id = $1', [row.id])
+      ).map((r) => r.sha256);
+      const deleted = await db.query('DELETE FROM labeled_sets WHERE id = $1', [row.id]);
+      if (deleted.rowCount === 0) return null;
+      await this.audit(db, {
+        actor,
+        action: 'labeled-set.delete',
+        model,
+        version: row.root_version,
+        details: { set: name, content_sha256: row.content_sha256 },
+      });
+      const unreferenced: string[] = [];
+      for (const sha of new Set(shas)) {
+        if (!(await one(db, 'SELECT 1 FROM labeled_set_files WHERE sha256 = $1 LIMIT 1', [sha])))
+          unreferenced.push(sha);
+      }
+      return { unreferencedBlobs: unreferenced };
+    });
   }
 
   async getAnalysis(contentKey: string, part: string, format: string): Promise<AnalysisRecord | null> {

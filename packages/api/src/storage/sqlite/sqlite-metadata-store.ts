@@ -11,6 +11,8 @@ import type {
   ModelRecord,
   NewAuditEntry,
   NewBaseModel,
+  NewLabeledSet,
+  LabeledSetRecord,
   BaseModelRecord,
   NewVersion,
   Role,
@@ -70,6 +72,16 @@ import {
   type VersionRow,
 } from '../sql-rows.js';
 import { deletionOrder } from '../deletion-order.js';
+import {
+  LABELED_SET_SELECT,
+  labeledSetCreatedAudit,
+  labeledSetExists,
+  labeledSetInsert,
+  labeledSetInsertValues,
+  labeledSetRootGone,
+  toLabeledSetRecord,
+  type LabeledSetRow,
+} from '../labeled-set-rows.js';
 
 /** LIKE already ignores ASCII case and BINARY (bytewise) is the default collation. */
 const SQLITE: SqlSyntax = {
@@ -95,6 +107,7 @@ const VERSION_INSERT = versionInsert(SQLITE);
 const AUDIT_INSERT = auditInsert(SQLITE);
 const ALIAS_UPSERT = aliasUpsert(SQLITE);
 const TOKEN_INSERT = tokenInsert(SQLITE);
+const LABELED_SET_INSERT = labeledSetInsert(() => '?');
 const BASE_MODEL_INSERT = baseModelInsert(() => '?');
 const BASE_MODEL_FILL = baseModelFill(() => '?');
 const BASE_MODEL_REFERENCES = baseModelReferencesBlob(() => '?');
@@ -439,8 +452,92 @@ export class SqliteMetadataStore implements MetadataStore {
           'SELECT 1 AS x FROM analysis_cache WHERE importance_sha256 = ? OR summary_sha256 = ? LIMIT 1',
         )
         .get(sha256, sha256) !== undefined ||
+      this.db
+        .prepare<[string], { x: number }>('SELECT 1 AS x FROM labeled_set_files WHERE sha256 = ? LIMIT 1')
+        .get(sha256) !== undefined ||
       (await this.jobs.isResultBlob(sha256))
     );
+  }
+
+  private labeledSet(row: LabeledSetRow): LabeledSetRecord {
+    const files = this.db
+      .prepare<[number], FileRecord>(
+        'SELECT name, sha256, size FROM labeled_set_files WHERE set_id = ? ORDER BY name',
+      )
+      .all(row.id);
+    return toLabeledSetRecord(row, files);
+  }
+
+  private labeledSetRow(model: string, name: string): LabeledSetRow | undefined {
+    return this.db
+      .prepare<[string, string], LabeledSetRow>(`${LABELED_SET_SELECT} WHERE m.name = ? AND s.name = ?`)
+      .get(model, name);
+  }
+
+  async createLabeledSet(input: NewLabeledSet): Promise<LabeledSetRecord> {
+    return this.db
+      .transaction(() => {
+        const model = this.modelRow(input.model);
+        const root = this.db
+          .prepare<[number], { version: number; model_id: number }>(
+            'SELECT version, model_id FROM versions WHERE id = ?',
+          )
+          .get(input.rootVersionId);
+        if (!model || !root || root.model_id !== model.id) throw labeledSetRootGone(input.model, 0);
+        if (this.labeledSetRow(input.model, input.name)) throw labeledSetExists(input.model, input.name);
+        const result = this.db
+          .prepare(LABELED_SET_INSERT)
+          .run(...labeledSetInsertValues(model.id, input, now()));
+        const setId = Number(result.lastInsertRowid);
+        const insertFile = this.db.prepare(
+          'INSERT INTO labeled_set_files (set_id, name, sha256, size) VALUES (?, ?, ?, ?)',
+        );
+        for (const f of input.files) insertFile.run(setId, f.name, f.sha256, f.size);
+        this.audit(labeledSetCreatedAudit(input, input.model, root.version));
+        return this.labeledSet(this.labeledSetRow(input.model, input.name) as LabeledSetRow);
+      })
+      .immediate();
+  }
+
+  async listLabeledSets(model: string): Promise<LabeledSetRecord[]> {
+    return this.db
+      .prepare<[string], LabeledSetRow>(`${LABELED_SET_SELECT} WHERE m.name = ? ORDER BY s.name`)
+      .all(model)
+      .map((r) => this.labeledSet(r));
+  }
+
+  async getLabeledSet(model: string, name: string): Promise<LabeledSetRecord | null> {
+    const row = this.labeledSetRow(model, name);
+    return row ? this.labeledSet(row) : null;
+  }
+
+  async deleteLabeledSet(
+    model: string,
+    name: string,
+    actor: string,
+  ): Promise<{ readonly unreferencedBlobs: readonly string[] } | null> {
+    return this.db
+      .transaction(() => {
+        const row = this.labeledSetRow(model, name);
+        if (!row) return null;
+        const shas = this.db
+          .prepare<[number], { sha256: string }>('SELECT sha256 FROM labeled_set_files WHERE set_id = ?')
+          .all(row.id)
+          .map((r) => r.sha256);
+        this.db.prepare('DELETE FROM labeled_sets WHERE id = ?').run(row.id);
+        this.audit({
+          actor,
+          action: 'labeled-set.delete',
+          model,
+          version: row.root_version,
+          details: { set: name, content_sha256: row.content_sha256 },
+        });
+        const referenced = this.db.prepare<[string], { n: number }>(
+          'SELECT COUNT(*) AS n FROM labeled_set_files WHERE sha256 = ?',
+        );
+        return { unreferencedBlobs: [...new Set(shas)].filter((sha) => (referenced.get(sha)?.n ?? 0) === 0) };
+      })
+      .immediate();
   }
 
   async getAnalysis(contentKey: string, part: string, format: string): Promise<AnalysisRecord | null> {
