@@ -11,6 +11,7 @@ const TABS = [
   ['topk', 'Top-k'],
   ['encode', 'Encode'],
   ['rewrite', 'Rewrite'],
+  ['evaluate', 'Evaluate'],
 ] as const;
 
 export function ModelLayout() {
