@@ -54,6 +54,8 @@ import compareMatrixRoutes from './routes/compare-matrix.js';
 import { OnnxSessionCache } from './onnx/session-cache.js';
 import dashboardPlugin from './web/dashboard.js';
 import jobsRoutes from './routes/jobs.js';
+import labeledSetRoutes from './routes/labeled-sets.js';
+import evaluationRoutes from './routes/evaluation.js';
 import { createJobService } from './jobs/create-job-service.js';
 import type { AnyJobKind } from './jobs/job-kind.js';
 
@@ -217,6 +219,10 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
         { name: 'registry', description: 'Models, versions, files, aliases' },
         { name: 'analysis', description: 'Importance, heatmaps, top-k' },
         { name: 'operations', description: 'Prune, encode, decode, ONNX' },
+        {
+          name: 'evaluation',
+          description: 'Labeled gradient sets, encoder scorecard, pruning-quality curve',
+        },
         { name: 'jobs', description: 'Long work: state, progress, results, cancel' },
         { name: 'admin', description: 'Tokens and audit log' },
         { name: 'system', description: 'Health' },
@@ -241,6 +247,8 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
       await api.register(onnxRoutes);
       await api.register(compareRoutes);
       await api.register(compareMatrixRoutes);
+      await api.register(labeledSetRoutes);
+      await api.register(evaluationRoutes);
       await api.register(auditRoutes);
       await api.register(tokenRoutes);
       await api.register(jobsRoutes);

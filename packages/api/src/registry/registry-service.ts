@@ -102,19 +102,29 @@ export class RegistryService {
     summary: CheckpointSummary,
     options: IngestOptions,
   ): Promise<VersionRecord> {
+    const record = await this.storeBlobs(files, () =>
+      this.meta.createVersion({
+        ...options,
+        summary,
+        files: files.map(({ name, sha256, size }) => ({ name, sha256, size })),
+      } satisfies NewVersion),
+    );
+    this.onCommitted(record);
+    return record;
+  }
+
+  /**
+   * Moves staged files into the blob store and runs `record` (the transaction that references
+   * them); the blobs are safe from garbage collection meanwhile and collected again if it fails.
+   */
+  async storeBlobs<T>(files: readonly StagedFile[], record: () => Promise<T>): Promise<T> {
     const shas = files.map((f) => f.sha256);
     for (const sha of shas) this.pending.set(sha, (this.pending.get(sha) ?? 0) + 1);
     try {
       for (const f of files) await this.blobs.putFile(f.path, { sha256: f.sha256, size: f.size });
-      const input: NewVersion = {
-        ...options,
-        summary,
-        files: files.map(({ name, sha256, size }) => ({ name, sha256, size })),
-      };
-      const record = await this.meta.createVersion(input);
+      const result = await record();
       this.release(shas);
-      this.onCommitted(record);
-      return record;
+      return result;
     } catch (error) {
       this.release(shas);
       await this.collect(shas);
@@ -269,6 +279,27 @@ export class RegistryService {
     return handle;
   }
 
+  /**
+   * Any stored file set (a labeled set's gradients) as a local folder under `key`, materialised
+   * once like a version's checkout; names may hold folders.
+   */
+  checkoutFileSet(key: string, files: readonly FileRecord[]): Promise<string> {
+    let pending = this.checkouts.get(key);
+    this.observeCheckout(pending !== undefined);
+    if (!pending) {
+      pending = this.materialize(key, files);
+      this.checkouts.set(key, pending);
+      pending.catch(() => this.checkouts.delete(key));
+    }
+    return pending;
+  }
+
+  /** Forgets and removes a file set's checkout (its set was deleted). */
+  async dropFileSet(key: string): Promise<void> {
+    this.checkouts.delete(key);
+    await fs.rm(path.join(this.dirs.checkouts, key), { recursive: true, force: true });
+  }
+
   private async checkoutFiles(version: VersionRecord): Promise<ModelHandle> {
     const key = RegistryService.contentKey(version.files);
     let pending = this.checkouts.get(key);
@@ -310,7 +341,11 @@ export class RegistryService {
     }
     const staging = await this.makeTempDir('checkout');
     try {
-      for (const f of files) await this.blobs.materialize(f.sha256, path.join(staging, f.name));
+      for (const f of files) {
+        const file = path.join(staging, f.name);
+        if (f.name.includes('/')) await fs.mkdir(path.dirname(file), { recursive: true });
+        await this.blobs.materialize(f.sha256, file);
+      }
       await fs.mkdir(this.dirs.checkouts, { recursive: true });
       await fs.rm(target, { recursive: true, force: true });
       await fs.rename(staging, target);

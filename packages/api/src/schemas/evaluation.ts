@@ -88,8 +88,8 @@ const ConvergenceSchema = Type.Object({
   reason: Type.Union([Type.String(), Type.Null()]),
   criteria: Type.Object({
     score_threshold: Type.Number({ description: '|correlation| must reach this' }),
-    mean_by_class_threshold: Type.Number({
-      description: 'min |class mean| over the target classes must reach this',
+    mean_by_class_threshold: Type.Union([Type.Number(), Type.Null()], {
+      description: 'min |class mean| over the target classes must reach this (null: not checked)',
     }),
   }),
 });

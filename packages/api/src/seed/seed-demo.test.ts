@@ -1,11 +1,13 @@
 import { mkdir, readFile, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { encoderMetrics } from '@gradiend/core';
 import { DIGITS_DEMO_FILES, ensureBuiltInDemos } from '@gradiend/core/node';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test-support/test-app.js';
 import { demoCacheDir, seedDemo } from './seed-demo.js';
+import { DEMO_LABELED_SET } from './seed-labeled-set.js';
 
 /**
  * The demos are built into one cache shared by test runs (keyed by recipe hash, written atomically),
@@ -93,6 +95,37 @@ describe('seeding the built-in demos', () => {
       expect(Math.abs(encoded - s.encoded_after_input_scale)).toBeLessThan(1e-6);
     }
   });
+
+  it("comes with the demo's labeled set: the API's scorecard is the core's of the recorded encodings, and a curve", async () => {
+    const demos = await ensureBuiltInDemos(SHARED_CACHE);
+    const digits = demos.find((d) => d.name === 'digits-3-vs-8');
+    const gradients = path.join(digits?.demoDir ?? '', DIGITS_DEMO_FILES.gradients);
+    const index = JSON.parse(await readFile(path.join(gradients, 'index.json'), 'utf8')) as SampleIndex;
+    const res = await t.app.inject(
+      `/api/models/digits-3-vs-8/versions/1/evaluation?set=${DEMO_LABELED_SET}&wait=60`,
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as { metrics: { correlation: number; mean_by_class: Record<string, number> } };
+    const core = encoderMetrics(
+      index.samples.map((s) => ({
+        encoded: s.encoded_after_input_scale,
+        label: s.label,
+        type: 'training',
+        sourceId: String(s.digit),
+        dataSplit: 'test',
+      })),
+    );
+    expect(body.metrics.correlation).toBeCloseTo(core.correlation, 6);
+    for (const [label, mean] of Object.entries(core.mean_by_class))
+      expect(body.metrics.mean_by_class[label]).toBeCloseTo(mean, 6);
+    const curve = await t.app.inject(
+      `/api/models/digits-3-vs-8/versions/1/pruning-curve?set=${DEMO_LABELED_SET}&wait=60`,
+    );
+    expect(curve.statusCode, curve.body).toBe(200);
+    const points = (curve.json() as { points: { k: number; correlation: number }[] }).points;
+    expect(points.length).toBeGreaterThan(20);
+    expect(points.at(-1)?.correlation).toBeCloseTo(core.correlation, 5);
+  }, 60_000);
 
   it('leaves a registry that already holds models alone', async () => {
     const log = pino({ level: 'silent' });

@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import { ensureBuiltInDemos } from '@gradiend/core/node';
+import { DIGITS_DEMO_FILES, ensureBuiltInDemos } from '@gradiend/core/node';
 import { sha256File } from '../registry/sha256-file.js';
+import { seedLabeledSet } from './seed-labeled-set.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { MetadataStore } from '../storage/metadata-store.js';
 import type { BaseModelService } from '../base-models/base-model-service.js';
@@ -38,7 +39,7 @@ export async function seedDemo(
         await fs.copyFile(path.join(demo.checkpointDir, name), file);
         files.push({ name, path: file, ...(await sha256File(file)) });
       }
-      await registry.ingest(workDir, files, {
+      const version = await registry.ingest(workDir, files, {
         model: demo.name,
         description: demo.description,
         tags: demo.tags,
@@ -49,6 +50,15 @@ export async function seedDemo(
       });
       seeded.push(demo.name);
       log.info({ model: demo.name }, 'demo model registered');
+      const set = await seedLabeledSet(
+        meta,
+        registry,
+        version,
+        path.join(demo.demoDir, DIGITS_DEMO_FILES.gradients),
+        workDir,
+      );
+      if (set)
+        log.info({ model: demo.name, set: set.name, samples: set.nSamples }, 'demo labeled set registered');
       if (demo.baseModel && baseModels) {
         // Copies: the base model service moves its files into the blob store.
         const copy = async (file: string, name: string): Promise<string> => {

@@ -371,4 +371,66 @@ export function metadataStoreContract(open: () => Promise<StoreUnderTest>): void
     for (const f of files) expect(await store.isBlobReferenced(f.sha256), f.name).toBe(true);
     expect(await store.isBlobReferenced(sha('4'))).toBe(false);
   });
+
+  it('stores labeled sets per model, refuses a taken name, drops them with their root, and counts their blobs', async () => {
+    const sha = (c: string) => c.repeat(64);
+    const root = await store.createVersion(newVersion('ls', 'a'));
+    const input = {
+      model: 'ls',
+      name: 'held-out',
+      description: 'd',
+      rootVersionId: root.id,
+      format: 'per-sample' as const,
+      inputDim: 4,
+      dtype: 'F16',
+      labelCounts: { '-1.0': 1, '1.0': 1 },
+      contentSha256: sha('c'),
+      samples: [
+        { file: 'a.safetensors', label: 1, type: 'training', source_id: '3' },
+        { file: 'b.safetensors', label: -1 },
+      ],
+      files: [
+        { name: 'a.safetensors', sha256: sha('1'), size: 10 },
+        { name: 'b.safetensors', sha256: sha('2'), size: 12 },
+        { name: 'manifest.json', sha256: sha('3'), size: 5 },
+      ],
+      bytes: 27,
+      actor: 'alice',
+    };
+    const made = await store.createLabeledSet(input);
+    expect(made).toMatchObject({
+      model: 'ls',
+      name: 'held-out',
+      rootVersion: 1,
+      rootVersionId: root.id,
+      nSamples: 2,
+      inputDim: 4,
+      dtype: 'F16',
+      labelCounts: input.labelCounts,
+      samples: input.samples,
+      files: input.files,
+      bytes: 27,
+      createdBy: 'alice',
+    });
+    expect(await store.getLabeledSet('ls', 'held-out')).toEqual(made);
+    await expect(store.createLabeledSet(input)).rejects.toMatchObject({
+      code: 'GRADIEND_ERR_LABELED_SET_EXISTS',
+    });
+    const second = await store.createLabeledSet({ ...input, name: 'again', files: input.files.slice(0, 1) });
+    expect((await store.listLabeledSets('ls')).map((x) => x.name)).toEqual(['again', 'held-out']);
+    for (const f of input.files) expect(await store.isBlobReferenced(f.sha256), f.name).toBe(true);
+
+    const deleted = await store.deleteLabeledSet('ls', 'held-out', 'bob');
+    // a.safetensors is still the other set's.
+    expect([...(deleted?.unreferencedBlobs ?? [])].sort()).toEqual([sha('2'), sha('3')]);
+    expect(await store.deleteLabeledSet('ls', 'held-out', 'bob')).toBeNull();
+    expect(await store.isBlobReferenced(sha('1'))).toBe(true);
+    const actions = (await store.listAudit({ model: 'ls', limit: 100, offset: 0 })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['labeled-set.create', 'labeled-set.delete']));
+
+    // A set goes with its root version.
+    await store.deleteVersion('ls', root.version, false, 'bob');
+    expect(await store.getLabeledSet('ls', second.name)).toBeNull();
+    expect(await store.isBlobReferenced(sha('1'))).toBe(false);
+  });
 }

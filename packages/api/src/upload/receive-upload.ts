@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { ApiError } from '../errors/api-error.js';
@@ -9,8 +8,8 @@ import type { StagedFile } from '../registry/registry-service.js';
 import { extractArchive } from './extract-archive.js';
 import { checkSafetensorsFile } from './safetensors-header-limit.js';
 import { EXTRACT_LIMITS, extractionCap, type SharedByteBudget } from './extraction-budget.js';
-import { formCutShort, multipartBoundary, watchFormEnd } from './form-end-watch.js';
-import { ByteBudget, writeHashed } from './hashed-write.js';
+import { ByteBudget } from './hashed-write.js';
+import { openMultipart } from './multipart-session.js';
 import { checkpointFileNames, isIgnoredPath, splitUploadPath } from './safe-path.js';
 
 export interface ReceivedUpload {
@@ -67,45 +66,8 @@ export async function receiveUpload(
   request: FastifyRequest,
   options: ReceiveOptions,
 ): Promise<ReceivedUpload> {
-  if (!request.isMultipart()) {
-    throw new ApiError(
-      'GRADIEND_ERR_REQUEST_MEDIA_TYPE',
-      `upload must be multipart/form-data, got ${request.headers['content-type'] ?? 'no content type'}`,
-    );
-  }
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > options.maxBytes + 1024 * 1024) {
-    throw new ApiError(
-      'GRADIEND_ERR_UPLOAD_TOO_LARGE',
-      `upload of ${declared} bytes exceeds the limit of ${options.maxBytes}`,
-      {
-        limit: options.maxBytes,
-      },
-    );
-  }
-  const boundary = multipartBoundary(request.headers['content-type']);
-  if (boundary === null) {
-    throw new ApiError(
-      'GRADIEND_ERR_REQUEST_MEDIA_TYPE',
-      'multipart/form-data needs a boundary parameter (Content-Type: multipart/form-data; boundary=…)',
-    );
-  }
-  // The part being written is destroyed when the body turns out cut, so its write fails (and
-  // closes its file) instead of waiting for bytes that never come.
-  let current: Readable | null = null;
-  const watch = watchFormEnd(request.raw, boundary, () => current?.destroy(formCutShort()));
-  // The body may end before the loop below reaches a part the parser already handed out.
-  // A part the parser already destroyed would never settle its write (pipeline waits for a
-  // 'close' that has passed), so it is refused here.
-  const writing = (file: Readable): Readable => {
-    if (watch.cutShort) throw formCutShort();
-    if (file.destroyed) {
-      throw new ApiError('GRADIEND_ERR_UPLOAD_ABORTED', 'the upload ended while a file was arriving');
-    }
-    current = file;
-    return file;
-  };
-  const budget = new ByteBudget(options.maxBytes);
+  const session = openMultipart(request, options.maxBytes);
+  const { budget } = session;
   const scratch: Scratch[] = [];
   const seen = new Set<string>();
   let archivePath: string | null = null;
@@ -137,8 +99,7 @@ export async function receiveUpload(
         throw new ApiError('GRADIEND_ERR_UPLOAD_MIXED', 'send either files or one archive, not both');
       }
       archivePath = path.join(options.workDir, 'upload.archive');
-      await writeHashed(writing(part.file), archivePath, budget);
-      current = null;
+      await session.write(part.file, archivePath);
       continue;
     }
     if (part.fieldname !== 'files') {
@@ -170,12 +131,10 @@ export async function receiveUpload(
       );
     }
     const tempPath = path.join(options.workDir, `part-${scratch.length}`);
-    const info = await writeHashed(writing(part.file), tempPath, budget);
-    current = null;
+    const info = await session.write(part.file, tempPath);
     scratch.push({ ...info, segments, tempPath });
   }
-  // The parser takes a body cut between parts for a normal end.
-  if (watch.cutShort) throw formCutShort();
+  session.checkEnd();
 
   if (archivePath !== null) {
     const extractDir = path.join(options.workDir, 'extracted');

@@ -49,6 +49,7 @@ import { PortWriter } from './port-stream.js';
 import { HashedFiles } from './hashed-files.js';
 import { currentWorkerSettings } from './worker-settings.js';
 import type { TaskHandlers } from './task-handlers-type.js';
+import { evaluateSet } from '../evaluation/evaluate-set.js';
 import type { PruneOutcome } from '../schemas/prune.js';
 import type { ModelHandle, PruneRequest } from './task-types.js';
 import type { TopkSpec } from '../schemas/topk.js';
@@ -321,6 +322,12 @@ export const taskHandlers: TaskHandlers = {
     const grads = new Map<string, GradientTensor>();
     for (const [name, t] of tensors) grads.set(name, asGradient(t));
     return Float32Array.from(model.flattenGradientDict(grads));
+  },
+
+  async evaluateSet(args) {
+    const ck = await load(args);
+    const root = args.root ? (await readCheckpoint(args.root.dir, { weights: 'headers' })).paramMap : null;
+    return evaluateSet(ck, root, args);
   },
 
   async expandDecoded(args) {

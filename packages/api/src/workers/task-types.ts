@@ -7,6 +7,7 @@ import type { CheckpointSummary } from '../schemas/registry.js';
 import type { FileRecord } from '../storage/metadata-store.js';
 import type { TopkSpec } from '../schemas/topk.js';
 import type { GraphKind, HeatmapAgg } from '../schemas/vocabulary.js';
+import type { EvaluateSetArgs, EvaluateSetResult } from '../evaluation/evaluate-set.js';
 
 // Task results are the HTTP contract's shapes (schemas/), so a route returns them as they are.
 
@@ -158,6 +159,14 @@ export interface TaskSpecs {
   };
   /** Safetensors bytes of per-parameter gradients → model input rows (float32, batch 1). */
   flattenGradients: { args: ModelHandle & { bytes: Uint8Array }; result: Float32Array };
+  /**
+   * Encodings of a labeled set's samples by the version (and pruned to every k of a curve's grid),
+   * read one sample at a time; `root`: the set root's checkout when it is another version.
+   */
+  evaluateSet: {
+    args: ModelHandle & EvaluateSetArgs & { root: { dir: string } | null; largestParamNumel: number };
+    result: EvaluateSetResult;
+  };
   /** Decoded rows → safetensors bytes of per-parameter tensors (zeros at unselected entries). */
   expandDecoded: { args: ModelHandle & { decoded: Float32Array; batch: number }; result: Uint8Array };
 }

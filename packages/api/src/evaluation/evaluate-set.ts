@@ -1,0 +1,77 @@
+import { PrunedEncoder, pruneGrid, pruneRanking, type ImportancePart, type ParamMap } from '@gradiend/core';
+import type { LoadedCheckpoint } from '@gradiend/core/node';
+import { rootPositions, SampleReader, type SetSource } from './sample-reader.js';
+
+export interface EvaluateSetArgs {
+  readonly set: SetSource;
+  /** The pruning curve's grid, or null for the scorecard alone. */
+  readonly curve: {
+    readonly part: ImportancePart;
+    readonly points: number;
+    readonly ks: readonly number[];
+  } | null;
+}
+
+export interface EvaluateSetResult {
+  readonly inputScale: number;
+  readonly latentDim: number;
+  readonly inputDim: number;
+  /** [N × latent_dim]: each sample's encoding by the version (model.encode). */
+  readonly encoded: Float64Array;
+  /** The curve's k's and [ks × N × latent_dim] encodings of the version pruned to each k. */
+  readonly curve: { readonly ks: number[]; readonly encoded: Float64Array } | null;
+}
+
+/** training.json's input_scale (encode's divisor), 1 when the checkpoint has none. */
+export function inputScaleOf(training: unknown): number {
+  const scale = (training as { input_scale?: unknown } | null)?.input_scale;
+  return typeof scale === 'number' && Number.isFinite(scale) && scale > 0 ? scale : 1;
+}
+
+/**
+ * Encodes every sample of a labeled set with the version (and, for a curve, with the version pruned
+ * to each k of the grid: one pass per sample over the ranking), reading one sample at a time.
+ * `rootMap`: the set root's param map when it is another version (batched sets are in its space).
+ */
+export async function evaluateSet(
+  ck: LoadedCheckpoint,
+  rootMap: ParamMap | null,
+  args: EvaluateSetArgs,
+): Promise<EvaluateSetResult> {
+  const { model } = ck;
+  const l = model.latentDim;
+  const n = args.set.samples.length;
+  const scale = inputScaleOf(ck.training);
+  const positions =
+    args.set.format === 'batched' && rootMap !== null ? rootPositions(model.paramMap, rootMap) : null;
+  const reader = new SampleReader(
+    args.set,
+    model.paramMap,
+    positions,
+    scale,
+    model.computeWeights().precision,
+  );
+  const encoded = new Float64Array(n * l);
+  let curve: EvaluateSetResult['curve'] = null;
+  let pruned: PrunedEncoder | null = null;
+  let ks: number[] = [];
+  if (args.curve) {
+    ks = pruneGrid(model.inputDim, args.curve.points, args.curve.ks);
+    pruned = new PrunedEncoder(model, pruneRanking(model, { part: args.curve.part }, ks));
+    curve = { ks, encoded: new Float64Array(ks.length * n * l) };
+  }
+  try {
+    for (let i = 0; i < n; i++) {
+      const x = await reader.read(i);
+      encoded.set(model.encode(x), i * l);
+      if (pruned && curve) {
+        const e = pruned.encode(x);
+        for (let j = 0; j < ks.length; j++)
+          for (let d = 0; d < l; d++) curve.encoded[(j * n + i) * l + d] = e[j * l + d] as number;
+      }
+    }
+  } finally {
+    await reader.close();
+  }
+  return { inputScale: scale, latentDim: l, inputDim: model.inputDim, encoded, curve };
+}
