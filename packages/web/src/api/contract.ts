@@ -93,7 +93,7 @@ export interface EvaluationResponse {
     converged: boolean;
     min_target_class_abs_mean: number | null;
     reason: string | null;
-    criteria: { score_threshold: number; mean_by_class_threshold: number };
+    criteria: { score_threshold: number; mean_by_class_threshold: number | null };
   };
   samples: (LabeledSample & { encoded: number[] })[];
 }

@@ -76,6 +76,12 @@ describe('the scorecard as the Evaluate tab reads it', () => {
     });
   });
 
+  it('passes the class-mean criterion when the trainer sets no threshold for it', () => {
+    const e = evaluation(load('poor-encoder').metrics);
+    e.convergence.criteria = { score_threshold: 0.5, mean_by_class_threshold: null };
+    expect(verdictChecks(e).find((c) => c.id === 'class-mean')).toMatchObject({ pass: true });
+  });
+
   it('reads split generalization when the rows carry splits, and nothing otherwise', () => {
     const split = splitView(load('classes-and-splits').metrics);
     expect(split?.compared).toEqual(['train', 'test']);

@@ -126,9 +126,12 @@ export function verdictChecks(e: Pick<EvaluationResponse, 'metrics' | 'convergen
     },
     {
       id: 'class-mean',
-      rule: `min |class mean| of the target classes ≥ ${classMean}`,
+      rule:
+        classMean === null
+          ? 'min |class mean| of the target classes (not checked: no threshold set)'
+          : `min |class mean| of the target classes ≥ ${classMean}`,
       value: minAbs === null ? 'a target class is missing' : minAbs.toFixed(4),
-      pass: minAbs !== null && minAbs >= classMean,
+      pass: classMean === null || (minAbs !== null && minAbs >= classMean),
     },
     {
       id: 'opposite-signs',
