@@ -102,5 +102,6 @@ describe('the scorecard as the Evaluate tab reads it', () => {
       { key: '1.0', name: '3 (+1)', values: [0.1, 0.3], ids: ['a.safetensors', 'row 7'] },
     ]);
     expect(labelName('0.0', {})).toBe('identity / neutral (0)');
+    expect(labelName('1.0', { '1.0': '1.0' })).toBe('+1');
   });
 });

@@ -30,7 +30,9 @@ export function classNames(metrics: Metrics): Record<string, string> {
 export function labelName(key: string, names: Record<string, string>): string {
   const value = Number(key);
   const signed = value > 0 ? `+${value}` : value === 0 ? '0' : `−${-value}`;
-  const name = names[key] ?? (value === 0 ? 'identity / neutral' : undefined);
+  // A name that only repeats the label value ("1.0" → "1.0") adds nothing.
+  const given = names[key] !== undefined && Number(names[key]) !== value ? names[key] : undefined;
+  const name = given ?? (value === 0 ? 'identity / neutral' : undefined);
   return name ? `${name} (${signed})` : signed;
 }
 
