@@ -1,6 +1,6 @@
 import type { EvaluationResponse } from '../../api/contract';
 import { formatInt } from '../../lib/format';
-import { CLASS_STATS, classRows, subsetRows, typeRows } from './scorecard';
+import { CLASS_STATS, classRows, dimensionRows, subsetRows, typeRows } from './scorecard';
 
 const num = (v: number | null, digits = 4) => (v === null ? '—' : v.toFixed(digits));
 
@@ -10,6 +10,7 @@ export function ScorecardTable({ evaluation }: { evaluation: EvaluationResponse 
   const subsets = subsetRows(metrics);
   const classes = classRows(metrics);
   const types = typeRows(metrics);
+  const dims = dimensionRows(metrics, evaluation.latent_dim);
   const boundaries = (metrics.boundaries ?? {}) as Record<string, number>;
   return (
     <div className="card" data-testid="scorecard">
@@ -43,6 +44,37 @@ export function ScorecardTable({ evaluation }: { evaluation: EvaluationResponse 
           ))}
         </tbody>
       </table>
+      {dims.length > 0 && (
+        <>
+          <h3>Per latent dimension</h3>
+          <p className="muted small">
+            The headline and the class statistics below are dimension 0&apos;s, as the reference reports them.
+          </p>
+          <table className="data" data-testid="scorecard-dimensions">
+            <thead>
+              <tr>
+                <th>Dim</th>
+                {dims[0]?.subsets.map((s) => (
+                  <th key={s.key} colSpan={2}>
+                    {s.title}: corr / acc
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {dims.map((d) => (
+                <tr key={d.dim} data-dim={d.dim}>
+                  <td>{d.dim}</td>
+                  {d.subsets.flatMap((s) => [
+                    <td key={`${s.key}-c`}>{num(s.correlation)}</td>,
+                    <td key={`${s.key}-a`}>{num(s.accuracy)}</td>,
+                  ])}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       <h3>By class</h3>
       <table className="data" data-testid="scorecard-classes">
         <thead>

@@ -3,7 +3,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { EvaluationResponse } from '../../api/contract';
-import { classRows, encodingsByClass, labelName, splitView, subsetRows, verdictChecks } from './scorecard';
+import {
+  classRows,
+  dimensionRows,
+  encodingsByClass,
+  labelName,
+  splitView,
+  subsetRows,
+  verdictChecks,
+} from './scorecard';
 
 // The reference's own scorecards (../shared/fixtures/encoder-metrics, read in place, never copied).
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
@@ -88,6 +96,18 @@ describe('the scorecard as the Evaluate tab reads it', () => {
     expect(split?.rows.map((r) => r.cls)).toEqual(['fem', 'masc']);
     expect(split?.rows[1]?.bySplit.test).toBeCloseTo(0.6806153677298508, 15);
     expect(splitView(load('binary').metrics)).toBeNull();
+  });
+
+  it('lists each latent dimension’s subset scores when latent_dim > 1', () => {
+    const { metrics } = load('binary');
+    const scores = { correlation: 0.3, accuracy: 0.5 };
+    const block = { all_data: scores, training_only: scores, target_classes_only: scores };
+    const two = { ...metrics, '0': metrics, '1': block };
+    expect(dimensionRows(two, 2).map((d) => [d.dim, d.subsets[0]?.correlation])).toEqual([
+      [0, (metrics.training_only as { correlation: number }).correlation],
+      [1, 0.3],
+    ]);
+    expect(dimensionRows(metrics, 1)).toEqual([]);
   });
 
   it('groups encodings by label on the chosen latent dimension', () => {

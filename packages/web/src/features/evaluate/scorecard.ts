@@ -218,3 +218,12 @@ export function splitView(metrics: Metrics): SplitView | null {
       })),
   };
 }
+
+/** latent_dim > 1: each dimension's subset scores (the scorecard's keys "0", "1", …). */
+export function dimensionRows(metrics: Metrics, latentDim: number): { dim: number; subsets: SubsetRow[] }[] {
+  if (latentDim <= 1) return [];
+  return Array.from({ length: latentDim }, (_, dim) => {
+    const block = metrics[String(dim)];
+    return { dim, subsets: isRecord(block) ? subsetRows(block) : [] };
+  }).filter((d) => d.subsets.length > 0);
+}
