@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  castToModelDType,
   encoderMetrics,
   serializeSafetensors,
+  toFloat64,
   type EncodedRow,
   type GradiendModel,
   type GradientTensor,
@@ -266,7 +268,51 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
     expect(outside.json()).toMatchObject({ code: 'GRADIEND_ERR_LABELED_SET_SPACE' });
   });
 
+  it('stores F16 and BF16 gradients as given (a `module.` prefix tolerated) and encodes what they hold', async () => {
+    for (const [dtype, modelDType] of [
+      ['F16', 'float16'],
+      ['BF16', 'bfloat16'],
+    ] as const) {
+      const files: Part[] = [];
+      const rounded: Float32Array[] = [];
+      for (const s of index.samples) {
+        const tensors = await readTensorFile(path.join(GRADIENTS, s.file));
+        const cast = [...tensors].map(
+          ([name, t]) => [`module.${name}`, castToModelDType(t, modelDType)] as const,
+        );
+        files.push({ field: 'gradients', filename: s.file, value: Buffer.from(serializeSafetensors(cast)) });
+        const grads = new Map<string, GradientTensor>(
+          cast.map(([name, t]) => [name, { shape: t.shape, data: toFloat64(t) }]),
+        );
+        rounded.push(Float32Array.from(model.flattenGradientDict(grads)));
+      }
+      const name = `half-${dtype.toLowerCase()}`;
+      const up = await t.app.inject({
+        method: 'POST',
+        url: '/api/models/digits/labeled-sets',
+        ...multipart([
+          { field: 'name', value: name },
+          { field: 'version', value: '1' },
+          { field: 'manifest', filename: 'manifest.json', value: JSON.stringify(manifestRows) },
+          ...files,
+        ]),
+      });
+      expect(up.statusCode, up.body).toBe(201);
+      expect(up.json()).toMatchObject({ dtype });
+      const { status, body } = await evaluation('1', name);
+      expect(status, JSON.stringify(body)).toBe(200);
+      const core = coreEvaluation(model, rounded, index.input_scale);
+      expectClose(
+        body.samples.map((s) => s.encoded[0]),
+        core.encoded,
+        1e-12,
+      );
+      expectClose(body.metrics, JSON.parse(JSON.stringify(core.metrics)), 1e-12);
+    }
+  });
+
   it('refuses malformed sets with problem+json naming the problem', async () => {
+    const blobsBefore = await t.blobKeys();
     const upload = (parts: Part[]) =>
       t.app.inject({ method: 'POST', url: '/api/models/digits/labeled-sets', ...multipart(parts) });
     const manifest = (rows: object[]): Part => ({
@@ -302,6 +348,24 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
     const taken = await upload(perSampleParts('held-out', '1', manifest(manifestRows)));
     expect(taken.statusCode).toBe(409);
     expect(taken.json()).toMatchObject({ code: 'GRADIEND_ERR_LABELED_SET_EXISTS' });
+
+    const ints = serializeSafetensors({ rows: { dtype: 'I32', shape: [1, 2], data: new Int32Array(2) } });
+    const batchedWrong = await upload([
+      { field: 'name', value: 'x' },
+      manifest([{ row: 0, label: 1 }]),
+      { field: 'gradients', filename: 'b.safetensors', value: Buffer.from(ints) },
+    ]);
+    expect(batchedWrong.statusCode).toBe(422);
+    expect(batchedWrong.json().detail).toContain('[N, ');
+
+    const noManifest = await upload([
+      { field: 'name', value: 'x' },
+      ...perSampleParts('x', '1', manifest([])).slice(3),
+    ]);
+    expect(noManifest.statusCode).toBe(400);
+    expect(noManifest.json()).toMatchObject({ code: 'GRADIEND_ERR_UPLOAD_EMPTY' });
+    // Nothing of a refused upload stays behind.
+    expect(await t.blobKeys()).toEqual(blobsBefore);
 
     const noSet = await t.app.inject('/api/models/digits/versions/1/evaluation?set=nope');
     expect(noSet.statusCode).toBe(404);
