@@ -38,6 +38,11 @@ describe('trainingStats', () => {
     expect(stats?.best).toEqual({ step: 10, correlation: 0.9 });
   });
 
+  it('reads list-shaped norms of older files as steps 1, 2, … (as the reference’s loader does)', () => {
+    const stats = trainingStats({ training_stats: { encoder_norms: [1.5, 2.5, 'x', 3.5] } });
+    expect(stats?.norms).toEqual([{ name: 'encoder norm', steps: [1, 2, 4], values: [1.5, 2.5, 3.5] }]);
+  });
+
   it('is null for a training.json with losses only (the reference demo’s compact file)', () => {
     expect(trainingStats({ losses_every_100_steps: [0.03, 0.02], correlation_test: 0.71 })).toBeNull();
     expect(trainingStats(null)).toBeNull();

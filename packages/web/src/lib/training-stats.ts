@@ -20,8 +20,12 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** `{ "<step>": number }` → a series sorted by step; null when nothing numeric is there. */
-function stepSeries(name: string, value: unknown): StepSeries | null {
+/**
+ * `{ "<step>": number }` → a series sorted by step; null when nothing numeric is there. Older
+ * training.json files hold the norms as a list: entry i is step i + 1, as the reference's loader reads it.
+ */
+function stepSeries(name: string, raw: unknown): StepSeries | null {
+  const value = Array.isArray(raw) ? Object.fromEntries(raw.map((v: unknown, i) => [String(i + 1), v])) : raw;
   if (!isObject(value)) return null;
   const points = Object.entries(value)
     .map(([k, v]) => [Number(k), v] as const)
