@@ -10,6 +10,8 @@ export interface EvaluateSetArgs {
     readonly points: number;
     readonly ks: readonly number[];
   } | null;
+  /** Shared memory the task counts the samples done in (element 0), for the job's progress. */
+  readonly done?: Int32Array;
 }
 
 export interface EvaluateSetResult {
@@ -37,6 +39,7 @@ export async function evaluateSet(
   ck: LoadedCheckpoint,
   rootMap: ParamMap | null,
   args: EvaluateSetArgs,
+  signal: { throwIfAborted(): void } = { throwIfAborted: () => undefined },
 ): Promise<EvaluateSetResult> {
   const { model } = ck;
   const l = model.latentDim;
@@ -62,6 +65,7 @@ export async function evaluateSet(
   }
   try {
     for (let i = 0; i < n; i++) {
+      signal.throwIfAborted();
       const x = await reader.read(i);
       encoded.set(model.encode(x), i * l);
       if (pruned && curve) {
@@ -69,6 +73,7 @@ export async function evaluateSet(
         for (let j = 0; j < ks.length; j++)
           for (let d = 0; d < l; d++) curve.encoded[(j * n + i) * l + d] = e[j * l + d] as number;
       }
+      if (args.done) Atomics.store(args.done, 0, i + 1);
     }
   } finally {
     await reader.close();

@@ -6,7 +6,7 @@ import {
   type ImportancePart,
 } from '@gradiend/core';
 import { ApiError } from '../errors/api-error.js';
-import { defineJobKind, jobKey, type JobKind } from '../jobs/index.js';
+import { defineJobKind, jobKey, type JobContext, type JobKind } from '../jobs/index.js';
 import { RegistryService } from '../registry/registry-service.js';
 import type { EvaluationResponse, PruningCurveResponse } from '../schemas/evaluation.js';
 import type { LabeledSampleRecord, LabeledSetRecord, MetadataStore } from '../storage/metadata-store.js';
@@ -16,6 +16,8 @@ import type { LabeledSetService } from './labeled-set-service.js';
 
 export const EVALUATION_JOB = 'labeled-set-evaluation';
 export const PRUNING_CURVE_JOB = 'pruning-curve';
+/** How often a running job reports the samples its task has encoded. */
+const PROGRESS_MS = 500;
 
 /** What an evaluation job needs on any instance: the version and set by name, with their contents. */
 export interface EvaluationJobArgs {
@@ -78,7 +80,7 @@ async function encodeSet(
   deps: Deps,
   args: EvaluationJobArgs,
   curve: { part: ImportancePart; points: number; ks: readonly number[] } | null,
-  signal: AbortSignal,
+  { signal, progress }: JobContext,
 ): Promise<{ set: LabeledSetRecord; value: EvaluateSetResult }> {
   const record = await deps.registry.resolve(args.model, String(args.version));
   if (RegistryService.contentKey(record.files) !== args.content)
@@ -104,24 +106,34 @@ async function encodeSet(
   const gradients = set.files.filter((f) => !f.name.startsWith('manifest.'));
   const dir = await deps.registry.checkoutFileSet(`set-${set.contentSha256}`, gradients);
   signal.throwIfAborted();
-  const value = await deps.tasks.run(
-    'evaluateSet',
-    {
-      ...handle,
-      root,
-      largestParamNumel:
-        set.format === 'per-sample' ? Math.max(0, ...record.summary.param_map.map((p) => p.numel)) : 0,
-      set: {
-        format: set.format,
-        dir,
-        samples: set.samples,
-        ...(set.format === 'batched' ? { batchedFile: gradients[0]?.name as string } : {}),
+  // The task counts finished samples in shared memory; the job reports them as they come.
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const n = set.samples.length;
+  const timer = setInterval(() => {
+    const k = Atomics.load(done, 0);
+    progress((0.9 * k) / n, `encoded ${k} of ${n} samples${curve ? ' at every k' : ''}`);
+  }, PROGRESS_MS);
+  const value = await deps.tasks
+    .run(
+      'evaluateSet',
+      {
+        ...handle,
+        root,
+        largestParamNumel:
+          set.format === 'per-sample' ? Math.max(0, ...record.summary.param_map.map((p) => p.numel)) : 0,
+        set: {
+          format: set.format,
+          dir,
+          samples: set.samples,
+          ...(set.format === 'batched' ? { batchedFile: gradients[0]?.name as string } : {}),
+        },
+        curve: curve ? { part: curve.part, points: curve.points, ks: [...curve.ks] } : null,
+        done,
       },
-      curve: curve ? { part: curve.part, points: curve.points, ks: [...curve.ks] } : null,
-    },
-    [],
-    { signal },
-  );
+      [],
+      { signal },
+    )
+    .finally(() => clearInterval(timer));
   return { set, value };
 }
 
@@ -141,9 +153,10 @@ function convergenceJson(metrics: EncoderMetrics): EvaluationResponse['convergen
 export function evaluationJobKind(deps: Deps): JobKind<EvaluationJobArgs, EvaluationResponse> {
   return defineJobKind({
     name: EVALUATION_JOB,
-    async run(args: EvaluationJobArgs, { signal, progress }) {
+    async run(args: EvaluationJobArgs, context) {
+      const { progress } = context;
       progress(0, `encoding the samples of ${args.set.name}`);
-      const { set, value } = await encodeSet(deps, args, null, signal);
+      const { set, value } = await encodeSet(deps, args, null, context);
       progress(0.9, 'scoring');
       const l = value.latentDim;
       const metrics = encoderMetrics(rowsAt(set.samples, value.encoded, l));
@@ -170,9 +183,10 @@ export function evaluationJobKind(deps: Deps): JobKind<EvaluationJobArgs, Evalua
 export function pruningCurveJobKind(deps: Deps): JobKind<PruningCurveJobArgs, PruningCurveResponse> {
   return defineJobKind({
     name: PRUNING_CURVE_JOB,
-    async run(args: PruningCurveJobArgs, { signal, progress }) {
+    async run(args: PruningCurveJobArgs, context) {
+      const { signal, progress } = context;
       progress(0, `encoding the samples of ${args.set.name} at every k`);
-      const { set, value } = await encodeSet(deps, args, args, signal);
+      const { set, value } = await encodeSet(deps, args, args, context);
       const curve = value.curve;
       if (!curve) throw new Error('the evaluate task returned no curve');
       progress(0.9, 'scoring every k');

@@ -102,6 +102,13 @@ export class SampleReader {
     const info = this.batched.tensors[0];
     if (!info) throw new ApiError('GRADIEND_ERR_LABELED_SET', 'the batched gradient file holds no tensor');
     const width = info.shape[1] as number;
+    if (this.positions === null && info.dtype === 'F32' && this.x instanceof Float32Array) {
+      // Straight into the input, no copy.
+      if (width !== this.x.length)
+        throw spaceError(`the set's rows have ${width} dims, the version ${this.x.length}`);
+      await this.batched.readRange(info.name, row * width, width, { into: this.x });
+      return;
+    }
     const data = await this.batched.readRange(info.name, row * width, width);
     const values = asFloats({ dtype: info.dtype, shape: [width], data } as Tensor);
     const pos = this.positions;
@@ -121,8 +128,12 @@ export class SampleReader {
         const tensor = file.has(e.name) ? e.name : `${DDP_PREFIX}${e.name}`;
         if (!file.has(tensor))
           throw new ApiError('GRADIEND_ERR_LABELED_SET', `${name} has no gradient for parameter '${e.name}'`);
-        const values = asFloats(await file.readTensor(tensor));
         const start = map.inputOffset(i);
+        if (e.repr === 'all' && file.info(tensor).dtype === 'F32' && this.x instanceof Float32Array) {
+          await file.readTensor(tensor, { into: this.x.subarray(start, start + e.numel) });
+          continue;
+        }
+        const values = asFloats(await file.readTensor(tensor));
         if (e.repr === 'all') this.x.set(values as ArrayLike<number>, start);
         else {
           const pos = e.selectedPositions();

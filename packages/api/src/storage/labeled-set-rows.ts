@@ -104,3 +104,32 @@ export const labeledSetCreatedAudit = (input: NewLabeledSet, model: string, root
     bytes: input.bytes,
   },
 });
+
+/** The sets rooted at a version (they go with it), with their files' blobs. */
+export const SETS_OF_ROOT = (p: (n: number) => string) =>
+  `SELECT s.id, s.name, s.content_sha256, f.sha256 FROM labeled_sets s
+   LEFT JOIN labeled_set_files f ON f.set_id = s.id WHERE s.root_version_id = ${p(1)}`;
+
+export interface SetOfRootRow {
+  readonly id: number;
+  readonly name: string;
+  readonly content_sha256: string;
+  readonly sha256: string | null;
+}
+
+/** The audit entries of the sets that go with a deleted root (one per set). */
+export function setsGoneWithRoot(
+  rows: readonly SetOfRootRow[],
+  node: { readonly name: string; readonly version: number },
+  actor: string,
+) {
+  const seen = new Map<number, SetOfRootRow>();
+  for (const r of rows) seen.set(r.id, r);
+  return [...seen.values()].map((r) => ({
+    actor,
+    action: 'labeled-set.delete',
+    model: node.name,
+    version: node.version,
+    details: { set: r.name, content_sha256: r.content_sha256, reason: 'its root version was deleted' },
+  }));
+}

@@ -429,8 +429,11 @@ export function metadataStoreContract(open: () => Promise<StoreUnderTest>): void
     expect(actions).toEqual(expect.arrayContaining(['labeled-set.create', 'labeled-set.delete']));
 
     // A set goes with its root version.
-    await store.deleteVersion('ls', root.version, false, 'bob');
+    const gone = await store.deleteVersion('ls', root.version, false, 'bob');
+    expect(gone.unreferencedBlobs).toContain(sha('1'));
     expect(await store.getLabeledSet('ls', second.name)).toBeNull();
+    const audit = await store.listAudit({ model: 'ls', action: 'labeled-set.delete', limit: 10, offset: 0 });
+    expect(audit.map((e) => e.details.set)).toEqual(expect.arrayContaining(['held-out', 'again']));
     expect(await store.isBlobReferenced(sha('1'))).toBe(false);
   });
 }

@@ -112,7 +112,10 @@ export interface TokenRecord {
 export interface DeleteResult {
   /** Deleted versions, descendants first. */
   readonly deleted: readonly VersionRef[];
-  /** Blob keys no longer referenced by any version. */
+  /**
+   * Blob keys no longer referenced by any version, the files of labeled sets that went with their
+   * root among them (candidates: collecting checks every other reference first).
+   */
   readonly unreferencedBlobs: readonly string[];
 }
 

@@ -324,10 +324,10 @@ export const taskHandlers: TaskHandlers = {
     return Float32Array.from(model.flattenGradientDict(grads));
   },
 
-  async evaluateSet(args) {
+  async evaluateSet(args, { signal }) {
     const ck = await load(args);
     const root = args.root ? (await readCheckpoint(args.root.dir, { weights: 'headers' })).paramMap : null;
-    return evaluateSet(ck, root, args);
+    return evaluateSet(ck, root, args, signal);
   },
 
   async expandDecoded(args) {

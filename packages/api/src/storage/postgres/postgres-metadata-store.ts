@@ -26,8 +26,11 @@ import {
   labeledSetInsert,
   labeledSetInsertValues,
   labeledSetRootGone,
+  SETS_OF_ROOT,
+  setsGoneWithRoot,
   toLabeledSetRecord,
   type LabeledSetRow,
+  type SetOfRootRow,
 } from '../labeled-set-rows.js';
 import { SqlJobStore, type JobSqlSyntax } from '../sql-job-store.js';
 import type { JobStore } from '../../jobs/job-types.js';
@@ -425,6 +428,13 @@ export class PostgresMetadataStore implements MetadataStore {
         )) {
           shas.add(f.sha256);
         }
+        const sets = await all<SetOfRootRow>(
+          db,
+          SETS_OF_ROOT((n) => `$${n}`),
+          [node.id],
+        );
+        for (const r of sets) if (r.sha256) shas.add(r.sha256);
+        for (const entry of setsGoneWithRoot(sets, node, actor)) await this.audit(db, entry);
         await db.query('DELETE FROM versions WHERE id = $1', [node.id]);
         await this.audit(db, versionDeletedAudit(node, { id: root.id, model, version }, cascade, actor));
       }

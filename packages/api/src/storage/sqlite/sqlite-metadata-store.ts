@@ -79,8 +79,11 @@ import {
   labeledSetInsert,
   labeledSetInsertValues,
   labeledSetRootGone,
+  SETS_OF_ROOT,
+  setsGoneWithRoot,
   toLabeledSetRecord,
   type LabeledSetRow,
+  type SetOfRootRow,
 } from '../labeled-set-rows.js';
 
 /** LIKE already ignores ASCII case and BINARY (bytewise) is the default collation. */
@@ -379,6 +382,9 @@ export class SqliteMetadataStore implements MetadataStore {
             .all(node.id)) {
             shas.add(f.sha256);
           }
+          const sets = this.db.prepare<[number], SetOfRootRow>(SETS_OF_ROOT(() => '?')).all(node.id);
+          for (const r of sets) if (r.sha256) shas.add(r.sha256);
+          for (const entry of setsGoneWithRoot(sets, node, actor)) this.audit(entry);
           this.db.prepare('DELETE FROM versions WHERE id = ?').run(node.id);
           this.audit(versionDeletedAudit(node, { id: root.id, model, version }, cascade, actor));
         }

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadCheckpoint } from '@gradiend/core/node';
+import { digitsPath } from '../test-support/fixtures.js';
+import { evaluateSet } from './evaluate-set.js';
+
+const index = JSON.parse(fs.readFileSync(digitsPath('gradients', 'index.json'), 'utf8')) as {
+  samples: { file: string; encoded_after_input_scale: number }[];
+};
+const samples = index.samples.slice(0, 6).map((s, i) => ({ file: s.file, label: i % 2 ? -1 : 1 }));
+const set = { format: 'per-sample' as const, dir: digitsPath('gradients'), samples };
+
+describe('evaluateSet (the worker task)', () => {
+  it('counts the samples it has encoded in shared memory, for the job’s progress', async () => {
+    const ck = await loadCheckpoint(digitsPath('gradiend-digits-3-vs-8'));
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    const result = await evaluateSet(ck, null, { set, curve: null, done });
+    expect(Atomics.load(done, 0)).toBe(samples.length);
+    expect(Array.from(result.encoded)).toHaveLength(samples.length);
+    result.encoded.forEach((e, i) =>
+      expect(Math.abs(e - (index.samples[i]?.encoded_after_input_scale as number))).toBeLessThan(1e-4),
+    );
+  });
+
+  it('stops between samples once its job is cancelled', async () => {
+    const ck = await loadCheckpoint(digitsPath('gradiend-digits-3-vs-8'));
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    let checks = 0;
+    const signal = {
+      throwIfAborted() {
+        if (++checks > 2) throw new DOMException('the request was cancelled', 'AbortError');
+      },
+    };
+    await expect(evaluateSet(ck, null, { set, curve: null, done }, signal)).rejects.toThrow('cancelled');
+    expect(Atomics.load(done, 0)).toBe(2);
+  });
+});
