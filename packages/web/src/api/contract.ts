@@ -38,7 +38,12 @@ export type {
 } from '@gradiend/api/schemas';
 import type { ProblemFields } from '@gradiend/api/schemas';
 
-export { HEATMAP_AGGS as AGGS, HISTOGRAM_SCALES, MODEL_SORTS } from '@gradiend/api/vocabulary';
+export {
+  HEATMAP_AGGS as AGGS,
+  HISTOGRAM_SCALES,
+  LABELED_SET_NAME_PATTERN,
+  MODEL_SORTS,
+} from '@gradiend/api/vocabulary';
 export {
   DISPERSIONS,
   IMPORTANCE_PARTS as PARTS,

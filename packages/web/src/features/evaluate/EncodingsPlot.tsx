@@ -3,8 +3,17 @@ import { useMemo } from 'react';
 import { Plot } from '../../components/Plot';
 import type { ClassEncodings } from './scorecard';
 
-/** Each class's encodings as a box with every sample drawn beside it (strip), ±0.5 boundaries marked. */
-export function EncodingsPlot({ groups, dim }: { groups: readonly ClassEncodings[]; dim: number }) {
+/** Each class's encodings as a box with every sample drawn beside it (strip), the accuracy boundaries marked. */
+export function EncodingsPlot({
+  groups,
+  dim,
+  boundaries,
+}: {
+  groups: readonly ClassEncodings[];
+  dim: number;
+  /** The scorecard's ternary-accuracy boundaries (neg, pos). */
+  boundaries: readonly number[];
+}) {
   const data = useMemo<Data[]>(
     () =>
       groups.map((g) => ({
@@ -25,7 +34,7 @@ export function EncodingsPlot({ groups, dim }: { groups: readonly ClassEncodings
       margin: { l: 60, r: 20, t: 10, b: 60 },
       yaxis: { title: { text: `encoding (latent ${dim})` }, zeroline: true },
       showlegend: false,
-      shapes: [-0.5, 0.5].map((y) => ({
+      shapes: boundaries.map((y) => ({
         type: 'line' as const,
         xref: 'paper' as const,
         x0: 0,
@@ -35,7 +44,7 @@ export function EncodingsPlot({ groups, dim }: { groups: readonly ClassEncodings
         line: { dash: 'dot' as const, width: 1, color: '#888' },
       })),
     }),
-    [dim],
+    [dim, boundaries],
   );
   return <Plot data={data} layout={layout} ariaLabel={`Encodings per class, latent ${dim}`} />;
 }

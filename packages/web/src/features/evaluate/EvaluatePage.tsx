@@ -10,7 +10,7 @@ import { useVersionContext } from '../model/version-context';
 import { ConvergenceVerdict } from './ConvergenceVerdict';
 import { EncodingsPlot } from './EncodingsPlot';
 import { LabeledSetUpload } from './LabeledSetUpload';
-import { classNames, encodingsByClass, splitView } from './scorecard';
+import { accuracyBoundaries, classNames, encodingsByClass, splitView } from './scorecard';
 import { ScorecardTable } from './ScorecardTable';
 import { SplitGeneralization } from './SplitGeneralization';
 import { useEvaluation, useLabeledSets } from './use-labeled-sets';
@@ -32,6 +32,7 @@ export function EvaluatePage() {
     [result, dim],
   );
   const split = result ? splitView(result.metrics) : null;
+  const boundaries = useMemo(() => (result ? accuracyBoundaries(result.metrics) : []), [result]);
   const info = items.find((s) => s.name === set);
 
   return (
@@ -99,7 +100,7 @@ export function EvaluatePage() {
           <ScorecardTable evaluation={result} />
           <div className="card">
             <h2>Encodings per class</h2>
-            <EncodingsPlot groups={groups} dim={dim} />
+            <EncodingsPlot groups={groups} dim={dim} boundaries={boundaries} />
           </div>
           {split && <SplitGeneralization split={split} />}
         </div>

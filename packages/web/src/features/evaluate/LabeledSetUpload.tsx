@@ -1,9 +1,10 @@
 import { useState } from 'react';
+import { LABELED_SET_NAME_PATTERN } from '../../api/contract';
 import { problemOf } from '../../api/problem';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { useUploadLabeledSet } from './use-labeled-sets';
 
-const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const NAME = new RegExp(LABELED_SET_NAME_PATTERN);
 
 /** Upload a labeled gradient set in this version's input space: a manifest plus gradient files. */
 export function LabeledSetUpload({

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { EvaluationResponse } from '../../api/contract';
 import {
+  accuracyBoundaries,
   classRows,
   dimensionRows,
   encodingsByClass,
@@ -96,6 +97,13 @@ describe('the scorecard as the Evaluate tab reads it', () => {
     expect(split?.rows.map((r) => r.cls)).toEqual(['fem', 'masc']);
     expect(split?.rows[1]?.bySplit.test).toBeCloseTo(0.6806153677298508, 15);
     expect(splitView(load('binary').metrics)).toBeNull();
+  });
+
+  it('takes the accuracy boundaries from the scorecard', () => {
+    const { metrics } = load('custom-boundaries');
+    const b = metrics.boundaries as { neg_boundary: number; pos_boundary: number };
+    expect(accuracyBoundaries(metrics)).toEqual([b.neg_boundary, b.pos_boundary]);
+    expect(accuracyBoundaries({})).toEqual([-0.5, 0.5]);
   });
 
   it('lists each latent dimension’s subset scores when latent_dim > 1', () => {

@@ -227,3 +227,9 @@ export function dimensionRows(metrics: Metrics, latentDim: number): { dim: numbe
     return { dim, subsets: isRecord(block) ? subsetRows(block) : [] };
   }).filter((d) => d.subsets.length > 0);
 }
+
+/** The scorecard's ternary-accuracy boundaries [neg, pos] (the reference's default ±0.5). */
+export function accuracyBoundaries(metrics: Metrics): [number, number] {
+  const b = isRecord(metrics.boundaries) ? numberMap(metrics.boundaries) : {};
+  return [b.neg_boundary ?? -0.5, b.pos_boundary ?? 0.5];
+}
