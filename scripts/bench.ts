@@ -10,6 +10,7 @@ const TARGETS: Readonly<Record<string, string>> = {
   core: 'packages/core/bench/main.ts',
   compare: 'packages/core/bench/compare-main.ts',
   evaluation: 'packages/core/bench/evaluation-main.ts',
+  'evaluation-api': 'packages/api/bench/evaluation-main.ts',
   api: 'packages/api/bench/main.ts',
   analysis: 'packages/api/bench/analysis-main.ts',
   scale: 'packages/api/bench/scale/main.ts',
@@ -22,6 +23,7 @@ targets: ${Object.keys(TARGETS).join(', ')}
   core [--json] [--small]   synthetic bert-base GRADIEND: save, load, importance, top-k, prune, encode, forward, peak RSS
   compare [--json] [--small]   unpruned synthetic bert-base vs two 1%-pruned: 3×3 cosine similarity matrix (target ≤ 3 s)
   evaluation [--json] [--small]   scorecard + 40-point pruning curve: 8 full-space samples (target curve ≤ 2× encode), 16 in a 1%-pruned root's space
+  evaluation-api [--json] [--built]   the same through the real server: labeled-set uploads, scorecard and 40-point curve jobs (8 full-space per-sample files, 16 batched in a 1%-pruned root's space)
   api [--json] [--built] [--seconds N]   real server on loopback: encode req/s + p99 (digits JSON, 1%-pruned bert f32), each with its bare-fastify floor and ratio, upload/download MB/s and RSS growth of the 1.3 GB checkpoint
   analysis [--json] [--built]   unpruned synthetic bert-base on a real server: cold/warm latency of params, histograms, heatmap, top-k, prune preview, compare; prune 1 %; peak RSS
   rewrite [--json] [--small]   rewrite a ~440 MB BERT-base-shaped base with the unpruned and a 1 %-pruned GRADIEND (seconds, peak RSS over baseline) and write the 1 % model's sparse patch

@@ -12,27 +12,50 @@ export interface Transfer {
   readonly body: string;
 }
 
+/** One part of a streamed multipart body: a text field, or a file streamed from disk. */
+export type FormPart =
+  | { readonly field: string; readonly value: string }
+  | { readonly field: string; readonly file: string; readonly filename?: string };
+
 /**
  * Uploads a checkpoint folder's files as one streamed multipart request (the client never holds a
  * file in memory, so the numbers are the server's).
  */
-export async function uploadFolder(url: string, files: readonly string[]): Promise<Transfer> {
+export function uploadFolder(url: string, files: readonly string[]): Promise<Transfer> {
+  return uploadForm(
+    url,
+    files.map((file) => ({ field: 'files', file })),
+  );
+}
+
+/** Any multipart form (fields and files), streamed like uploadFolder. */
+export async function uploadForm(url: string, form: readonly FormPart[]): Promise<Transfer> {
   const boundary = `----gradiend-bench-${Date.now()}`;
-  const parts: { head: Buffer; file: string; size: number }[] = [];
-  for (const file of files) {
+  const parts: { head: Buffer; file: string | null; value: Buffer | null; size: number }[] = [];
+  for (const part of form) {
+    if ('value' in part) {
+      const value = Buffer.from(part.value);
+      const head = Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${part.field}"\r\n\r\n`,
+      );
+      parts.push({ head, file: null, value, size: value.length });
+      continue;
+    }
     const head = Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${path.basename(file)}"\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="${part.field}"; filename="${part.filename ?? path.basename(part.file)}"\r\n` +
         'Content-Type: application/octet-stream\r\n\r\n',
     );
-    parts.push({ head, file, size: (await stat(file)).size });
+    parts.push({ head, file: part.file, value: null, size: (await stat(part.file)).size });
   }
   const tail = Buffer.from(`--${boundary}--\r\n`);
   const length = parts.reduce((n, p) => n + p.head.length + p.size + 2, tail.length);
   async function* body(): AsyncGenerator<Buffer> {
     for (const p of parts) {
       yield p.head;
-      for await (const chunk of createReadStream(p.file, { highWaterMark: 1024 * 1024 }))
-        yield chunk as Buffer;
+      if (p.value) yield p.value;
+      else
+        for await (const chunk of createReadStream(p.file as string, { highWaterMark: 1024 * 1024 }))
+          yield chunk as Buffer;
       yield Buffer.from('\r\n');
     }
     yield tail;

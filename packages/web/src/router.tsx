@@ -9,6 +9,7 @@ import { PrunePage } from './features/prune/PrunePage';
 import { TopkPage } from './features/topk/TopkPage';
 import { EncodePage } from './features/encode/EncodePage';
 import { RewritePage } from './features/rewrite/RewritePage';
+import { EvaluatePage } from './features/evaluate/EvaluatePage';
 import { ComparePage } from './features/compare/ComparePage';
 import { NotFound } from './components/NotFound';
 
@@ -30,6 +31,7 @@ export const router = createBrowserRouter([
           { path: 'topk', element: <TopkPage /> },
           { path: 'encode', element: <EncodePage /> },
           { path: 'rewrite', element: <RewritePage /> },
+          { path: 'evaluate', element: <EvaluatePage /> },
         ],
       },
       { path: '*', element: <NotFound /> },

@@ -81,3 +81,9 @@ export async function postJsonForBlob(url: string, body: unknown): Promise<Blob>
   });
   return res.blob();
 }
+
+/** POSTs a multipart form (fields first, then files, as the server reads the stream in order). */
+export async function sendForm<T>(url: string, form: FormData): Promise<T> {
+  const res = await send(url, { method: 'POST', headers: { accept: 'application/json' }, body: form });
+  return (await res.json()) as T;
+}

@@ -102,6 +102,38 @@ export async function startJob<T>(url: string, body: unknown): Promise<JobStart<
   return { result: (await res.json()) as T };
 }
 
+/** GETs a route that answers 200 with the result (cached or quick) or 202 + a job to follow. */
+export async function getJobOrResult<T>(url: string, signal?: AbortSignal): Promise<JobStart<T>> {
+  const res = await fetchOk(url, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
+  if (res.status === 202) return { job: (await res.json()) as Job };
+  return { result: (await res.json()) as T };
+}
+
+/**
+ * A GET that may run as a job (`…/evaluation?set=`, `…/pruning-curve?…`): the answer when it is
+ * at hand, else the job followed until its stored result is there. `url` null: nothing asked yet.
+ */
+export function useJobbedGet<T>(url: string | null) {
+  const start = useQuery({
+    queryKey: ['jobbed-get', url ?? ''],
+    queryFn: ({ signal }) => getJobOrResult<T>(url ?? '', signal),
+    enabled: url !== null,
+    staleTime: 60_000,
+  });
+  const started = start.data;
+  const jobId = started && 'job' in started ? started.job.id : null;
+  const job = useJob(jobId);
+  const stored = useJobResult<T>(job.data);
+  const result = started === undefined ? null : 'result' in started ? started.result : (stored.data ?? null);
+  return {
+    result,
+    /** The job to show progress (or its failure) of, while there is no result. */
+    jobId: result === null ? jobId : null,
+    pending: url !== null && start.isPending,
+    error: start.error ?? stored.error ?? null,
+  };
+}
+
 /**
  * The job a view follows, kept in the URL (`?job=<id>`), so a reload resumes following it.
  * `set(null)` forgets it (e.g. once its result is shown).

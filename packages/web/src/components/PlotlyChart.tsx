@@ -43,8 +43,11 @@ export default function PlotlyChart(props: PlotlyChartProps) {
     const el = ref.current as (HTMLDivElement & Partial<PlotlyHTMLElement>) | null;
     if (!el) return;
     // Handlers are attached once plotly has initialised the div; they read the latest props via the ref.
+    // A full redraw (Plotly.react falls back to newPlot) removes every listener of the div, and may
+    // replace its emitter: attach again whenever the emitter has none of ours.
     const attach = () => {
-      if (!el.on || el.dataset.handlers === 'true') return;
+      const emitter = (el as { _ev?: { listenerCount(event: string): number } })._ev;
+      if (!el.on || !emitter || emitter.listenerCount('plotly_hover') > 0) return;
       el.dataset.handlers = 'true';
       el.on('plotly_hover', (e: PlotMouseEvent) => handlers.current.onHover?.(e));
       el.on('plotly_click', (e: PlotMouseEvent) => handlers.current.onClick?.(e));

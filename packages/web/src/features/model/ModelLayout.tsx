@@ -12,6 +12,7 @@ const TABS = [
   ['topk', 'Top-k'],
   ['encode', 'Encode'],
   ['rewrite', 'Rewrite'],
+  ['evaluate', 'Evaluate'],
 ] as const;
 
 export function ModelLayout() {

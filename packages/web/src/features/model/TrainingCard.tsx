@@ -2,6 +2,8 @@ import { useMemo } from 'react';
 import type { Version } from '../../api/contract';
 import { Plot } from '../../components/Plot';
 import { lossSeries, lossSteps } from '../../lib/training';
+import { trainingStats } from '../../lib/training-stats';
+import { TrainingStatsPlots } from './TrainingStatsPlots';
 
 function scalarEntries(training: Record<string, unknown>): [string, string][] {
   return Object.entries(training)
@@ -17,6 +19,7 @@ function inheritedNote(version: Version): string | null {
 
 export function TrainingCard({ version }: { version: Version }) {
   const series = useMemo(() => lossSeries(version.training), [version.training]);
+  const stats = useMemo(() => trainingStats(version.training), [version.training]);
   const data = useMemo(
     () =>
       series.map((s) => ({
@@ -70,6 +73,13 @@ export function TrainingCard({ version }: { version: Version }) {
         <Plot data={data} layout={layout} ariaLabel="Training loss curve" />
       ) : (
         <p className="muted">training.json has no loss series.</p>
+      )}
+      {stats ? (
+        <TrainingStatsPlots stats={stats} />
+      ) : (
+        <p className="muted" data-testid="training-no-stats">
+          training.json has no step statistics (training_stats).
+        </p>
       )}
     </div>
   );

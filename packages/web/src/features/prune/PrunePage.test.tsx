@@ -44,6 +44,8 @@ function setupApi() {
   const pending: { req: FakeRequest; release: () => void }[] = [];
   const calls = fakeFetch((req) => {
     if (req.url.pathname.endsWith('/importance/histogram')) return histogram;
+    // No labeled set: the pruning-curve panel asks once and shows its hint.
+    if (req.url.pathname.endsWith('/labeled-sets')) return { items: [] };
     return new Promise((resolve) => {
       pending.push({ req, release: () => resolve(answerFor(req.body as never)) });
     });

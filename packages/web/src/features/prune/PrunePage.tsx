@@ -18,6 +18,7 @@ import { useSearchEnum, useSearchPatch, useSearchState } from '../../lib/use-sea
 import { useVersionContext } from '../model/version-context';
 import { HistogramPlot } from './HistogramPlot';
 import { PrunePreviewPanel } from './PrunePreviewPanel';
+import { PruningCurvePanel } from './PruningCurvePanel';
 import { usePruneJob } from './use-prune-job';
 
 const MODES = ['topk', 'threshold'] as const;
@@ -74,6 +75,15 @@ export function PrunePage() {
     !preview.isPlaceholderData;
 
   const patch = useSearchPatch();
+  // Where the curve marks the current cut: the top-k's count, or the dims the previewed threshold keeps.
+  const currentKept =
+    mode === 'topk'
+      ? topk.ok
+        ? approxKept(topk.spec, version.input_dim)
+        : null
+      : current && preview.data
+        ? preview.data.answer.input_dim
+        : null;
   const onThreshold = (value: number) =>
     patch({ mode: 'threshold', t: String(Number(value.toPrecision(6))) });
 
@@ -118,23 +128,32 @@ export function PrunePage() {
           </select>
         </label>
       </div>
-      {histogram.isPending ? (
-        <Loading what="importance histogram" />
-      ) : histogram.isError ? (
-        <ErrorView error={histogram.error} what="importance histogram" />
-      ) : (
-        <HistogramPlot
-          histogram={histogram.data}
-          threshold={
-            mode === 'threshold'
-              ? threshold
-              : topk.ok
-                ? histogramCut(histogram.data, approxKept(topk.spec, version.input_dim))
-                : null
-          }
-          onThreshold={onThreshold}
+      <div className="prune-plots">
+        {histogram.isPending ? (
+          <Loading what="importance histogram" />
+        ) : histogram.isError ? (
+          <ErrorView error={histogram.error} what="importance histogram" />
+        ) : (
+          <HistogramPlot
+            histogram={histogram.data}
+            threshold={
+              mode === 'threshold'
+                ? threshold
+                : topk.ok
+                  ? histogramCut(histogram.data, approxKept(topk.spec, version.input_dim))
+                  : null
+            }
+            onThreshold={onThreshold}
+          />
+        )}
+        <PruningCurvePanel
+          name={name}
+          ref={ref}
+          part={part}
+          current={currentKept}
+          onUseK={(k) => patch({ mode: 'topk', k: String(k) })}
         />
-      )}
+      </div>
       <div className="prune-controls card">
         <fieldset className="field segmented">
           <legend>Keep</legend>
