@@ -8,6 +8,8 @@ export type {
   BaseModel,
   BaseModelList,
   CompareResponse as CompareResult,
+  CrossEncodingBody,
+  CrossEncodingResponse,
   DeletedVersions,
   DuplicateVersion,
   EncodeResult,
@@ -45,6 +47,7 @@ export {
   MODEL_SORTS,
 } from '@gradiend/api/vocabulary';
 export {
+  CROSS_ENCODING_METRICS,
   DISPERSIONS,
   IMPORTANCE_PARTS as PARTS,
   REWRITE_PARTS,
