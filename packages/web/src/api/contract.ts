@@ -44,6 +44,7 @@ export {
   ANALYSIS_JOB_KIND,
   HEATMAP_AGGS as AGGS,
   HISTOGRAM_SCALES,
+  MAX_CROSS_ENCODING_SIDE,
   MODEL_SORTS,
 } from '@gradiend/api/vocabulary';
 export {
