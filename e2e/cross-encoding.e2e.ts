@@ -93,8 +93,11 @@ describe('cross-encoding in Chromium: the hovered cell reads the API’s value',
 
   it('picks two versions and two models’ sets, computes the 2×2 matrix and reads hovered cells', async () => {
     await page.goto(`${server.baseUrl}/compare?view=cross`);
-    for (const name of [...ROWS, ...COLUMNS.map((c) => `${c.model}/${c.set}`)])
-      await page.getByRole('checkbox', { name: new RegExp(`^${name}`) }).check();
+    // The checkboxes reflect the URL, which updates after the click: wait for each to read as checked.
+    for (const name of [...ROWS, ...COLUMNS.map((c) => `${c.model}/${c.set}`)]) {
+      await page.getByRole('checkbox', { name: new RegExp(`^${name}`) }).click();
+      await page.getByRole('checkbox', { name: new RegExp(`^${name}`), checked: true }).waitFor();
+    }
     await page.getByRole('button', { name: 'Compute 2×2 matrix' }).click();
     await page
       .locator(

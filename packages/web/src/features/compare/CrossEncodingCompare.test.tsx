@@ -207,4 +207,16 @@ describe('Compare: cross-encoding', () => {
     hover('gender/eval', 'gender@1');
     await waitFor(() => expect(screen.getByTestId('matrix-readout')).toHaveAttribute('data-value', '0.5'));
   });
+
+  it('is the third view of the Compare page, reached from its tabs', async () => {
+    api(() => {
+      throw new Error('nothing computed here');
+    });
+    show('/compare');
+    await userEvent.click(await screen.findByRole('link', { name: 'Cross-encoding' }));
+    expect(
+      await screen.findByRole('heading', { name: 'Cross-encoding of labeled sets' }),
+    ).toBeInTheDocument();
+    expect(await screen.findAllByTestId('cross-model-sets')).toHaveLength(2);
+  });
 });

@@ -74,7 +74,7 @@ export function crossEncodingPanel(r: CrossEncodingResponse): MatrixPanel {
     if (line && u.column < line.length) line[u.column] = u.detail;
   }
   return {
-    title: r.row_normalized_by_diagonal ? 'rows divided by their diagonal' : r.metric.replaceAll('_', ' '),
+    title: r.row_normalized_by_diagonal ? 'each row divided by its diagonal cell' : 'rows encode columns',
     rows: r.rows,
     columns: r.columns,
     relation: 'on',
