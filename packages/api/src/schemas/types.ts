@@ -16,6 +16,7 @@ export type {
   TopkRow,
 } from './analysis.js';
 export type { CreatedToken, Token, TokenList } from './admin.js';
+export type { CrossEncodingBody, CrossEncodingResponse } from './cross-encoding.js';
 export type { DecodeBody, EncodeResult } from './encode.js';
 export type {
   EvaluationResponse,

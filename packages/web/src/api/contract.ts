@@ -8,6 +8,8 @@ export type {
   BaseModel,
   BaseModelList,
   CompareResponse as CompareResult,
+  CrossEncodingBody,
+  CrossEncodingResponse,
   DeletedVersions,
   DuplicateVersion,
   EncodeResult,
@@ -43,9 +45,11 @@ export {
   HEATMAP_AGGS as AGGS,
   HISTOGRAM_SCALES,
   LABELED_SET_NAME_PATTERN,
+  MAX_CROSS_ENCODING_SIDE,
   MODEL_SORTS,
 } from '@gradiend/api/vocabulary';
 export {
+  CROSS_ENCODING_METRICS,
   DISPERSIONS,
   IMPORTANCE_PARTS as PARTS,
   REWRITE_PARTS,

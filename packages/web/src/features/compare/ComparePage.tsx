@@ -10,6 +10,7 @@ import { approxKept, parseTopk } from '../../lib/parse-topk';
 import { useDebounced } from '../../lib/use-debounced';
 import { useSearchEnum, useSearchState } from '../../lib/use-search-state';
 import { CompareResultView } from './CompareResultView';
+import { CrossEncodingCompare } from './CrossEncodingCompare';
 import { MatrixCompare } from './MatrixCompare';
 import { useVersionRefs } from './use-version-refs';
 import { TopkError, TopkField } from '../../components/TopkField';
@@ -121,16 +122,27 @@ function PairCompare() {
   );
 }
 
-const VIEWS = ['pair', 'matrix'] as const;
+const VIEWS = ['pair', 'matrix', 'cross'] as const;
+type View = (typeof VIEWS)[number];
+const VIEW_NAMES: Record<View, string> = {
+  pair: 'Two versions',
+  matrix: 'Similarity matrix',
+  cross: 'Cross-encoding',
+};
+const TITLES: Record<View, string> = {
+  pair: 'Compare two versions',
+  matrix: 'Compare many versions',
+  cross: 'Cross-encoding of labeled sets',
+};
 
 export function ComparePage() {
   const [view] = useSearchEnum('view', VIEWS, 'pair');
   const [params] = useSearchParams();
   // Each view keeps only its own settings: switching starts the other from its defaults.
-  const link = (to: (typeof VIEWS)[number]) => (to === 'pair' ? '/compare' : '/compare?view=matrix');
+  const link = (to: View) => (to === 'pair' ? '/compare' : `/compare?view=${to}`);
   return (
     <section className="compare">
-      <h1>{view === 'matrix' ? 'Compare many versions' : 'Compare two versions'}</h1>
+      <h1>{TITLES[view]}</h1>
       <nav className="tabs" aria-label="Compare views">
         {VIEWS.map((v) => (
           <Link
@@ -139,11 +151,11 @@ export function ComparePage() {
             className={view === v ? 'active' : undefined}
             aria-current={view === v ? 'page' : undefined}
           >
-            {v === 'pair' ? 'Two versions' : 'Similarity matrix'}
+            {VIEW_NAMES[v]}
           </Link>
         ))}
       </nav>
-      {view === 'matrix' ? <MatrixCompare /> : <PairCompare />}
+      {view === 'matrix' ? <MatrixCompare /> : view === 'cross' ? <CrossEncodingCompare /> : <PairCompare />}
     </section>
   );
 }

@@ -5,7 +5,8 @@ import {
   DISPERSIONS,
   SIMILARITY_MEASURES,
   type Part,
-  type Version,
+  type SimilarityMatrixBody,
+  type SimilarityMatrixResponse,
 } from '../../api/contract';
 import { problemOf } from '../../api/problem';
 import { Explain } from '../../components/Explain';
@@ -22,116 +23,21 @@ import {
   matrixPanels,
   matrixRows,
   needsTopk,
-  refOf,
-  spaceLabel,
-  spaceOf,
-  tagGroups,
   type GroupBy,
   type Measure,
 } from './matrix-request';
 import { MatrixHeatmap } from './MatrixHeatmap';
-import { useMatrixJob } from './use-matrix-job';
+import { ROW_MODES, RowPicker } from './RowPicker';
+import { Select } from './Select';
+import { useCompareJob } from './use-compare-job';
 import { useVersionRefs } from './use-version-refs';
 
-const MODES = ['versions', 'seeds'] as const;
 const DEFAULT_PART = 'default';
-
-/** Versions grouped by the base parameter space they map (only those compare), in registry order. */
-function bySpace(versions: readonly Version[]): { label: string; versions: Version[] }[] {
-  const spaces = new Map<string, { label: string; versions: Version[] }>();
-  for (const v of versions) {
-    const key = spaceOf(v);
-    const space = spaces.get(key) ?? { label: spaceLabel(v), versions: [] };
-    space.versions.push(v);
-    spaces.set(key, space);
-  }
-  return [...spaces.values()];
-}
-
-function Select<T extends string>({
-  label,
-  value,
-  values,
-  onChange,
-  disabled = false,
-  names = {},
-}: {
-  label: string;
-  value: T;
-  values: readonly T[];
-  onChange: (v: T) => void;
-  disabled?: boolean;
-  names?: Partial<Record<T, string>>;
-}) {
-  return (
-    <label className="field">
-      {label}
-      <select
-        value={value}
-        aria-label={label}
-        disabled={disabled}
-        onChange={(e) => onChange(e.target.value as T)}
-      >
-        {values.map((v) => (
-          <option key={v} value={v}>
-            {names[v] ?? v}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
-
-/** Checkboxes of what becomes the matrix's rows: versions, or tags (seed groups), per parameter space. */
-function RowPicker({
-  mode,
-  versions,
-  picked,
-  onChange,
-}: {
-  mode: (typeof MODES)[number];
-  versions: readonly Version[];
-  picked: readonly string[];
-  onChange: (next: string[]) => void;
-}) {
-  const toggle = (item: string, on: boolean) =>
-    onChange(on ? [...picked, item] : picked.filter((p) => p !== item));
-  return (
-    <div className="matrix-picker">
-      {bySpace(versions).map((space) => {
-        const items =
-          mode === 'versions'
-            ? space.versions.map((v) => ({ item: refOf(v), note: v.tags.join(', ') }))
-            : [...tagGroups(space.versions)].map(([tag, refs]) => ({
-                item: tag,
-                note: `${refs.length} version${refs.length === 1 ? '' : 's'}: ${refs.join(', ')}`,
-              }));
-        return (
-          <fieldset key={space.label} className="card" data-testid="matrix-space">
-            <legend>{space.label}</legend>
-            {items.length === 0 && <p className="muted">No tagged versions.</p>}
-            {items.map(({ item, note }) => (
-              <label key={item} className="field-inline">
-                <input
-                  type="checkbox"
-                  checked={picked.includes(item)}
-                  onChange={(e) => toggle(item, e.target.checked)}
-                />
-                {item}
-                {note && <span className="muted small"> {note}</span>}
-              </label>
-            ))}
-          </fieldset>
-        );
-      })}
-    </div>
-  );
-}
 
 /** Compare N GRADIENDs at once: the reference's similarity matrix as an annotated heatmap. */
 export function MatrixCompare() {
   const { versions, pending } = useVersionRefs();
-  const [mode, setMode] = useSearchEnum('rows', MODES, 'versions');
+  const [mode, setMode] = useSearchEnum('rows', ROW_MODES, 'versions');
   const [pickText, setPickText] = useSearchState('pick', '');
   const [measure, setMeasure] = useSearchEnum<Measure>('measure', SIMILARITY_MEASURES, 'cosine');
   const [part, setPart] = useSearchEnum<Part | typeof DEFAULT_PART>(
@@ -144,7 +50,7 @@ export function MatrixCompare() {
   const [aggregate, setAggregate] = useSearchEnum('agg', SEED_AGGREGATES, 'mean');
   const [dispersion, setDispersion] = useSearchEnum('disp', DISPERSIONS, 'std');
   const [shownGroup, setShownGroup] = useState<string | null>(null);
-  const job = useMatrixJob();
+  const job = useCompareJob<SimilarityMatrixBody, SimilarityMatrixResponse>('/compare/matrix', 'matrix-job');
 
   const picked = useMemo(() => pickText.split(',').filter((p) => p !== ''), [pickText]);
   const rows = matrixRows(mode, picked, versions);
@@ -186,7 +92,7 @@ export function MatrixCompare() {
         <Select
           label="Rows"
           value={mode}
-          values={MODES}
+          values={ROW_MODES}
           onChange={(m) => {
             setMode(m);
             setPickText('');

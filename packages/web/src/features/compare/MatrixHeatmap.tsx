@@ -8,19 +8,31 @@ export interface Cell {
   readonly col: number;
 }
 
-/** Signed measures range over [-1, 1]: a diverging scale, symmetric so that 0 is its middle; the others a sequential one. */
+/**
+ * Signed measures range over [-1, 1]: a diverging scale, symmetric so that 0 is its middle; encodings
+ * (cross-encoding) are signed with no fixed range, so diverging around 0; the others a sequential one.
+ */
 function colorOf(measure: string): Partial<Data> {
+  if (measure.startsWith('cross_encoding')) return { colorscale: 'RdBu', zmid: 0 } as Partial<Data>;
   return measure.endsWith('_signed')
     ? { colorscale: 'RdBu', zmin: -1, zmax: 1 }
     : { colorscale: 'Viridis', ...(measure === 'topk_overlap' ? {} : { zmin: 0 }) };
 }
 
-function hoveredCell(event: PlotMouseEvent, ids: readonly string[]): Cell | null {
+function hoveredCell(event: PlotMouseEvent, panel: MatrixPanel): Cell | null {
   const p = event.points[0];
   if (!p) return null;
-  const row = ids.indexOf(String(p.y));
-  const col = ids.indexOf(String(p.x));
+  const row = panel.rows.indexOf(String(p.y));
+  const col = panel.columns.indexOf(String(p.x));
   return row >= 0 && col >= 0 ? { row, col } : null;
+}
+
+/** What a cell holds besides its value: its seed statistics, or why it is empty. */
+function cellNote(panel: MatrixPanel, cell: Cell, aggregate: string): string {
+  const note = panel.notes?.[cell.row]?.[cell.col];
+  if (note) return note;
+  const stats = panel.stats?.[cell.row]?.[cell.col];
+  return stats ? describeStats(stats, aggregate) : '';
 }
 
 /** The hovered cell in words (and its exact value as data for tests): row vs column, value, seed stats. */
@@ -41,7 +53,8 @@ export function MatrixReadout({
     );
   }
   const value = panel.matrix[cell.row]?.[cell.col];
-  const stats = panel.stats?.[cell.row]?.[cell.col];
+  const note = cellNote(panel, cell, aggregate);
+  const known = value !== undefined && value !== null;
   return (
     <output
       className="readout"
@@ -49,16 +62,19 @@ export function MatrixReadout({
       aria-live="polite"
       data-row={cell.row}
       data-col={cell.col}
-      data-value={value === undefined ? '' : String(value)}
+      data-value={known ? String(value) : ''}
     >
-      {panel.ids[cell.row]} vs {panel.ids[cell.col]}:{' '}
-      <strong>{value === undefined ? '—' : fmt(value)}</strong>
-      {stats && <> ({describeStats(stats, aggregate)})</>}
+      {panel.rows[cell.row]} {panel.relation} {panel.columns[cell.col]}:{' '}
+      <strong>{known ? fmt(value) : '—'}</strong>
+      {note && <> ({note})</>}
     </output>
   );
 }
 
-/** One annotated similarity heatmap: rows and columns are the models, each cell shows its value. */
+/**
+ * One annotated heatmap of a matrix panel, rows × columns (square for similarity), each cell showing
+ * its value; an empty (null) cell is drawn as a gap and says on hover why it is empty.
+ */
 export function MatrixHeatmap({
   panel,
   measure,
@@ -74,17 +90,18 @@ export function MatrixHeatmap({
       {
         type: 'heatmap',
         z: panel.matrix.map((row) => [...row]),
-        x: [...panel.ids],
-        y: [...panel.ids],
-        text: panel.matrix.map((row) => row.map(fmt)),
+        x: [...panel.columns],
+        y: [...panel.rows],
+        text: panel.matrix.map((row) => row.map((v) => (v === null ? '' : fmt(v)))),
         texttemplate: '%{text}',
+        hoverongaps: true,
         customdata: panel.matrix.map((row, i) =>
-          row.map((_, j) => {
-            const s = panel.stats?.[i]?.[j];
-            return s ? describeStats(s, aggregate) : '';
+          row.map((v, j) => {
+            const note = cellNote(panel, { row: i, col: j }, aggregate);
+            return [v === null ? '—' : v.toFixed(4), note].filter((s) => s !== '').join('<br>');
           }),
         ),
-        hovertemplate: '%{y} vs %{x}<br>%{z:.4f}<br>%{customdata}<extra></extra>',
+        hovertemplate: `%{y} ${panel.relation} %{x}<br>%{customdata}<extra></extra>`,
         ...colorOf(measure),
       } as Data,
     ],
@@ -93,7 +110,7 @@ export function MatrixHeatmap({
   const layout = useMemo<Partial<Layout>>(
     () => ({
       title: { text: `${measure} · ${panel.title}` },
-      height: Math.max(320, 120 + 48 * panel.ids.length),
+      height: Math.max(320, 120 + 48 * panel.rows.length),
       margin: { l: 160, r: 20, t: 48, b: 140 },
       xaxis: { type: 'category', tickangle: -35 },
       yaxis: { type: 'category', autorange: 'reversed' },
@@ -105,14 +122,15 @@ export function MatrixHeatmap({
       className="matrix-panel"
       data-testid="matrix-heatmap"
       data-group={panel.title}
-      data-size={panel.ids.length}
+      data-size={panel.rows.length}
+      data-columns={panel.columns.length}
       onMouseLeave={() => setCell(null)}
     >
       <Plot
         data={data}
         layout={layout}
-        ariaLabel={`${measure} similarity of ${panel.ids.join(', ')} (${panel.title})`}
-        onHover={(e) => setCell(hoveredCell(e, panel.ids))}
+        ariaLabel={`${measure} of ${panel.rows.join(', ')} ${panel.relation} ${panel.columns.join(', ')} (${panel.title})`}
+        onHover={(e) => setCell(hoveredCell(e, panel))}
       />
       <MatrixReadout panel={panel} cell={cell} aggregate={aggregate} />
     </div>

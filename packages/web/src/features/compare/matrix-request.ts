@@ -83,27 +83,41 @@ export function needsTopk(measure: Measure): boolean {
   return measure === 'topk_overlap' || measure === 'mass_overlap';
 }
 
-/** One drawable matrix: the plain one, or one of the grouped result's per-group matrices. */
+type Stats = NonNullable<SimilarityMatrixResponse['cell_stats']>[number][number];
+
+/**
+ * One drawable matrix: the plain similarity matrix, one of the grouped result's per-group matrices,
+ * or a cross-encoding matrix (rows encode columns; not square in general, cells may be empty).
+ */
 export interface MatrixPanel {
   readonly title: string;
-  readonly ids: readonly string[];
-  readonly matrix: readonly (readonly number[])[];
+  readonly rows: readonly string[];
+  readonly columns: readonly string[];
+  /** How a cell reads: `<row> <relation> <column>` ("vs" for similarity). */
+  readonly relation: string;
+  /** null: no value (the cell could not be computed; `notes` says why). */
+  readonly matrix: readonly (readonly (number | null)[])[];
   /** Seed groups: per cell, its statistics. */
-  readonly stats: SimilarityMatrixResponse['cell_stats'] | undefined;
+  readonly stats: readonly (readonly (Stats | null)[])[] | undefined;
+  /** Per cell, why it is empty ('' where it is not). */
+  readonly notes?: readonly (readonly string[])[];
 }
 
 export function matrixPanels(r: SimilarityMatrixResponse): MatrixPanel[] {
+  const square = (title: string, ids: readonly string[], matrix: readonly (readonly number[])[]) => ({
+    title,
+    rows: ids,
+    columns: ids,
+    relation: 'vs',
+    matrix,
+  });
   if (r.kind === 'grouped')
     return Object.entries(r.groups ?? {}).map(([name, g]) => ({
-      title: name,
-      ids: g.model_ids,
-      matrix: g.matrix,
+      ...square(name, g.model_ids, g.matrix),
       stats: undefined,
     }));
-  return [{ title: 'all parameters', ids: r.model_ids, matrix: r.matrix ?? [], stats: r.cell_stats }];
+  return [{ ...square('all parameters', r.model_ids, r.matrix ?? []), stats: r.cell_stats }];
 }
-
-type Stats = NonNullable<SimilarityMatrixResponse['cell_stats']>[number][number];
 
 /** A seed cell's statistics as a person reads them: n pairs, aggregate, spread. */
 export function describeStats(s: Stats, aggregate: string): string {
