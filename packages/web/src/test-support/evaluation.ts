@@ -47,6 +47,7 @@ export function makeLabeledSet(patch: Partial<LabeledSet> = {}): LabeledSet {
     bytes: 1000,
     created_at: '2026-01-01T00:00:00.000Z',
     created_by: 'anonymous',
+    files: [{ name: 'manifest.json', size: 100, sha256: 'f'.repeat(64) }],
     ...patch,
   };
 }
