@@ -39,15 +39,23 @@ export interface PruningCurveJobArgs extends EvaluationJobArgs {
   readonly ks: readonly number[];
 }
 
-/** Keys name contents only: the version's files, the set's files and the arguments. */
+/**
+ * Keys name the contents (the version's files, the set's files) and the arguments, plus the names
+ * the answer states: the same files under another model or set name are another answer.
+ */
 export function evaluationJobKey(args: EvaluationJobArgs): string {
-  return jobKey(EVALUATION_JOB, { version: args.content, set: args.set.content });
+  return jobKey(EVALUATION_JOB, {
+    version: args.content,
+    set: args.set.content,
+    names: [args.model, args.version, args.set.name],
+  });
 }
 
 export function pruningCurveJobKey(args: PruningCurveJobArgs): string {
   return jobKey(PRUNING_CURVE_JOB, {
     version: args.content,
     set: args.set.content,
+    names: [args.model, args.version, args.set.name],
     part: args.part,
     points: args.points,
     ks: [...args.ks].sort((a, b) => a - b),

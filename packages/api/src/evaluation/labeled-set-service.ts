@@ -4,7 +4,7 @@ import { readSafetensorsHeaderFromFile } from '@gradiend/core/node';
 import { ApiError } from '../errors/api-error.js';
 import { RegistryService, type StagedFile } from '../registry/registry-service.js';
 import type { LabeledSetDetailJson, LabeledSetJson } from '../schemas/evaluation.js';
-import { MAX_LABELED_SET_SAMPLES } from '../schemas/vocabulary.js';
+import { MAX_LABELED_SET_SAMPLES, MAX_MANIFEST_BYTES } from '../schemas/vocabulary.js';
 import type {
   LabeledSampleRecord,
   LabeledSetRecord,
@@ -119,6 +119,8 @@ export class LabeledSetService {
 
   /** Validates the staged upload against its root and stores it (blobs, then one transaction). */
   async create(input: NewSetUpload): Promise<LabeledSetRecord> {
+    if (input.manifest.size > MAX_MANIFEST_BYTES)
+      throw invalid(`the manifest has ${input.manifest.size} bytes; at most ${MAX_MANIFEST_BYTES}`);
     const text = await fs.readFile(input.manifest.path, 'utf8');
     const rows = parseManifest(text, input.manifest.format);
     if (rows.length > MAX_LABELED_SET_SAMPLES)

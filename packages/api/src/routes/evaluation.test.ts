@@ -262,6 +262,12 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
       );
       expectClose(viaBatched.body.metrics, viaFiles.body.metrics, 1e-12);
     }
+    const served = async (ref: number) =>
+      (
+        await get<{ items: { name: string }[] }>(`/api/models/digits/labeled-sets?version=${ref}`)
+      ).body.items.map((x) => x.name);
+    expect(await served(child)).toEqual(['batched', 'held-out']);
+    expect(await served(1)).toEqual(['held-out']);
     // Version 1 is not pruned from the batched set's root.
     const outside = await t.app.inject('/api/models/digits/versions/1/evaluation?set=batched');
     expect(outside.statusCode).toBe(422);

@@ -21,7 +21,7 @@ import {
 } from '../evaluation/evaluation-jobs.js';
 
 const JOB_NOTE =
-  "A job keyed by the version's and the set's content hashes and the arguments: 200 with the result when it " +
+  "A job keyed by the version's and the set's content hashes, their names and the arguments: 200 with the result when it " +
   'is done (an identical earlier request, or within `wait` seconds), else 202 + Location: /api/jobs/{id}.';
 
 const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -69,6 +69,8 @@ export const LABELED_SET_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$';
 export const LABELED_SET_FORMATS = ['per-sample', 'batched'] as const;
 /** At most this many samples in one labeled set. */
 export const MAX_LABELED_SET_SAMPLES = 100_000;
+/** A labeled set's manifest is read into memory: at most this many bytes (≈160 per row). */
+export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 /** A pruning curve's grid: at most this many log-spaced points, and this many extra k's. */
 export const MAX_CURVE_POINTS = 200;
 export const MAX_CURVE_EXTRA_KS = 16;
