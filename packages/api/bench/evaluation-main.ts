@@ -177,7 +177,7 @@ try {
   await rm(scratch, { recursive: true, force: true });
 
   const rss = new RssSampler(server.pid);
-  log('scorecard, full space (cold: loads the model into the worker)…');
+  log('scorecard, full space (first)…');
   const coldScore = await untilDone(`${models}/versions/1/evaluation?set=full-space`);
   log(`  ${coldScore.seconds.toFixed(2)} s`);
   log('40-point curve, full space…');
@@ -205,10 +205,10 @@ try {
       note: `second set of the same files: ${fullUploads[1]?.toFixed(1)} s`,
     },
     {
-      name: 'scorecard, 8 full-space samples (cold)',
+      name: 'scorecard, 8 full-space samples (first)',
       value: coldScore.seconds,
       unit: 's',
-      note: `includes loading the 1.3 GB model into the worker; correlation ${correlation(coldScore.body).toFixed(3)}`,
+      note: `the one worker still holds the model from the prune; correlation ${correlation(coldScore.body).toFixed(3)}`,
     },
     {
       name: 'scorecard, 8 full-space samples (warm)',
@@ -220,7 +220,7 @@ try {
       name: `${points}-point curve, 8 full-space samples`,
       value: fullCurve.seconds,
       unit: 's',
-      note: 'ranking + reading + encode + partial-sum encode per sample + 40 scorecards',
+      note: 'ranking + reading + partial-sum encode per sample (its last point is the encode) + 40 scorecards',
     },
     {
       name: 'full-space curve / warm scorecard',
@@ -232,7 +232,7 @@ try {
       name: "scorecard, 16 samples in a 1 %-pruned root's space",
       value: rootScore.seconds,
       unit: 's',
-      note: `${root.input_dim} dims; cold for that version`,
+      note: `${root.input_dim} dims`,
     },
     { name: "40-point curve, 16 samples in the root's space", value: rootCurve.seconds, unit: 's' },
     { name: 'the same curve again (cached job)', value: cached.seconds, unit: 's' },

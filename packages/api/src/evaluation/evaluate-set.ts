@@ -18,7 +18,10 @@ export interface EvaluateSetResult {
   readonly inputScale: number;
   readonly latentDim: number;
   readonly inputDim: number;
-  /** [N × latent_dim]: each sample's encoding by the version (model.encode). */
+  /**
+   * [N × latent_dim]: each sample's encoding by the version (model.encode; with a curve, its last
+   * point, k = input_dim).
+   */
   readonly encoded: Float64Array;
   /** The curve's k's and [ks × N × latent_dim] encodings of the version pruned to each k. */
   readonly curve: { readonly ks: number[]; readonly encoded: Float64Array } | null;
@@ -67,12 +70,14 @@ export async function evaluateSet(
     for (let i = 0; i < n; i++) {
       signal.throwIfAborted();
       const x = await reader.read(i);
-      encoded.set(model.encode(x), i * l);
       if (pruned && curve) {
+        // The grid ends at k = input_dim: its point is the version's own encoding (summed in
+        // ranking order), so a curve costs no separate encode.
         const e = pruned.encode(x);
         for (let j = 0; j < ks.length; j++)
           for (let d = 0; d < l; d++) curve.encoded[(j * n + i) * l + d] = e[j * l + d] as number;
-      }
+        encoded.set(e.subarray((ks.length - 1) * l, ks.length * l), i * l);
+      } else encoded.set(model.encode(x), i * l);
       if (args.done) Atomics.store(args.done, 0, i + 1);
     }
   } finally {

@@ -70,6 +70,8 @@ export const LabeledSetListQuery = Type.Object({
   ),
 });
 export const LabeledSetListSchema = Type.Object({ items: Type.Array(LabeledSetSchema) });
+export type LabeledSetListJson = Static<typeof LabeledSetListSchema>;
+export type LabeledSampleJson = Static<typeof LabeledSampleSchema>;
 
 export const EvaluationQuery = Type.Object({
   set: LabeledSetName,
@@ -149,6 +151,8 @@ export const PruningCurvePointSchema = Type.Object({
     description: 'Per sample (manifest order), its latent vector at this k',
   }),
 });
+
+export type PruningCurvePoint = Static<typeof PruningCurvePointSchema>;
 
 export const PruningCurveResponseSchema = Type.Object({
   model: Type.String(),

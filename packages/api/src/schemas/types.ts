@@ -17,6 +17,15 @@ export type {
 } from './analysis.js';
 export type { CreatedToken, Token, TokenList } from './admin.js';
 export type { DecodeBody, EncodeResult } from './encode.js';
+export type {
+  EvaluationResponse,
+  LabeledSampleJson as LabeledSample,
+  LabeledSetDetailJson as LabeledSetDetail,
+  LabeledSetJson as LabeledSet,
+  LabeledSetListJson as LabeledSetList,
+  PruningCurvePoint,
+  PruningCurveResponse,
+} from './evaluation.js';
 export type { Job, JobList } from './jobs.js';
 export type { PruneBody, PruneOutcome, PrunePreview, PruneResult, PruneWithTargetBody } from './prune.js';
 export type {

@@ -87,8 +87,11 @@ export function labeledSetExists(model: string, name: string): ApiError {
   });
 }
 
-export function labeledSetRootGone(model: string, version: number): ApiError {
-  return new ApiError('GRADIEND_ERR_VERSION_NOT_FOUND', `${model}@${version} was deleted meanwhile`);
+export function labeledSetRootGone(model: string, set: string): ApiError {
+  return new ApiError(
+    'GRADIEND_ERR_VERSION_NOT_FOUND',
+    `the version of ${model} that labeled set ${set} is given for was deleted meanwhile`,
+  );
 }
 
 export const labeledSetCreatedAudit = (input: NewLabeledSet, model: string, rootVersion: number) => ({

@@ -434,6 +434,11 @@ export function metadataStoreContract(open: () => Promise<StoreUnderTest>): void
     expect(await store.getLabeledSet('ls', second.name)).toBeNull();
     const audit = await store.listAudit({ model: 'ls', action: 'labeled-set.delete', limit: 10, offset: 0 });
     expect(audit.map((e) => e.details.set)).toEqual(expect.arrayContaining(['held-out', 'again']));
+    // A set for a root deleted meanwhile is refused, nothing stored.
+    await expect(store.createLabeledSet(input)).rejects.toMatchObject({
+      code: 'GRADIEND_ERR_VERSION_NOT_FOUND',
+    });
+    expect(await store.listLabeledSets('ls')).toEqual([]);
     expect(await store.isBlobReferenced(sha('1'))).toBe(false);
   });
 }

@@ -531,7 +531,7 @@ export class PostgresMetadataStore implements MetadataStore {
         'SELECT version, model_id FROM versions WHERE id = $1 FOR UPDATE',
         [input.rootVersionId],
       );
-      if (!model || !root || root.model_id !== model.id) throw labeledSetRootGone(input.model, 0);
+      if (!model || !root || root.model_id !== model.id) throw labeledSetRootGone(input.model, input.name);
       if (await this.labeledSetRow(db, input.model, input.name))
         throw labeledSetExists(input.model, input.name);
       const inserted = await one<{ id: number }>(

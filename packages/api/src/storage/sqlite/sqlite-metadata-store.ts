@@ -489,7 +489,7 @@ export class SqliteMetadataStore implements MetadataStore {
             'SELECT version, model_id FROM versions WHERE id = ?',
           )
           .get(input.rootVersionId);
-        if (!model || !root || root.model_id !== model.id) throw labeledSetRootGone(input.model, 0);
+        if (!model || !root || root.model_id !== model.id) throw labeledSetRootGone(input.model, input.name);
         if (this.labeledSetRow(input.model, input.name)) throw labeledSetExists(input.model, input.name);
         const result = this.db
           .prepare(LABELED_SET_INSERT)
