@@ -23,6 +23,7 @@ export type {
   JobList,
   JobState,
   LabeledSet,
+  LabeledSetList,
   Model,
   ModelDetail,
   ModelList,

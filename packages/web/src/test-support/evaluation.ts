@@ -44,10 +44,10 @@ export function makeLabeledSet(patch: Partial<LabeledSet> = {}): LabeledSet {
     dtype: 'F32',
     label_counts: { '-1.0': 2, '1.0': 2 },
     content_sha256: 'e'.repeat(64),
+    files: [{ name: 'manifest.json', sha256: 'f'.repeat(64), size: 100 }],
     bytes: 1000,
     created_at: '2026-01-01T00:00:00.000Z',
     created_by: 'anonymous',
-    files: [{ name: 'manifest.json', size: 100, sha256: 'f'.repeat(64) }],
     ...patch,
   };
 }

@@ -1,7 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiUrl, encodeSegment, getJson, sendForm, versionPath } from '../../api/http';
 import { useJobbedGet } from '../../api/jobs';
-import type { EvaluationResponse, LabeledSet, PruningCurveResponse } from '../../api/contract';
+import type {
+  EvaluationResponse,
+  LabeledSet,
+  LabeledSetList,
+  PruningCurveResponse,
+} from '../../api/contract';
 
 const setsKey = (model: string, version: string) => ['labeled-sets', model, version] as const;
 
@@ -10,10 +15,7 @@ export function useLabeledSets(model: string, version: string) {
   return useQuery({
     queryKey: setsKey(model, version),
     queryFn: ({ signal }) =>
-      getJson<{ items: LabeledSet[] }>(
-        apiUrl(`/models/${encodeSegment(model)}/labeled-sets`, { version }),
-        signal,
-      ),
+      getJson<LabeledSetList>(apiUrl(`/models/${encodeSegment(model)}/labeled-sets`, { version }), signal),
   });
 }
 
