@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   DEFAULT_ANALYSIS_MEMORY_BYTES,
+  DEFAULT_IMPORTANCE_CACHE_BYTES,
   DEFAULT_ANALYSIS_QUEUE_LENGTH,
   DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS,
   type ApiConfig,
@@ -120,7 +121,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     blobs,
     tasks,
     makeTempDir: (prefix) => registry.makeTempDir(prefix),
-    memoryBytes: config.importanceCacheBytes ?? 2 ** 30,
+    memoryBytes: config.importanceCacheBytes ?? DEFAULT_IMPORTANCE_CACHE_BYTES,
     hold: (bytes) => tasks.budget.hold(bytes),
     log: { warn: (obj, msg) => app.log.warn(obj, msg) },
   });

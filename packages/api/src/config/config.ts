@@ -80,6 +80,12 @@ export function defaultAnalysisMemoryBytes(): number {
 }
 export const DEFAULT_ANALYSIS_MEMORY_BYTES = defaultAnalysisMemoryBytes();
 export const DEFAULT_ANALYSIS_QUEUE_LENGTH = 64;
+/**
+ * 512 MiB: one BERT-sized part's float32 importance (435 MB) stays in memory for the views that
+ * read it (heatmap, top-k); other parts are read back from the blob store when asked for. Every
+ * held byte is charged to the analysis memory budget.
+ */
+export const DEFAULT_IMPORTANCE_CACHE_BYTES = 512 * 1024 * 1024;
 /** Long enough for a few BERT-sized tasks ahead in the queue (each a few seconds on 2 cores). */
 export const DEFAULT_ANALYSIS_QUEUE_TIMEOUT_MS = 60_000;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -136,7 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const importanceCacheBytes = parseInteger(
     env,
     'GRADIEND_IMPORTANCE_CACHE_BYTES',
-    GIB,
+    DEFAULT_IMPORTANCE_CACHE_BYTES,
     0,
     Number.MAX_SAFE_INTEGER,
   );

@@ -2,9 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/api-error.js';
 import { PartQuery, problems } from '../schemas/common.js';
+import { ResultCache } from '../analysis/result-cache.js';
 import { topkLength } from '../analysis/topk-index-cache.js';
 import { TopkQuery, toTopkSpec } from '../schemas/topk.js';
-import { CompareResponseSchema } from '../schemas/analysis.js';
+import { CompareResponseSchema, type SelectionOverlap } from '../schemas/analysis.js';
 import { MODEL_AT_REF_PATTERN } from '../schemas/vocabulary.js';
 
 function splitRef(value: string): { name: string; ref: string } {
@@ -15,6 +16,8 @@ function splitRef(value: string): { name: string; ref: string } {
 
 const compareRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry, tasks, analysis } = app.services;
+  // Overlaps are pure functions of both contents, the part and k.
+  const overlaps = new ResultCache<SelectionOverlap>(64);
 
   app.get(
     '/compare',
@@ -45,12 +48,15 @@ const compareRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const a = await registry.checkout(va);
       const b = await registry.checkout(vb);
       // Each side's cached ranking of its own k (the same rule as GradiendModel.topK).
-      const ranked = async (h: typeof a, n: number) =>
-        (await analysis.topk(h, part, topkLength(spec, n))).indices;
-      const result = await tasks.run('compare', {
-        a: { ...a, indices: await ranked(a, va.summary.input_dim) },
-        b: { ...b, indices: await ranked(b, vb.summary.input_dim) },
-      });
+      const ranked = async (h: typeof a, k: number) => (await analysis.topk(h, part, k)).indices;
+      const ka = topkLength(spec, va.summary.input_dim);
+      const kb = topkLength(spec, vb.summary.input_dim);
+      const { value: result } = await overlaps.get(JSON.stringify([a.key, b.key, part, ka, kb]), async () =>
+        tasks.run('compare', {
+          a: { ...a, indices: await ranked(a, ka) },
+          b: { ...b, indices: await ranked(b, kb) },
+        }),
+      );
       return { a: `${va.model}@${va.version}`, b: `${vb.model}@${vb.version}`, part, k, ...result };
     },
   );

@@ -6,9 +6,13 @@ import { FINE_SHIFT, type ImportanceSummary } from './summary-types.js';
 import { topKBoundary } from './summary-queries.js';
 
 const CHUNK = 1 << 22;
+// Module-local copies: under a CommonJS transform (tsx in worker threads) an imported constant is a
+// getter call, which in the per-value loop costs several times the loop itself.
+const NAN = NAN_KEY;
+const SHIFT = FINE_SHIFT;
 
 function orderKeyOf(b: number): number {
-  if ((b & 0x7fffffff) > 0x7f800000) return NAN_KEY;
+  if ((b & 0x7fffffff) > 0x7f800000) return NAN;
   if ((b & 0x7fffffff) === 0) return 0x80000000;
   return b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
 }
@@ -61,7 +65,7 @@ export function topKFromSummary(
     const end = Math.min(start + CHUNK, n);
     for (let i = start; i < end; i++) {
       const key = orderKeyOf(bits[i] as number);
-      const b = key >>> FINE_SHIFT;
+      const b = key >>> SHIFT;
       if (b < bucket) continue;
       if (b > bucket) out[a++] = i;
       else {
