@@ -1,0 +1,22 @@
+import type { TestApp } from './test-app.js';
+
+/**
+ * Waits until no job is queued or running and every analysis blob write has finished: an upload
+ * starts its analysis in the background, whose blobs would otherwise appear in the middle of a test
+ * that compares what is on disk before and after.
+ */
+export async function settleJobs(t: TestApp, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const busy = await Promise.all(
+      (['queued', 'running'] as const).map(async (state) => {
+        const res = await t.app.inject(`/api/jobs?state=${state}`);
+        return res.json<{ items: unknown[] }>().items.length;
+      }),
+    );
+    if (busy.every((n) => n === 0)) break;
+    if (Date.now() > deadline) throw new Error(`jobs still busy after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await t.app.services.analysis.idle();
+}
