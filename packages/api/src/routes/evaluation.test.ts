@@ -11,50 +11,19 @@ import {
   type GradientTensor,
 } from '@gradiend/core';
 import { loadCheckpoint, readTensorFile } from '@gradiend/core/node';
-import { digitsPath } from '../test-support/fixtures.js';
+import {
+  coreEncodings,
+  DIGITS_CHECKPOINT,
+  DIGITS_GRADIENTS,
+  digitsIndex,
+  digitsManifestRows,
+  digitsSetParts,
+  flattenedDigits,
+  manifestCsv,
+} from '../test-support/digits-labeled-set.js';
 import { folderParts, multipart, type Part } from '../test-support/multipart.js';
 import { createTestApp, type TestApp } from '../test-support/test-app.js';
 import type { EvaluationResponse, PruningCurveResponse } from '../schemas/evaluation.js';
-
-/** The reference demo's 24 held-out samples: files, digits and the reference's encodings. */
-interface DemoIndex {
-  input_scale: number;
-  samples: { file: string; digit: number; encoded_after_input_scale: number }[];
-}
-const GRADIENTS = digitsPath('gradients');
-const CHECKPOINT = digitsPath('gradiend-digits-3-vs-8');
-const index = JSON.parse(fs.readFileSync(path.join(GRADIENTS, 'index.json'), 'utf8')) as DemoIndex;
-const direction = (
-  JSON.parse(fs.readFileSync(path.join(CHECKPOINT, 'gradiend_context.json'), 'utf8')) as {
-    feature_class_encoding_direction: Record<string, number>;
-  }
-).feature_class_encoding_direction;
-
-const manifestRows = index.samples.map((s, i) => ({
-  file: s.file,
-  label: direction[String(s.digit)] as number,
-  type: 'training',
-  source_id: String(s.digit),
-  data_split: i % 2 === 0 ? 'train' : 'test',
-}));
-
-function csv(rows: readonly Record<string, string | number>[]): string {
-  const columns = Object.keys(rows[0] ?? {});
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => String(r[c])).join(','))].join('\n');
-}
-
-function perSampleParts(name: string, version: string, manifest: Part): Part[] {
-  return [
-    { field: 'name', value: name },
-    { field: 'version', value: version },
-    manifest,
-    ...index.samples.map((s) => ({
-      field: 'gradients',
-      filename: s.file,
-      value: fs.readFileSync(path.join(GRADIENTS, s.file)),
-    })),
-  ];
-}
 
 /** Relative closeness of every number in two JSON values of the same structure. */
 function expectClose(actual: unknown, expected: unknown, rel: number, at = '$'): void {
@@ -74,22 +43,10 @@ function expectClose(actual: unknown, expected: unknown, rel: number, at = '$'):
   } else expect(actual, at).toEqual(expected);
 }
 
-/** Each sample's flattened gradient in `model`'s input space (the core's own flatten), unscaled. */
-async function flattened(model: GradiendModel): Promise<Float32Array[]> {
-  const out: Float32Array[] = [];
-  for (const s of index.samples) {
-    const grads = new Map<string, GradientTensor>();
-    for (const [name, t] of await readTensorFile(path.join(GRADIENTS, s.file)))
-      grads.set(name, { shape: t.shape, data: t.data as Float32Array });
-    out.push(Float32Array.from(model.flattenGradientDict(grads)));
-  }
-  return out;
-}
-
 /** The core's scorecard of the core's own encodings (encode(flatten(grad) / input_scale)). */
 function coreEvaluation(model: GradiendModel, xs: readonly Float32Array[], scale: number) {
-  const encoded = xs.map((x) => model.encode(Float32Array.from(x, (v) => v / scale))[0] as number);
-  const rows: EncodedRow[] = manifestRows.map((r, i) => ({
+  const encoded = coreEncodings(model, xs, scale);
+  const rows: EncodedRow[] = digitsManifestRows.map((r, i) => ({
     encoded: encoded[i] as number,
     label: r.label,
     type: r.type,
@@ -109,19 +66,19 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
     const up = await t.app.inject({
       method: 'POST',
       url: '/api/models/digits/versions',
-      ...multipart(folderParts(CHECKPOINT)),
+      ...multipart(folderParts(DIGITS_CHECKPOINT)),
     });
     expect(up.statusCode, up.body).toBe(201);
-    model = (await loadCheckpoint(CHECKPOINT)).model;
-    xs = await flattened(model);
+    model = (await loadCheckpoint(DIGITS_CHECKPOINT)).model;
+    xs = await flattenedDigits(model);
     const set = await t.app.inject({
       method: 'POST',
       url: '/api/models/digits/labeled-sets',
       ...multipart(
-        perSampleParts('held-out', '1', {
+        digitsSetParts('held-out', '1', {
           field: 'manifest',
           filename: 'manifest.csv',
-          value: csv(manifestRows),
+          value: manifestCsv(digitsManifestRows),
         }),
       ),
     });
@@ -155,11 +112,11 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
       n_samples: 24,
       dtype: 'F32',
       label_counts: {
-        '1.0': manifestRows.filter((r) => r.label === 1).length,
-        '-1.0': manifestRows.filter((r) => r.label === -1).length,
+        '1.0': digitsManifestRows.filter((r) => r.label === 1).length,
+        '-1.0': digitsManifestRows.filter((r) => r.label === -1).length,
       },
     });
-    expect((body.samples as unknown[])[0]).toEqual({ index: 0, ...manifestRows[0] });
+    expect((body.samples as unknown[])[0]).toEqual({ index: 0, ...digitsManifestRows[0] });
     const list = await get<{ items: { name: string }[] }>('/api/models/digits/labeled-sets?version=1');
     expect(list.body.items.map((s) => s.name)).toEqual(['held-out']);
     const audit = await get<{ items: { action: string }[] }>('/api/audit?model=digits');
@@ -169,8 +126,8 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
   it("answers the core's scorecard of the core's encodings, which reproduce the reference's", async () => {
     const { status, body } = await evaluation('1', 'held-out');
     expect(status, JSON.stringify(body)).toBe(200);
-    expect(body.input_scale).toBe(index.input_scale);
-    const core = coreEvaluation(model, xs, index.input_scale);
+    expect(body.input_scale).toBe(digitsIndex.input_scale);
+    const core = coreEvaluation(model, xs, digitsIndex.input_scale);
     expectClose(body.metrics, JSON.parse(JSON.stringify(core.metrics)), 1e-12);
     expectClose(
       body.samples.map((s) => s.encoded[0]),
@@ -179,7 +136,7 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
     );
     expectClose(
       body.samples.map((s) => s.encoded[0]),
-      index.samples.map((s) => s.encoded_after_input_scale),
+      digitsIndex.samples.map((s) => s.encoded_after_input_scale),
       1e-4,
     );
     expect(body.convergence.converged).toBe(
@@ -228,14 +185,14 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
   it("serves a batched set given in a pruned root's space to that root and to versions pruned from it", async () => {
     const root = await prune('1', 800);
     const rootModel = model.prune({ topk: { count: 800 }, part: 'decoder-weight' }).model;
-    const rows = await flattened(rootModel);
+    const rows = await flattenedDigits(rootModel);
     const data = new Float32Array(rows.length * rootModel.inputDim);
     rows.forEach((r, i) => data.set(r, i * rootModel.inputDim));
     const batched = serializeSafetensors({
       gradients: { dtype: 'F32', shape: [rows.length, rootModel.inputDim], data },
     });
     const manifest = JSON.stringify({
-      rows: manifestRows.map(({ file: _f, ...r }, i) => ({ row: i, ...r })),
+      rows: digitsManifestRows.map(({ file: _f, ...r }, i) => ({ row: i, ...r })),
     });
     const up = await t.app.inject({
       method: 'POST',
@@ -281,8 +238,8 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
     ] as const) {
       const files: Part[] = [];
       const rounded: Float32Array[] = [];
-      for (const s of index.samples) {
-        const tensors = await readTensorFile(path.join(GRADIENTS, s.file));
+      for (const s of digitsIndex.samples) {
+        const tensors = await readTensorFile(path.join(DIGITS_GRADIENTS, s.file));
         const cast = [...tensors].map(
           ([name, t]) => [`module.${name}`, castToModelDType(t, modelDType)] as const,
         );
@@ -299,7 +256,7 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
         ...multipart([
           { field: 'name', value: name },
           { field: 'version', value: '1' },
-          { field: 'manifest', filename: 'manifest.json', value: JSON.stringify(manifestRows) },
+          { field: 'manifest', filename: 'manifest.json', value: JSON.stringify(digitsManifestRows) },
           ...files,
         ]),
       });
@@ -307,7 +264,7 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
       expect(up.json()).toMatchObject({ dtype });
       const { status, body } = await evaluation('1', name);
       expect(status, JSON.stringify(body)).toBe(200);
-      const core = coreEvaluation(model, rounded, index.input_scale);
+      const core = coreEvaluation(model, rounded, digitsIndex.input_scale);
       expectClose(
         body.samples.map((s) => s.encoded[0]),
         core.encoded,
@@ -328,14 +285,14 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
     });
 
     const missing = await upload(
-      perSampleParts('x', '1', manifest([...manifestRows, { file: 'nope.safetensors', label: 1 }])),
+      digitsSetParts('x', '1', manifest([...digitsManifestRows, { file: 'nope.safetensors', label: 1 }])),
     );
     expect(missing.statusCode).toBe(422);
     expect(missing.json()).toMatchObject({ code: 'GRADIEND_ERR_LABELED_SET' });
     expect(missing.json().detail).toContain('nope.safetensors');
 
     const badLabel = await upload(
-      perSampleParts('x', '1', manifest(manifestRows.map((r) => ({ ...r, label: 'three' })))),
+      digitsSetParts('x', '1', manifest(digitsManifestRows.map((r) => ({ ...r, label: 'three' })))),
     );
     expect(badLabel.statusCode).toBe(422);
     expect(badLabel.json().detail).toContain('label');
@@ -351,7 +308,7 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
     expect(wrongNames.statusCode).toBe(422);
     expect(wrongNames.json().detail).toContain("'head.weight'");
 
-    const taken = await upload(perSampleParts('held-out', '1', manifest(manifestRows)));
+    const taken = await upload(digitsSetParts('held-out', '1', manifest(digitsManifestRows)));
     expect(taken.statusCode).toBe(409);
     expect(taken.json()).toMatchObject({ code: 'GRADIEND_ERR_LABELED_SET_EXISTS' });
 
@@ -366,7 +323,7 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
 
     const noManifest = await upload([
       { field: 'name', value: 'x' },
-      ...perSampleParts('x', '1', manifest([])).slice(3),
+      ...digitsSetParts('x', '1', manifest([])).slice(3),
     ]);
     expect(noManifest.statusCode).toBe(400);
     expect(noManifest.json()).toMatchObject({ code: 'GRADIEND_ERR_UPLOAD_EMPTY' });
@@ -379,7 +336,7 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
   });
 
   it('refuses to score a set the scorecard cannot use (one class only)', async () => {
-    const one = manifestRows.filter((r) => r.label === 1);
+    const one = digitsManifestRows.filter((r) => r.label === 1);
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/models/digits/labeled-sets',
@@ -390,7 +347,7 @@ describe('labeled gradient sets, the encoder scorecard and the pruning curve', (
         ...one.map((r) => ({
           field: 'gradients',
           filename: r.file,
-          value: fs.readFileSync(path.join(GRADIENTS, r.file)),
+          value: fs.readFileSync(path.join(DIGITS_GRADIENTS, r.file)),
         })),
       ]),
     });
