@@ -23,3 +23,18 @@ export async function renderTime(page: Page, urlPart: string, mark: string): Pro
   );
   return (await handle.jsonValue()) as number;
 }
+
+/**
+ * Milliseconds from the start of a navigation to `url` (a full page load, as a user opening the
+ * view) to the first `gradiend:<mark>` performance mark: what the user waits for the visible view,
+ * API answer included.
+ */
+export async function navigationToVisible(page: Page, url: string, mark: string): Promise<number> {
+  await page.goto(url);
+  const handle = await page.waitForFunction(
+    (name) => performance.getEntriesByName(`gradiend:${name}`)[0]?.startTime ?? null,
+    mark,
+    { timeout: 240_000, polling: 50 },
+  );
+  return (await handle.jsonValue()) as number;
+}

@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import type { Histogram } from '../../api/contract';
 import { Plot } from '../../components/Plot';
 import { formatInt, formatValue } from '../../lib/format';
+import { markRendered } from '../../lib/render-mark';
 
 interface Props {
   histogram: Histogram;
@@ -89,6 +90,7 @@ export function HistogramPlot({ histogram: h, threshold, onThreshold }: Props) {
         layout={layout}
         config={{ edits: { shapePosition: true } }}
         ariaLabel={`Histogram of ${h.part} importance (${h.scale})`}
+        onRendered={() => markRendered('prune-histogram-rendered')}
         onRelayout={(event) => {
           const x = draggedLineX(event);
           if (x !== null) onThreshold(fromAxis(h, x));
