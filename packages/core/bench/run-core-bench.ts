@@ -2,6 +2,8 @@ import { loadCheckpoint, saveCheckpoint } from '../src/node.js';
 import type { GradiendModel } from '../src/node.js';
 import { HwmSegments, PeakRssSampler } from './peak-rss.js';
 import { ENCODE_BATCH } from './steps.js';
+import { floorSeconds, probeFloor, stepReadBytes } from './floor-probe.js';
+import type { FloorProbe } from './floor-probe.js';
 import type { Step, StepSeconds } from './steps.js';
 import { BENCH_SEED, buildSyntheticModel, syntheticCheckpointDir } from './synthetic-model.js';
 import { Xorshift32 } from '../src/random/xorshift32.js';
@@ -17,6 +19,12 @@ export interface CoreBenchResult {
   readonly peakRssByStep: Partial<Record<Step, number>>;
   readonly generateSeconds: number;
   readonly checkpointDir: string;
+  /** The sequential-read probe over the decoder weight, measured in this run. */
+  readonly floor: FloorProbe;
+  /** Each step's floor: the bytes it reads at the probe's bandwidth. */
+  readonly floorSeconds: StepSeconds;
+  /** Threads the pooled steps used (1 = the single-thread path). */
+  readonly threads: number;
 }
 
 /** Frees the previous step's arrays between steps (never inside a timed region); needs --expose-gc. */
@@ -77,6 +85,9 @@ export async function runCoreBench(shrink: number): Promise<CoreBenchResult> {
   const dir = syntheticCheckpointDir(shrink);
   const generateSeconds = await generateAndSave(shrink, seconds);
   const { model } = await time(seconds, 'load', () => loadCheckpoint(dir));
+  collect();
+  const floor = probeFloor(model.computeWeights().decoderWeight as Float32Array);
+  check(Number.isFinite(floor.sum), 'floor probe sum');
   await analyse(model, seconds);
   const n = model.inputDim;
 
@@ -108,5 +119,8 @@ export async function runCoreBench(shrink: number): Promise<CoreBenchResult> {
     peakRssByStep: peakByStep,
     generateSeconds,
     checkpointDir: dir,
+    floor,
+    floorSeconds: floorSeconds(floor, stepReadBytes(model)),
+    threads: 1,
   };
 }
