@@ -10,8 +10,9 @@ import { buildComputeWeights } from './compute-weights.js';
 import { flattenGradientDict, scatterToParams } from './gradient-dict.js';
 import type { GradientDict } from './gradient-dict.js';
 import { parseImportancePart, updateVector, weightImportance } from './importance.js';
-import type { ImportancePart } from './importance.js';
-import { decodeLinear, encodeLinear } from './linear-kernels.js';
+import type { ImportanceOptions, ImportancePart } from './importance.js';
+import { SERIAL_KERNELS } from './input-kernels.js';
+import type { InputKernels } from './input-kernels.js';
 import { normaliseTopK } from './prune-arguments.js';
 import type { PruneOptions, TopKSpec } from './prune-arguments.js';
 import { remapParamMap } from './prune-remap.js';
@@ -40,6 +41,17 @@ export interface PruneResult {
 export interface ForwardResult {
   readonly encoded: FloatArray;
   readonly decoded: FloatArray;
+}
+
+/** Options of encode / decode / forward. */
+export interface ComputeOptions {
+  /** The input-dimension loops (default: on this thread; the node kernel pool passes threaded ones). */
+  readonly kernels?: InputKernels | undefined;
+}
+
+export interface DecodeOptions extends ComputeOptions {
+  /** Write the decoded values here instead of allocating ([batch, inputDim], compute precision). */
+  readonly into?: FloatArray | undefined;
 }
 
 export interface ParamArray {
@@ -132,8 +144,8 @@ export class GradiendModel implements GradiendModelLike {
 
   // ---- weight analysis ----
 
-  importance(part: ImportancePart = 'decoder-weight'): FloatArray {
-    return weightImportance(this.arch, this.computeWeights(), parseImportancePart(part));
+  importance(part: ImportancePart = 'decoder-weight', options: ImportanceOptions = {}): FloatArray {
+    return weightImportance(this.arch, this.computeWeights(), parseImportancePart(part), options);
   }
 
   /**
@@ -197,7 +209,7 @@ export class GradiendModel implements GradiendModelLike {
   }
 
   /** Encodes each vector of `rows` (each of length inputDim) → [rows, latentDim]. */
-  encodeRows(rows: readonly ArrayLike<number>[]): FloatArray {
+  encodeRows(rows: readonly ArrayLike<number>[], options: ComputeOptions = {}): FloatArray {
     const cw = this.computeWeights();
     const { inputDim, latentDim } = this.arch;
     const prepared = rows.map((r) => {
@@ -207,7 +219,14 @@ export class GradiendModel implements GradiendModelLike {
       return this.toPrecision(r);
     });
     const out = this.allocate(rows.length * latentDim);
-    encodeLinear(cw.encoderWeight, cw.encoderBias, latentDim, inputDim, prepared, out);
+    (options.kernels ?? SERIAL_KERNELS).encodeLinear(
+      cw.encoderWeight,
+      cw.encoderBias,
+      latentDim,
+      inputDim,
+      prepared,
+      out,
+    );
     if (cw.layerNorm) {
       if (latentDim !== 1) {
         throw new InputShapeError(
@@ -222,21 +241,35 @@ export class GradiendModel implements GradiendModelLike {
   }
 
   /** Decodes `batch` latent vectors stored back to back → [batch, inputDim]. */
-  decode(latent: ArrayLike<number>, batch = 1): FloatArray {
+  decode(latent: ArrayLike<number>, batch = 1, options: DecodeOptions = {}): FloatArray {
     const { inputDim, latentDim } = this.arch;
     if (latent.length !== batch * latentDim) {
       throw new InputShapeError(`latent has ${latent.length} values, expected ${batch} × ${latentDim}`);
     }
     const cw = this.computeWeights();
-    const out = this.allocate(batch * inputDim);
-    decodeLinear(cw.decoderWeight, cw.decoderBias, latentDim, inputDim, this.toPrecision(latent), batch, out);
-    applyActivation(this.arch.activationDecoder, out);
+    const out = options.into ?? this.allocate(batch * inputDim);
+    if (out.length !== batch * inputDim || (this.arch.dtype === 'float64') !== out instanceof Float64Array) {
+      throw new RangeError(
+        `into must be a ${this.arch.dtype === 'float64' ? 'Float64Array' : 'Float32Array'} of length ${batch * inputDim}`,
+      );
+    }
+    (options.kernels ?? SERIAL_KERNELS).decodeActivated(
+      cw.decoderWeight,
+      cw.decoderBias,
+      latentDim,
+      inputDim,
+      this.toPrecision(latent),
+      batch,
+      this.arch.activationDecoder,
+      out,
+    );
     return out;
   }
 
-  forward(x: ArrayLike<number>, batch = 1): ForwardResult {
-    const encoded = this.encode(x, batch);
-    return { encoded, decoded: this.decode(encoded, batch) };
+  /** Encodes then decodes; `into` receives the decoded values. */
+  forward(x: ArrayLike<number>, batch = 1, options: DecodeOptions = {}): ForwardResult {
+    const encoded = this.encodeRows(this.splitRows(x, batch), options);
+    return { encoded, decoded: this.decode(encoded, batch, options) };
   }
 
   // ---- per-parameter gradients ----

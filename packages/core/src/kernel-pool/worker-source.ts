@@ -1,0 +1,52 @@
+import { activationFunction, applyActivationRange, erf } from '../model/activation-kernels.js';
+import { columnAbsSumRange, rowAbsSumRange } from '../model/importance-kernels.js';
+import { decodeLinearRange, dot, dotFourRows, encodeChunkPartials } from '../model/linear-kernels.js';
+import { runPoolJob } from './pool-job.js';
+
+/**
+ * The functions a worker defines, by the names their bodies call each other by. The worker runs
+ * their source text, so the threads compute with the very code the calling thread runs.
+ */
+const WORKER_FUNCTIONS: Readonly<Record<string, (...args: never[]) => unknown>> = {
+  erf,
+  activationFunction,
+  applyActivationRange,
+  dot,
+  dotFourRows,
+  encodeChunkPartials,
+  decodeLinearRange,
+  rowAbsSumRange,
+  columnAbsSumRange,
+  runPoolJob,
+};
+
+/** The worker's script (CommonJS, run with `eval: true`). */
+export function kernelWorkerSource(): string {
+  const definitions = Object.entries(WORKER_FUNCTIONS).map(([name, f]) => {
+    const text = f.toString();
+    // A function's text starts with `function name(`; anything else (a bundler's rename) is refused.
+    if (!text.startsWith(`function ${name}(`)) {
+      throw new Error(`kernel pool: cannot take the source of '${name}' (${text.slice(0, 40)}…)`);
+    }
+    return text;
+  });
+  return [
+    "'use strict';",
+    // esbuild (tsx, vitest) may wrap functions in __name(…) to keep their names.
+    'const __name = (f) => f;',
+    ...definitions,
+    'const kernels = { rowAbsSumRange, columnAbsSumRange, encodeChunkPartials, decodeLinearRange, applyActivationRange };',
+    "const { parentPort } = require('node:worker_threads');",
+    'parentPort.on("message", (message) => {',
+    '  const ctl = message.ctl;',
+    '  try {',
+    '    runPoolJob(message.job, ctl, kernels);',
+    '  } catch (error) {',
+    '    Atomics.store(ctl, 2, 1);',
+    '    console.error(error);',
+    '  }',
+    '  Atomics.add(ctl, 1, 1);',
+    '  Atomics.notify(ctl, 1);',
+    '});',
+  ].join('\n');
+}
