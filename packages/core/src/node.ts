@@ -10,6 +10,7 @@ export {
 } from './checkpoint/node.js';
 export type {
   LoadedCheckpoint,
+  LoadCheckpointOptions,
   CheckpointFile,
   CheckpointHeaders,
   SavedBytesObserver,
