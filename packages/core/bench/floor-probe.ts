@@ -2,7 +2,7 @@ import type { GradiendModel } from '../src/index.js';
 import { ENCODE_BATCH } from './steps.js';
 import type { Step } from './steps.js';
 
-/** Repeats of the floor pass; the best one counts (the machine is shared, the best is the least disturbed). */
+/** Repeats of the floor pass per probe; the best one counts (the machine is shared, the best is the least disturbed). */
 export const FLOOR_REPEATS = 3;
 
 export interface FloorProbe {
@@ -49,6 +49,11 @@ export function probeFloor(data: Float32Array | Float64Array, repeats = FLOOR_RE
     best = Math.min(best, (performance.now() - t0) / 1000);
   }
   return { bytes: data.byteLength, seconds: best, sum };
+}
+
+/** The faster of two probes (one after load, one after the last step: load on the machine varies). */
+export function bestProbe(a: FloorProbe, b: FloorProbe): FloorProbe {
+  return a.seconds <= b.seconds ? a : b;
 }
 
 /**

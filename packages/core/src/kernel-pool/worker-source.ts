@@ -20,6 +20,9 @@ const WORKER_FUNCTIONS: Readonly<Record<string, (...args: never[]) => unknown>> 
   runPoolJob,
 };
 
+/** Jobs over at least this many bytes of arrays are followed by a GC in the worker. */
+export const LARGE_JOB_BYTES = 1 << 24;
+
 /** The worker's script (CommonJS, run with `eval: true`). */
 export function kernelWorkerSource(): string {
   const definitions = Object.entries(WORKER_FUNCTIONS).map(([name, f]) => {
@@ -37,6 +40,19 @@ export function kernelWorkerSource(): string {
     ...definitions,
     'const kernels = { rowAbsSumRange, columnAbsSumRange, encodeChunkPartials, decodeLinearRange, applyActivationRange };',
     "const { parentPort } = require('node:worker_threads');",
+    // A worker allocates almost nothing, so its GC could take very long to drop the job's
+    // SharedArrayBuffers, keeping GBs of freed inputs alive: collect after each large job.
+    "require('node:v8').setFlagsFromString('--expose-gc');",
+    "const collect = require('node:vm').runInNewContext('gc');",
+    `const LARGE_JOB_BYTES = ${LARGE_JOB_BYTES};`,
+    'function jobBytes(job) {',
+    '  let bytes = 0;',
+    '  for (const v of Object.values(job)) {',
+    '    if (ArrayBuffer.isView(v)) bytes += v.byteLength;',
+    '    else if (Array.isArray(v)) for (const r of v) bytes += r.byteLength;',
+    '  }',
+    '  return bytes;',
+    '}',
     'parentPort.on("message", (message) => {',
     '  const ctl = message.ctl;',
     '  try {',
@@ -45,8 +61,11 @@ export function kernelWorkerSource(): string {
     '    Atomics.store(ctl, 2, 1);',
     '    console.error(error);',
     '  }',
+    '  const large = jobBytes(message.job) >= LARGE_JOB_BYTES;',
     '  Atomics.add(ctl, 1, 1);',
     '  Atomics.notify(ctl, 1);',
+    // After the handler returns, so the message is no longer on the stack.
+    '  if (large) setImmediate(collect);',
     '});',
   ].join('\n');
 }
