@@ -12,6 +12,8 @@ import {
   encodeChunks,
 } from '../model/linear-kernels.js';
 import type { FloatArray } from '../model/types.js';
+import { bandScanRange } from '../model/topk/radix-select-f32.js';
+import type { BandScanResult } from '../model/topk/radix-select-f32.js';
 import { CTL_DONE, CTL_FAILED, CTL_NEXT, runPoolJob } from './pool-job.js';
 import type { PoolJob, PoolKernels } from './pool-job.js';
 import { isShared, sharedCopy } from './shared-arrays.js';
@@ -46,6 +48,7 @@ const LOCAL_KERNELS: PoolKernels = {
   encodeChunkPartials,
   decodeLinearRange,
   applyActivationRange,
+  bandScanRange,
 };
 
 /** Starts `threads - 1` workers and waits until they are online. */
@@ -94,6 +97,8 @@ class PooledKernels implements KernelPool {
         });
         combineEncodePartials(partials, chunks, bias, latentDim, rows.length, out);
       },
+      bandScan: (bits, mask, lower, upper, aboveCap, candCap) =>
+        this.bandScan(bits, mask, lower, upper, aboveCap, candCap),
       decodeActivated: (weight, bias, latentDim, inputDim, latent, batch, activation, out) =>
         this.intoShared(out, (o) =>
           this.run({
@@ -133,6 +138,58 @@ class PooledKernels implements KernelPool {
     if (Atomics.load(ctl, CTL_FAILED) !== 0) throw new Error('a kernel pool worker failed (see stderr)');
   }
 
+  /** One contiguous range per thread; the lists are joined in range order (ascending indices). */
+  private bandScan(
+    bits: Int32Array,
+    mask: number,
+    lower: number,
+    upper: number,
+    aboveCap: number,
+    candCap: number,
+  ): BandScanResult | null {
+    const units = this.threads;
+    const shared = (n: number): SharedArrayBuffer => new SharedArrayBuffer(n * 4);
+    const job = {
+      kind: 'band-scan',
+      // Copied per call unless shared (ranked values are usually a shared weight tensor).
+      bits: this.workers.length === 0 || bits.buffer instanceof SharedArrayBuffer ? bits : sharedInts(bits),
+      mask,
+      lower,
+      upper,
+      units,
+      aboveCap,
+      candCap,
+      above: new Int32Array(shared(units * aboveCap)),
+      cand: new Int32Array(shared(units * candCap)),
+      candKeys: new Uint32Array(shared(units * candCap)),
+      counts: new Int32Array(shared(2 * units)),
+    } as const;
+    this.run(job);
+    let a = 0;
+    let c = 0;
+    for (let u = 0; u < units; u++) {
+      a += job.counts[2 * u] as number;
+      c += job.counts[2 * u + 1] as number;
+    }
+    // A unit over its cap means the whole scan is (as the single-thread scan would report).
+    if (a > aboveCap || c > candCap) return null;
+    const above = new Int32Array(a);
+    const cand = new Int32Array(c);
+    const candKeys = new Uint32Array(c);
+    let wa = 0;
+    let wc = 0;
+    for (let u = 0; u < units; u++) {
+      const ua = job.counts[2 * u] as number;
+      const uc = job.counts[2 * u + 1] as number;
+      above.set(job.above.subarray(u * aboveCap, u * aboveCap + ua), wa);
+      cand.set(job.cand.subarray(u * candCap, u * candCap + uc), wc);
+      candKeys.set(job.candKeys.subarray(u * candCap, u * candCap + uc), wc);
+      wa += ua;
+      wc += uc;
+    }
+    return { above, cand, candKeys };
+  }
+
   private weight(a: FloatArray): FloatArray {
     if (this.workers.length === 0 || isShared(a)) return a;
     let copy = this.sharedWeights.get(a);
@@ -157,4 +214,10 @@ class PooledKernels implements KernelPool {
     fn(scratch);
     out.set(scratch);
   }
+}
+
+function sharedInts(a: Int32Array): Int32Array {
+  const copy = new Int32Array(new SharedArrayBuffer(a.byteLength));
+  copy.set(a);
+  return copy;
 }

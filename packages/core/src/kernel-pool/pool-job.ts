@@ -30,6 +30,21 @@ export type PoolJob =
       readonly batch: number;
       readonly activation: ActivationName;
       readonly out: FloatArray;
+    }
+  | {
+      readonly kind: 'band-scan';
+      readonly bits: Int32Array;
+      readonly mask: number;
+      readonly lower: number;
+      readonly upper: number;
+      /** Contiguous ranges of bits, one per unit; unit u writes at u·aboveCap and u·candCap. */
+      readonly units: number;
+      readonly aboveCap: number;
+      readonly candCap: number;
+      readonly above: Int32Array;
+      readonly cand: Int32Array;
+      readonly candKeys: Uint32Array;
+      readonly counts: Int32Array;
     };
 
 /** The kernels a job runs (passed in, so runPoolJob's source text is self-contained). */
@@ -65,6 +80,23 @@ export interface PoolKernels {
     end: number,
   ): void;
   applyActivationRange(name: ActivationName, data: FloatArray, start: number, end: number): void;
+  bandScanRange(
+    bits: Int32Array,
+    mask: number,
+    lower: number,
+    upper: number,
+    start: number,
+    end: number,
+    above: Int32Array,
+    aOff: number,
+    aboveCap: number,
+    cand: Int32Array,
+    candKeys: Uint32Array,
+    cOff: number,
+    candCap: number,
+    counts: Int32Array,
+    u: number,
+  ): void;
 }
 
 /** Control words of a job: the next unclaimed unit, threads done, and a failure flag. */
@@ -81,9 +113,14 @@ export function runPoolJob(job: PoolJob, ctl: Int32Array, k: PoolKernels): void 
   // Elements per unit of the element-wise jobs; encode units are `chunk` input positions.
   const grain = 65536;
   const n =
-    job.kind === 'row-abs' ? job.out.length : job.kind === 'column-abs' ? job.out.length : job.inputDim;
-  const size = job.kind === 'encode' ? job.chunk : grain;
-  const units = Math.ceil(n / size);
+    job.kind === 'row-abs' || job.kind === 'column-abs'
+      ? job.out.length
+      : job.kind === 'band-scan'
+        ? job.bits.length
+        : job.inputDim;
+  const size =
+    job.kind === 'encode' ? job.chunk : job.kind === 'band-scan' ? Math.ceil(n / job.units) : grain;
+  const units = job.kind === 'band-scan' ? job.units : Math.ceil(n / size);
   for (;;) {
     const u = Atomics.add(ctl, 0, 1);
     if (u >= units) return;
@@ -124,6 +161,25 @@ export function runPoolJob(job: PoolJob, ctl: Int32Array, k: PoolKernels): void 
           for (let r = 0; r < job.batch; r++)
             k.applyActivationRange(job.activation, job.out, r * n + start, r * n + end);
         }
+        break;
+      case 'band-scan':
+        k.bandScanRange(
+          job.bits,
+          job.mask,
+          job.lower,
+          job.upper,
+          Math.min(n, start),
+          end,
+          job.above,
+          u * job.aboveCap,
+          job.aboveCap,
+          job.cand,
+          job.candKeys,
+          u * job.candCap,
+          job.candCap,
+          job.counts,
+          u,
+        );
         break;
     }
   }

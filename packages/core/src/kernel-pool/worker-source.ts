@@ -1,6 +1,7 @@
 import { activationFunction, applyActivationRange, erf } from '../model/activation-kernels.js';
 import { columnAbsSumRange, rowAbsSumRange } from '../model/importance-kernels.js';
 import { decodeLinearRange, dot, dotFourRows, encodeChunkPartials } from '../model/linear-kernels.js';
+import { bandScanRange, key } from '../model/topk/radix-select-f32.js';
 import { runPoolJob } from './pool-job.js';
 
 /**
@@ -17,6 +18,8 @@ const WORKER_FUNCTIONS: Readonly<Record<string, (...args: never[]) => unknown>> 
   decodeLinearRange,
   rowAbsSumRange,
   columnAbsSumRange,
+  key,
+  bandScanRange,
   runPoolJob,
 };
 
@@ -38,7 +41,7 @@ export function kernelWorkerSource(): string {
     // esbuild (tsx, vitest) may wrap functions in __name(…) to keep their names.
     'const __name = (f) => f;',
     ...definitions,
-    'const kernels = { rowAbsSumRange, columnAbsSumRange, encodeChunkPartials, decodeLinearRange, applyActivationRange };',
+    'const kernels = { rowAbsSumRange, columnAbsSumRange, encodeChunkPartials, decodeLinearRange, applyActivationRange, bandScanRange };',
     "const { parentPort } = require('node:worker_threads');",
     // A worker allocates almost nothing, so its GC could take very long to drop the job's
     // SharedArrayBuffers, keeping GBs of freed inputs alive: collect after each large job.

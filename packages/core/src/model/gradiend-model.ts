@@ -181,7 +181,11 @@ export class GradiendModel implements GradiendModelLike {
   }
 
   /** The reference's get_topk_weights: input indices of the k most important dims, most important first. */
-  topK(part: ImportancePart = 'decoder-weight', topk: TopKSpec = 1000): Int32Array {
+  topK(
+    part: ImportancePart = 'decoder-weight',
+    topk: TopKSpec = 1000,
+    options: ComputeOptions = {},
+  ): Int32Array {
     const spec = normaliseTopK(topk);
     if (spec.kind === 'fraction' && !(spec.value > 0 && spec.value <= 1)) {
       throw new PruneArgumentError('topk as float must be in (0, 1.0]', 'ValueError');
@@ -191,7 +195,11 @@ export class GradiendModel implements GradiendModelLike {
     const { values, absolute } = this.rankedImportance(part);
     const n = values.length;
     const k0 = spec.kind === 'fraction' ? Math.ceil(spec.value * n) : spec.value;
-    return selectTopK(values, Math.min(Math.max(k0, 1), n), { sorted: true, absolute });
+    return selectTopK(values, Math.min(Math.max(k0, 1), n), {
+      sorted: true,
+      absolute,
+      bandScan: options.kernels?.bandScan,
+    });
   }
 
   encoderNorm(): number {

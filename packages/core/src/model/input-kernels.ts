@@ -3,6 +3,8 @@ import { columnAbsSum, rowAbsSum } from './importance-kernels.js';
 import { decodeLinear, encodeLinear } from './linear-kernels.js';
 import type { ActivationName } from './activation.js';
 import type { FloatArray } from './types.js';
+import { serialBandScan } from './topk/radix-select-f32.js';
+import type { BandScan } from './topk/radix-select-f32.js';
 
 /**
  * The loops over the input dimension that encode, decode and importance run. The default runs them
@@ -31,6 +33,8 @@ export interface InputKernels {
   ): void;
   rowAbsSum(weight: FloatArray, rows: number, cols: number, out: FloatArray): void;
   columnAbsSum(weight: FloatArray, rows: number, cols: number, out: FloatArray): void;
+  /** The scan of the large float32 top-k select. */
+  bandScan: BandScan;
 }
 
 export const SERIAL_KERNELS: InputKernels = {
@@ -41,4 +45,5 @@ export const SERIAL_KERNELS: InputKernels = {
   },
   rowAbsSum,
   columnAbsSum,
+  bandScan: serialBandScan,
 };
