@@ -76,7 +76,7 @@ export function toTable(r: CoreBenchResult, small: boolean): string {
     `encode batch: ${gb(r.batchBytes)} of input rows (8 × input_dim float32), excluded from the RSS target`,
     `floor: one plain sequential sum over ${gb(r.floor.bytes)} took ${r.floor.seconds.toFixed(3)} s (best of 2 × 3 passes, after load and after the last step, ` +
       `${(r.floor.bytes / r.floor.seconds / 1e9).toFixed(1)} GB/s); a step's floor is the bytes it reads at that rate`,
-    `threads: ${r.threads} (kernel pool for importance, encode and forward; their outputs go to reused buffers)`,
+    `threads: ${r.threads} (kernel pool for importance, top-k, prune, encode and forward; importance and forward write to reused buffers)`,
   ].join('\n');
 }
 

@@ -82,12 +82,16 @@ async function analyse(model: GradiendModel, pool: KernelPool, seconds: Partial<
   const k = Math.ceil(0.01 * n);
   const imp = await timeImportance(model, pool, seconds);
   check(imp === n, 'importance length');
-  const top = await time(seconds, 'topk_1pct', () => model.topK('decoder-weight', { fraction: 0.01 }).length);
+  const top = await time(
+    seconds,
+    'topk_1pct',
+    () => model.topK('decoder-weight', { fraction: 0.01 }, { kernels: pool.kernels }).length,
+  );
   check(top === k, `top-k returned ${top} of ${k}`);
   const pruned = await time(
     seconds,
     'prune_topk_1pct',
-    () => model.prune({ topk: { fraction: 0.01 } }).model.inputDim,
+    () => model.prune({ topk: { fraction: 0.01 } }, { kernels: pool.kernels }).model.inputDim,
   );
   check(pruned === k, `pruned input_dim ${pruned}, expected ${k}`);
 }

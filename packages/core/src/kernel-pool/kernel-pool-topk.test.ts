@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ParamMap } from '../mapping/param-map.js';
+import { GradiendModel } from '../model/gradiend-model.js';
+import { EXACT_TIE_EMULATION_LIMIT } from '../model/topk/select-top-k.js';
 import { radixTopKFloat32 } from '../model/topk/radix-select-f32.js';
 import type { BandScan } from '../model/topk/radix-select-f32.js';
 import { createKernelPool } from './kernel-pool.js';
@@ -84,6 +87,41 @@ describe('kernel pool top-k band scan (radixTopKFloat32, the large float32 selec
     for (const t of THREADS) {
       const scan = (pools.get(t) as KernelPool).kernels.bandScan;
       expect(radixTopKFloat32(v, 5000, false, scan)).toEqual(want);
+    }
+  });
+
+  it('model topK and prune pick the same dims with the pool (above the exact-emulation limit)', () => {
+    const n = EXACT_TIE_EMULATION_LIMIT + 3;
+    const r = seeded(9);
+    const f = (len: number): Float32Array => {
+      const a = sharedFloatArray(len) as Float32Array;
+      for (let i = 0; i < len; i++) a[i] = r();
+      return a;
+    };
+    const model = new GradiendModel(
+      {
+        inputDim: n,
+        latentDim: 1,
+        activationEncoder: 'tanh',
+        activationDecoder: 'id',
+        biasDecoder: true,
+        dtype: 'float32',
+      },
+      {
+        encoderWeight: { dtype: 'F32', shape: [1, n], data: f(n) },
+        encoderBias: { dtype: 'F32', shape: [1], data: f(1) },
+        decoderWeight: { dtype: 'F32', shape: [n, 1], data: f(n) },
+        decoderBias: { dtype: 'F32', shape: [n], data: f(n) },
+        encoderNorm: null,
+      },
+      ParamMap.fromSpecs([{ name: 'p.weight', shape: [n], repr: 'all' }]),
+    );
+    const want = model.topK('decoder-weight', { fraction: 0.01 });
+    const wantKeep = model.prune({ topk: { fraction: 0.01 } }).keepIdx;
+    for (const t of THREADS) {
+      const kernels = (pools.get(t) as KernelPool).kernels;
+      expect(model.topK('decoder-weight', { fraction: 0.01 }, { kernels })).toEqual(want);
+      expect(model.prune({ topk: { fraction: 0.01 } }, { kernels }).keepIdx).toEqual(wantKeep);
     }
   });
 });

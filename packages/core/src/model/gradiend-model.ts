@@ -303,7 +303,7 @@ export class GradiendModel implements GradiendModelLike {
    * explicit keepIdx; slices the weights and rewrites the param map. Returns a new model unless
    * `inplace`.
    */
-  prune(options: PruneOptions): PruneResult {
+  prune(options: PruneOptions, compute: ComputeOptions = {}): PruneResult {
     if (isKeepEverything(options)) {
       const all = new Int32Array(this.inputDim);
       for (let i = 0; i < all.length; i++) all[i] = i;
@@ -317,6 +317,7 @@ export class GradiendModel implements GradiendModelLike {
       inputDim: this.inputDim,
       dtype: this.arch.dtype,
       weightImportance: () => this.rankedImportance(options.part ?? 'decoder-weight'),
+      bandScan: compute.kernels?.bandScan,
     });
     const keep = selection.keepIdx;
     const paramMap = remapParamMap(this.map, keep);

@@ -1,3 +1,4 @@
+import type { BandScan } from './topk/radix-select-f32.js';
 import { PruneArgumentError } from '../errors.js';
 import { dtypeRounder } from './dtype-rounding.js';
 import { describe, normaliseTopK } from './prune-arguments.js';
@@ -18,6 +19,8 @@ export interface SelectionContext {
   readonly inputDim: number;
   readonly dtype: ModelDType;
   readonly weightImportance: () => RankedScores;
+  /** The large float32 top-k's band scan (default: on this thread). */
+  readonly bandScan?: BandScan | undefined;
 }
 
 function fail(message: string, type: 'ValueError' | 'TypeError' = 'ValueError'): never {
@@ -77,12 +80,18 @@ export function selectInputDims(options: PruneOptions, ctx: SelectionContext): S
         if (!((absolute ? Math.abs(v) : v) >= t)) combined[i] = 0;
       }
     }
-    if (topk !== undefined && topk !== null) applyTopK(topk, scores, absolute, combined);
+    if (topk !== undefined && topk !== null) applyTopK(topk, scores, absolute, combined, ctx.bandScan);
   }
   return fromMask(combined);
 }
 
-function applyTopK(topk: unknown, scores: ArrayLike<number>, absolute: boolean, combined: Uint8Array): void {
+function applyTopK(
+  topk: unknown,
+  scores: ArrayLike<number>,
+  absolute: boolean,
+  combined: Uint8Array,
+  bandScan: BandScan | undefined,
+): void {
   const spec = normaliseTopK(topk);
   let nActive = 0;
   for (let i = 0; i < combined.length; i++) nActive += combined[i] as number;
@@ -98,7 +107,7 @@ function applyTopK(topk: unknown, scores: ArrayLike<number>, absolute: boolean, 
   if (k >= nActive) return;
   if (nActive === combined.length && (scores instanceof Float32Array || scores instanceof Float64Array)) {
     // Nothing masked: rank the scores in place rather than copying them (1.3 GB at BERT scale).
-    const keep = selectTopK(scores, k, { sorted: false, absolute });
+    const keep = selectTopK(scores, k, { sorted: false, absolute, bandScan });
     combined.fill(0);
     for (let i = 0; i < keep.length; i++) combined[keep[i] as number] = 1;
     return;
@@ -114,7 +123,7 @@ function applyTopK(topk: unknown, scores: ArrayLike<number>, absolute: boolean, 
     }
   }
   const candidates = scores instanceof Float32Array ? Float32Array.from(activeScores) : activeScores;
-  const keepLocal = selectTopK(candidates, k, { sorted: false });
+  const keepLocal = selectTopK(candidates, k, { sorted: false, bandScan });
   combined.fill(0);
   for (let i = 0; i < keepLocal.length; i++) combined[active[keepLocal[i] as number] as number] = 1;
 }
