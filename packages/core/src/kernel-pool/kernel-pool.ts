@@ -26,14 +26,16 @@ export interface KernelPoolOptions {
 
 /**
  * A persistent pool of worker threads for the input-dimension loops of GradiendModel (encode,
- * decode/forward, importance): pass `pool.kernels` as the `kernels` option, e.g.
- * `model.importance('decoder-weight', { kernels: pool.kernels, into })`. Calls stay synchronous:
+ * decode/forward, importance, and the scan of a large float32 top-k / prune): pass `pool.kernels`
+ * as the `kernels` option, e.g. `model.importance('decoder-weight', { kernels: pool.kernels, into })`,
+ * `model.topK(part, spec, { kernels })`, `model.prune(options, { kernels })`. Calls stay synchronous:
  * the calling thread takes its share of the work, then waits for the workers (Atomics.wait).
  * Results are bit-identical to the single-thread path for any thread count.
  *
  * Arrays on a SharedArrayBuffer (sharedFloatArray, loadCheckpoint with `sharedMemory`) are used in
  * place. Others are copied to shared memory: weights once (cached while the array lives), inputs and
- * `into` outputs on every call — allocate those shared on hot paths.
+ * `into` outputs on every call — allocate those shared on hot paths. Workers run a GC after each job
+ * over ≥ 16 MB, so they do not keep freed inputs alive.
  */
 export interface KernelPool {
   readonly threads: number;
@@ -62,7 +64,11 @@ export async function createKernelPool(options: KernelPoolOptions = {}): Promise
   for (let i = 1; i < threads; i++) workers.push(new Worker(source, { eval: true }));
   await Promise.all(workers.map((w) => once(w, 'online')));
   for (const w of workers) w.unref();
-  return new PooledKernels(threads, workers);
+  const pool = new PooledKernels(threads, workers);
+  // A worker that died (it only can between jobs: a job's errors are caught) leaves the pool, so
+  // the next job does not wait for it; its units are claimed by the others.
+  for (const w of workers) w.once('exit', () => pool.forget(w));
+  return pool;
 }
 
 class PooledKernels implements KernelPool {
@@ -114,6 +120,12 @@ class PooledKernels implements KernelPool {
           }),
         ),
     };
+  }
+
+  /** Drops a worker that exited. */
+  forget(worker: Worker): void {
+    const i = this.workers.indexOf(worker);
+    if (i >= 0) this.workers.splice(i, 1);
   }
 
   async close(): Promise<void> {
