@@ -44,6 +44,9 @@ export interface KernelPool {
   close(): Promise<void>;
 }
 
+/** Values per range of the pooled top-k band scan. */
+const BAND_SCAN_RANGE = 1 << 20;
+
 const LOCAL_KERNELS: PoolKernels = {
   rowAbsSumRange,
   columnAbsSumRange,
@@ -140,8 +143,8 @@ class PooledKernels implements KernelPool {
     Atomics.store(ctl, CTL_NEXT, 0);
     Atomics.store(ctl, CTL_DONE, 0);
     Atomics.store(ctl, CTL_FAILED, 0);
-    for (const w of this.workers) w.postMessage({ job, ctl });
-    runPoolJob(job, ctl, LOCAL_KERNELS);
+    this.workers.forEach((w, i) => w.postMessage({ job, ctl, thread: i + 1 }));
+    runPoolJob(job, ctl, LOCAL_KERNELS, 0);
     for (;;) {
       const done = Atomics.load(ctl, CTL_DONE);
       if (done >= this.workers.length) break;
@@ -150,7 +153,11 @@ class PooledKernels implements KernelPool {
     if (Atomics.load(ctl, CTL_FAILED) !== 0) throw new Error('a kernel pool worker failed (see stderr)');
   }
 
-  /** One contiguous range per thread; the lists are joined in range order (ascending indices). */
+  /**
+   * Ranges of BAND_SCAN_RANGE values claimed by the threads, each appending to its own lists; the
+   * ranges' entries are joined in range order (ascending indices), so any thread count gives the
+   * single-thread lists, and an overflow anywhere is an overflow of the whole scan.
+   */
   private bandScan(
     bits: Int32Array,
     mask: number,
@@ -159,22 +166,25 @@ class PooledKernels implements KernelPool {
     aboveCap: number,
     candCap: number,
   ): BandScanResult | null {
-    const units = this.threads;
-    const shared = (n: number): SharedArrayBuffer => new SharedArrayBuffer(n * 4);
+    const threads = this.workers.length + 1;
+    const units = Math.max(1, Math.ceil(bits.length / BAND_SCAN_RANGE));
+    const ints = (n: number): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
     const job = {
       kind: 'band-scan',
       // Copied per call unless shared (ranked values are usually a shared weight tensor).
-      bits: this.workers.length === 0 || bits.buffer instanceof SharedArrayBuffer ? bits : sharedInts(bits),
+      bits: threads === 1 || bits.buffer instanceof SharedArrayBuffer ? bits : sharedInts(bits),
       mask,
       lower,
       upper,
       units,
       aboveCap,
       candCap,
-      above: new Int32Array(shared(units * aboveCap)),
-      cand: new Int32Array(shared(units * candCap)),
-      candKeys: new Uint32Array(shared(units * candCap)),
-      counts: new Int32Array(shared(2 * units)),
+      above: ints(threads * aboveCap),
+      cand: ints(threads * candCap),
+      candKeys: new Uint32Array(new SharedArrayBuffer(threads * candCap * 4)),
+      used: ints(2 * threads),
+      counts: ints(2 * units),
+      offsets: ints(2 * units),
     } as const;
     this.run(job);
     let a = 0;
@@ -183,7 +193,6 @@ class PooledKernels implements KernelPool {
       a += job.counts[2 * u] as number;
       c += job.counts[2 * u + 1] as number;
     }
-    // A unit over its cap means the whole scan is (as the single-thread scan would report).
     if (a > aboveCap || c > candCap) return null;
     const above = new Int32Array(a);
     const cand = new Int32Array(c);
@@ -193,9 +202,11 @@ class PooledKernels implements KernelPool {
     for (let u = 0; u < units; u++) {
       const ua = job.counts[2 * u] as number;
       const uc = job.counts[2 * u + 1] as number;
-      above.set(job.above.subarray(u * aboveCap, u * aboveCap + ua), wa);
-      cand.set(job.cand.subarray(u * candCap, u * candCap + uc), wc);
-      candKeys.set(job.candKeys.subarray(u * candCap, u * candCap + uc), wc);
+      const aOff = job.offsets[2 * u] as number;
+      const cOff = job.offsets[2 * u + 1] as number;
+      above.set(job.above.subarray(aOff, aOff + ua), wa);
+      cand.set(job.cand.subarray(cOff, cOff + uc), wc);
+      candKeys.set(job.candKeys.subarray(cOff, cOff + uc), wc);
       wa += ua;
       wc += uc;
     }

@@ -37,14 +37,20 @@ export type PoolJob =
       readonly mask: number;
       readonly lower: number;
       readonly upper: number;
-      /** Contiguous ranges of bits, one per unit; unit u writes at u·aboveCap and u·candCap. */
+      /** Contiguous ranges of bits (a count independent of the thread count). */
       readonly units: number;
       readonly aboveCap: number;
       readonly candCap: number;
+      /** Per thread t, lists at t·aboveCap / t·candCap that its units append to. */
       readonly above: Int32Array;
       readonly cand: Int32Array;
       readonly candKeys: Uint32Array;
+      /** Per thread: entries used in its above and cand lists. */
+      readonly used: Int32Array;
+      /** Per unit u: [2u], [2u + 1] = entries found (past the cap = overflow). */
       readonly counts: Int32Array;
+      /** Per unit u: [2u], [2u + 1] = where its above and cand entries start. */
+      readonly offsets: Int32Array;
     };
 
 /** The kernels a job runs (passed in, so runPoolJob's source text is self-contained). */
@@ -109,7 +115,7 @@ export const CTL_FAILED = 2;
  * thread of the pool, the caller's included, runs this; a unit's result never depends on which
  * thread ran it. Self-contained: the workers run its source text.
  */
-export function runPoolJob(job: PoolJob, ctl: Int32Array, k: PoolKernels): void {
+export function runPoolJob(job: PoolJob, ctl: Int32Array, k: PoolKernels, thread: number): void {
   // Elements per unit of the element-wise jobs; encode units are `chunk` input positions.
   const grain = 65536;
   const n =
@@ -162,7 +168,13 @@ export function runPoolJob(job: PoolJob, ctl: Int32Array, k: PoolKernels): void 
             k.applyActivationRange(job.activation, job.out, r * n + start, r * n + end);
         }
         break;
-      case 'band-scan':
+      case 'band-scan': {
+        const aUsed = job.used[2 * thread] as number;
+        const cUsed = job.used[2 * thread + 1] as number;
+        // A thread past a cap has already made the scan overflow: skip the rest of its units.
+        if (aUsed > job.aboveCap || cUsed > job.candCap) break;
+        const aOff = thread * job.aboveCap + aUsed;
+        const cOff = thread * job.candCap + cUsed;
         k.bandScanRange(
           job.bits,
           job.mask,
@@ -171,16 +183,21 @@ export function runPoolJob(job: PoolJob, ctl: Int32Array, k: PoolKernels): void 
           Math.min(n, start),
           end,
           job.above,
-          u * job.aboveCap,
-          job.aboveCap,
+          aOff,
+          job.aboveCap - aUsed,
           job.cand,
           job.candKeys,
-          u * job.candCap,
-          job.candCap,
+          cOff,
+          job.candCap - cUsed,
           job.counts,
           u,
         );
+        job.offsets[2 * u] = aOff;
+        job.offsets[2 * u + 1] = cOff;
+        job.used[2 * thread] = aUsed + (job.counts[2 * u] as number);
+        job.used[2 * thread + 1] = cUsed + (job.counts[2 * u + 1] as number);
         break;
+      }
     }
   }
 }

@@ -59,7 +59,7 @@ export function kernelWorkerSource(): string {
     'parentPort.on("message", (message) => {',
     '  const ctl = message.ctl;',
     '  try {',
-    '    runPoolJob(message.job, ctl, kernels);',
+    '    runPoolJob(message.job, ctl, kernels, message.thread);',
     '  } catch (error) {',
     '    Atomics.store(ctl, 2, 1);',
     '    console.error(error);',
