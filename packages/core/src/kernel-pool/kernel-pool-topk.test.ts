@@ -117,7 +117,13 @@ describe('kernel pool top-k band scan (radixTopKFloat32, the large float32 selec
       ParamMap.fromSpecs([{ name: 'p.weight', shape: [n], repr: 'all' }]),
     );
     const want = model.topK('decoder-weight', { fraction: 0.01 });
-    const wantKeep = model.prune({ topk: { fraction: 0.01 } }).keepIdx;
+    const pruned = model.prune({ topk: { fraction: 0.01 } });
+    const wantKeep = pruned.keepIdx;
+    // The kept dims are exactly the mask's ones, ascending, and the top-k's set.
+    const fromMask: number[] = [];
+    pruned.combinedMask.forEach((m, i) => m && fromMask.push(i));
+    expect(Array.from(wantKeep)).toEqual(fromMask);
+    expect(Array.from(wantKeep)).toEqual(Array.from(want).sort((a, b) => a - b));
     for (const t of THREADS) {
       const kernels = (pools.get(t) as KernelPool).kernels;
       expect(model.topK('decoder-weight', { fraction: 0.01 }, { kernels })).toEqual(want);

@@ -80,7 +80,13 @@ export function selectInputDims(options: PruneOptions, ctx: SelectionContext): S
         if (!((absolute ? Math.abs(v) : v) >= t)) combined[i] = 0;
       }
     }
-    if (topk !== undefined && topk !== null) applyTopK(topk, scores, absolute, combined, ctx.bandScan);
+    if (topk !== undefined && topk !== null) {
+      // Without a mask or threshold every dim is active, so nothing needs counting, and the top-k's
+      // own (ascending) indices are the kept dims: no scan of the mask (0.1 GB at BERT scale).
+      const allActive = !given(mask) && !given(threshold);
+      const keep = applyTopK(topk, scores, absolute, combined, ctx.bandScan, allActive);
+      if (keep !== null) return { keepIdx: keep, combinedMask: combined };
+    }
   }
   return fromMask(combined);
 }
@@ -91,10 +97,11 @@ function applyTopK(
   absolute: boolean,
   combined: Uint8Array,
   bandScan: BandScan | undefined,
-): void {
+  allActive: boolean,
+): Int32Array | null {
   const spec = normaliseTopK(topk);
-  let nActive = 0;
-  for (let i = 0; i < combined.length; i++) nActive += combined[i] as number;
+  let nActive = allActive ? combined.length : 0;
+  if (!allActive) for (let i = 0; i < combined.length; i++) nActive += combined[i] as number;
   if (nActive === 0) fail('No dimensions left after mask/threshold.');
   let k: number;
   if (spec.kind === 'fraction') {
@@ -104,13 +111,18 @@ function applyTopK(
     if (spec.value <= 0) fail('If topk is int, it must be >= 1.');
     k = Math.min(spec.value, nActive);
   }
-  if (k >= nActive) return;
+  if (k >= nActive) return null;
   if (nActive === combined.length && (scores instanceof Float32Array || scores instanceof Float64Array)) {
     // Nothing masked: rank the scores in place rather than copying them (1.3 GB at BERT scale).
     const keep = selectTopK(scores, k, { sorted: false, absolute, bandScan });
     combined.fill(0);
-    for (let i = 0; i < keep.length; i++) combined[keep[i] as number] = 1;
-    return;
+    let ascending = true;
+    for (let i = 0; i < keep.length; i++) {
+      combined[keep[i] as number] = 1;
+      if (i > 0 && (keep[i] as number) <= (keep[i - 1] as number)) ascending = false;
+    }
+    if (!ascending) keep.sort();
+    return keep;
   }
   const active = new Int32Array(nActive);
   const activeScores = new Float64Array(nActive);
@@ -126,6 +138,7 @@ function applyTopK(
   const keepLocal = selectTopK(candidates, k, { sorted: false, bandScan });
   combined.fill(0);
   for (let i = 0; i < keepLocal.length; i++) combined[active[keepLocal[i] as number] as number] = 1;
+  return null;
 }
 
 function fromMask(combined: Uint8Array): Selection {
