@@ -10,5 +10,5 @@ if (typeof options === 'string') {
   process.exit(2);
 }
 if (!options.json) console.error('running the core benchmark (about a minute at full scale)…');
-const result = await runCoreBench(options.shrink);
+const result = await runCoreBench(options.shrink, options.threads);
 console.log(options.json ? toJson(result, options.shrink !== 1) : toTable(result, options.shrink !== 1));

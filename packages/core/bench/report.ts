@@ -19,13 +19,19 @@ export function toJson(r: CoreBenchResult, small: boolean): string {
     peak_rss_bytes_by_step: r.peakRssByStep,
     generate_seconds: round(r.generateSeconds, 4),
     small,
+    threads: r.threads,
+    floor_seconds: Object.fromEntries(STEPS.map((s) => [s, round(r.floorSeconds[s], 4)])),
+    floor_multiple: Object.fromEntries(STEPS.map((s) => [s, round(r.seconds[s] / r.floorSeconds[s], 2)])),
+    floor_probe: { bytes: r.floor.bytes, seconds: round(r.floor.seconds, 4) },
   });
 }
 
 /** A human-readable table with the reference numbers and PASS/MISS per target (targets are for full scale). */
 export function toTable(r: CoreBenchResult, small: boolean): string {
   const verdict = (ok: boolean): string => (small ? 'n/a (--small)' : ok ? 'PASS' : 'MISS');
-  const rows: string[][] = [['step', 'seconds', 'reference', 'target', 'result', 'step peak RSS']];
+  const rows: string[][] = [
+    ['step', 'seconds', 'reference', 'target', 'result', 'floor', '× floor', 'step peak RSS'],
+  ];
   for (const s of STEPS) {
     const ref = REFERENCE_SECONDS[s];
     const target = targetSeconds(s);
@@ -38,6 +44,8 @@ export function toTable(r: CoreBenchResult, small: boolean): string {
         ? '—'
         : `≤ ${target.toFixed(2)} (${speedup === 1 ? 'no slower' : `${speedup}× faster`})`,
       target === null ? '—' : verdict(r.seconds[s] <= target),
+      r.floorSeconds[s].toFixed(3),
+      (r.seconds[s] / r.floorSeconds[s]).toFixed(2),
       r.peakRssByStep[s] === undefined ? '' : gb(r.peakRssByStep[s]),
     ]);
   }
@@ -47,6 +55,8 @@ export function toTable(r: CoreBenchResult, small: boolean): string {
     gb(REFERENCE_PEAK_RSS_BYTES),
     `< ${gb(PEAK_RSS_EXCL_BATCH_TARGET_BYTES)}`,
     verdict(r.peakRssExclBatchBytes < PEAK_RSS_EXCL_BATCH_TARGET_BYTES),
+    '',
+    '',
   ]);
   rows.push(['peak RSS (process)', gb(r.peakRssBytes), '', '', '']);
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length))) ?? [];
@@ -64,6 +74,9 @@ export function toTable(r: CoreBenchResult, small: boolean): string {
     ...lines,
     '',
     `encode batch: ${gb(r.batchBytes)} of input rows (8 × input_dim float32), excluded from the RSS target`,
+    `floor: one plain sequential sum over ${gb(r.floor.bytes)} took ${r.floor.seconds.toFixed(3)} s (best of 2 × 3 passes, after load and after the last step, ` +
+      `${(r.floor.bytes / r.floor.seconds / 1e9).toFixed(1)} GB/s); a step's floor is the bytes it reads at that rate`,
+    `threads: ${r.threads} (kernel pool for importance, top-k, prune, encode and forward; importance and forward write to reused buffers)`,
   ].join('\n');
 }
 

@@ -1,7 +1,9 @@
-import { loadCheckpoint, saveCheckpoint } from '../src/node.js';
-import type { GradiendModel } from '../src/node.js';
+import { createKernelPool, loadCheckpoint, saveCheckpoint, sharedFloatArray } from '../src/node.js';
+import type { GradiendModel, KernelPool } from '../src/node.js';
 import { HwmSegments, PeakRssSampler } from './peak-rss.js';
 import { ENCODE_BATCH } from './steps.js';
+import { bestProbe, floorSeconds, probeFloor, stepReadBytes } from './floor-probe.js';
+import type { FloorProbe } from './floor-probe.js';
 import type { Step, StepSeconds } from './steps.js';
 import { BENCH_SEED, buildSyntheticModel, syntheticCheckpointDir } from './synthetic-model.js';
 import { Xorshift32 } from '../src/random/xorshift32.js';
@@ -17,6 +19,12 @@ export interface CoreBenchResult {
   readonly peakRssByStep: Partial<Record<Step, number>>;
   readonly generateSeconds: number;
   readonly checkpointDir: string;
+  /** The sequential-read probe over the decoder weight, measured in this run. */
+  readonly floor: FloorProbe;
+  /** Each step's floor: the bytes it reads at the probe's bandwidth. */
+  readonly floorSeconds: StepSeconds;
+  /** Threads the pooled steps used (1 = the single-thread path). */
+  readonly threads: number;
 }
 
 /** Frees the previous step's arrays between steps (never inside a timed region); needs --expose-gc. */
@@ -51,33 +59,62 @@ async function generateAndSave(shrink: number, seconds: Partial<StepSeconds>): P
   return generateSeconds;
 }
 
-/** Each result is checked and dropped at once, so no step's arrays count towards the next step's RSS. */
-async function analyse(model: GradiendModel, seconds: Partial<StepSeconds>): Promise<void> {
-  const n = model.inputDim;
-  const k = Math.ceil(0.01 * n);
-  const imp = await time(
+/**
+ * Importance into a reused output buffer (faulted in before the timed region), as a caller that ranks
+ * often keeps one; the buffer is unreachable once this returns, so it never counts towards later steps.
+ */
+async function timeImportance(
+  model: GradiendModel,
+  pool: KernelPool,
+  seconds: Partial<StepSeconds>,
+): Promise<number> {
+  const into = sharedFloatArray(model.inputDim).fill(0);
+  return time(
     seconds,
     'importance_decoder_weight',
-    () => model.importance('decoder-weight').length,
+    () => model.importance('decoder-weight', { kernels: pool.kernels, into }).length,
   );
+}
+
+/** Each result is checked and dropped at once, so no step's arrays count towards the next step's RSS. */
+async function analyse(model: GradiendModel, pool: KernelPool, seconds: Partial<StepSeconds>): Promise<void> {
+  const n = model.inputDim;
+  const k = Math.ceil(0.01 * n);
+  const imp = await timeImportance(model, pool, seconds);
   check(imp === n, 'importance length');
-  const top = await time(seconds, 'topk_1pct', () => model.topK('decoder-weight', { fraction: 0.01 }).length);
+  const top = await time(
+    seconds,
+    'topk_1pct',
+    () => model.topK('decoder-weight', { fraction: 0.01 }, { kernels: pool.kernels }).length,
+  );
   check(top === k, `top-k returned ${top} of ${k}`);
   const pruned = await time(
     seconds,
     'prune_topk_1pct',
-    () => model.prune({ topk: { fraction: 0.01 } }).model.inputDim,
+    () => model.prune({ topk: { fraction: 0.01 } }, { kernels: pool.kernels }).model.inputDim,
   );
   check(pruned === k, `pruned input_dim ${pruned}, expected ${k}`);
 }
 
-export async function runCoreBench(shrink: number): Promise<CoreBenchResult> {
+export async function runCoreBench(shrink: number, threads: number): Promise<CoreBenchResult> {
+  const pool = await createKernelPool({ threads });
+  try {
+    return await runSteps(shrink, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function runSteps(shrink: number, pool: KernelPool): Promise<CoreBenchResult> {
   const sampler = new PeakRssSampler(10);
   const seconds: Partial<StepSeconds> = {};
   const dir = syntheticCheckpointDir(shrink);
   const generateSeconds = await generateAndSave(shrink, seconds);
-  const { model } = await time(seconds, 'load', () => loadCheckpoint(dir));
-  await analyse(model, seconds);
+  const { model } = await time(seconds, 'load', () => loadCheckpoint(dir, { sharedMemory: true }));
+  collect();
+  collect();
+  const firstFloor = probeFloor(model.computeWeights().decoderWeight as Float32Array);
+  await analyse(model, pool, seconds);
   const n = model.inputDim;
 
   collect();
@@ -85,20 +122,31 @@ export async function runCoreBench(shrink: number): Promise<CoreBenchResult> {
   const peakBeforeBatch = Math.max(hwm.lifetimePeak, sampler.stop().peak);
   const rows: Float32Array[] = [];
   const rng = new Xorshift32(BENCH_SEED + 1);
-  for (let r = 0; r < ENCODE_BATCH; r++) rows.push(rng.fill(new Float32Array(n)));
+  // Shared rows, so the pool's workers read them in place (as a caller using the pool allocates them).
+  for (let r = 0; r < ENCODE_BATCH; r++) rows.push(rng.fill(sharedFloatArray(n) as Float32Array));
   const batchBytes = rows.reduce((s, r) => s + r.byteLength, 0);
   const withBatch = new PeakRssSampler(10);
 
-  const encoded = await time(seconds, 'encode_batch8', () => model.encodeRows(rows));
+  const encoded = await time(seconds, 'encode_batch8', () =>
+    model.encodeRows(rows, { kernels: pool.kernels }),
+  );
   check(encoded.length === ENCODE_BATCH && encoded.every(Number.isFinite), 'encode output');
   // Forward needs one vector: free the other rows first, so its 0.4 GB output is not allocated
   // on top of the benchmark's own 3.5 GB batch.
   const first = rows[0] as Float32Array;
   rows.length = 0;
-  const fwd = await time(seconds, 'forward_1', () => model.forward(first));
+  collect();
+  const decodedInto = sharedFloatArray(n).fill(0);
+  const fwd = await time(seconds, 'forward_1', () =>
+    model.forward(first, 1, { kernels: pool.kernels, into: decodedInto }),
+  );
   check(fwd.decoded.length === n, 'forward output');
 
   const peakWithBatch = Math.max(hwm.lifetimePeak, withBatch.stop().peak);
+  // The floor probe runs at the end, when the benchmark's own arrays are freed (best of both probes).
+  collect();
+  const floor = bestProbe(probeFloor(model.computeWeights().decoderWeight as Float32Array), firstFloor);
+  check(Number.isFinite(floor.sum), 'floor probe sum');
   return {
     inputDim: n,
     seconds: seconds as StepSeconds,
@@ -108,5 +156,8 @@ export async function runCoreBench(shrink: number): Promise<CoreBenchResult> {
     peakRssByStep: peakByStep,
     generateSeconds,
     checkpointDir: dir,
+    floor,
+    floorSeconds: floorSeconds(floor, stepReadBytes(model)),
+    threads: pool.threads,
   };
 }

@@ -10,6 +10,7 @@ export {
 } from './checkpoint/node.js';
 export type {
   LoadedCheckpoint,
+  LoadCheckpointOptions,
   CheckpointFile,
   CheckpointHeaders,
   SavedBytesObserver,
@@ -42,3 +43,9 @@ export {
 } from './demo/node.js';
 export type { DemoLog, DigitsDemoSummary, BuiltInDemo } from './demo/node.js';
 export * from './rewrite/index.js';
+// The kernel pool: worker threads for encode / forward / importance at full input size, started
+// once (createKernelPool), used by passing `pool.kernels` as the `kernels` option of GradiendModel's
+// encodeRows, forward, decode and importance. Same bits as the single-thread path for any thread
+// count. sharedFloatArray allocates inputs and `into` outputs the workers use without a copy.
+export { createKernelPool, sharedFloatArray, isShared } from './kernel-pool/index.js';
+export type { KernelPool, KernelPoolOptions } from './kernel-pool/index.js';

@@ -69,12 +69,18 @@ export function fileBesideConfig(location: CheckpointLocation, name: string, wha
   return p;
 }
 
-/** Reads a tensor file (.safetensors by ranged reads per tensor, else a PyTorch zip). */
-export async function readTensorFile(file: string): Promise<Map<string, Tensor>> {
+/**
+ * Reads a tensor file (.safetensors by ranged reads per tensor, else a PyTorch zip). `sharedMemory`
+ * puts each safetensors tensor on a SharedArrayBuffer (PyTorch zips ignore it).
+ */
+export async function readTensorFile(
+  file: string,
+  options: { readonly sharedMemory?: boolean } = {},
+): Promise<Map<string, Tensor>> {
   if (file.endsWith('.safetensors')) {
     const f = await SafetensorsFile.open(file);
     try {
-      return await f.readAll();
+      return await f.readAll(options);
     } finally {
       await f.close();
     }

@@ -70,11 +70,11 @@ export async function readCheckpoint(
 ): Promise<CheckpointHeaders>;
 export async function readCheckpoint(
   dir: string,
-  options: { weights: 'tensors' },
+  options: { weights: 'tensors'; sharedMemory?: boolean },
 ): Promise<CheckpointHeaders & { readonly tensors: Map<string, Tensor> }>;
 export async function readCheckpoint(
   dir: string,
-  options: { weights: 'headers' | 'tensors' },
+  options: { weights: 'headers' | 'tensors'; sharedMemory?: boolean },
 ): Promise<CheckpointHeaders & { readonly tensors?: Map<string, Tensor> }> {
   const location = await locateCheckpoint(dir);
   const weightsPath = path.join(location.weightsDirectory, location.weightsFile);
@@ -106,5 +106,8 @@ export async function readCheckpoint(
   if (options.weights === 'headers') return headers;
   const [problem] = problems;
   if (problem) throw problem;
-  return { ...headers, tensors: tensors ?? (await readTensorFile(weightsPath)) };
+  return {
+    ...headers,
+    tensors: tensors ?? (await readTensorFile(weightsPath, { sharedMemory: options.sharedMemory ?? false })),
+  };
 }

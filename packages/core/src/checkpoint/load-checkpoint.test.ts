@@ -25,6 +25,19 @@ describe('loadCheckpoint', () => {
     expect(model.paramMapHash()).toBe(readExpected('two-layer-all').param_map_hash);
   });
 
+  it('reads the weights into SharedArrayBuffers with sharedMemory, same values and param map', async () => {
+    const plain = (await loadCheckpoint(caseModelDir('two-layer-all'))).model;
+    const shared = (await loadCheckpoint(caseModelDir('two-layer-all'), { sharedMemory: true })).model;
+    expect(shared.paramMapHash()).toBe(readExpected('two-layer-all').param_map_hash);
+    for (const key of ['encoderWeight', 'decoderWeight'] as const) {
+      expect(shared.weights[key].data.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(plain.weights[key].data.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+      const bytes = (a: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }): Buffer =>
+        Buffer.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      expect(bytes(shared.weights[key].data).equals(bytes(plain.weights[key].data))).toBe(true);
+    }
+  });
+
   it('reads torch.save checkpoints (pytorch_model.bin + mapping_*.pth)', async () => {
     const { model, files } = await loadCheckpoint(caseModelDir('torch-bin-format'));
     expect(model.paramMapHash()).toBe(readExpected('torch-bin-format').param_map_hash);

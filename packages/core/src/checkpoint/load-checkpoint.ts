@@ -27,6 +27,14 @@ export interface LoadedCheckpoint {
   readonly files: readonly CheckpointFile[];
 }
 
+export interface LoadCheckpointOptions {
+  /**
+   * Read the weights (model.safetensors) into SharedArrayBuffers, so the kernel pool's workers use
+   * them without a copy. The bytes and the model are the same either way.
+   */
+  readonly sharedMemory?: boolean;
+}
+
 async function fileSize(p: string): Promise<number | null> {
   const s = await stat(p).catch(() => null);
   return s?.isFile() ? s.size : null;
@@ -36,8 +44,11 @@ async function fileSize(p: string): Promise<number | null> {
  * Loads a checkpoint folder written by the reference's save_pretrained (or by us), rejecting it by
  * the rules of checkpoint-rules before any weight data is read (see readCheckpoint).
  */
-export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
-  const read = await readCheckpoint(dir, { weights: 'tensors' });
+export async function loadCheckpoint(
+  dir: string,
+  options: LoadCheckpointOptions = {},
+): Promise<LoadedCheckpoint> {
+  const read = await readCheckpoint(dir, { weights: 'tensors', sharedMemory: options.sharedMemory ?? false });
   const { location } = read;
   const model = buildModel(location.config, read.architecture, read.paramMap, read.tensors, read.training);
 

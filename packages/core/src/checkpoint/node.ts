@@ -1,5 +1,5 @@
 export { loadCheckpoint, readTensorFile, resolveWeightsDirectory } from './load-checkpoint.js';
-export type { LoadedCheckpoint, CheckpointFile } from './load-checkpoint.js';
+export type { LoadedCheckpoint, LoadCheckpointOptions, CheckpointFile } from './load-checkpoint.js';
 export type { SavedBytesObserver } from './save-checkpoint.js';
 export { saveCheckpoint, writeFileAtomic } from './save-checkpoint.js';
 export { readCheckpoint } from './checkpoint-reader.js';

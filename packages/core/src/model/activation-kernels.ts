@@ -25,26 +25,61 @@ export function erf(x: number): number {
   return x >= 0 ? 1 - erfc : erfc - 1;
 }
 
-const LEAKY_RELU_SLOPE = 0.01;
+/**
+ * A scalar activation as torch.nn defines it (GELU exact; ELU alpha 1; Hardtanh [-1, 1]; LeakyReLU
+ * slope 0.01). Self-contained but for erf: the kernel pool runs its source text in its workers.
+ */
+export function activationFunction(name: ActivationName): (x: number) => number {
+  switch (name) {
+    case 'tanh':
+      return Math.tanh;
+    case 'relu':
+      return (x) => (x > 0 ? x : x === x ? 0 : x);
+    case 'leakyrelu':
+      return (x) => (x > 0 ? x : x * 0.01);
+    case 'gelu':
+      return (x) => 0.5 * x * (1 + erf(x / Math.SQRT2));
+    case 'silu':
+      return (x) => x / (1 + Math.exp(-x));
+    case 'elu':
+      return (x) => (x > 0 ? x : Math.expm1(x));
+    case 'sigmoid':
+      return (x) => 1 / (1 + Math.exp(-x));
+    case 'smht':
+      return (x) => (x > 1 ? 1 : x < -1 ? -1 : x);
+    case 'id':
+      return (x) => x;
+  }
+}
 
-/** Scalar activations, as torch.nn defines them (GELU exact; ELU alpha 1; Hardtanh [-1, 1]). */
+/** Scalar activations by name. */
 export const ACTIVATIONS: { readonly [A in ActivationName]: (x: number) => number } = {
-  tanh: Math.tanh,
-  relu: (x) => (x > 0 ? x : x === x ? 0 : x),
-  leakyrelu: (x) => (x > 0 ? x : x * LEAKY_RELU_SLOPE),
-  gelu: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
-  silu: (x) => x / (1 + Math.exp(-x)),
-  elu: (x) => (x > 0 ? x : Math.expm1(x)),
-  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  smht: (x) => (x > 1 ? 1 : x < -1 ? -1 : x),
-  id: (x) => x,
+  tanh: activationFunction('tanh'),
+  relu: activationFunction('relu'),
+  leakyrelu: activationFunction('leakyrelu'),
+  gelu: activationFunction('gelu'),
+  silu: activationFunction('silu'),
+  elu: activationFunction('elu'),
+  sigmoid: activationFunction('sigmoid'),
+  smht: activationFunction('smht'),
+  id: activationFunction('id'),
 };
+
+/** Applies an activation in place to data[start, end). */
+export function applyActivationRange(
+  name: ActivationName,
+  data: FloatArray,
+  start: number,
+  end: number,
+): void {
+  if (name === 'id') return;
+  const f = activationFunction(name);
+  for (let i = start; i < end; i++) data[i] = f(data[i] as number);
+}
 
 /** Applies an activation in place. */
 export function applyActivation(name: ActivationName, data: FloatArray): void {
-  if (name === 'id') return;
-  const f = ACTIVATIONS[name];
-  for (let i = 0; i < data.length; i++) data[i] = f(data[i] as number);
+  applyActivationRange(name, data, 0, data.length);
 }
 
 /**

@@ -10,8 +10,9 @@ import { buildComputeWeights } from './compute-weights.js';
 import { flattenGradientDict, scatterToParams } from './gradient-dict.js';
 import type { GradientDict } from './gradient-dict.js';
 import { parseImportancePart, updateVector, weightImportance } from './importance.js';
-import type { ImportancePart } from './importance.js';
-import { decodeLinear, encodeLinear } from './linear-kernels.js';
+import type { ImportanceOptions, ImportancePart } from './importance.js';
+import { SERIAL_KERNELS } from './input-kernels.js';
+import type { InputKernels } from './input-kernels.js';
 import { normaliseTopK } from './prune-arguments.js';
 import type { PruneOptions, TopKSpec } from './prune-arguments.js';
 import { remapParamMap } from './prune-remap.js';
@@ -40,6 +41,17 @@ export interface PruneResult {
 export interface ForwardResult {
   readonly encoded: FloatArray;
   readonly decoded: FloatArray;
+}
+
+/** Options of encode / decode / forward. */
+export interface ComputeOptions {
+  /** The input-dimension loops (default: on this thread; the node kernel pool passes threaded ones). */
+  readonly kernels?: InputKernels | undefined;
+}
+
+export interface DecodeOptions extends ComputeOptions {
+  /** Write the decoded values here instead of allocating ([batch, inputDim], compute precision). */
+  readonly into?: FloatArray | undefined;
 }
 
 export interface ParamArray {
@@ -132,8 +144,8 @@ export class GradiendModel implements GradiendModelLike {
 
   // ---- weight analysis ----
 
-  importance(part: ImportancePart = 'decoder-weight'): FloatArray {
-    return weightImportance(this.arch, this.computeWeights(), parseImportancePart(part));
+  importance(part: ImportancePart = 'decoder-weight', options: ImportanceOptions = {}): FloatArray {
+    return weightImportance(this.arch, this.computeWeights(), parseImportancePart(part), options);
   }
 
   /**
@@ -169,7 +181,11 @@ export class GradiendModel implements GradiendModelLike {
   }
 
   /** The reference's get_topk_weights: input indices of the k most important dims, most important first. */
-  topK(part: ImportancePart = 'decoder-weight', topk: TopKSpec = 1000): Int32Array {
+  topK(
+    part: ImportancePart = 'decoder-weight',
+    topk: TopKSpec = 1000,
+    options: ComputeOptions = {},
+  ): Int32Array {
     const spec = normaliseTopK(topk);
     if (spec.kind === 'fraction' && !(spec.value > 0 && spec.value <= 1)) {
       throw new PruneArgumentError('topk as float must be in (0, 1.0]', 'ValueError');
@@ -179,7 +195,11 @@ export class GradiendModel implements GradiendModelLike {
     const { values, absolute } = this.rankedImportance(part);
     const n = values.length;
     const k0 = spec.kind === 'fraction' ? Math.ceil(spec.value * n) : spec.value;
-    return selectTopK(values, Math.min(Math.max(k0, 1), n), { sorted: true, absolute });
+    return selectTopK(values, Math.min(Math.max(k0, 1), n), {
+      sorted: true,
+      absolute,
+      bandScan: options.kernels?.bandScan,
+    });
   }
 
   encoderNorm(): number {
@@ -197,7 +217,7 @@ export class GradiendModel implements GradiendModelLike {
   }
 
   /** Encodes each vector of `rows` (each of length inputDim) → [rows, latentDim]. */
-  encodeRows(rows: readonly ArrayLike<number>[]): FloatArray {
+  encodeRows(rows: readonly ArrayLike<number>[], options: ComputeOptions = {}): FloatArray {
     const cw = this.computeWeights();
     const { inputDim, latentDim } = this.arch;
     const prepared = rows.map((r) => {
@@ -207,7 +227,14 @@ export class GradiendModel implements GradiendModelLike {
       return this.toPrecision(r);
     });
     const out = this.allocate(rows.length * latentDim);
-    encodeLinear(cw.encoderWeight, cw.encoderBias, latentDim, inputDim, prepared, out);
+    (options.kernels ?? SERIAL_KERNELS).encodeLinear(
+      cw.encoderWeight,
+      cw.encoderBias,
+      latentDim,
+      inputDim,
+      prepared,
+      out,
+    );
     if (cw.layerNorm) {
       if (latentDim !== 1) {
         throw new InputShapeError(
@@ -222,21 +249,35 @@ export class GradiendModel implements GradiendModelLike {
   }
 
   /** Decodes `batch` latent vectors stored back to back → [batch, inputDim]. */
-  decode(latent: ArrayLike<number>, batch = 1): FloatArray {
+  decode(latent: ArrayLike<number>, batch = 1, options: DecodeOptions = {}): FloatArray {
     const { inputDim, latentDim } = this.arch;
     if (latent.length !== batch * latentDim) {
       throw new InputShapeError(`latent has ${latent.length} values, expected ${batch} × ${latentDim}`);
     }
     const cw = this.computeWeights();
-    const out = this.allocate(batch * inputDim);
-    decodeLinear(cw.decoderWeight, cw.decoderBias, latentDim, inputDim, this.toPrecision(latent), batch, out);
-    applyActivation(this.arch.activationDecoder, out);
+    const out = options.into ?? this.allocate(batch * inputDim);
+    if (out.length !== batch * inputDim || (this.arch.dtype === 'float64') !== out instanceof Float64Array) {
+      throw new RangeError(
+        `into must be a ${this.arch.dtype === 'float64' ? 'Float64Array' : 'Float32Array'} of length ${batch * inputDim}`,
+      );
+    }
+    (options.kernels ?? SERIAL_KERNELS).decodeActivated(
+      cw.decoderWeight,
+      cw.decoderBias,
+      latentDim,
+      inputDim,
+      this.toPrecision(latent),
+      batch,
+      this.arch.activationDecoder,
+      out,
+    );
     return out;
   }
 
-  forward(x: ArrayLike<number>, batch = 1): ForwardResult {
-    const encoded = this.encode(x, batch);
-    return { encoded, decoded: this.decode(encoded, batch) };
+  /** Encodes then decodes; `into` receives the decoded values. */
+  forward(x: ArrayLike<number>, batch = 1, options: DecodeOptions = {}): ForwardResult {
+    const encoded = this.encodeRows(this.splitRows(x, batch), options);
+    return { encoded, decoded: this.decode(encoded, batch, options) };
   }
 
   // ---- per-parameter gradients ----
@@ -262,7 +303,7 @@ export class GradiendModel implements GradiendModelLike {
    * explicit keepIdx; slices the weights and rewrites the param map. Returns a new model unless
    * `inplace`.
    */
-  prune(options: PruneOptions): PruneResult {
+  prune(options: PruneOptions, compute: ComputeOptions = {}): PruneResult {
     if (isKeepEverything(options)) {
       const all = new Int32Array(this.inputDim);
       for (let i = 0; i < all.length; i++) all[i] = i;
@@ -276,6 +317,7 @@ export class GradiendModel implements GradiendModelLike {
       inputDim: this.inputDim,
       dtype: this.arch.dtype,
       weightImportance: () => this.rankedImportance(options.part ?? 'decoder-weight'),
+      bandScan: compute.kernels?.bandScan,
     });
     const keep = selection.keepIdx;
     const paramMap = remapParamMap(this.map, keep);

@@ -1,25 +1,51 @@
 import type { FloatArray } from './types.js';
 
-/** Σ_j |W[i·L + j]| per row of a row-major [n, L] matrix (decoder rows). */
-export function rowAbsSum(weight: FloatArray, rows: number, cols: number, out: FloatArray): void {
+// The *Range kernels are self-contained (no imports, no module state): the kernel pool runs their
+// source text in its workers, so a pooled result is computed by exactly the same code.
+
+/** Σ_j |W[i·L + j]| for rows start ≤ i < end of a row-major [n, L] matrix (decoder rows). */
+export function rowAbsSumRange(
+  weight: FloatArray,
+  cols: number,
+  out: FloatArray,
+  start: number,
+  end: number,
+): void {
   if (cols === 1) {
-    for (let i = 0; i < rows; i++) out[i] = Math.abs(weight[i] as number);
+    for (let i = start; i < end; i++) out[i] = Math.abs(weight[i] as number);
     return;
   }
-  for (let i = 0; i < rows; i++) {
+  for (let i = start; i < end; i++) {
     let s = 0;
     for (let j = 0; j < cols; j++) s += Math.abs(weight[i * cols + j] as number);
     out[i] = s;
   }
 }
 
-/** Σ_j |W[j·n + i]| per column of a row-major [L, n] matrix (encoder columns). */
-export function columnAbsSum(weight: FloatArray, rows: number, cols: number, out: FloatArray): void {
-  for (let i = 0; i < cols; i++) out[i] = Math.abs(weight[i] as number);
+/** Σ_j |W[j·n + i]| for columns start ≤ i < end of a row-major [L, n] matrix (encoder columns). */
+export function columnAbsSumRange(
+  weight: FloatArray,
+  rows: number,
+  cols: number,
+  out: FloatArray,
+  start: number,
+  end: number,
+): void {
+  for (let i = start; i < end; i++) out[i] = Math.abs(weight[i] as number);
   for (let j = 1; j < rows; j++) {
     const off = j * cols;
-    for (let i = 0; i < cols; i++) out[i] = (out[i] as number) + Math.abs(weight[off + i] as number);
+    for (let i = start; i < end; i++) out[i] = (out[i] as number) + Math.abs(weight[off + i] as number);
   }
+}
+
+/** Σ_j |W[i·L + j]| per row of a row-major [n, L] matrix (decoder rows). */
+export function rowAbsSum(weight: FloatArray, rows: number, cols: number, out: FloatArray): void {
+  rowAbsSumRange(weight, cols, out, 0, rows);
+}
+
+/** Σ_j |W[j·n + i]| per column of a row-major [L, n] matrix (encoder columns). */
+export function columnAbsSum(weight: FloatArray, rows: number, cols: number, out: FloatArray): void {
+  columnAbsSumRange(weight, rows, cols, out, 0, cols);
 }
 
 /** Σ_j W[i·L + j] per row (the decoder's row sums). */

@@ -1,6 +1,8 @@
 import { PruneArgumentError } from '../errors.js';
 import { roundInPlace } from './dtype-rounding.js';
-import { absInPlace, columnAbsSum, rowAbsSum, rowSum } from './importance-kernels.js';
+import { absInPlace, rowSum } from './importance-kernels.js';
+import { SERIAL_KERNELS } from './input-kernels.js';
+import type { InputKernels } from './input-kernels.js';
 import type { ComputeWeights, FloatArray, GradiendArchitecture } from './types.js';
 
 export const IMPORTANCE_PARTS = ['decoder-weight', 'encoder-weight', 'decoder-bias', 'decoder-sum'] as const;
@@ -48,29 +50,51 @@ export function updateVector(
   }
 }
 
+export interface ImportanceOptions {
+  /** Write here instead of allocating (length input_dim; Float64Array for float64 models, else Float32Array). */
+  readonly into?: FloatArray | undefined;
+  /** The input-dimension loops (default: on this thread). */
+  readonly kernels?: InputKernels | undefined;
+}
+
+function checkInto(w: ComputeWeights, n: number, into: FloatArray): FloatArray {
+  const want = w.precision === 'f64' ? Float64Array : Float32Array;
+  if (!(into instanceof want) || into.length !== n) {
+    throw new RangeError(
+      `into must be a ${want.name} of length ${n}, got a ${into.constructor.name} of ${into.length}`,
+    );
+  }
+  return into;
+}
+
 /** Importance per input dimension (length input_dim); higher means more influential. */
 export function weightImportance(
   arch: GradiendArchitecture,
   w: ComputeWeights,
   part: ImportancePart,
+  options: ImportanceOptions = {},
 ): FloatArray {
   const n = arch.inputDim;
   const L = arch.latentDim;
+  const kernels = options.kernels ?? SERIAL_KERNELS;
+  const into = options.into ? checkInto(w, n, options.into) : null;
   let out: FloatArray;
   switch (part) {
     case 'decoder-weight':
-      out = allocate(w, n);
-      rowAbsSum(w.decoderWeight, n, L, out);
+      out = into ?? allocate(w, n);
+      kernels.rowAbsSum(w.decoderWeight, n, L, out);
       break;
     case 'encoder-weight':
-      out = allocate(w, n);
-      columnAbsSum(w.encoderWeight, L, n, out);
+      out = into ?? allocate(w, n);
+      kernels.columnAbsSum(w.encoderWeight, L, n, out);
       break;
     case 'decoder-bias':
-    case 'decoder-sum':
-      out = updateVector(arch, w, part);
+    case 'decoder-sum': {
+      const v = updateVector(arch, w, part);
+      out = into ? (into.set(v), into) : v;
       absInPlace(out);
       break;
+    }
   }
   roundInPlace(arch.dtype, out);
   return out;

@@ -1,5 +1,13 @@
 export { GradiendModel } from './gradiend-model.js';
-export type { PruneResult, ForwardResult, ParamArray } from './gradiend-model.js';
+export type {
+  PruneResult,
+  ForwardResult,
+  ParamArray,
+  ComputeOptions,
+  DecodeOptions,
+} from './gradiend-model.js';
+export type { ImportanceOptions } from './importance.js';
+export type { InputKernels } from './input-kernels.js';
 export { ACTIVATION_NAMES, isActivationName } from './activation.js';
 export type { ActivationName } from './activation.js';
 export { IMPORTANCE_PARTS, parseImportancePart } from './importance.js';

@@ -18,6 +18,11 @@ export interface SafetensorsFileOptions {
   readonly chunkBytes?: number;
 }
 
+export interface ReadAllOptions {
+  /** Read every tensor into a SharedArrayBuffer (for worker threads, e.g. the kernel pool). */
+  readonly sharedMemory?: boolean;
+}
+
 export interface ReadIntoOptions {
   /** Fill this array instead of allocating one; it must be the dtype's array class and length. */
   readonly into?: TypedArray;
@@ -110,10 +115,15 @@ export class SafetensorsFile {
     return this.readElements(info, elementStart, elementCount, options.into);
   }
 
-  /** Every tensor, in header order. */
-  async readAll(): Promise<Map<string, Tensor>> {
+  /** Every tensor, in header order; with `sharedMemory` each on its own SharedArrayBuffer. */
+  async readAll(options: ReadAllOptions = {}): Promise<Map<string, Tensor>> {
     const out = new Map<string, Tensor>();
-    for (const info of this.header.tensors) out.set(info.name, await this.readTensor(info.name));
+    for (const info of this.header.tensors) {
+      const into = options.sharedMemory
+        ? DTYPES[info.dtype].view(new SharedArrayBuffer(info.byteLength), 0, info.numel)
+        : undefined;
+      out.set(info.name, await this.readTensor(info.name, { into }));
+    }
     return out;
   }
 

@@ -5,7 +5,7 @@ import { bucketHoldingRank } from './radix-histogram.js';
  * -0 equal to +0. Same mapping as orderKeyFromBits, written for int32 input so it inlines into
  * the scan loops below.
  */
-function key(b: number): number {
+export function key(b: number): number {
   if ((b & 0x7fffffff) > 0x7f800000) return 0xffffffff;
   if (b === -0x80000000) return 0x80000000;
   return b < 0 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
@@ -24,15 +24,117 @@ function bump(hist: Uint32Array, bucket: number): void {
 const SAMPLING_MIN_LENGTH = 1 << 20;
 const SAMPLE_SIZE = 1 << 16;
 
+/** What the band scan of sampledTopK found, in ascending index order; null when a list overflowed. */
+export interface BandScanResult {
+  /** Indices whose key is above the band (certainly selected). */
+  readonly above: Int32Array;
+  /** Indices whose key is inside the band, and their keys. */
+  readonly cand: Int32Array;
+  readonly candKeys: Uint32Array;
+}
+
+/** Scans float32 bit patterns for sampledTopK; the kernel pool supplies a threaded one. */
+export type BandScan = (
+  bits: Int32Array,
+  mask: number,
+  lower: number,
+  upper: number,
+  aboveCap: number,
+  candCap: number,
+) => BandScanResult | null;
+
+/**
+ * The band scan over bits[start, end): writes up to aboveCap indices above `upper` to above[aOff…]
+ * and up to candCap indices in [lower, upper] (with keys) to cand/candKeys[cOff…]; counts[2u] and
+ * counts[2u + 1] receive how many were found, or the cap + 1 on overflow. Self-contained but for
+ * `key`: the kernel pool runs its source text in its workers.
+ */
+export function bandScanRange(
+  bits: Int32Array,
+  mask: number,
+  lower: number,
+  upper: number,
+  start: number,
+  end: number,
+  above: Int32Array,
+  aOff: number,
+  aboveCap: number,
+  cand: Int32Array,
+  candKeys: Uint32Array,
+  cOff: number,
+  candCap: number,
+  counts: Int32Array,
+  u: number,
+): void {
+  let a = 0;
+  let c = 0;
+  for (let i = start; i < end; i++) {
+    const kk = key((bits[i] as number) & mask);
+    if (kk < lower) continue;
+    if (kk > upper) {
+      if (a === aboveCap) {
+        a++;
+        break;
+      }
+      above[aOff + a++] = i;
+    } else {
+      if (c === candCap) {
+        c++;
+        break;
+      }
+      cand[cOff + c] = i;
+      candKeys[cOff + c++] = kk;
+    }
+  }
+  counts[2 * u] = a;
+  counts[2 * u + 1] = c;
+}
+
+/** The band scan on this thread. */
+export const serialBandScan: BandScan = (bits, mask, lower, upper, aboveCap, candCap) => {
+  const above = new Int32Array(aboveCap);
+  const cand = new Int32Array(candCap);
+  const candKeys = new Uint32Array(candCap);
+  const counts = new Int32Array(2);
+  bandScanRange(
+    bits,
+    mask,
+    lower,
+    upper,
+    0,
+    bits.length,
+    above,
+    0,
+    aboveCap,
+    cand,
+    candKeys,
+    0,
+    candCap,
+    counts,
+    0,
+  );
+  const a = counts[0] as number;
+  const c = counts[1] as number;
+  if (a > aboveCap || c > candCap) return null;
+  return { above: above.subarray(0, a), cand: cand.subarray(0, c), candKeys: candKeys.subarray(0, c) };
+};
+
 /**
  * radixTopK for float32 data, reading the bit patterns directly (no per-element closure). Large
  * inputs first try a single scan bracketed by a sample; the exact three-scan select is the fallback.
  * Either way ties at the boundary go to the lowest indices and the result comes out ascending.
+ * `scan` runs the band scan (default: on this thread); any scan returning the same lists gives the
+ * same result.
  */
-export function radixTopKFloat32(values: Float32Array, k: number, absolute = false): Int32Array {
+export function radixTopKFloat32(
+  values: Float32Array,
+  k: number,
+  absolute = false,
+  scan: BandScan = serialBandScan,
+): Int32Array {
   const mask = signMask(absolute);
   const bits = new Int32Array(values.buffer, values.byteOffset, values.length);
-  return (bits.length >= SAMPLING_MIN_LENGTH && sampledTopK(bits, k, mask)) || exactTopK(bits, k, mask);
+  return (bits.length >= SAMPLING_MIN_LENGTH && sampledTopK(bits, k, mask, scan)) || exactTopK(bits, k, mask);
 }
 
 function exactTopK(bits: Int32Array, k: number, mask: number): Int32Array {
@@ -62,7 +164,7 @@ function exactTopK(bits: Int32Array, k: number, mask: number): Int32Array {
  * [lower, upper] are candidates. Returns null (caller falls back) when the band turns out not to
  * hold the k-th largest key or holds too many entries (heavy ties, adversarial layouts).
  */
-function sampledTopK(bits: Int32Array, k: number, mask: number): Int32Array | null {
+function sampledTopK(bits: Int32Array, k: number, mask: number, scan: BandScan): Int32Array | null {
   const n = bits.length;
   const stride = Math.floor(n / SAMPLE_SIZE);
   const sample = new Float64Array(SAMPLE_SIZE);
@@ -76,26 +178,11 @@ function sampledTopK(bits: Int32Array, k: number, mask: number): Int32Array | nu
   const upper = upperRank < 1 ? 0xffffffff : (sample[SAMPLE_SIZE - upperRank] as number);
   const lower = lowerRank > SAMPLE_SIZE ? 0 : (sample[SAMPLE_SIZE - lowerRank] as number);
   const cap = Math.max(4 * (lowerRank - upperRank) * stride, 1 << 16);
-  const above = new Int32Array(k);
-  const cand = new Int32Array(cap);
-  const candKeys = new Uint32Array(cap);
-  let a = 0;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    const kk = key((bits[i] as number) & mask);
-    if (kk < lower) continue;
-    if (kk > upper) {
-      if (a === k) return null;
-      above[a++] = i;
-    } else {
-      if (c === cap) return null;
-      cand[c] = i;
-      candKeys[c++] = kk;
-    }
-  }
-  const need = k - a;
-  if (need > c) return null;
-  return mergeAscending(above.subarray(0, a), pickTop(cand.subarray(0, c), candKeys.subarray(0, c), need));
+  const found = scan(bits, mask, lower, upper, k, cap);
+  if (found === null) return null;
+  const need = k - found.above.length;
+  if (need > found.cand.length) return null;
+  return mergeAscending(found.above, pickTop(found.cand, found.candKeys, need));
 }
 
 /** The `need` largest candidates (ties by lowest index), ascending by index like `cand`. */

@@ -1,6 +1,7 @@
 import type { FloatArray } from '../types.js';
 import { radixTopK, sortIndicesDescending } from './radix-select.js';
-import { radixTopKFloat32, sortIndicesDescendingFloat32 } from './radix-select-f32.js';
+import { radixTopKFloat32, serialBandScan, sortIndicesDescendingFloat32 } from './radix-select-f32.js';
+import type { BandScan } from './radix-select-f32.js';
 import { torchTopkEmulation } from './torch-topk-emulation.js';
 
 /**
@@ -18,6 +19,8 @@ export interface TopKOptions {
    * from the bit patterns, so an importance that is just |weights| is never materialised.
    */
   readonly absolute?: boolean;
+  /** The band scan of the large float32 select (default: on this thread; the kernel pool's is threaded). */
+  readonly bandScan?: BandScan | undefined;
 }
 
 /** Indices of the k largest values (NaN ranks highest, as in torch). */
@@ -26,7 +29,7 @@ export function selectTopK(values: FloatArray, k: number, options: TopKOptions):
   if (options.absolute && !(values instanceof Float32Array && n > EXACT_TIE_EMULATION_LIMIT && k < n)) {
     // The emulation and the float64 path need the magnitudes as values; small or rare, so copy.
     const magnitudes = values instanceof Float32Array ? values.map(Math.abs) : values.map(Math.abs);
-    return selectTopK(magnitudes, k, { sorted: options.sorted });
+    return selectTopK(magnitudes, k, { sorted: options.sorted, bandScan: options.bandScan });
   }
   if (k <= 0) return new Int32Array(0);
   if (k >= n) {
@@ -42,11 +45,14 @@ export function selectTopK(values: FloatArray, k: number, options: TopKOptions):
     return idx;
   }
   if (options.absolute && values instanceof Float32Array) {
-    const idx = radixTopKFloat32(values, k, true);
+    const idx = radixTopKFloat32(values, k, true, options.bandScan ?? serialBandScan);
     if (options.sorted) sortIndicesDescendingFloat32(idx, values, true);
     return idx;
   }
-  const idx = radixTopK(values, k);
+  const idx =
+    values instanceof Float32Array
+      ? radixTopKFloat32(values, k, false, options.bandScan ?? serialBandScan)
+      : radixTopK(values, k);
   if (options.sorted) sortIndicesDescending(idx, values);
   return idx;
 }

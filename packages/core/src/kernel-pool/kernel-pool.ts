@@ -1,0 +1,246 @@
+import { once } from 'node:events';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { applyActivationRange } from '../model/activation-kernels.js';
+import { columnAbsSumRange, rowAbsSumRange } from '../model/importance-kernels.js';
+import type { InputKernels } from '../model/input-kernels.js';
+import {
+  ENCODE_CHUNK,
+  combineEncodePartials,
+  decodeLinearRange,
+  encodeChunkPartials,
+  encodeChunks,
+} from '../model/linear-kernels.js';
+import type { FloatArray } from '../model/types.js';
+import { bandScanRange } from '../model/topk/radix-select-f32.js';
+import type { BandScanResult } from '../model/topk/radix-select-f32.js';
+import { CTL_DONE, CTL_FAILED, CTL_NEXT, runPoolJob } from './pool-job.js';
+import type { PoolJob, PoolKernels } from './pool-job.js';
+import { isShared, sharedCopy } from './shared-arrays.js';
+import { kernelWorkerSource } from './worker-source.js';
+
+export interface KernelPoolOptions {
+  /** Threads including the caller's (default os.availableParallelism()); 1 starts no worker. */
+  readonly threads?: number;
+}
+
+/**
+ * A persistent pool of worker threads for the input-dimension loops of GradiendModel (encode,
+ * decode/forward, importance, and the scan of a large float32 top-k / prune): pass `pool.kernels`
+ * as the `kernels` option, e.g. `model.importance('decoder-weight', { kernels: pool.kernels, into })`,
+ * `model.topK(part, spec, { kernels })`, `model.prune(options, { kernels })`. Calls stay synchronous:
+ * the calling thread takes its share of the work, then waits for the workers (Atomics.wait).
+ * Results are bit-identical to the single-thread path for any thread count.
+ *
+ * Arrays on a SharedArrayBuffer (sharedFloatArray, loadCheckpoint with `sharedMemory`) are used in
+ * place. Others are copied to shared memory: weights once (cached while the array lives), inputs and
+ * `into` outputs on every call — allocate those shared on hot paths. Workers run a GC after each job
+ * over ≥ 16 MB, so they do not keep freed inputs alive.
+ */
+export interface KernelPool {
+  readonly threads: number;
+  readonly kernels: InputKernels;
+  /** Stops the workers; the pool must not be used afterwards. */
+  close(): Promise<void>;
+}
+
+/** Values per range of the pooled top-k band scan. */
+const BAND_SCAN_RANGE = 1 << 20;
+
+const LOCAL_KERNELS: PoolKernels = {
+  rowAbsSumRange,
+  columnAbsSumRange,
+  encodeChunkPartials,
+  decodeLinearRange,
+  applyActivationRange,
+  bandScanRange,
+};
+
+/** Starts `threads - 1` workers and waits until they are online. */
+export async function createKernelPool(options: KernelPoolOptions = {}): Promise<KernelPool> {
+  const threads = options.threads ?? os.availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  }
+  const source = threads > 1 ? kernelWorkerSource() : '';
+  const workers: Worker[] = [];
+  for (let i = 1; i < threads; i++) workers.push(new Worker(source, { eval: true }));
+  await Promise.all(workers.map((w) => once(w, 'online')));
+  for (const w of workers) w.unref();
+  const pool = new PooledKernels(threads, workers);
+  // A worker that died (it only can between jobs: a job's errors are caught) leaves the pool, so
+  // the next job does not wait for it; its units are claimed by the others.
+  for (const w of workers) w.once('exit', () => pool.forget(w));
+  return pool;
+}
+
+class PooledKernels implements KernelPool {
+  private readonly ctl = new Int32Array(new SharedArrayBuffer(3 * 4));
+  /** Shared copies of weights that were not on shared memory, kept while the original lives. */
+  private readonly sharedWeights = new WeakMap<FloatArray, FloatArray>();
+  private closed = false;
+  readonly kernels: InputKernels;
+
+  constructor(
+    readonly threads: number,
+    private readonly workers: Worker[],
+  ) {
+    this.kernels = {
+      rowAbsSum: (weight, _rows, cols, out) =>
+        this.intoShared(out, (o) => this.run({ kind: 'row-abs', weight: this.weight(weight), cols, out: o })),
+      columnAbsSum: (weight, rows, _cols, out) =>
+        this.intoShared(out, (o) =>
+          this.run({ kind: 'column-abs', weight: this.weight(weight), rows, out: o }),
+        ),
+      encodeLinear: (weight, bias, latentDim, inputDim, rows, out) => {
+        const chunks = encodeChunks(inputDim);
+        const partials = new Float64Array(new SharedArrayBuffer(chunks * latentDim * rows.length * 8));
+        this.run({
+          kind: 'encode',
+          weight: this.weight(weight),
+          latentDim,
+          inputDim,
+          rows: rows.map((r) => this.input(r)),
+          partials,
+          chunk: ENCODE_CHUNK,
+        });
+        combineEncodePartials(partials, chunks, bias, latentDim, rows.length, out);
+      },
+      bandScan: (bits, mask, lower, upper, aboveCap, candCap) =>
+        this.bandScan(bits, mask, lower, upper, aboveCap, candCap),
+      decodeActivated: (weight, bias, latentDim, inputDim, latent, batch, activation, out) =>
+        this.intoShared(out, (o) =>
+          this.run({
+            kind: 'decode',
+            weight: this.weight(weight),
+            bias: bias && this.weight(bias),
+            latentDim,
+            inputDim,
+            latent: this.input(latent),
+            batch,
+            activation,
+            out: o,
+          }),
+        ),
+    };
+  }
+
+  /** Drops a worker that exited. */
+  forget(worker: Worker): void {
+    const i = this.workers.indexOf(worker);
+    if (i >= 0) this.workers.splice(i, 1);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  /** Runs a job on every thread, this one included, and waits for all of them. */
+  private run(job: PoolJob): void {
+    if (this.closed) throw new Error('the kernel pool is closed');
+    const ctl = this.ctl;
+    Atomics.store(ctl, CTL_NEXT, 0);
+    Atomics.store(ctl, CTL_DONE, 0);
+    Atomics.store(ctl, CTL_FAILED, 0);
+    this.workers.forEach((w, i) => w.postMessage({ job, ctl, thread: i + 1 }));
+    runPoolJob(job, ctl, LOCAL_KERNELS, 0);
+    for (;;) {
+      const done = Atomics.load(ctl, CTL_DONE);
+      if (done >= this.workers.length) break;
+      Atomics.wait(ctl, CTL_DONE, done);
+    }
+    if (Atomics.load(ctl, CTL_FAILED) !== 0) throw new Error('a kernel pool worker failed (see stderr)');
+  }
+
+  /**
+   * Ranges of BAND_SCAN_RANGE values claimed by the threads, each appending to its own lists; the
+   * ranges' entries are joined in range order (ascending indices), so any thread count gives the
+   * single-thread lists, and an overflow anywhere is an overflow of the whole scan.
+   */
+  private bandScan(
+    bits: Int32Array,
+    mask: number,
+    lower: number,
+    upper: number,
+    aboveCap: number,
+    candCap: number,
+  ): BandScanResult | null {
+    const threads = this.workers.length + 1;
+    const units = Math.max(1, Math.ceil(bits.length / BAND_SCAN_RANGE));
+    const ints = (n: number): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
+    const job = {
+      kind: 'band-scan',
+      // Copied per call unless shared (ranked values are usually a shared weight tensor).
+      bits: threads === 1 || bits.buffer instanceof SharedArrayBuffer ? bits : sharedInts(bits),
+      mask,
+      lower,
+      upper,
+      units,
+      aboveCap,
+      candCap,
+      above: ints(threads * aboveCap),
+      cand: ints(threads * candCap),
+      candKeys: new Uint32Array(new SharedArrayBuffer(threads * candCap * 4)),
+      used: ints(2 * threads),
+      counts: ints(2 * units),
+      offsets: ints(2 * units),
+    } as const;
+    this.run(job);
+    let a = 0;
+    let c = 0;
+    for (let u = 0; u < units; u++) {
+      a += job.counts[2 * u] as number;
+      c += job.counts[2 * u + 1] as number;
+    }
+    if (a > aboveCap || c > candCap) return null;
+    const above = new Int32Array(a);
+    const cand = new Int32Array(c);
+    const candKeys = new Uint32Array(c);
+    let wa = 0;
+    let wc = 0;
+    for (let u = 0; u < units; u++) {
+      const ua = job.counts[2 * u] as number;
+      const uc = job.counts[2 * u + 1] as number;
+      const aOff = job.offsets[2 * u] as number;
+      const cOff = job.offsets[2 * u + 1] as number;
+      above.set(job.above.subarray(aOff, aOff + ua), wa);
+      cand.set(job.cand.subarray(cOff, cOff + uc), wc);
+      candKeys.set(job.candKeys.subarray(cOff, cOff + uc), wc);
+      wa += ua;
+      wc += uc;
+    }
+    return { above, cand, candKeys };
+  }
+
+  private weight(a: FloatArray): FloatArray {
+    if (this.workers.length === 0 || isShared(a)) return a;
+    let copy = this.sharedWeights.get(a);
+    if (copy === undefined) {
+      copy = sharedCopy(a);
+      this.sharedWeights.set(a, copy);
+    }
+    return copy;
+  }
+
+  private input(a: FloatArray): FloatArray {
+    return this.workers.length === 0 ? a : sharedCopy(a);
+  }
+
+  /** Runs `fn` on `out` when shared (or no workers), else on a shared scratch copied to `out`. */
+  private intoShared(out: FloatArray, fn: (o: FloatArray) => void): void {
+    if (this.workers.length === 0 || isShared(out)) {
+      fn(out);
+      return;
+    }
+    const scratch = sharedCopy(out);
+    fn(scratch);
+    out.set(scratch);
+  }
+}
+
+function sharedInts(a: Int32Array): Int32Array {
+  const copy = new Int32Array(new SharedArrayBuffer(a.byteLength));
+  copy.set(a);
+  return copy;
+}

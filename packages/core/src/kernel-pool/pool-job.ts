@@ -1,0 +1,203 @@
+import type { ActivationName } from '../model/activation.js';
+import type { FloatArray } from '../model/types.js';
+
+/** One kernel call, split into units that the pool's threads claim one at a time. */
+export type PoolJob =
+  | { readonly kind: 'row-abs'; readonly weight: FloatArray; readonly cols: number; readonly out: FloatArray }
+  | {
+      readonly kind: 'column-abs';
+      readonly weight: FloatArray;
+      readonly rows: number;
+      readonly out: FloatArray;
+    }
+  | {
+      readonly kind: 'encode';
+      readonly weight: FloatArray;
+      readonly latentDim: number;
+      readonly inputDim: number;
+      readonly rows: readonly FloatArray[];
+      /** [chunk][latent][row] partial sums, combined in chunk order by the caller. */
+      readonly partials: Float64Array;
+      readonly chunk: number;
+    }
+  | {
+      readonly kind: 'decode';
+      readonly weight: FloatArray;
+      readonly bias: FloatArray | null;
+      readonly latentDim: number;
+      readonly inputDim: number;
+      readonly latent: FloatArray;
+      readonly batch: number;
+      readonly activation: ActivationName;
+      readonly out: FloatArray;
+    }
+  | {
+      readonly kind: 'band-scan';
+      readonly bits: Int32Array;
+      readonly mask: number;
+      readonly lower: number;
+      readonly upper: number;
+      /** Contiguous ranges of bits (a count independent of the thread count). */
+      readonly units: number;
+      readonly aboveCap: number;
+      readonly candCap: number;
+      /** Per thread t, lists at t·aboveCap / t·candCap that its units append to. */
+      readonly above: Int32Array;
+      readonly cand: Int32Array;
+      readonly candKeys: Uint32Array;
+      /** Per thread: entries used in its above and cand lists. */
+      readonly used: Int32Array;
+      /** Per unit u: [2u], [2u + 1] = entries found (past the cap = overflow). */
+      readonly counts: Int32Array;
+      /** Per unit u: [2u], [2u + 1] = where its above and cand entries start. */
+      readonly offsets: Int32Array;
+    };
+
+/** The kernels a job runs (passed in, so runPoolJob's source text is self-contained). */
+export interface PoolKernels {
+  rowAbsSumRange(weight: FloatArray, cols: number, out: FloatArray, start: number, end: number): void;
+  columnAbsSumRange(
+    weight: FloatArray,
+    rows: number,
+    cols: number,
+    out: FloatArray,
+    start: number,
+    end: number,
+  ): void;
+  encodeChunkPartials(
+    weight: FloatArray,
+    latentDim: number,
+    inputDim: number,
+    rows: readonly FloatArray[],
+    start: number,
+    len: number,
+    partials: Float64Array,
+    pOff: number,
+  ): void;
+  decodeLinearRange(
+    weight: FloatArray,
+    bias: FloatArray | null,
+    latentDim: number,
+    inputDim: number,
+    latent: FloatArray,
+    batch: number,
+    out: FloatArray,
+    start: number,
+    end: number,
+  ): void;
+  applyActivationRange(name: ActivationName, data: FloatArray, start: number, end: number): void;
+  bandScanRange(
+    bits: Int32Array,
+    mask: number,
+    lower: number,
+    upper: number,
+    start: number,
+    end: number,
+    above: Int32Array,
+    aOff: number,
+    aboveCap: number,
+    cand: Int32Array,
+    candKeys: Uint32Array,
+    cOff: number,
+    candCap: number,
+    counts: Int32Array,
+    u: number,
+  ): void;
+}
+
+/** Control words of a job: the next unclaimed unit, threads done, and a failure flag. */
+export const CTL_NEXT = 0;
+export const CTL_DONE = 1;
+export const CTL_FAILED = 2;
+
+/**
+ * Claims units of `job` (Atomics.add on ctl[CTL_NEXT]) and runs them until none is left. Every
+ * thread of the pool, the caller's included, runs this; a unit's result never depends on which
+ * thread ran it. Self-contained: the workers run its source text.
+ */
+export function runPoolJob(job: PoolJob, ctl: Int32Array, k: PoolKernels, thread: number): void {
+  // Elements per unit of the element-wise jobs; encode units are `chunk` input positions.
+  const grain = 65536;
+  const n =
+    job.kind === 'row-abs' || job.kind === 'column-abs'
+      ? job.out.length
+      : job.kind === 'band-scan'
+        ? job.bits.length
+        : job.inputDim;
+  const size =
+    job.kind === 'encode' ? job.chunk : job.kind === 'band-scan' ? Math.ceil(n / job.units) : grain;
+  const units = job.kind === 'band-scan' ? job.units : Math.ceil(n / size);
+  for (;;) {
+    const u = Atomics.add(ctl, 0, 1);
+    if (u >= units) return;
+    const start = u * size;
+    const end = Math.min(n, start + size);
+    switch (job.kind) {
+      case 'row-abs':
+        k.rowAbsSumRange(job.weight, job.cols, job.out, start, end);
+        break;
+      case 'column-abs':
+        k.columnAbsSumRange(job.weight, job.rows, n, job.out, start, end);
+        break;
+      case 'encode':
+        k.encodeChunkPartials(
+          job.weight,
+          job.latentDim,
+          job.inputDim,
+          job.rows,
+          start,
+          end - start,
+          job.partials,
+          u * job.latentDim * job.rows.length,
+        );
+        break;
+      case 'decode':
+        k.decodeLinearRange(
+          job.weight,
+          job.bias,
+          job.latentDim,
+          job.inputDim,
+          job.latent,
+          job.batch,
+          job.out,
+          start,
+          end,
+        );
+        if (job.activation !== 'id') {
+          for (let r = 0; r < job.batch; r++)
+            k.applyActivationRange(job.activation, job.out, r * n + start, r * n + end);
+        }
+        break;
+      case 'band-scan': {
+        const aUsed = job.used[2 * thread] as number;
+        const cUsed = job.used[2 * thread + 1] as number;
+        // A thread past a cap has already made the scan overflow: skip the rest of its units.
+        if (aUsed > job.aboveCap || cUsed > job.candCap) break;
+        const aOff = thread * job.aboveCap + aUsed;
+        const cOff = thread * job.candCap + cUsed;
+        k.bandScanRange(
+          job.bits,
+          job.mask,
+          job.lower,
+          job.upper,
+          Math.min(n, start),
+          end,
+          job.above,
+          aOff,
+          job.aboveCap - aUsed,
+          job.cand,
+          job.candKeys,
+          cOff,
+          job.candCap - cUsed,
+          job.counts,
+          u,
+        );
+        job.offsets[2 * u] = aOff;
+        job.offsets[2 * u + 1] = cOff;
+        job.used[2 * thread] = aUsed + (job.counts[2 * u] as number);
+        job.used[2 * thread + 1] = cUsed + (job.counts[2 * u + 1] as number);
+        break;
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { applyActivation } from './activation-kernels.js';
+import { columnAbsSum, rowAbsSum } from './importance-kernels.js';
+import { decodeLinear, encodeLinear } from './linear-kernels.js';
+import type { ActivationName } from './activation.js';
+import type { FloatArray } from './types.js';
+import { serialBandScan } from './topk/radix-select-f32.js';
+import type { BandScan } from './topk/radix-select-f32.js';
+
+/**
+ * The loops over the input dimension that encode, decode and importance run. The default runs them
+ * on the calling thread; the node kernel pool (createKernelPool) supplies threaded ones that return
+ * the same bits for any thread count.
+ */
+export interface InputKernels {
+  encodeLinear(
+    weight: FloatArray,
+    bias: FloatArray | null,
+    latentDim: number,
+    inputDim: number,
+    rows: readonly FloatArray[],
+    out: FloatArray,
+  ): void;
+  /** decodeLinear followed by the decoder activation, in place on `out`. */
+  decodeActivated(
+    weight: FloatArray,
+    bias: FloatArray | null,
+    latentDim: number,
+    inputDim: number,
+    latent: FloatArray,
+    batch: number,
+    activation: ActivationName,
+    out: FloatArray,
+  ): void;
+  rowAbsSum(weight: FloatArray, rows: number, cols: number, out: FloatArray): void;
+  columnAbsSum(weight: FloatArray, rows: number, cols: number, out: FloatArray): void;
+  /** The scan of the large float32 top-k select. */
+  bandScan: BandScan;
+}
+
+export const SERIAL_KERNELS: InputKernels = {
+  encodeLinear,
+  decodeActivated(weight, bias, latentDim, inputDim, latent, batch, activation, out) {
+    decodeLinear(weight, bias, latentDim, inputDim, latent, batch, out);
+    applyActivation(activation, out);
+  },
+  rowAbsSum,
+  columnAbsSum,
+  bandScan: serialBandScan,
+};
