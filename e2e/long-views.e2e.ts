@@ -133,4 +133,43 @@ describe('long views follow their job across a reload (Chromium, real server)', 
     await progressOf(job.id, 'Waiting for a free worker');
     expect(page.url()).toContain(`rewrite-job=${job.id}`);
   });
+
+  it('a pruning curve and a scorecard: a reload asks again and joins the same queued job', async () => {
+    await uploadFolder(server.apiUrl, 'curves', path.join(DIGITS, 'gradiend-digits-3-vs-8'));
+    const index = JSON.parse(await readFile(path.join(DIGITS, 'gradients', 'index.json'), 'utf8')) as {
+      samples: { file: string; digit: number }[];
+    };
+    const form = new FormData();
+    form.set('name', 'held-out');
+    form.set('version', '1');
+    const manifest = index.samples.map((s) => ({ file: s.file, label: s.digit === 3 ? 1 : -1 }));
+    form.set('manifest', new Blob([JSON.stringify({ rows: manifest })]), 'manifest.json');
+    for (const s of index.samples)
+      form.append('gradients', new Blob([await readFile(path.join(DIGITS, 'gradients', s.file))]), s.file);
+    const set = await fetch(`${server.apiUrl}/api/models/curves/labeled-sets`, {
+      method: 'POST',
+      body: form,
+    });
+    expect(set.status, await set.clone().text()).toBe(201);
+
+    for (const [view, kind, label] of [
+      ['prune', 'pruning-curve', 'Pruning curve on held-out'],
+      ['evaluate', 'labeled-set-evaluation', 'Evaluating on held-out'],
+    ] as const) {
+      await page.goto(`${server.baseUrl}/models/curves/v/1/${view}?set=held-out`);
+      await page.locator('[data-job]').filter({ hasText: label }).waitFor();
+      const { items } = await getJson<{ items: JobJson[] }>(
+        server.apiUrl,
+        `/api/jobs?model=curves&kind=${kind}`,
+      );
+      expect(items).toHaveLength(1);
+      const id = items[0]?.id ?? '';
+      await progressOf(id, 'Waiting for a free worker');
+      // The request is keyed by content: after a reload the same GET joins the same job.
+      await page.reload();
+      await progressOf(id, label);
+      const again = await getJson<{ items: JobJson[] }>(server.apiUrl, `/api/jobs?model=curves&kind=${kind}`);
+      expect(again.items.map((j) => j.id)).toEqual([id]);
+    }
+  });
 });
