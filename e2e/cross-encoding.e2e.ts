@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadFolder } from './support/api-client.js';
 import { launchBrowser } from './support/browser.js';
+import { hoverMatrixCell } from './support/plotly-hover.js';
 import { sharedDir } from './support/paths.js';
 import { screenshot } from './support/screenshots.js';
 import { startServer, type RunningServer } from './support/start-server.js';
@@ -52,23 +53,6 @@ async function uploadSet(base: string, model: string, name: string, sign: 1 | -1
   for (const f of files) form.append('gradients', await openAsBlob(path.join(GRADIENTS, f)), f);
   const res = await fetch(`${base}/api/models/${model}/labeled-sets`, { method: 'POST', body: form });
   expect(res.status, await res.clone().text()).toBe(201);
-}
-
-/** The page coordinates of cell (row, col)'s centre, from the plot's own axes (as compare-matrix.e2e does). */
-async function cellCentre(page: Page, row: number, col: number): Promise<{ x: number; y: number }> {
-  return page.$eval(
-    '[data-testid=matrix-heatmap] .js-plotly-plot',
-    (el, [r, c]) => {
-      type Axis = { l2p(v: number): number; _offset: number };
-      const layout = (el as unknown as { _fullLayout: { xaxis: Axis; yaxis: Axis } })._fullLayout;
-      const box = el.getBoundingClientRect();
-      return {
-        x: box.left + layout.xaxis._offset + layout.xaxis.l2p(c as number),
-        y: box.top + layout.yaxis._offset + layout.yaxis.l2p(r as number),
-      };
-    },
-    [row, col] as const,
-  );
 }
 
 describe('cross-encoding in Chromium: the hovered cell reads the API’s value', () => {
@@ -121,9 +105,7 @@ describe('cross-encoding in Chromium: the hovered cell reads the API’s value',
       [0, 1],
       [1, 0],
     ] as const) {
-      const target = await cellCentre(page, row, col);
-      await page.mouse.move(target.x - 30, target.y - 30);
-      await page.mouse.move(target.x, target.y, { steps: 8 });
+      const target = await hoverMatrixCell(page, row, col);
       const readout = page.locator(`[data-testid=matrix-readout][data-row="${row}"][data-col="${col}"]`);
       await readout.waitFor({ timeout: 10_000 }).catch(async (e: unknown) => {
         const shown = await page.getByTestId('matrix-readout').evaluate((o) => o.outerHTML);
