@@ -1,29 +1,15 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { Data, PlotMouseEvent } from 'plotly.js';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CrossEncodingResponse } from '../../api/contract';
 import { makeJob, makeLabeledSet } from '../../test-support/evaluation';
 import { fakeFetch, makeModel, makeVersion, type FakeRequest } from '../../test-support/render-view';
+import { drawnPlots, hoverPlot, lastPlot } from '../../test-support/recorded-plot';
 import { ComparePage } from './ComparePage';
 
-interface Drawn {
-  data: Data[];
-  onHover?: (e: PlotMouseEvent) => void;
-}
-const drawn: Drawn[] = [];
-vi.mock('../../components/Plot', () => ({
-  Plot: (props: Drawn) => {
-    drawn.push(props);
-    return <div data-testid="plot" />;
-  },
-  preloadPlot: () => undefined,
-}));
-const last = () => drawn[drawn.length - 1]!;
-const hover = (x: string, y: string) =>
-  act(() => last().onHover?.({ points: [{ x, y }] } as unknown as PlotMouseEvent));
+vi.mock('../../components/Plot', () => import('../../test-support/recorded-plot'));
 
 const bert = [{ name: 'enc.w', shape: [4, 2], numel: 8, repr: 'all' as const, num_selected: 8 }];
 const g1 = makeVersion({ name: 'gender', version: 1, base_model: 'bert', param_map: bert });
@@ -93,7 +79,7 @@ const check = async (name: string) =>
 describe('Compare: cross-encoding', () => {
   afterEach(() => {
     vi.restoreAllMocks();
-    drawn.length = 0;
+    drawnPlots.length = 0;
   });
 
   it('sends the picked rows, sets and options, follows the job and reads the hovered cell', async () => {
@@ -152,13 +138,13 @@ describe('Compare: cross-encoding', () => {
       metric: 'positive_mean',
       normalize: true,
     });
-    const trace = last().data[0] as { z: number[][]; x: string[]; y: string[] };
+    const trace = lastPlot().data[0] as { z: number[][]; x: string[]; y: string[] };
     expect(trace.z).toEqual(matrix);
     expect(trace.x).toEqual(result.columns);
     expect(trace.y).toEqual(result.rows);
     expect(screen.getByTestId('cross-result')).toHaveTextContent('each row divided by its diagonal cell');
 
-    hover('race/eval', 'gender@1');
+    hoverPlot('race/eval', 'gender@1');
     const readout = screen.getByTestId('matrix-readout');
     expect(readout).toHaveAttribute('data-row', '0');
     expect(readout).toHaveAttribute('data-col', '1');
@@ -190,7 +176,7 @@ describe('Compare: cross-encoding', () => {
     });
     expect(screen.getByTestId('normalize-blocked')).toHaveTextContent('1 rows, 2 columns');
     expect(screen.getByTestId('matrix-heatmap')).toHaveAttribute('data-columns', '2');
-    const trace = last().data[0] as unknown as {
+    const trace = lastPlot().data[0] as unknown as {
       z: (number | null)[][];
       text: string[][];
       customdata: string[][];
@@ -200,11 +186,11 @@ describe('Compare: cross-encoding', () => {
     expect(trace.customdata[0]![1]).toContain(detail);
     expect(screen.getByTestId('cross-result')).toHaveTextContent('1 cell unavailable');
 
-    hover('race/eval', 'gender@1');
+    hoverPlot('race/eval', 'gender@1');
     const readout = screen.getByTestId('matrix-readout');
     expect(readout).toHaveAttribute('data-value', '');
     expect(readout).toHaveTextContent(`gender@1 on race/eval: — (${detail})`);
-    hover('gender/eval', 'gender@1');
+    hoverPlot('gender/eval', 'gender@1');
     await waitFor(() => expect(screen.getByTestId('matrix-readout')).toHaveAttribute('data-value', '0.5'));
   });
 

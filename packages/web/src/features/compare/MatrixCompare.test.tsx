@@ -1,28 +1,14 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { Data, PlotMouseEvent } from 'plotly.js';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Job, SimilarityMatrixResponse } from '../../api/contract';
 import { fakeFetch, makeModel, makeVersion, type FakeRequest } from '../../test-support/render-view';
+import { drawnPlots, hoverPlot, lastPlot } from '../../test-support/recorded-plot';
 import { ComparePage } from './ComparePage';
 
-interface Drawn {
-  data: Data[];
-  onHover?: (e: PlotMouseEvent) => void;
-}
-const drawn: Drawn[] = [];
-vi.mock('../../components/Plot', () => ({
-  Plot: (props: Drawn) => {
-    drawn.push(props);
-    return <div data-testid="plot" />;
-  },
-  preloadPlot: () => undefined,
-}));
-const last = () => drawn[drawn.length - 1]!;
-const hover = (x: string, y: string) =>
-  act(() => last().onHover?.({ points: [{ x, y }] } as unknown as PlotMouseEvent));
+vi.mock('../../components/Plot', () => import('../../test-support/recorded-plot'));
 
 const bert = [{ name: 'enc.w', shape: [4, 2], numel: 8, repr: 'all' as const, num_selected: 8 }];
 const gpt = [{ name: 'h.w', shape: [3], numel: 3, repr: 'all' as const, num_selected: 3 }];
@@ -114,7 +100,7 @@ async function pick(...labels: string[]) {
 describe('Compare: similarity matrix', () => {
   afterEach(() => {
     vi.restoreAllMocks();
-    drawn.length = 0;
+    drawnPlots.length = 0;
   });
 
   it('lists versions per base parameter space, computes through the job and reads the hovered cell', async () => {
@@ -144,12 +130,12 @@ describe('Compare: similarity matrix', () => {
     expect(calls.map((c) => c.url.pathname)).toEqual(
       expect.arrayContaining([`/api/jobs/${ID}`, `/api/jobs/${ID}/result`]),
     );
-    const trace = last().data[0] as { z: number[][]; x: string[]; y: string[]; text: string[][] };
+    const trace = lastPlot().data[0] as { z: number[][]; x: string[]; y: string[]; text: string[][] };
     expect(trace.z).toEqual(matrix);
     expect(trace.x).toEqual(ids);
     expect(trace.text[0]![2]).toBe('-0.5000');
 
-    hover('n@1', 'm@1');
+    hoverPlot('n@1', 'm@1');
     const readout = screen.getByTestId('matrix-readout');
     expect(readout).toHaveAttribute('data-row', '0');
     expect(readout).toHaveAttribute('data-col', '2');
@@ -204,7 +190,7 @@ describe('Compare: similarity matrix', () => {
       dispersion: 'std',
     });
     expect(screen.getByTestId('matrix-result')).toHaveTextContent('4 seed pairs per cell');
-    hover('seedB', 'seedA');
+    hoverPlot('seedB', 'seedA');
     expect(screen.getByTestId('matrix-readout')).toHaveTextContent(
       'seedA vs seedB: 0.5000 (n = 4 · mean = 0.5000 · std = 0.1768 · min 0.2500, max 0.7500)',
     );
@@ -292,9 +278,9 @@ describe('Compare: similarity matrix', () => {
     expect(calls.find((c) => c.url.pathname === '/api/compare/matrix')!.body).toMatchObject({
       group_by: 'param',
     });
-    expect((last().data[0] as { z: number[][] }).z[0]![1]).toBe(0.5);
+    expect((lastPlot().data[0] as { z: number[][] }).z[0]![1]).toBe(0.5);
     await userEvent.selectOptions(screen.getByLabelText('Parameter group'), 'enc.b');
-    await waitFor(() => expect((last().data[0] as { z: number[][] }).z[0]![1]).toBe(-0.25));
+    await waitFor(() => expect((lastPlot().data[0] as { z: number[][] }).z[0]![1]).toBe(-0.25));
     expect(screen.getByTestId('matrix-heatmap')).toHaveAttribute('data-group', 'enc.b');
   });
 

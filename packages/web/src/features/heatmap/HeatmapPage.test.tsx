@@ -1,18 +1,11 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import type { Data, Layout } from 'plotly.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Heatmap } from '../../api/contract';
 import { fakeFetch, makeVersion, renderVersionView } from '../../test-support/render-view';
+import { drawnPlots, lastPlot } from '../../test-support/recorded-plot';
 import { HeatmapPage } from './HeatmapPage';
 
-const drawn: { data: Data[]; layout: Partial<Layout> }[] = [];
-vi.mock('../../components/Plot', () => ({
-  Plot: (props: { data: Data[]; layout: Partial<Layout> }) => {
-    drawn.push(props);
-    return <div data-testid="plot" />;
-  },
-  preloadPlot: () => undefined,
-}));
+vi.mock('../../components/Plot', () => import('../../test-support/recorded-plot'));
 
 const version = makeVersion({
   param_map: [
@@ -56,38 +49,36 @@ function api() {
   });
 }
 
-const last = () => drawn[drawn.length - 1]!;
-
 describe('HeatmapPage', () => {
   afterEach(() => {
     vi.restoreAllMocks();
-    drawn.length = 0;
+    drawnPlots.length = 0;
   });
 
   it("puts the parameter's own row and column indices on the axes, not pooled-cell numbers", async () => {
     api();
     renderVersionView(<HeatmapPage />, { version, url: '/v?param=enc.layer.0.w' });
     await screen.findByTestId('plot');
-    const trace = last().data[0] as { x: number[]; y: number[] };
+    const trace = lastPlot().data[0] as { x: number[]; y: number[] };
     expect(trace.y).toEqual([0, 100, 200]);
     expect(trace.x).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(last().layout.yaxis?.title).toEqual({ text: 'row (cells of 100)' });
-    expect(last().layout.xaxis?.title).toEqual({ text: 'column' });
+    expect(lastPlot().layout.yaxis?.title).toEqual({ text: 'row (cells of 100)' });
+    expect(lastPlot().layout.xaxis?.title).toEqual({ text: 'column' });
   });
 
   it('draws a 1-D bias as one strip without a row axis', async () => {
     api();
     renderVersionView(<HeatmapPage />, { version, url: '/v?param=enc.layer.0.b' });
     await screen.findByTestId('plot');
-    expect(last().layout.yaxis?.visible).toBe(false);
-    expect(last().layout.xaxis?.title).toEqual({ text: 'index (cells of 100)' });
+    expect(lastPlot().layout.yaxis?.visible).toBe(false);
+    expect(lastPlot().layout.xaxis?.title).toEqual({ text: 'index (cells of 100)' });
   });
 
   it('scales the coverage colours to the largest coverage, so a 1 % model is not uniformly dark', async () => {
     api();
     renderVersionView(<HeatmapPage />, { version, url: '/v?param=enc.layer.0.w&view=coverage' });
     await screen.findByTestId('plot');
-    expect(last().data[0]).toMatchObject({ zmin: 0, zmax: 0.01 });
+    expect(lastPlot().data[0]).toMatchObject({ zmin: 0, zmax: 0.01 });
   });
 
   it('says an unknown ?param= is unknown, requests nothing and shows nothing selected', async () => {
