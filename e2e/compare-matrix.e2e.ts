@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadFolder } from './support/api-client.js';
 import { launchBrowser } from './support/browser.js';
-import { hoverMatrixCell } from './support/plotly-hover.js';
+import { readMatrixCell } from './support/plotly-hover.js';
 import { sharedDir } from './support/paths.js';
 import { screenshot } from './support/screenshots.js';
 import { startServer, type RunningServer } from './support/start-server.js';
@@ -75,14 +75,7 @@ describe('similarity matrix in Chromium: the hovered cell reads the API’s valu
       [0, 2],
       [2, 1],
     ] as const) {
-      const target = await hoverMatrixCell(page, row, col);
-      const readout = page.locator(`[data-testid=matrix-readout][data-row="${row}"][data-col="${col}"]`);
-      await readout.waitFor({ timeout: 10_000 }).catch(async (e: unknown) => {
-        const shown = await page.getByTestId('matrix-readout').evaluate((o) => o.outerHTML);
-        throw new Error(`no readout for (${row}, ${col}) at ${JSON.stringify(target)}; shown: ${shown}`, {
-          cause: e,
-        });
-      });
+      const readout = await readMatrixCell(page, row, col);
       const want = api.matrix[row]?.[col] as number;
       expect(Number(await readout.getAttribute('data-value'))).toBe(want);
       await expect(readout.textContent()).resolves.toContain(

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /**
  * Moves the mouse onto cell (row, col) of the matrix heatmap as a user would: from nearby, in
@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
  * plot's own axes: plotly maps a category index to pixels with `l2p`, offset by the axis position.
  * Returns the point it moved to (for error messages).
  */
-export async function hoverMatrixCell(
+async function hoverMatrixCell(
   page: Page,
   row: number,
   col: number,
@@ -27,4 +27,20 @@ export async function hoverMatrixCell(
   await page.mouse.move(target.x - 30, target.y - 30);
   await page.mouse.move(target.x, target.y, { steps: 8 });
   return target;
+}
+
+/**
+ * Hovers cell (row, col) and waits for the view's readout of that cell (`matrix-readout` with its
+ * row and column); fails naming the point hovered and what the readout shows instead.
+ */
+export async function readMatrixCell(page: Page, row: number, col: number): Promise<Locator> {
+  const target = await hoverMatrixCell(page, row, col);
+  const readout = page.locator(`[data-testid=matrix-readout][data-row="${row}"][data-col="${col}"]`);
+  await readout.waitFor({ timeout: 10_000 }).catch(async (e: unknown) => {
+    const shown = await page.getByTestId('matrix-readout').evaluate((o) => o.outerHTML);
+    throw new Error(`no readout for (${row}, ${col}) at ${JSON.stringify(target)}; shown: ${shown}`, {
+      cause: e,
+    });
+  });
+  return readout;
 }
