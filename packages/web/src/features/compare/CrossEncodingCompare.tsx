@@ -24,7 +24,7 @@ import {
 } from './cross-encoding-request';
 import { isMultiSeed, matrixRows } from './matrix-request';
 import { MatrixHeatmap } from './MatrixHeatmap';
-import { ROW_MODES, RowPicker } from './RowPicker';
+import { ROW_MODES, RowModeSelect, RowPicker } from './RowPicker';
 import { Select } from './Select';
 import { useCompareJob } from './use-compare-job';
 import { useVersionRefs } from './use-version-refs';
@@ -130,15 +130,12 @@ export function CrossEncodingCompare() {
         </p>
       </Explain>
       <div className="toolbar">
-        <Select
-          label="Rows"
-          value={mode}
-          values={ROW_MODES}
+        <RowModeSelect
+          mode={mode}
           onChange={(m) => {
             setMode(m);
             setPickText('');
           }}
-          names={{ versions: 'single versions', seeds: 'tags as seed groups' }}
         />
         <Select
           label="Metric"

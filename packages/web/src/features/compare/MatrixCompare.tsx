@@ -27,7 +27,7 @@ import {
   type Measure,
 } from './matrix-request';
 import { MatrixHeatmap } from './MatrixHeatmap';
-import { ROW_MODES, RowPicker } from './RowPicker';
+import { ROW_MODES, RowModeSelect, RowPicker } from './RowPicker';
 import { Select } from './Select';
 import { useCompareJob } from './use-compare-job';
 import { useVersionRefs } from './use-version-refs';
@@ -89,15 +89,12 @@ export function MatrixCompare() {
         </p>
       </Explain>
       <div className="toolbar">
-        <Select
-          label="Rows"
-          value={mode}
-          values={ROW_MODES}
+        <RowModeSelect
+          mode={mode}
           onChange={(m) => {
             setMode(m);
             setPickText('');
           }}
-          names={{ versions: 'single versions', seeds: 'tags as seed groups' }}
         />
         <Select label="Measure" value={measure} values={SIMILARITY_MEASURES} onChange={setMeasure} />
         <Select

@@ -1,5 +1,6 @@
 import type { Version } from '../../api/contract';
 import { refOf, spaceLabel, spaceOf, tagGroups } from './matrix-request';
+import { Select } from './Select';
 
 export const ROW_MODES = ['versions', 'seeds'] as const;
 export type RowMode = (typeof ROW_MODES)[number];
@@ -59,5 +60,18 @@ export function RowPicker({
         );
       })}
     </div>
+  );
+}
+
+/** What the rows are: single versions or tags as seed groups; switching clears the picked rows. */
+export function RowModeSelect({ mode, onChange }: { mode: RowMode; onChange: (mode: RowMode) => void }) {
+  return (
+    <Select
+      label="Rows"
+      value={mode}
+      values={ROW_MODES}
+      onChange={onChange}
+      names={{ versions: 'single versions', seeds: 'tags as seed groups' }}
+    />
   );
 }
