@@ -84,6 +84,22 @@ async function untilDone(url: string): Promise<{ seconds: number; body: unknown 
   }
 }
 
+/** POSTs a job route until it answers 200 (following 202s with `wait`); seconds and body. */
+async function postUntilDone(url: string, body: unknown): Promise<{ seconds: number; body: unknown }> {
+  const started = performance.now();
+  for (;;) {
+    const response = await fetch(`${url}?wait=60`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status === 200)
+      return { seconds: (performance.now() - started) / 1000, body: JSON.parse(text) };
+    if (response.status !== 202) throw new Error(`${url} answered ${response.status}: ${text}`);
+  }
+}
+
 log('preparing the unpruned BERT-shaped checkpoint (generated once, then reused)…');
 const checkpoint = ensureBertCheckpoint();
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gradiend-bench-evaluation-'));
@@ -192,6 +208,19 @@ try {
     `${models}/versions/${root.version}/pruning-curve?set=root-space&points=40`,
   );
   const cached = await untilDone(`${models}/versions/1/pruning-curve?set=full-space&points=40`);
+  log('cross-encoding: the unpruned version and its root × the two sets…');
+  const crossBody = {
+    rows: ['bert-base@1', `bert-base@${root.version}`],
+    columns: [
+      { model: 'bert-base', set: 'full-space' },
+      { model: 'bert-base', set: 'root-space' },
+    ],
+    // The unpruned version reads dims the root's set does not hold: that cell stays empty.
+    allow_incomplete: true,
+  };
+  const coldCross = await postUntilDone(`${api}/compare/cross-encoding`, crossBody);
+  const warmCross = await postUntilDone(`${api}/compare/cross-encoding`, crossBody);
+  log(`  ${coldCross.seconds.toFixed(2)} s, again ${warmCross.seconds.toFixed(3)} s`);
   const memory = rss.stop();
 
   const points = (fullCurve.body as { points: unknown[] }).points.length;
@@ -236,6 +265,13 @@ try {
     },
     { name: "40-point curve, 16 samples in the root's space", value: rootCurve.seconds, unit: 's' },
     { name: 'the same curve again (cached job)', value: cached.seconds, unit: 's' },
+    {
+      name: 'cross-encoding 2×2 (unpruned + root × full-space + root-space sets)',
+      value: coldCross.seconds,
+      unit: 's',
+      note: `request to answer, 3 cells encoded (${(coldCross.body as { unavailable: unknown[] }).unavailable.length} left empty: outside the root's space)`,
+    },
+    { name: 'the same cross-encoding again (cached job)', value: warmCross.seconds, unit: 's' },
     {
       name: 'server peak RSS during evaluation',
       value: memory.peak / GIB,
