@@ -6,11 +6,7 @@ import type { Locator, Page } from 'playwright-core';
  * plot's own axes: plotly maps a category index to pixels with `l2p`, offset by the axis position.
  * Returns the point it moved to (for error messages).
  */
-async function hoverMatrixCell(
-  page: Page,
-  row: number,
-  col: number,
-): Promise<{ x: number; y: number }> {
+async function hoverMatrixCell(page: Page, row: number, col: number): Promise<{ x: number; y: number }> {
   const target = await page.$eval(
     '[data-testid=matrix-heatmap] .js-plotly-plot',
     (el, [r, c]) => {
