@@ -137,15 +137,18 @@ function rankScores(
     while (j < m && (coarse[j] as [number, number])[0] > bin) j++;
     byBin[bin] = slot[bin] !== -1 ? -1 : j;
   }
+  // The settled dims' hits come from the histogram, so the pass below only stores buckets.
+  for (let bin = 0; bin < 65536; bin++) {
+    const g = byBin[bin] as number;
+    if (g >= 0) hits[g] = (hits[g] as number) + (hist[bin] as number);
+  }
   const candidates = new Int32Array(candidateCount);
   let c = 0;
   for (let i = 0; i < n; i++) {
     const key = orderKeyFromBits(((bits[i] as number) & signMask) >>> 0);
     const g = byBin[key >>> 16] as number;
-    if (g >= 0) {
-      bucket[i] = g;
-      hits[g] = (hits[g] as number) + 1;
-    } else {
+    if (g >= 0) bucket[i] = g;
+    else {
       const f = fine[slot[key >>> 16] as number] as Float64Array;
       f[key & 0xffff] = (f[key & 0xffff] as number) + 1;
       candidates[c++] = i;
