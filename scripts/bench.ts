@@ -37,10 +37,11 @@ if (entry === undefined) {
   process.exit(2);
 }
 
-// process.execArgv carries tsx's loader; --expose-gc lets the benchmark free arrays between steps.
+// process.execArgv carries tsx's loader; --expose-gc lets the benchmark free arrays between steps;
+// the source condition resolves workspace packages to their TypeScript (no build needed).
 const child = spawnSync(
   process.execPath,
-  [...process.execArgv, '--expose-gc', path.join(root, entry), ...args],
+  [...process.execArgv, '--expose-gc', '--conditions=@gradiend/source', path.join(root, entry), ...args],
   {
     stdio: 'inherit',
   },

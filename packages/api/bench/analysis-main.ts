@@ -6,10 +6,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { topkLength } from '../src/analysis/topk-index-cache.js';
 import { ensureBertCheckpoint } from './bert-checkpoint.js';
 import { toJson, toTable, type Measurement } from './report.js';
 import { RssSampler, startServer } from './server-process.js';
-import { uploadFolder } from './transfer.js';
+import { download, uploadFolder } from './transfer.js';
 
 const MIB = 1024 * 1024;
 const WARM_RUNS = 5;
@@ -27,10 +28,30 @@ interface View {
   readonly name: string;
   readonly url: string;
   readonly init?: RequestInit;
+  /** A streamed CSV download of this many data rows (after one header line). */
+  readonly downloadRows?: number;
 }
 
-/** One request, answered in full (the body read to its end), in milliseconds. */
+/** Bytes of each download's first answer: a later answer of another size is an error. */
+const downloadBytes = new Map<string, number>();
+
+/**
+ * One request, answered in full (the body read to its end), in milliseconds. A download is read
+ * as a browser saves it; its first answer is checked row by row, later ones by size.
+ */
 async function timed(view: View): Promise<{ ms: number; body: string }> {
+  if (view.downloadRows !== undefined) {
+    const expected = downloadBytes.get(view.name);
+    const got = await download(view.url, { countLines: expected === undefined });
+    if (got.status !== 200) throw new Error(`${view.name}: ${got.status} ${got.body.slice(0, 300)}`);
+    // Every row ends in a newline; a cut or short download must not count as a fast one.
+    if (got.lines !== null && got.lines !== view.downloadRows + 1)
+      throw new Error(`${view.name}: ${got.lines - 1} rows, expected ${view.downloadRows}`);
+    if (expected !== undefined && got.bytes !== expected)
+      throw new Error(`${view.name}: ${got.bytes} bytes, the first answer had ${expected}`);
+    downloadBytes.set(view.name, got.bytes);
+    return { ms: got.seconds * 1000, body: `${got.bytes} bytes, ${view.downloadRows} rows` };
+  }
   const started = performance.now();
   const res = await fetch(view.url, view.init);
   const body = await res.text();
@@ -56,15 +77,21 @@ const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gradiend-bench-analysis-')
 const server = await startServer({ dataDir, built: values.built });
 const results: Measurement[] = [];
 const failures: string[] = [];
+/** The highest sampled RSS while each request (or the upload) ran, highest first. */
+let rssByPhase: { phase: string; peak_mib: number }[] = [];
 try {
   const api = `${server.url}/api`;
   const v1 = `${api}/models/bert-base/versions/1`;
   const rss = new RssSampler(server.pid);
   log(`uploading ${checkpoint}…`);
+  rss.phase('upload');
   const files = ['config.json', 'model.safetensors'].map((f) => path.join(checkpoint, f));
   const up = await uploadFolder(`${api}/models/bert-base/versions`, files);
   if (up.status !== 201) throw new Error(`upload answered ${up.status}: ${up.body}`);
-  const version = JSON.parse(up.body) as { param_map: { name: string; shape: number[] }[] };
+  const version = JSON.parse(up.body) as {
+    input_dim: number;
+    param_map: { name: string; shape: number[] }[];
+  };
   const embeddings = version.param_map.find((p) => p.shape[0] === 30522 && p.shape[1] === 768);
   if (!embeddings) throw new Error('no 30522×768 word-embedding parameter in the checkpoint');
 
@@ -82,12 +109,18 @@ try {
       url: `${v1}/params/${encodeURIComponent(embeddings.name)}/heatmap`,
     },
     { name: 'prune preview top-k 1%', url: `${v1}/prune/preview`, init: post({ topk: '1%' }) },
-    { name: 'top-k 1000 (CSV)', url: `${v1}/topk?k=1000&format=csv` },
-    { name: 'top-k 1% (CSV)', url: `${v1}/topk?k=1%25&format=csv` },
+    { name: 'top-k 1000 (CSV)', url: `${v1}/topk?k=1000&format=csv`, downloadRows: 1000 },
+    {
+      name: 'top-k 1% (CSV)',
+      url: `${v1}/topk?k=1%25&format=csv`,
+      downloadRows: topkLength({ fraction: 0.01 }, version.input_dim),
+    },
   ];
   const measure = async (view: View): Promise<void> => {
     try {
+      rss.phase(`${view.name}: cold`);
       const cold = await timed(view);
+      rss.phase(`${view.name}: warm`);
       const warm: number[] = [];
       for (let i = 0; i < WARM_RUNS; i++) warm.push((await timed(view)).ms);
       results.push(
@@ -124,6 +157,7 @@ try {
   });
 
   log('prune top-k 1%');
+  rss.phase('prune top-k 1%');
   try {
     const pruned = await timed({
       name: 'prune',
@@ -147,12 +181,22 @@ try {
     failures.push((error as Error).message);
   }
   const memory = rss.stop();
+  rssByPhase = [...memory.phases]
+    .sort((a, b) => b[1] - a[1])
+    .map(([phase, bytes]) => ({
+      phase,
+      peak_mib: Math.round(bytes / MIB),
+    }));
+  const highest = rssByPhase
+    .slice(0, 3)
+    .map((p) => `${p.phase} ${p.peak_mib}`)
+    .join(', ');
   results.push({
     name: 'server peak RSS',
     value: Math.max(memory.peak, memory.hwm) / MIB,
     unit: 'MiB',
     target: { max: TARGETS.rssMiB },
-    note: `sampled every 20 ms and VmHWM, from ${(memory.before / MIB).toFixed(0)} MiB before the upload`,
+    note: `VmHWM and samples every 20 ms, from ${(memory.before / MIB).toFixed(0)} MiB before the upload; highest sampled: ${highest}`,
   });
 } finally {
   await server.stop();
@@ -164,6 +208,7 @@ const context = {
   cpus: os.cpus().length,
   node: process.version,
   failures,
+  rss_by_phase: rssByPhase,
 };
 console.log(values.json ? toJson(results, context) : toTable(results));
 if (failures.length > 0) {

@@ -35,9 +35,14 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** Samples a process's RSS until stopped; VmHWM covers spikes between samples. */
+/**
+ * Samples a process's RSS until stopped; VmHWM covers spikes between samples. Samples are also
+ * kept per named phase (`phase(name)` starts one), so a peak can be traced to what caused it.
+ */
 export class RssSampler {
   private peak: number;
+  private current = 'start';
+  private readonly phases = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
   readonly start: { rss: number; hwm: number };
 
@@ -47,15 +52,27 @@ export class RssSampler {
   ) {
     this.start = readMemory(pid);
     this.peak = this.start.rss;
-    this.timer = setInterval(() => {
-      this.peak = Math.max(this.peak, readMemory(pid).rss);
-    }, intervalMs);
+    this.timer = setInterval(() => this.sample(), intervalMs);
   }
 
-  stop(): { before: number; peak: number; hwm: number } {
+  private sample(): number {
+    const rss = readMemory(this.pid).rss;
+    this.peak = Math.max(this.peak, rss);
+    this.phases.set(this.current, Math.max(this.phases.get(this.current) ?? 0, rss));
+    return rss;
+  }
+
+  /** Ends the current phase (with one last sample) and starts `name`. */
+  phase(name: string): void {
+    this.sample();
+    this.current = name;
+  }
+
+  stop(): { before: number; peak: number; hwm: number; phases: ReadonlyMap<string, number> } {
     clearInterval(this.timer);
+    this.sample();
     const end = readMemory(this.pid);
-    return { before: this.start.rss, peak: Math.max(this.peak, end.rss), hwm: end.hwm };
+    return { before: this.start.rss, peak: this.peak, hwm: end.hwm, phases: this.phases };
   }
 }
 

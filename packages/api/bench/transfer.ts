@@ -84,20 +84,39 @@ export async function uploadForm(url: string, form: readonly FormPart[]): Promis
   return { bytes: length, seconds: (performance.now() - started) / 1000, status, body: text };
 }
 
-/** Downloads `url`, counting and discarding the bytes. */
-export async function download(url: string): Promise<Transfer> {
+const NEWLINE = 0x0a;
+
+/**
+ * Downloads `url` as a browser or curl saves a file: node:http chunks counted and discarded (the
+ * fetch API's web streams cost this client 2–3× the server's time on 10^8 bytes). `countLines`
+ * also counts newlines, at ≈0.1 s per 10^8 bytes of client work.
+ */
+export async function download(
+  url: string,
+  options: { countLines?: boolean } = {},
+): Promise<Transfer & { lines: number | null }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     http
       .get(url, (response) => {
         let bytes = 0;
-        response.on('data', (c: Buffer) => (bytes += c.length));
+        let lines = 0;
+        const chunks: Buffer[] = [];
+        const failed = (response.statusCode ?? 0) >= 400;
+        response.on('data', (c: Buffer) => {
+          bytes += c.length;
+          // An error answer is small and kept for its message.
+          if (failed) chunks.push(c);
+          else if (options.countLines)
+            for (let at = c.indexOf(NEWLINE); at !== -1; at = c.indexOf(NEWLINE, at + 1)) lines++;
+        });
         response.on('end', () =>
           resolve({
             bytes,
             seconds: (performance.now() - started) / 1000,
             status: response.statusCode ?? 0,
-            body: '',
+            body: Buffer.concat(chunks).toString('utf8'),
+            lines: options.countLines ? lines : null,
           }),
         );
         response.on('error', reject);
