@@ -7,6 +7,7 @@ export {
   resolveWeightsDirectory,
   writeFileAtomic,
   readCheckpoint,
+  pruneStoredCheckpoint,
 } from './checkpoint/node.js';
 export type {
   LoadedCheckpoint,
@@ -14,6 +15,7 @@ export type {
   CheckpointFile,
   CheckpointHeaders,
   SavedBytesObserver,
+  StoredPruneResult,
 } from './checkpoint/node.js';
 export { SafetensorsFile, readSafetensorsHeaderFromFile, writeSafetensorsFile } from './safetensors/node.js';
 export type { SafetensorsFileOptions, ReadIntoOptions, WriteSafetensorsOptions } from './safetensors/node.js';

@@ -18,6 +18,7 @@ import {
   inspectCheckpoint,
   loadCheckpoint,
   nonFiniteWeights,
+  pruneStoredCheckpoint,
   readCheckpoint,
   scanNonFiniteWeights,
   saveCheckpoint,
@@ -122,7 +123,10 @@ function pruneOptions(request: PruneRequest): PruneOptions {
   };
 }
 
-function preview(before: GradiendModel, after: GradiendModel): PruneOutcome {
+/** What a preview reads of the source: its input dims and param map (headers are enough). */
+type PruneSource = Pick<GradiendModel, 'inputDim' | 'paramMap'>;
+
+function preview(before: PruneSource, after: GradiendModel): PruneOutcome {
   const kept = new Map(after.paramMap.entries.map((e) => [e.name, e.numSelected]));
   return {
     input_dim: after.inputDim,
@@ -325,17 +329,38 @@ export const taskHandlers: TaskHandlers = {
   },
 
   // The written files are hashed as they are written and the summary comes from the pruned model
-  // in memory: nothing is read back (the registry commits exactly these files).
+  // in memory: nothing is read back (the registry commits exactly these files). A model this
+  // worker does not hold is pruned from its file where the core can (one tensor read instead of
+  // the whole model: 0.45 GB instead of 1.3 GB at BERT scale).
   async prune(args) {
-    const ck = await load(args);
-    const result = ck.model.prune(pruneOptions(args.request));
+    const stored = cache.has(args.key)
+      ? null
+      : await pruneStoredCheckpoint(args.dir, pruneOptions(args.request));
+    const source = stored
+      ? {
+          before: { inputDim: stored.headers.architecture.inputDim, paramMap: stored.headers.paramMap },
+          model: stored.model,
+          files: {
+            training: stored.headers.training === null ? undefined : toPlain(stored.headers.training),
+            gradiendContext:
+              stored.headers.gradiendContext === null ? undefined : toPlain(stored.headers.gradiendContext),
+          },
+        }
+      : await (async () => {
+          const ck = await load(args);
+          return {
+            before: ck.model,
+            model: ck.model.prune(pruneOptions(args.request)).model,
+            files: saveOptions(ck),
+          };
+        })();
     const hashes = new HashedFiles();
-    const names = await saveCheckpoint(args.outDir, result.model, saveOptions(ck), hashes.observe);
+    const names = await saveCheckpoint(args.outDir, source.model, source.files, hashes.observe);
     return {
-      preview: preview(ck.model, result.model),
-      summary: summarizeCheckpoint(result.model, {
-        training: ck.training,
-        gradiendContext: ck.gradiendContext,
+      preview: preview(source.before, source.model),
+      summary: summarizeCheckpoint(source.model, {
+        training: source.files.training ?? null,
+        gradiendContext: source.files.gradiendContext ?? null,
       }),
       files: names.map((name) => hashes.record(name)),
     };

@@ -4,3 +4,5 @@ export type { SavedBytesObserver } from './save-checkpoint.js';
 export { saveCheckpoint, writeFileAtomic } from './save-checkpoint.js';
 export { readCheckpoint } from './checkpoint-reader.js';
 export type { CheckpointHeaders } from './checkpoint-reader.js';
+export { pruneStoredCheckpoint } from './prune-stored-checkpoint.js';
+export type { StoredPruneResult } from './prune-stored-checkpoint.js';
