@@ -34,7 +34,6 @@ try {
       source,
       checkpointDir: dir,
       inputDim: result.inputDim,
-      threads: result.threads,
       python: process.env['GRADIEND_REFERENCE_PYTHON'],
     });
   }

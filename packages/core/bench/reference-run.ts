@@ -152,7 +152,8 @@ export interface ReferenceRunOptions {
   /** The checkpoint our steps used (config.json + model.safetensors). */
   readonly checkpointDir: string;
   readonly inputDim: number;
-  readonly threads: number;
+  /** torch's thread count; by default torch's own (1 on this machine), as issue 16 defines the reference. */
+  readonly threads?: number | undefined;
   readonly python?: string | undefined;
   readonly script?: string | undefined;
 }
@@ -184,7 +185,13 @@ export async function runReference(options: ReferenceRunOptions): Promise<Refere
       return { reference: null, reason: failure('writing pytorch_model.bin', prepared) };
     const measured = await run(
       python,
-      [script, 'measure', dir, '--threads', String(options.threads), '--save'],
+      [
+        script,
+        'measure',
+        dir,
+        ...(options.threads === undefined ? [] : ['--threads', String(options.threads)]),
+        '--save',
+      ],
       env,
     );
     if (measured.code !== 0) return { reference: null, reason: failure('the reference run', measured) };
