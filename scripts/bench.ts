@@ -20,7 +20,7 @@ const TARGETS: Readonly<Record<string, string>> = {
 
 const USAGE = `usage: pnpm bench <target> [--json] [target options]
 targets: ${Object.keys(TARGETS).join(', ')}
-  core [--json] [--small]   synthetic bert-base GRADIEND: save, load, importance, top-k, prune, encode, forward, peak RSS
+  core [--json] [--small] [--threads N] [--reference SRC_DIR]   synthetic bert-base GRADIEND: save, load, importance, top-k, prune, encode, forward, peak RSS; with the reference Python library timed in the same run (SRC_DIR or $GRADIEND_REFERENCE_SRC)
   compare [--json] [--small]   unpruned synthetic bert-base vs two 1%-pruned: 3×3 cosine similarity matrix (target ≤ 3 s)
   evaluation [--json] [--small]   scorecard + 40-point pruning curve: 8 full-space samples (target curve ≤ 2× encode), 16 in a 1%-pruned root's space
   evaluation-api [--json] [--built]   the same through the real server: labeled-set uploads, scorecard and 40-point curve jobs (8 full-space per-sample files, 16 batched in a 1%-pruned root's space)

@@ -5,7 +5,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@gradiend/source', 'import', 'node', 'default'] } },
   test: {
     name: 'core',
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
   },

@@ -5,7 +5,7 @@ import { ENCODE_BATCH } from './steps.js';
 import { bestProbe, floorSeconds, probeFloor, stepReadBytes } from './floor-probe.js';
 import type { FloorProbe } from './floor-probe.js';
 import type { Step, StepSeconds } from './steps.js';
-import { BENCH_SEED, buildSyntheticModel, syntheticCheckpointDir } from './synthetic-model.js';
+import { BENCH_SEED, buildSyntheticModel } from './synthetic-model.js';
 import { Xorshift32 } from '../src/random/xorshift32.js';
 
 export interface CoreBenchResult {
@@ -51,11 +51,11 @@ function check(ok: boolean, what: string): void {
 }
 
 /** Generates the model (untimed) and saves it; the model is unreachable once this returns. */
-async function generateAndSave(shrink: number, seconds: Partial<StepSeconds>): Promise<number> {
+async function generateAndSave(shrink: number, dir: string, seconds: Partial<StepSeconds>): Promise<number> {
   const t0 = performance.now();
   const model = buildSyntheticModel({ shrink });
   const generateSeconds = (performance.now() - t0) / 1000;
-  await time(seconds, 'save', () => saveCheckpoint(syntheticCheckpointDir(shrink), model));
+  await time(seconds, 'save', () => saveCheckpoint(dir, model));
   return generateSeconds;
 }
 
@@ -96,20 +96,23 @@ async function analyse(model: GradiendModel, pool: KernelPool, seconds: Partial<
   check(pruned === k, `pruned input_dim ${pruned}, expected ${k}`);
 }
 
-export async function runCoreBench(shrink: number, threads: number): Promise<CoreBenchResult> {
+/**
+ * Runs every step; the checkpoint is saved to and loaded from `dir`, which the caller owns (a private
+ * temp folder: the shared checkpoint other tools read is never rewritten by a benchmark run).
+ */
+export async function runCoreBench(shrink: number, threads: number, dir: string): Promise<CoreBenchResult> {
   const pool = await createKernelPool({ threads });
   try {
-    return await runSteps(shrink, pool);
+    return await runSteps(shrink, dir, pool);
   } finally {
     await pool.close();
   }
 }
 
-async function runSteps(shrink: number, pool: KernelPool): Promise<CoreBenchResult> {
+async function runSteps(shrink: number, dir: string, pool: KernelPool): Promise<CoreBenchResult> {
   const sampler = new PeakRssSampler(10);
   const seconds: Partial<StepSeconds> = {};
-  const dir = syntheticCheckpointDir(shrink);
-  const generateSeconds = await generateAndSave(shrink, seconds);
+  const generateSeconds = await generateAndSave(shrink, dir, seconds);
   const { model } = await time(seconds, 'load', () => loadCheckpoint(dir, { sharedMemory: true }));
   collect();
   collect();

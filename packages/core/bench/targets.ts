@@ -1,30 +1,24 @@
 import type { Step } from './steps.js';
 
-/** What the reference Python library (PyTorch 1.13 CPU) measured at BERT-base scale (issue 2). */
-export const REFERENCE_SECONDS: Partial<Record<Step, number>> = {
-  load: 14.0,
-  importance_decoder_weight: 0.83,
-  topk_1pct: 8.6,
-  prune_topk_1pct: 21.1,
-  encode_batch8: 1.07,
-  forward_1: 1.03,
-};
-export const REFERENCE_PEAK_RSS_BYTES = 10.6e9;
+// The one place for issue 16's targets. The reference is measured in the same run (reference-timings.py),
+// never taken from an earlier machine or session.
 
-/** Required speed-up over the reference: 1 means "no slower". Save has no target. */
-export const SPEEDUP_TARGET: Partial<Record<Step, number>> = {
-  load: 5,
-  importance_decoder_weight: 1,
-  topk_1pct: 10,
-  prune_topk_1pct: 10,
-  encode_batch8: 1,
-  forward_1: 1,
+/** Required speed-up over the reference in the same run (reference seconds ÷ ours, at least). Save has none. */
+export const SPEEDUP_TARGETS: Partial<Record<Step, number>> = {
+  load: 15,
+  importance_decoder_weight: 3,
+  topk_1pct: 20,
+  prune_topk_1pct: 20,
+  encode_batch8: 1.5,
+  forward_1: 2,
 };
-export const PEAK_RSS_EXCL_BATCH_TARGET_BYTES = 2.5e9;
 
-/** The largest time that meets the target, or null for untargeted steps. */
-export function targetSeconds(step: Step): number | null {
-  const ref = REFERENCE_SECONDS[step];
-  const speedup = SPEEDUP_TARGET[step];
-  return ref === undefined || speedup === undefined ? null : ref / speedup;
-}
+/** Largest allowed multiple of the step's floor (seconds ÷ floor seconds, at most). */
+export const FLOOR_MULTIPLE_TARGETS: Partial<Record<Step, number>> = {
+  importance_decoder_weight: 2,
+  encode_batch8: 2,
+  forward_1: 2,
+};
+
+/** Peak RSS of the whole run without the benchmark's own encode batch, at most. */
+export const PEAK_RSS_EXCL_BATCH_TARGET_BYTES = 2e9;

@@ -50,7 +50,7 @@ async function exists(p: string): Promise<boolean> {
   return (await stat(p).catch(() => null)) !== null;
 }
 
-/** Writes whatever is missing: the unpruned GRADIEND (shared with `pnpm bench core`), its 1 % prune, the base. */
+/** Writes whatever is missing: the unpruned GRADIEND (the generator of `pnpm bench core`), its 1 % prune, the base. */
 export async function ensureRewriteBenchData(shrink: number, log: (line: string) => void): Promise<void> {
   const { dir, reused } = await ensureSyntheticCheckpoint(shrink);
   log(`${reused ? 'reused' : 'wrote'} ${dir}`);
