@@ -61,6 +61,8 @@ export class JobService {
   private readonly kinds = new Map<string, JobKind>();
   private readonly runner: JobRunner;
   private readonly changes = new EventEmitter();
+  /** Submissions whose store row is not written yet (see submissionsSettled). */
+  private readonly submitting = new Set<Promise<Submission>>();
   observer: JobObserver | null = null;
   private log: JobLog = {
     error: (obj, msg) => process.emitWarning(`${msg}: ${String((obj as { err?: unknown }).err)}`),
@@ -101,7 +103,23 @@ export class JobService {
   }
 
   /** Joins the job computing the same key, or queues a new one (and wakes this instance's runner). */
-  async submit<A, R>(kind: JobKind<A, R>, input: SubmitInput<A>): Promise<Submission> {
+  submit<A, R>(kind: JobKind<A, R>, input: SubmitInput<A>): Promise<Submission> {
+    const submission = this.insert(kind, input);
+    this.submitting.add(submission);
+    const forget = () => this.submitting.delete(submission);
+    submission.then(forget, forget);
+    return submission;
+  }
+
+  /**
+   * Resolves when every submission started so far has its row in the store: a job submitted in the
+   * background (a new version's analysis) is then visible to `list`.
+   */
+  async submissionsSettled(): Promise<void> {
+    while (this.submitting.size > 0) await Promise.allSettled([...this.submitting]);
+  }
+
+  private async insert<A, R>(kind: JobKind<A, R>, input: SubmitInput<A>): Promise<Submission> {
     if (this.kinds.get(kind.name) !== (kind as unknown as JobKind)) {
       throw new Error(`job kind ${kind.name} is not registered`);
     }

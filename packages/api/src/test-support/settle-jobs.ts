@@ -7,6 +7,8 @@ import type { TestApp } from './test-app.js';
  */
 export async function settleJobs(t: TestApp, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  // A background submission may not have written its row yet: the jobs list would look idle.
+  await t.app.services.jobs.submissionsSettled();
   for (;;) {
     const busy = await Promise.all(
       (['queued', 'running'] as const).map(async (state) => {
