@@ -68,8 +68,16 @@ export function bandScanRange(
 ): void {
   let a = 0;
   let c = 0;
+  // Ranking |x|, the key of a magnitude m is m + 2^31 (m ≤ +inf) or 2^32 − 1 (NaN): below
+  // `floor` a magnitude's key is below `lower` (NaN never is), so most values are skipped after
+  // one compare instead of a key computation. Otherwise the floor (int32 minimum) lets every bit
+  // pattern through, negative ones included.
+  const floor =
+    mask === 0x7fffffff && lower >= 0x80000000 ? Math.min(lower - 0x80000000, 0x7f800001) : -0x80000000;
   for (let i = start; i < end; i++) {
-    const kk = key((bits[i] as number) & mask);
+    const b = (bits[i] as number) & mask;
+    if (b < floor) continue;
+    const kk = key(b);
     if (kk < lower) continue;
     if (kk > upper) {
       if (a === aboveCap) {
