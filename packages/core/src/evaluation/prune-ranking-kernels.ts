@@ -1,0 +1,85 @@
+// The two passes of the float32 ranking over the input dims. Self-contained (no imports, no module
+// state): the kernel pool runs their source text in its workers, so a range gives the same result
+// on any thread. Keys are split into a 20-bit coarse bin and a 12-bit fine part: with 16-bit bins,
+// BERT-scale weights put 5.5 % of the dims into threshold bins (a data-dependent branch and a
+// scattered fine count each, which made the second pass 3× slower); with 20 bits it is 0.6 %, and
+// the occupied part of the coarse histogram (weights span few exponents) still stays in cache.
+
+/**
+ * The ranking key of a float32 bit pattern (already masked to |x| when ranking magnitudes): an
+ * unsigned integer in torch's ranking order, -0 equal to +0, and NaN equal to +∞ — the ranking
+ * scores NaN as +∞ (prune ranks NaN first), so equal keys are exactly equal scores.
+ */
+export function rankKey(b: number): number {
+  const a = b & 0x7fffffff;
+  if (a > 0x7f800000) return 0xff800000;
+  if (b < 0) return a === 0 ? 0x80000000 : ~b >>> 0;
+  return (b | 0x80000000) >>> 0;
+}
+
+/**
+ * hist[key >>> 12] += 1 for the keys of bits[start, end) (hist and odd: 2^20 counts each, odd
+ * all zero and left so). Odd positions count into `odd` first, added at the end: runs of equal
+ * bins (common in weights) would otherwise make every increment wait for the previous one's store.
+ */
+export function rankHistogramRange(
+  bits: Int32Array,
+  mask: number,
+  start: number,
+  end: number,
+  hist: Uint32Array,
+  odd: Uint32Array,
+): void {
+  let i = start;
+  for (; i + 1 < end; i += 2) {
+    const a = rankKey((bits[i] as number) & mask) >>> 12;
+    const b = rankKey((bits[i + 1] as number) & mask) >>> 12;
+    hist[a] = (hist[a] as number) + 1;
+    odd[b] = (odd[b] as number) + 1;
+  }
+  if (i < end) {
+    const a = rankKey((bits[i] as number) & mask) >>> 12;
+    hist[a] = (hist[a] as number) + 1;
+  }
+  for (let b = 0; b < 1 << 20; b++) {
+    const c = odd[b] as number;
+    if (c !== 0) {
+      hist[b] = (hist[b] as number) + c;
+      odd[b] = 0;
+    }
+  }
+}
+
+/**
+ * The second pass over bits[start, end): a dim whose coarse bin is settled (byBin[bin] ≥ 0, its
+ * grid point) gets that bucket; a dim in a threshold's bin (byBin[bin] = −1 − slot) is listed in
+ * cand/candKeys from cOff on (ascending index) and counted in its slot's fine histogram
+ * fine[slot·4096 + (key & 0xfff)]. Returns how many dims were listed.
+ */
+export function rankSettleRange(
+  bits: Int32Array,
+  mask: number,
+  start: number,
+  end: number,
+  byBin: Int32Array,
+  bucket: Uint8Array | Uint16Array,
+  cand: Int32Array,
+  candKeys: Uint32Array,
+  cOff: number,
+  fine: Uint32Array,
+): number {
+  let c = cOff;
+  for (let i = start; i < end; i++) {
+    const key = rankKey((bits[i] as number) & mask);
+    const g = byBin[key >>> 12] as number;
+    if (g >= 0) bucket[i] = g;
+    else {
+      const f = ((-1 - g) << 12) | (key & 0xfff);
+      fine[f] = (fine[f] as number) + 1;
+      cand[c] = i;
+      candKeys[c] = key;
+      c++;
+    }
+  }
+  return c - cOff;
+}
