@@ -83,3 +83,39 @@ export function rankSettleRange(
   }
   return c - cOff;
 }
+
+/** Coarse bins of the ranking keys (their top 20 bits) and fine keys within a bin (the low 12). */
+export const RANK_COARSE_BINS = 1 << 20;
+export const RANK_FINE_KEYS = 1 << 12;
+
+/** What the ranking's second pass finds besides the buckets it stores. */
+export interface RankSettled {
+  /** The dims in threshold bins, ascending, and their keys. */
+  readonly candidates: Int32Array;
+  readonly candKeys: Uint32Array;
+  /** Per threshold bin (slot), the counts of its RANK_FINE_KEYS fine keys. */
+  readonly fine: Uint32Array;
+}
+
+/** The serial first pass: the coarse histogram of all of `bits`. */
+export function rankHistogram(bits: Int32Array, mask: number): Uint32Array {
+  const hist = new Uint32Array(RANK_COARSE_BINS);
+  rankHistogramRange(bits, mask, 0, bits.length, hist, new Uint32Array(RANK_COARSE_BINS));
+  return hist;
+}
+
+/** The serial second pass over all of `bits` (`candidates`: how many dims the threshold bins hold). */
+export function rankSettle(
+  bits: Int32Array,
+  mask: number,
+  byBin: Int32Array,
+  bucket: Uint8Array | Uint16Array,
+  candidateCount: number,
+  slots: number,
+): RankSettled {
+  const candidates = new Int32Array(candidateCount);
+  const candKeys = new Uint32Array(candidateCount);
+  const fine = new Uint32Array(slots * RANK_FINE_KEYS);
+  rankSettleRange(bits, mask, 0, bits.length, byBin, bucket, candidates, candKeys, 0, fine);
+  return { candidates, candKeys, fine };
+}

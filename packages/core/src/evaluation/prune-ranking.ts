@@ -5,7 +5,9 @@ import { selectInputDims } from '../model/prune-selection.js';
 import type { FloatArray } from '../model/types.js';
 import { bucketHoldingRank } from '../model/topk/radix-histogram.js';
 import { EXACT_TIE_EMULATION_LIMIT } from '../model/topk/select-top-k.js';
-import { rankHistogramRange, rankSettleRange } from './prune-ranking-kernels.js';
+import { SERIAL_KERNELS } from '../model/input-kernels.js';
+import type { InputKernels } from '../model/input-kernels.js';
+import { RANK_COARSE_BINS as COARSE_BINS, RANK_FINE_KEYS as FINE_KEYS } from './prune-ranking-kernels.js';
 
 /** Tied dims remembered per straddled threshold; beyond that prune's selection is run for the k. */
 const MAX_COLLECTED_TIES = 1 << 20;
@@ -85,10 +87,7 @@ interface Ranked {
   readonly candidates: Int32Array | null;
 }
 
-/** Coarse bins of the float32 ranking keys (their top 20 bits) and fine keys within a bin. */
-const COARSE_BINS = 1 << 20;
 const FINE_BITS = 12;
-const FINE_KEYS = 1 << FINE_BITS;
 
 /**
  * For ascending ranks, the bin holding each rank's key (counting from the top bin) and the count in
@@ -119,6 +118,7 @@ function rankScores(
   ks: readonly number[],
   bucket: Uint8Array | Uint16Array,
   hits: Float64Array,
+  kernels: InputKernels,
 ): Ranked {
   const n = values.length;
   const m = ks.length;
@@ -137,8 +137,7 @@ function rankScores(
   }
   const bits = new Int32Array(values.buffer, values.byteOffset, n);
   const mask = absolute ? 0x7fffffff : -1;
-  const hist = new Uint32Array(COARSE_BINS);
-  rankHistogramRange(bits, mask, 0, n, hist, new Uint32Array(COARSE_BINS));
+  const hist = kernels.rankHistogram(bits, mask);
   const coarse = binsHoldingRanks(hist, ks);
   // byBin[bin]: the grid point of every key in a bin without a threshold (thresholds in higher bins
   // are not met, those in lower bins are), −1 − slot for the slot-th threshold bin.
@@ -157,10 +156,14 @@ function rankScores(
       hits[j] = (hits[j] as number) + (hist[bin] as number);
     }
   }
-  const candidates = new Int32Array(candidateCount);
-  const candKeys = new Uint32Array(candidateCount);
-  const fine = new Uint32Array(slotBins.length * FINE_KEYS);
-  rankSettleRange(bits, mask, 0, n, byBin, bucket, candidates, candKeys, 0, fine);
+  const { candidates, candKeys, fine } = kernels.rankSettle(
+    bits,
+    mask,
+    byBin,
+    bucket,
+    candidateCount,
+    slotBins.length,
+  );
   // The exact threshold keys, then per threshold bin the grid point of each of its fine keys.
   const tKey = new Uint32Array(m);
   const f32 = new Float32Array(1);
@@ -198,20 +201,31 @@ function rankScores(
   return { t, candidates };
 }
 
+export interface PruneRankingOptions {
+  /**
+   * The input-dimension loops (default: this thread). With the kernel pool's, the bucket array is
+   * allocated on shared memory, so pooled pruned encodes read it in place.
+   */
+  readonly kernels?: InputKernels | undefined;
+}
+
 /** The kept sets of prune at every k of `ks` (ascending, each in [1, input_dim]). */
 export function pruneRanking(
   model: GradiendModel,
   source: RankingSource,
   ks: readonly number[],
+  options: PruneRankingOptions = {},
 ): PruneRanking {
   const n = model.inputDim;
   const { values, absolute } = scoresOf(model, source);
   const m = ks.length;
   // Each dim's first grid point with score ≥ t[j]; hits[j] = how many dims that is for j, so
   // Σ_{j' ≤ j} hits = #(score ≥ t[j]).
-  const bucket = m < 255 ? new Uint8Array(n) : new Uint16Array(n);
+  const bytes = m < 255 ? 1 : 2;
+  const memory = options.kernels ? new SharedArrayBuffer(n * bytes) : new ArrayBuffer(n * bytes);
+  const bucket = bytes === 1 ? new Uint8Array(memory) : new Uint16Array(memory);
   const hits = new Float64Array(m + 1);
-  const { t, candidates } = rankScores(values, absolute, ks, bucket, hits);
+  const { t, candidates } = rankScores(values, absolute, ks, bucket, hits, options.kernels ?? SERIAL_KERNELS);
   const straddles = new Uint8Array(m);
   let atLeast = 0;
   let anyStraddle = false;
