@@ -29,7 +29,10 @@ describe('prunedSumsRange', () => {
       expect(sums(bytes, start, end)).toEqual(want);
       expect(sums(unaligned.subarray(0), start, end)).toEqual(want);
       const naive = new Float64Array(stride);
-      for (let i = start; i < end; i++) naive[bytes[i] as number] += (w[i] as number) * (x[i] as number);
+      for (let i = start; i < end; i++) {
+        const b = bytes[i] as number;
+        naive[b] = (naive[b] as number) + (w[i] as number) * (x[i] as number);
+      }
       want.forEach((v, b) => expect(v).toBeCloseTo(naive[b] as number, 12));
     }
   });
