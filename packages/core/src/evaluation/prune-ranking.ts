@@ -2,7 +2,7 @@ import { PruneArgumentError } from '../errors.js';
 import type { GradiendModel } from '../model/gradiend-model.js';
 import type { ImportancePart } from '../model/importance.js';
 import { selectInputDims } from '../model/prune-selection.js';
-import type { FloatArray } from '../model/types.js';
+import type { FloatArray, RankedScores } from '../model/types.js';
 import { bucketHoldingRank } from '../model/topk/radix-histogram.js';
 import { EXACT_TIE_EMULATION_LIMIT } from '../model/topk/select-top-k.js';
 import { SERIAL_KERNELS } from '../model/input-kernels.js';
@@ -262,6 +262,7 @@ export function pruneRanking(
     }
   }
   const extras = new Map<number, Int32Array>();
+  let weightScores: RankedScores | undefined;
   let atLeastJ = 0;
   for (let j = 0; j < m; j++) {
     atLeastJ += hits[j] as number;
@@ -282,7 +283,8 @@ export function pruneRanking(
       {
         inputDim: n,
         dtype: model.architecture.dtype,
-        weightImportance: () => model.rankedImportance(source.part ?? 'decoder-weight'),
+        // Computed once for all straddled k's (below 2^22 dims it is a fresh importance vector).
+        weightImportance: () => (weightScores ??= model.rankedImportance(source.part ?? 'decoder-weight')),
       },
     );
     extras.set(
