@@ -97,16 +97,22 @@ export interface RankSettled {
   readonly fine: Uint32Array;
 }
 
-/** The serial first pass: the coarse histogram of all of `bits`. */
-export function rankHistogram(bits: Int32Array, mask: number): Uint32Array {
+/** The bit patterns of float32 scores (as int32: sign-masked keys inline best so). */
+export function scoreBits(scores: Float32Array): Int32Array {
+  return new Int32Array(scores.buffer, scores.byteOffset, scores.length);
+}
+
+/** The serial first pass: the coarse histogram of all the scores. */
+export function rankHistogram(scores: Float32Array, mask: number): Uint32Array {
+  const bits = scoreBits(scores);
   const hist = new Uint32Array(RANK_COARSE_BINS);
   rankHistogramRange(bits, mask, 0, bits.length, hist, new Uint32Array(RANK_COARSE_BINS));
   return hist;
 }
 
-/** The serial second pass over all of `bits` (`candidates`: how many dims the threshold bins hold). */
+/** The serial second pass over all the scores (`candidateCount`: how many dims the threshold bins hold). */
 export function rankSettle(
-  bits: Int32Array,
+  scores: Float32Array,
   mask: number,
   byBin: Int32Array,
   bucket: Uint8Array | Uint16Array,
@@ -116,6 +122,7 @@ export function rankSettle(
   const candidates = new Int32Array(candidateCount);
   const candKeys = new Uint32Array(candidateCount);
   const fine = new Uint32Array(slots * RANK_FINE_KEYS);
+  const bits = scoreBits(scores);
   rankSettleRange(bits, mask, 0, bits.length, byBin, bucket, candidates, candKeys, 0, fine);
   return { candidates, candKeys, fine };
 }

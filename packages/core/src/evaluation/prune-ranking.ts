@@ -135,9 +135,8 @@ function rankScores(
     }
     return { t, candidates: null };
   }
-  const bits = new Int32Array(values.buffer, values.byteOffset, n);
   const mask = absolute ? 0x7fffffff : -1;
-  const hist = kernels.rankHistogram(bits, mask);
+  const hist = kernels.rankHistogram(values, mask);
   const coarse = binsHoldingRanks(hist, ks);
   // byBin[bin]: the grid point of every key in a bin without a threshold (thresholds in higher bins
   // are not met, those in lower bins are), −1 − slot for the slot-th threshold bin.
@@ -157,7 +156,7 @@ function rankScores(
     }
   }
   const { candidates, candKeys, fine } = kernels.rankSettle(
-    bits,
+    values,
     mask,
     byBin,
     bucket,

@@ -21,6 +21,7 @@ import {
   rankHistogramRange,
   rankSettle,
   rankSettleRange,
+  scoreBits,
 } from '../evaluation/prune-ranking-kernels.js';
 import type { RankSettled } from '../evaluation/prune-ranking-kernels.js';
 import {
@@ -143,9 +144,9 @@ class PooledKernels implements KernelPool {
       },
       bandScan: (bits, mask, lower, upper, aboveCap, candCap) =>
         this.bandScan(bits, mask, lower, upper, aboveCap, candCap),
-      rankHistogram: (bits, mask) => this.rankHistogram(bits, mask),
-      rankSettle: (bits, mask, byBin, bucket, candidateCount, slots) =>
-        this.rankSettle(bits, mask, byBin, bucket, candidateCount, slots),
+      rankHistogram: (scores, mask) => this.rankHistogram(scores, mask),
+      rankSettle: (scores, mask, byBin, bucket, candidateCount, slots) =>
+        this.rankSettle(scores, mask, byBin, bucket, candidateCount, slots),
       prunedSums: (weight, x, bucket, stride, out) => {
         if (this.workers.length === 0) {
           prunedSums(weight, x, bucket, stride, out);
@@ -270,13 +271,14 @@ class PooledKernels implements KernelPool {
   }
 
   /** Per-thread coarse histograms over ranges of RANK_RANGE, added up (counts: any order gives the same). */
-  private rankHistogram(bits: Int32Array, mask: number): Uint32Array {
+  private rankHistogram(scores: Float32Array, mask: number): Uint32Array {
     const threads = this.workers.length + 1;
-    if (threads === 1) return rankHistogram(bits, mask);
+    if (threads === 1) return rankHistogram(scores, mask);
+    const bits = this.scoreBits(scores);
     const hists = new Uint32Array(new SharedArrayBuffer(threads * 2 * RANK_COARSE_BINS * 4));
     this.run({
       kind: 'rank-histogram',
-      bits: this.ints(bits),
+      bits,
       mask,
       units: this.rankUnits(bits.length),
       hists,
@@ -295,7 +297,7 @@ class PooledKernels implements KernelPool {
    * them) and the per-thread fine counts added up.
    */
   private rankSettle(
-    bits: Int32Array,
+    scores: Float32Array,
     mask: number,
     byBin: Int32Array,
     bucket: Uint8Array | Uint16Array,
@@ -304,13 +306,14 @@ class PooledKernels implements KernelPool {
   ): RankSettled {
     const threads = this.workers.length + 1;
     if (threads === 1 || threads * candidateCount * 8 > MAX_RANK_LIST_BYTES || !isSharedView(bucket))
-      return rankSettle(bits, mask, byBin, bucket, candidateCount, slots);
+      return rankSettle(scores, mask, byBin, bucket, candidateCount, slots);
+    const bits = this.scoreBits(scores);
     const units = this.rankUnits(bits.length);
     const fineSize = slots * RANK_FINE_KEYS;
     const ints = (n: number): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
     const job = {
       kind: 'rank-settle',
-      bits: this.ints(bits),
+      bits,
       mask,
       units,
       byBin: sharedInts(byBin),
@@ -346,9 +349,9 @@ class PooledKernels implements KernelPool {
     return Math.max(Math.ceil(n / RANK_RANGE), RANK_UNITS_PER_THREAD * (this.workers.length + 1));
   }
 
-  /** Ranked bits in shared memory: in place when the scores are (a shared weight), else copied per call. */
-  private ints(bits: Int32Array): Int32Array {
-    return bits.buffer instanceof SharedArrayBuffer ? bits : sharedInts(bits);
+  /** Ranked scores' bits in shared memory: in place, or a shared copy kept while the scores live. */
+  private scoreBits(scores: Float32Array): Int32Array {
+    return scoreBits(this.weight(scores) as Float32Array);
   }
 
   private bucket(b: Uint8Array | Uint16Array): Uint8Array | Uint16Array {

@@ -39,10 +39,10 @@ export interface InputKernels {
   /** The scan of the large float32 top-k select. */
   bandScan: BandScan;
   /** The coarse histogram of the large float32 prune ranking (evaluation/prune-ranking-kernels.ts). */
-  rankHistogram(bits: Int32Array, mask: number): Uint32Array;
+  rankHistogram(scores: Float32Array, mask: number): Uint32Array;
   /** The prune ranking's second pass: settled dims' buckets, the threshold bins' dims listed. */
   rankSettle(
-    bits: Int32Array,
+    scores: Float32Array,
     mask: number,
     byBin: Int32Array,
     bucket: Uint8Array | Uint16Array,
