@@ -31,11 +31,21 @@ export function rankHistogramRange(
   odd: Uint32Array,
 ): void {
   let i = start;
-  for (; i + 1 < end; i += 2) {
-    const a = rankKey((bits[i] as number) & mask) >>> 12;
-    const b = rankKey((bits[i + 1] as number) & mask) >>> 12;
-    hist[a] = (hist[a] as number) + 1;
-    odd[b] = (odd[b] as number) + 1;
+  if (mask === 0x7fffffff) {
+    // |x|: the bin straight from the bits (rankKey >>> 12, NaN clamped to +∞'s bin), ~30 % faster.
+    for (; i + 1 < end; i += 2) {
+      const a = Math.min(((bits[i] as number) & 0x7fffffff) >>> 12, 0x7f800) | 0x80000;
+      const b = Math.min(((bits[i + 1] as number) & 0x7fffffff) >>> 12, 0x7f800) | 0x80000;
+      hist[a] = (hist[a] as number) + 1;
+      odd[b] = (odd[b] as number) + 1;
+    }
+  } else {
+    for (; i + 1 < end; i += 2) {
+      const a = rankKey((bits[i] as number) & mask) >>> 12;
+      const b = rankKey((bits[i + 1] as number) & mask) >>> 12;
+      hist[a] = (hist[a] as number) + 1;
+      odd[b] = (odd[b] as number) + 1;
+    }
   }
   if (i < end) {
     const a = rankKey((bits[i] as number) & mask) >>> 12;
@@ -69,6 +79,22 @@ export function rankSettleRange(
   fine: Uint32Array,
 ): number {
   let c = cOff;
+  if (mask === 0x7fffffff) {
+    // |x|: the bin straight from the bits, the full key only for the few dims in threshold bins.
+    for (let i = start; i < end; i++) {
+      const g = byBin[Math.min(((bits[i] as number) & 0x7fffffff) >>> 12, 0x7f800) | 0x80000] as number;
+      if (g >= 0) bucket[i] = g;
+      else {
+        const key = rankKey((bits[i] as number) & 0x7fffffff);
+        const f = ((-1 - g) << 12) | (key & 0xfff);
+        fine[f] = (fine[f] as number) + 1;
+        cand[c] = i;
+        candKeys[c] = key;
+        c++;
+      }
+    }
+    return c - cOff;
+  }
   for (let i = start; i < end; i++) {
     const key = rankKey((bits[i] as number) & mask);
     const g = byBin[key >>> 12] as number;
