@@ -2,11 +2,13 @@
 // BERT-base GRADIEND — the scorecard and a 40-point pruning curve for an 8-sample set in the full
 // input space (target: the curve costs ≤ 2× one encode of those samples) and for a 16-sample set in
 // a 1 %-pruned root's space. Samples are generated one at a time (435 MB each at full scale) and
-// dropped after use. Run with --expose-gc (scripts/bench.ts does).
+// dropped after use. Run with --expose-gc (scripts/bench.ts does). The full space is measured on
+// this thread and again with the kernel pool on every core (encode and curve alike: weights and
+// samples on shared memory, so neither pays copies).
 import { encoderMetrics, pruneGrid, pruneRanking, PrunedEncoder } from '../src/index.js';
-import type { EncodedRow, GradiendModel } from '../src/index.js';
+import type { EncodedRow, GradiendModel, InputKernels } from '../src/index.js';
 import { Xorshift32 } from '../src/random/xorshift32.js';
-import { loadCheckpoint } from '../src/node.js';
+import { createKernelPool, loadCheckpoint, sharedFloatArray } from '../src/node.js';
 import { parseBenchOptions } from './bench-options.js';
 import { ensureSyntheticCheckpoint } from './ensure-checkpoint.js';
 
@@ -22,7 +24,7 @@ const now = (): number => performance.now() / 1000;
 /** A labeled sample: noise plus a little of the encoder direction, so the classes separate. */
 function sample(model: GradiendModel, index: number, label: number): Float32Array {
   const w = model.computeWeights().encoderWeight;
-  const x = new Xorshift32(1000 + index).fill(new Float32Array(model.inputDim), 1e-3);
+  const x = new Xorshift32(1000 + index).fill(sharedFloatArray(model.inputDim) as Float32Array, 1e-3);
   for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) + label * 1e-4 * Math.sign(w[i] as number);
   return x;
 }
@@ -39,13 +41,15 @@ interface SetResult {
   readonly curveCorrelation: { k: number; correlation: number }[];
 }
 
-function evaluateSet(model: GradiendModel, n: number): SetResult {
+function evaluateSet(model: GradiendModel, n: number, kernels?: InputKernels): SetResult {
   const labels = Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1));
   let encodeSeconds = 0;
   let curveEncodeSeconds = 0;
   const t0 = now();
   const ks = pruneGrid(model.inputDim, 40);
-  const encoder = new PrunedEncoder(model, pruneRanking(model, { part: 'decoder-weight' }, ks));
+  const encoder = new PrunedEncoder(model, pruneRanking(model, { part: 'decoder-weight' }, ks, { kernels }), {
+    kernels,
+  });
   const rankingSeconds = now() - t0;
   const encoded: number[] = [];
   const curve: number[][] = ks.map(() => []);
@@ -53,7 +57,7 @@ function evaluateSet(model: GradiendModel, n: number): SetResult {
     globalThis.gc?.();
     const x = sample(model, i, label);
     let t = now();
-    encoded.push(model.encode(x)[0] as number);
+    encoded.push(model.encodeRows([x], { kernels })[0] as number);
     encodeSeconds += now() - t;
     t = now();
     const atK = encoder.encode(x);
@@ -80,18 +84,24 @@ function evaluateSet(model: GradiendModel, n: number): SetResult {
 }
 
 const { dir } = await ensureSyntheticCheckpoint(options.shrink);
-const { model: full } = await loadCheckpoint(dir);
+const { model: full } = await loadCheckpoint(dir, { sharedMemory: true });
 const fullSet = evaluateSet(full, 8);
+const pool = await createKernelPool();
+const pooledSet = evaluateSet(full, 8, pool.kernels);
+await pool.close();
 const root = full.prune({ topk: { fraction: 0.01 }, part: 'decoder-weight' }).model;
 const rootSet = evaluateSet(root, 16);
 const curveSeconds = (r: SetResult): number => r.rankingSeconds + r.curveEncodeSeconds + r.metricsSeconds;
 const ratio = curveSeconds(fullSet) / fullSet.encodeSeconds;
+const pooledRatio = curveSeconds(pooledSet) / pooledSet.encodeSeconds;
 if (options.json) {
   console.log(
     JSON.stringify({
       full: fullSet,
+      full_pooled: { ...pooledSet, threads: pool.threads },
       root: rootSet,
       full_curve_over_encode: ratio,
+      full_pooled_curve_over_encode: pooledRatio,
       small: options.shrink !== 1,
     }),
   );
@@ -106,8 +116,10 @@ if (options.json) {
     [
       'GRADIEND evaluation benchmark (synthetic bert-base, decoder-weight ranking)',
       line('full space', fullSet),
+      line(`full space, kernel pool (${pool.threads} threads)`, pooledSet),
       line('1 %-pruned root', rootSet),
       `full-space curve / encode: ${ratio.toFixed(2)}× — target ≤ ${CURVE_TARGET_RATIO}×: ${verdict}`,
+      `full-space curve / encode, both on the kernel pool: ${pooledRatio.toFixed(2)}×`,
     ].join('\n'),
   );
 }

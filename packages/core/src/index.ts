@@ -177,6 +177,7 @@ export type {
   PruningCurveOptions,
   PruningCurvePoint,
   PruneRanking,
+  PruneRankingOptions,
   RankingSource,
   ManifestRow,
   EncodedRow,

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { pruneGrid, pruneRanking } from '@gradiend/core';
 import { loadCheckpoint } from '@gradiend/core/node';
 import { digitsPath } from '../test-support/fixtures.js';
-import { evaluateSet } from './evaluate-set.js';
+import { cachedPruneRanking, evaluateSet } from './evaluate-set.js';
 
 const index = JSON.parse(fs.readFileSync(digitsPath('gradients', 'index.json'), 'utf8')) as {
   samples: { file: string; encoded_after_input_scale: number }[];
@@ -33,5 +34,20 @@ describe('evaluateSet (the worker task)', () => {
     };
     await expect(evaluateSet(ck, null, { set, curve: null, done }, signal)).rejects.toThrow('cancelled');
     expect(Atomics.load(done, 0)).toBe(2);
+  });
+
+  it('ranks a loaded model once per part and grid, keeping the two most recent', async () => {
+    const { model } = await loadCheckpoint(digitsPath('gradiend-digits-3-vs-8'));
+    const ks = pruneGrid(model.inputDim, 10);
+    const first = cachedPruneRanking(model, 'decoder-weight', ks);
+    expect(cachedPruneRanking(model, 'decoder-weight', [...ks])).toBe(first);
+    expect(first.bucket).toEqual(pruneRanking(model, { part: 'decoder-weight' }, ks).bucket);
+    const other = cachedPruneRanking(model, 'encoder-weight', ks);
+    expect(other).not.toBe(first);
+    cachedPruneRanking(model, 'decoder-weight', ks.slice(1));
+    expect(cachedPruneRanking(model, 'encoder-weight', ks)).toBe(other);
+    expect(cachedPruneRanking(model, 'decoder-weight', ks)).not.toBe(first);
+    const { model: again } = await loadCheckpoint(digitsPath('gradiend-digits-3-vs-8'));
+    expect(cachedPruneRanking(again, 'encoder-weight', ks)).not.toBe(other);
   });
 });

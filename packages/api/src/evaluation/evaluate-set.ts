@@ -1,4 +1,12 @@
-import { PrunedEncoder, pruneGrid, pruneRanking, type ImportancePart, type ParamMap } from '@gradiend/core';
+import {
+  PrunedEncoder,
+  pruneGrid,
+  pruneRanking,
+  type GradiendModel,
+  type ImportancePart,
+  type ParamMap,
+  type PruneRanking,
+} from '@gradiend/core';
 import type { LoadedCheckpoint } from '@gradiend/core/node';
 import { rootPositions, SampleReader, type SetSource } from './sample-reader.js';
 
@@ -33,6 +41,33 @@ export function inputScaleOf(training: unknown): number {
   return typeof scale === 'number' && Number.isFinite(scale) && scale > 0 ? scale : 1;
 }
 
+/** Rankings kept per loaded model, most recently used last (a BERT-sized one is ~110 MB). */
+const RANKINGS_PER_MODEL = 2;
+const rankings = new WeakMap<GradiendModel, Map<string, PruneRanking>>();
+
+/**
+ * The pruning curve's ranking of `model` by `part` over `ks`, computed once per loaded model: the
+ * worker keeps loaded models per content key, so every curve of a version on this worker (other
+ * sets, other metrics) reuses it, and it goes when the model leaves the worker's cache.
+ */
+export function cachedPruneRanking(
+  model: GradiendModel,
+  part: ImportancePart,
+  ks: readonly number[],
+): PruneRanking {
+  let perModel = rankings.get(model);
+  if (!perModel) rankings.set(model, (perModel = new Map()));
+  const key = `${part}:${ks.join(',')}`;
+  let ranking = perModel.get(key);
+  if (ranking) perModel.delete(key);
+  else {
+    ranking = pruneRanking(model, { part }, ks);
+    if (perModel.size >= RANKINGS_PER_MODEL) perModel.delete(perModel.keys().next().value as string);
+  }
+  perModel.set(key, ranking);
+  return ranking;
+}
+
 /**
  * Encodes every sample of a labeled set with the version (and, for a curve, with the version pruned
  * to each k of the grid: one pass per sample over the ranking), reading one sample at a time.
@@ -63,7 +98,7 @@ export async function evaluateSet(
   let ks: number[] = [];
   if (args.curve) {
     ks = pruneGrid(model.inputDim, args.curve.points, args.curve.ks);
-    pruned = new PrunedEncoder(model, pruneRanking(model, { part: args.curve.part }, ks));
+    pruned = new PrunedEncoder(model, cachedPruneRanking(model, args.curve.part, ks));
     curve = { ks, encoded: new Float64Array(ks.length * n * l) };
   }
   try {

@@ -11,6 +11,6 @@ export { scorecardConvergence } from './scorecard-convergence.js';
 export { pruningCurve, PrunedEncoder } from './pruning-curve.js';
 export type { CurveSample, PruningCurveOptions, PruningCurvePoint } from './pruning-curve.js';
 export { pruneGrid, pruneRanking } from './prune-ranking.js';
-export type { PruneRanking, RankingSource } from './prune-ranking.js';
+export type { PruneRanking, PruneRankingOptions, RankingSource } from './prune-ranking.js';
 export { parseManifest, MANIFEST_COLUMNS } from './labeled-set-manifest.js';
 export type { ManifestRow } from './labeled-set-manifest.js';

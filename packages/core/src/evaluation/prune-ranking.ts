@@ -2,10 +2,12 @@ import { PruneArgumentError } from '../errors.js';
 import type { GradiendModel } from '../model/gradiend-model.js';
 import type { ImportancePart } from '../model/importance.js';
 import { selectInputDims } from '../model/prune-selection.js';
-import type { FloatArray } from '../model/types.js';
+import type { FloatArray, RankedScores } from '../model/types.js';
 import { bucketHoldingRank } from '../model/topk/radix-histogram.js';
-import { orderKeyFromBits } from '../model/topk/float-order-keys.js';
 import { EXACT_TIE_EMULATION_LIMIT } from '../model/topk/select-top-k.js';
+import { SERIAL_KERNELS } from '../model/input-kernels.js';
+import type { InputKernels } from '../model/input-kernels.js';
+import { RANK_COARSE_BINS as COARSE_BINS, RANK_FINE_KEYS as FINE_KEYS } from './prune-ranking-kernels.js';
 
 /** Tied dims remembered per straddled threshold; beyond that prune's selection is run for the k. */
 const MAX_COLLECTED_TIES = 1 << 20;
@@ -85,12 +87,30 @@ interface Ranked {
   readonly candidates: Int32Array | null;
 }
 
+const FINE_BITS = 12;
+
+/**
+ * For ascending ranks, the bin holding each rank's key (counting from the top bin) and the count in
+ * higher bins: bucketHoldingRank for all of them in one sweep.
+ */
+function binsHoldingRanks(hist: Uint32Array, ranks: readonly number[]): [number, number][] {
+  const out: [number, number][] = [];
+  let above = 0;
+  let b = hist.length - 1;
+  for (const rank of ranks) {
+    while (b > 0 && above + (hist[b] as number) < rank) above += hist[b--] as number;
+    out.push([b, above]);
+  }
+  return out;
+}
+
 /**
  * Finds the thresholds and sets bucket[i] = first j with score_i ≥ t[j] (t.length when none),
- * hits[j] += 1 for it. Large float32 scores take two passes over their order keys: a 16-bit
+ * hits[j] += 1 for it. Large float32 scores take two passes over their ranking keys: a coarse
  * histogram, then one pass that settles every dim outside the ≤ ks.length bins holding a threshold
- * by table lookup and histograms the rest finely; those few are placed once the exact thresholds
- * are known. Smaller or float64 scores are sorted.
+ * by table lookup, and lists the rest with their keys and histograms them finely; once the exact
+ * thresholds are known, a table per threshold bin places those few. Smaller or float64 scores are
+ * sorted.
  */
 function rankScores(
   values: ArrayLike<number>,
@@ -98,6 +118,7 @@ function rankScores(
   ks: readonly number[],
   bucket: Uint8Array | Uint16Array,
   hits: Float64Array,
+  kernels: InputKernels,
 ): Ranked {
   const n = values.length;
   const m = ks.length;
@@ -114,61 +135,77 @@ function rankScores(
     }
     return { t, candidates: null };
   }
-  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
-  const signMask = absolute ? 0x7fffffff : 0xffffffff;
-  const hist = new Float64Array(65536);
-  for (let i = 0; i < n; i++) {
-    const b = orderKeyFromBits(((bits[i] as number) & signMask) >>> 0) >>> 16;
-    hist[b] = (hist[b] as number) + 1;
-  }
-  const coarse = ks.map((k) => bucketHoldingRank(hist, k));
-  const slot = new Int32Array(65536).fill(-1);
-  const fine: Float64Array[] = [];
-  let candidateCount = 0;
-  for (const [b] of coarse) {
-    if (slot[b] !== -1) continue;
-    slot[b] = fine.push(new Float64Array(65536)) - 1;
-    candidateCount += hist[b] as number;
-  }
+  const mask = absolute ? 0x7fffffff : -1;
+  const hist = kernels.rankHistogram(values, mask);
+  const coarse = binsHoldingRanks(hist, ks);
   // byBin[bin]: the grid point of every key in a bin without a threshold (thresholds in higher bins
-  // are not met, those in lower bins are), −1 for a threshold's bin.
-  const byBin = new Int32Array(65536);
-  for (let bin = 65535, j = 0; bin >= 0; bin--) {
+  // are not met, those in lower bins are), −1 − slot for the slot-th threshold bin.
+  const byBin = new Int32Array(COARSE_BINS);
+  const slotBins: number[] = [];
+  let candidateCount = 0;
+  for (let bin = COARSE_BINS - 1, j = 0; bin >= 0; bin--) {
     while (j < m && (coarse[j] as [number, number])[0] > bin) j++;
-    byBin[bin] = slot[bin] !== -1 ? -1 : j;
-  }
-  // The settled dims' hits come from the histogram, so the pass below only stores buckets.
-  for (let bin = 0; bin < 65536; bin++) {
-    const g = byBin[bin] as number;
-    if (g >= 0) hits[g] = (hits[g] as number) + (hist[bin] as number);
-  }
-  const candidates = new Int32Array(candidateCount);
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    const key = orderKeyFromBits(((bits[i] as number) & signMask) >>> 0);
-    const g = byBin[key >>> 16] as number;
-    if (g >= 0) bucket[i] = g;
-    else {
-      const f = fine[slot[key >>> 16] as number] as Float64Array;
-      f[key & 0xffff] = (f[key & 0xffff] as number) + 1;
-      candidates[c++] = i;
+    if (j < m && (coarse[j] as [number, number])[0] === bin) {
+      byBin[bin] = -1 - slotBins.length;
+      slotBins.push(bin);
+      candidateCount += hist[bin] as number;
+    } else {
+      byBin[bin] = j;
+      // The settled dims' hits come from the histogram, so the pass below only stores buckets.
+      hits[j] = (hits[j] as number) + (hist[bin] as number);
     }
   }
+  const { candidates, candKeys, fine } = kernels.rankSettle(
+    values,
+    mask,
+    byBin,
+    bucket,
+    candidateCount,
+    slotBins.length,
+  );
+  // The exact threshold keys, then per threshold bin the grid point of each of its fine keys.
+  const tKey = new Uint32Array(m);
   const f32 = new Float32Array(1);
   const u32 = new Uint32Array(f32.buffer);
   ks.forEach((k, j) => {
     const [b, above] = coarse[j] as [number, number];
-    const [b2] = bucketHoldingRank(fine[slot[b] as number] as Float64Array, k - above);
-    const orderKey = ((b << 16) | b2) >>> 0;
+    const slot = -1 - (byBin[b] as number);
+    const [b2] = bucketHoldingRank(fine.subarray(slot * FINE_KEYS, (slot + 1) * FINE_KEYS), k - above);
+    const orderKey = ((b << FINE_BITS) | b2) >>> 0;
+    tKey[j] = orderKey;
     u32[0] = orderKey & 0x80000000 ? orderKey ^ 0x80000000 : ~orderKey >>> 0;
-    t[j] = Number.isNaN(f32[0] as number) ? Infinity : (f32[0] as number);
+    t[j] = f32[0] as number;
   });
-  for (const i of candidates) {
-    const j = firstAtLeast(t, score(values[i] as number, absolute));
-    bucket[i] = j;
+  const table = m < 255 ? new Uint8Array(fine.length) : new Uint16Array(fine.length);
+  let j0 = 0;
+  slotBins.forEach((bin, slot) => {
+    // Grid points [j0, j1) have their threshold in this bin; its keys meet all from j1 on.
+    while (j0 < m && (tKey[j0] as number) >>> FINE_BITS > bin) j0++;
+    let j1 = j0;
+    while (j1 < m && (tKey[j1] as number) >>> FINE_BITS === bin) j1++;
+    for (let low = FINE_KEYS - 1, j = j0; low >= 0; low--) {
+      const key = ((bin << FINE_BITS) | low) >>> 0;
+      while (j < j1 && key < (tKey[j] as number)) j++;
+      table[slot * FINE_KEYS + low] = j;
+    }
+    j0 = j1;
+  });
+  for (let c = 0; c < candidateCount; c++) {
+    const key = candKeys[c] as number;
+    const slot = -1 - (byBin[key >>> FINE_BITS] as number);
+    const j = table[slot * FINE_KEYS + (key & (FINE_KEYS - 1))] as number;
+    bucket[candidates[c] as number] = j;
     hits[j] = (hits[j] as number) + 1;
   }
   return { t, candidates };
+}
+
+export interface PruneRankingOptions {
+  /**
+   * The input-dimension loops (default: this thread). With the kernel pool's, the bucket array is
+   * allocated on shared memory, so pooled pruned encodes read it in place.
+   */
+  readonly kernels?: InputKernels | undefined;
 }
 
 /** The kept sets of prune at every k of `ks` (ascending, each in [1, input_dim]). */
@@ -176,15 +213,18 @@ export function pruneRanking(
   model: GradiendModel,
   source: RankingSource,
   ks: readonly number[],
+  options: PruneRankingOptions = {},
 ): PruneRanking {
   const n = model.inputDim;
   const { values, absolute } = scoresOf(model, source);
   const m = ks.length;
   // Each dim's first grid point with score ≥ t[j]; hits[j] = how many dims that is for j, so
   // Σ_{j' ≤ j} hits = #(score ≥ t[j]).
-  const bucket = m < 255 ? new Uint8Array(n) : new Uint16Array(n);
+  const bytes = m < 255 ? 1 : 2;
+  const memory = options.kernels ? new SharedArrayBuffer(n * bytes) : new ArrayBuffer(n * bytes);
+  const bucket = bytes === 1 ? new Uint8Array(memory) : new Uint16Array(memory);
   const hits = new Float64Array(m + 1);
-  const { t, candidates } = rankScores(values, absolute, ks, bucket, hits);
+  const { t, candidates } = rankScores(values, absolute, ks, bucket, hits, options.kernels ?? SERIAL_KERNELS);
   const straddles = new Uint8Array(m);
   let atLeast = 0;
   let anyStraddle = false;
@@ -221,6 +261,7 @@ export function pruneRanking(
     }
   }
   const extras = new Map<number, Int32Array>();
+  let weightScores: RankedScores | undefined;
   let atLeastJ = 0;
   for (let j = 0; j < m; j++) {
     atLeastJ += hits[j] as number;
@@ -241,7 +282,8 @@ export function pruneRanking(
       {
         inputDim: n,
         dtype: model.architecture.dtype,
-        weightImportance: () => model.rankedImportance(source.part ?? 'decoder-weight'),
+        // Computed once for all straddled k's (below 2^22 dims it is a fresh importance vector).
+        weightImportance: () => (weightScores ??= model.rankedImportance(source.part ?? 'decoder-weight')),
       },
     );
     extras.set(

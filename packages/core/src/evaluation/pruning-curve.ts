@@ -1,6 +1,8 @@
 import { InputShapeError } from '../errors.js';
 import type { GradiendModel } from '../model/gradiend-model.js';
 import { applyActivation, applyLayerNorm1 } from '../model/activation-kernels.js';
+import { SERIAL_KERNELS } from '../model/input-kernels.js';
+import type { InputKernels } from '../model/input-kernels.js';
 import type { FloatArray } from '../model/types.js';
 import { encoderMetrics } from './encoder-metrics.js';
 import type { EncodedRow, EncoderMetrics, EncoderMetricsOptions } from './encoder-metrics.js';
@@ -13,10 +15,16 @@ import type { PruneRanking, RankingSource } from './prune-ranking.js';
  * pass per sample over the input dims, not one prune and encode per k.
  */
 export class PrunedEncoder {
+  private readonly kernels: InputKernels;
+
   constructor(
     readonly model: GradiendModel,
     readonly ranking: PruneRanking,
-  ) {}
+    /** The input-dimension loops (default: this thread); latent 1 uses them. */
+    options: { readonly kernels?: InputKernels | undefined } = {},
+  ) {
+    this.kernels = options.kernels ?? SERIAL_KERNELS;
+  }
 
   /** [ks.length × latent_dim]: row j is the encoding of `x` by the model pruned to top-ks[j]. */
   encode(x: ArrayLike<number>): FloatArray {
@@ -25,38 +33,18 @@ export class PrunedEncoder {
       throw new InputShapeError(`Input tensor has incorrect size ${x.length}, expected ${n}`);
     const cw = this.model.computeWeights();
     // The model's encode rounds its input to the compute precision first; so do we.
-    const xs = cw.precision === 'f32' && !(x instanceof Float32Array) ? Float32Array.from(x) : x;
+    const xs: FloatArray =
+      x instanceof Float32Array || (cw.precision === 'f64' && x instanceof Float64Array)
+        ? x
+        : cw.precision === 'f32'
+          ? Float32Array.from(x)
+          : Float64Array.from(x);
     const { bucket, ks, extras } = this.ranking;
     const m = ks.length;
     const w = cw.encoderWeight;
     const acc = new Float64Array((m + 1) * l);
-    if (l === 1) {
-      // Four lanes of sums: consecutive dims often share a bucket, and one accumulator would make
-      // every add wait for the previous store.
-      const stride = m + 1;
-      const lanes = new Float64Array(4 * stride);
-      const n4 = n - (n % 4);
-      for (let i = 0; i < n4; i += 4) {
-        const b0 = bucket[i] as number;
-        const b1 = (bucket[i + 1] as number) + stride;
-        const b2 = (bucket[i + 2] as number) + 2 * stride;
-        const b3 = (bucket[i + 3] as number) + 3 * stride;
-        lanes[b0] = (lanes[b0] as number) + (w[i] as number) * (xs[i] as number);
-        lanes[b1] = (lanes[b1] as number) + (w[i + 1] as number) * (xs[i + 1] as number);
-        lanes[b2] = (lanes[b2] as number) + (w[i + 2] as number) * (xs[i + 2] as number);
-        lanes[b3] = (lanes[b3] as number) + (w[i + 3] as number) * (xs[i + 3] as number);
-      }
-      for (let i = n4; i < n; i++) {
-        const b = bucket[i] as number;
-        lanes[b] = (lanes[b] as number) + (w[i] as number) * (xs[i] as number);
-      }
-      for (let b = 0; b < stride; b++)
-        acc[b] =
-          (lanes[b] as number) +
-          (lanes[b + stride] as number) +
-          (lanes[b + 2 * stride] as number) +
-          (lanes[b + 3 * stride] as number);
-    } else {
+    if (l === 1) this.kernels.prunedSums(w, xs, bucket, m + 1, acc);
+    else {
       for (let i = 0; i < n; i++) {
         const b = (bucket[i] as number) * l;
         const xi = xs[i] as number;
@@ -96,6 +84,8 @@ export interface PruningCurveOptions extends RankingSource {
   /** Further k's to include. */
   readonly ks?: readonly number[];
   readonly metrics?: EncoderMetricsOptions;
+  /** The input-dimension loops of the ranking and the pruned encodes (default: this thread). */
+  readonly kernels?: InputKernels;
 }
 
 export interface PruningCurvePoint {
@@ -121,7 +111,8 @@ export function pruningCurve(
     ...(options.part !== undefined ? { part: options.part } : {}),
     ...(options.importance !== undefined ? { importance: options.importance } : {}),
   };
-  const encoder = new PrunedEncoder(model, pruneRanking(model, source, ks));
+  const kernels = { kernels: options.kernels };
+  const encoder = new PrunedEncoder(model, pruneRanking(model, source, ks, kernels), kernels);
   const l = model.latentDim;
   const encodings = samples.map((s) => encoder.encode(s.x));
   return ks.map((k, j) => {

@@ -14,6 +14,23 @@ import {
 import type { FloatArray } from '../model/types.js';
 import { bandScanRange } from '../model/topk/radix-select-f32.js';
 import type { BandScanResult } from '../model/topk/radix-select-f32.js';
+import {
+  RANK_COARSE_BINS,
+  RANK_FINE_KEYS,
+  rankHistogram,
+  rankHistogramRange,
+  rankSettle,
+  rankSettleRange,
+  scoreBits,
+} from '../evaluation/prune-ranking-kernels.js';
+import type { RankSettled } from '../evaluation/prune-ranking-kernels.js';
+import {
+  PRUNED_SUM_RANGE,
+  combinePrunedPartials,
+  prunedSumRanges,
+  prunedSums,
+  prunedSumsRange,
+} from '../evaluation/pruning-curve-kernels.js';
 import { CTL_DONE, CTL_FAILED, CTL_NEXT, runPoolJob } from './pool-job.js';
 import type { PoolJob, PoolKernels } from './pool-job.js';
 import { isShared, sharedCopy } from './shared-arrays.js';
@@ -47,6 +64,20 @@ export interface KernelPool {
 /** Values per range of the pooled top-k band scan. */
 const BAND_SCAN_RANGE = 1 << 20;
 
+/**
+ * Values per range of the pooled prune-ranking passes (each histogram range also sweeps 2^20 bins),
+ * but at least RANK_UNITS_PER_THREAD ranges per thread. Their results are counts and ordered
+ * lists, so the range count does not change them.
+ */
+const RANK_RANGE = 1 << 23;
+const RANK_UNITS_PER_THREAD = 4;
+
+/**
+ * Bytes of per-thread candidate lists above which the ranking's second pass stays on this thread:
+ * each thread's list must hold all candidates, which for a ranking of mostly tied scores is ~n.
+ */
+const MAX_RANK_LIST_BYTES = 1 << 28;
+
 const LOCAL_KERNELS: PoolKernels = {
   rowAbsSumRange,
   columnAbsSumRange,
@@ -54,6 +85,9 @@ const LOCAL_KERNELS: PoolKernels = {
   decodeLinearRange,
   applyActivationRange,
   bandScanRange,
+  rankHistogramRange,
+  rankSettleRange,
+  prunedSumsRange,
 };
 
 /** Starts `threads - 1` workers and waits until they are online. */
@@ -78,6 +112,8 @@ class PooledKernels implements KernelPool {
   private readonly ctl = new Int32Array(new SharedArrayBuffer(3 * 4));
   /** Shared copies of weights that were not on shared memory, kept while the original lives. */
   private readonly sharedWeights = new WeakMap<FloatArray, FloatArray>();
+  /** Likewise for ranking buckets (pruneRanking allocates them shared when given the pool's kernels). */
+  private readonly sharedBuckets = new WeakMap<Uint8Array | Uint16Array, Uint8Array | Uint16Array>();
   private closed = false;
   readonly kernels: InputKernels;
 
@@ -108,6 +144,27 @@ class PooledKernels implements KernelPool {
       },
       bandScan: (bits, mask, lower, upper, aboveCap, candCap) =>
         this.bandScan(bits, mask, lower, upper, aboveCap, candCap),
+      rankHistogram: (scores, mask) => this.rankHistogram(scores, mask),
+      rankSettle: (scores, mask, byBin, bucket, candidateCount, slots) =>
+        this.rankSettle(scores, mask, byBin, bucket, candidateCount, slots),
+      prunedSums: (weight, x, bucket, stride, out) => {
+        if (this.workers.length === 0) {
+          prunedSums(weight, x, bucket, stride, out);
+          return;
+        }
+        const ranges = prunedSumRanges(bucket.length);
+        const partials = new Float64Array(new SharedArrayBuffer(ranges * stride * 8));
+        this.run({
+          kind: 'pruned-sums',
+          weight: this.weight(weight),
+          x: this.input(x),
+          bucket: this.bucket(bucket),
+          stride,
+          partials,
+          range: PRUNED_SUM_RANGE,
+        });
+        combinePrunedPartials(partials, ranges, stride, out);
+      },
       decodeActivated: (weight, bias, latentDim, inputDim, latent, batch, activation, out) =>
         this.intoShared(out, (o) =>
           this.run({
@@ -213,6 +270,104 @@ class PooledKernels implements KernelPool {
     return { above, cand, candKeys };
   }
 
+  /** Per-thread coarse histograms over ranges of RANK_RANGE, added up (counts: any order gives the same). */
+  private rankHistogram(scores: Float32Array, mask: number): Uint32Array {
+    const threads = this.workers.length + 1;
+    if (threads === 1) return rankHistogram(scores, mask);
+    const bits = this.scoreBits(scores);
+    const hists = new Uint32Array(new SharedArrayBuffer(threads * 2 * RANK_COARSE_BINS * 4));
+    this.run({
+      kind: 'rank-histogram',
+      bits,
+      mask,
+      units: this.rankUnits(bits.length),
+      hists,
+    });
+    const hist = hists.slice(0, RANK_COARSE_BINS);
+    for (let t = 1; t < threads; t++) {
+      const off = 2 * t * RANK_COARSE_BINS;
+      for (let b = 0; b < RANK_COARSE_BINS; b++) hist[b] = (hist[b] as number) + (hists[off + b] as number);
+    }
+    return hist;
+  }
+
+  /**
+   * Ranges of RANK_RANGE claimed by the threads, each appending its threshold-bin dims to its own
+   * list; the ranges' lists are joined in range order (ascending indices, as the serial pass lists
+   * them) and the per-thread fine counts added up.
+   */
+  private rankSettle(
+    scores: Float32Array,
+    mask: number,
+    byBin: Int32Array,
+    bucket: Uint8Array | Uint16Array,
+    candidateCount: number,
+    slots: number,
+  ): RankSettled {
+    const threads = this.workers.length + 1;
+    if (threads === 1 || threads * candidateCount * 8 > MAX_RANK_LIST_BYTES || !isSharedView(bucket))
+      return rankSettle(scores, mask, byBin, bucket, candidateCount, slots);
+    const bits = this.scoreBits(scores);
+    const units = this.rankUnits(bits.length);
+    const fineSize = slots * RANK_FINE_KEYS;
+    const ints = (n: number): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
+    const job = {
+      kind: 'rank-settle',
+      bits,
+      mask,
+      units,
+      byBin: sharedInts(byBin),
+      bucket,
+      cand: ints(threads * candidateCount),
+      candKeys: new Uint32Array(new SharedArrayBuffer(threads * candidateCount * 4)),
+      cap: candidateCount,
+      used: ints(threads),
+      counts: ints(units),
+      offsets: ints(units),
+      fine: new Uint32Array(new SharedArrayBuffer(threads * fineSize * 4)),
+      fineSize,
+    } as const;
+    this.run(job);
+    const candidates = new Int32Array(candidateCount);
+    const candKeys = new Uint32Array(candidateCount);
+    let c = 0;
+    for (let u = 0; u < units; u++) {
+      const count = job.counts[u] as number;
+      const off = job.offsets[u] as number;
+      candidates.set(job.cand.subarray(off, off + count), c);
+      candKeys.set(job.candKeys.subarray(off, off + count), c);
+      c += count;
+    }
+    const fine = job.fine.slice(0, fineSize);
+    for (let t = 1; t < threads; t++)
+      for (let f = 0; f < fineSize; f++)
+        fine[f] = (fine[f] as number) + (job.fine[t * fineSize + f] as number);
+    return { candidates, candKeys, fine };
+  }
+
+  private rankUnits(n: number): number {
+    return Math.max(Math.ceil(n / RANK_RANGE), RANK_UNITS_PER_THREAD * (this.workers.length + 1));
+  }
+
+  /** Ranked scores' bits in shared memory: in place, or a shared copy kept while the scores live. */
+  private scoreBits(scores: Float32Array): Int32Array {
+    return scoreBits(this.weight(scores) as Float32Array);
+  }
+
+  private bucket(b: Uint8Array | Uint16Array): Uint8Array | Uint16Array {
+    if (isSharedView(b)) return b;
+    let copy = this.sharedBuckets.get(b);
+    if (copy === undefined) {
+      copy =
+        b instanceof Uint8Array
+          ? new Uint8Array(new SharedArrayBuffer(b.length))
+          : new Uint16Array(new SharedArrayBuffer(b.byteLength));
+      copy.set(b);
+      this.sharedBuckets.set(b, copy);
+    }
+    return copy;
+  }
+
   private weight(a: FloatArray): FloatArray {
     if (this.workers.length === 0 || isShared(a)) return a;
     let copy = this.sharedWeights.get(a);
@@ -237,6 +392,10 @@ class PooledKernels implements KernelPool {
     fn(scratch);
     out.set(scratch);
   }
+}
+
+function isSharedView(a: ArrayBufferView): boolean {
+  return a.buffer instanceof SharedArrayBuffer;
 }
 
 function sharedInts(a: Int32Array): Int32Array {

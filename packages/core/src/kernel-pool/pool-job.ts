@@ -51,6 +51,44 @@ export type PoolJob =
       readonly counts: Int32Array;
       /** Per unit u: [2u], [2u + 1] = where its above and cand entries start. */
       readonly offsets: Int32Array;
+    }
+  | {
+      readonly kind: 'rank-histogram';
+      readonly bits: Int32Array;
+      readonly mask: number;
+      readonly units: number;
+      /** Per thread t: its coarse histogram at 2t·2^20 and its zeroed scratch after it. */
+      readonly hists: Uint32Array;
+    }
+  | {
+      readonly kind: 'rank-settle';
+      readonly bits: Int32Array;
+      readonly mask: number;
+      readonly units: number;
+      readonly byBin: Int32Array;
+      readonly bucket: Uint8Array | Uint16Array;
+      /** Per thread t, the list its units append to at t·cap (cap: all candidates, so it never overflows). */
+      readonly cand: Int32Array;
+      readonly candKeys: Uint32Array;
+      readonly cap: number;
+      /** Per thread: entries used in its list. */
+      readonly used: Int32Array;
+      /** Per unit: entries found and where they start. */
+      readonly counts: Int32Array;
+      readonly offsets: Int32Array;
+      /** Per thread t, its fine counts at t·fineSize. */
+      readonly fine: Uint32Array;
+      readonly fineSize: number;
+    }
+  | {
+      readonly kind: 'pruned-sums';
+      readonly weight: FloatArray;
+      readonly x: FloatArray;
+      readonly bucket: Uint8Array | Uint16Array;
+      readonly stride: number;
+      /** [range][bucket] sums, combined in range order by the caller. */
+      readonly partials: Float64Array;
+      readonly range: number;
     };
 
 /** The kernels a job runs (passed in, so runPoolJob's source text is self-contained). */
@@ -103,6 +141,36 @@ export interface PoolKernels {
     counts: Int32Array,
     u: number,
   ): void;
+  rankHistogramRange(
+    bits: Int32Array,
+    mask: number,
+    start: number,
+    end: number,
+    hist: Uint32Array,
+    odd: Uint32Array,
+  ): void;
+  rankSettleRange(
+    bits: Int32Array,
+    mask: number,
+    start: number,
+    end: number,
+    byBin: Int32Array,
+    bucket: Uint8Array | Uint16Array,
+    cand: Int32Array,
+    candKeys: Uint32Array,
+    cOff: number,
+    fine: Uint32Array,
+  ): number;
+  prunedSumsRange(
+    weight: FloatArray,
+    x: FloatArray,
+    bucket: Uint8Array | Uint16Array,
+    stride: number,
+    start: number,
+    end: number,
+    partials: Float64Array,
+    pOff: number,
+  ): void;
 }
 
 /** Control words of a job: the next unclaimed unit, threads done, and a failure flag. */
@@ -121,12 +189,21 @@ export function runPoolJob(job: PoolJob, ctl: Int32Array, k: PoolKernels, thread
   const n =
     job.kind === 'row-abs' || job.kind === 'column-abs'
       ? job.out.length
-      : job.kind === 'band-scan'
+      : job.kind === 'band-scan' || job.kind === 'rank-histogram' || job.kind === 'rank-settle'
         ? job.bits.length
-        : job.inputDim;
+        : job.kind === 'pruned-sums'
+          ? job.bucket.length
+          : job.inputDim;
+  const ranged = job.kind === 'band-scan' || job.kind === 'rank-histogram' || job.kind === 'rank-settle';
   const size =
-    job.kind === 'encode' ? job.chunk : job.kind === 'band-scan' ? Math.ceil(n / job.units) : grain;
-  const units = job.kind === 'band-scan' ? job.units : Math.ceil(n / size);
+    job.kind === 'encode'
+      ? job.chunk
+      : job.kind === 'pruned-sums'
+        ? job.range
+        : ranged
+          ? Math.ceil(n / job.units)
+          : grain;
+  const units = ranged ? job.units : Math.max(1, Math.ceil(n / size));
   for (;;) {
     const u = Atomics.add(ctl, 0, 1);
     if (u >= units) return;
@@ -198,6 +275,50 @@ export function runPoolJob(job: PoolJob, ctl: Int32Array, k: PoolKernels, thread
         job.used[2 * thread + 1] = cUsed + (job.counts[2 * u + 1] as number);
         break;
       }
+      case 'rank-histogram': {
+        const h = 2 * thread * 1048576;
+        k.rankHistogramRange(
+          job.bits,
+          job.mask,
+          Math.min(n, start),
+          end,
+          job.hists.subarray(h, h + 1048576),
+          job.hists.subarray(h + 1048576, h + 2097152),
+        );
+        break;
+      }
+      case 'rank-settle': {
+        const off = thread * job.cap + (job.used[thread] as number);
+        const f = thread * job.fineSize;
+        const found = k.rankSettleRange(
+          job.bits,
+          job.mask,
+          Math.min(n, start),
+          end,
+          job.byBin,
+          job.bucket,
+          job.cand,
+          job.candKeys,
+          off,
+          job.fine.subarray(f, f + job.fineSize),
+        );
+        job.counts[u] = found;
+        job.offsets[u] = off;
+        job.used[thread] = (job.used[thread] as number) + found;
+        break;
+      }
+      case 'pruned-sums':
+        k.prunedSumsRange(
+          job.weight,
+          job.x,
+          job.bucket,
+          job.stride,
+          start,
+          end,
+          job.partials,
+          u * job.stride,
+        );
+        break;
     }
   }
 }

@@ -2,6 +2,8 @@ import { activationFunction, applyActivationRange, erf } from '../model/activati
 import { columnAbsSumRange, rowAbsSumRange } from '../model/importance-kernels.js';
 import { decodeLinearRange, dot, dotFourRows, encodeChunkPartials } from '../model/linear-kernels.js';
 import { bandScanRange, key } from '../model/topk/radix-select-f32.js';
+import { rankHistogramRange, rankKey, rankSettleRange } from '../evaluation/prune-ranking-kernels.js';
+import { prunedSumsRange } from '../evaluation/pruning-curve-kernels.js';
 import { runPoolJob } from './pool-job.js';
 
 /**
@@ -20,6 +22,10 @@ const WORKER_FUNCTIONS: Readonly<Record<string, (...args: never[]) => unknown>> 
   columnAbsSumRange,
   key,
   bandScanRange,
+  rankKey,
+  rankHistogramRange,
+  rankSettleRange,
+  prunedSumsRange,
   runPoolJob,
 };
 
@@ -41,7 +47,7 @@ export function kernelWorkerSource(): string {
     // esbuild (tsx, vitest) may wrap functions in __name(…) to keep their names.
     'const __name = (f) => f;',
     ...definitions,
-    'const kernels = { rowAbsSumRange, columnAbsSumRange, encodeChunkPartials, decodeLinearRange, applyActivationRange, bandScanRange };',
+    'const kernels = { rowAbsSumRange, columnAbsSumRange, encodeChunkPartials, decodeLinearRange, applyActivationRange, bandScanRange, rankHistogramRange, rankSettleRange, prunedSumsRange };',
     "const { parentPort } = require('node:worker_threads');",
     // A worker allocates almost nothing, so its GC could take very long to drop the job's
     // SharedArrayBuffers, keeping GBs of freed inputs alive: collect after each large job.

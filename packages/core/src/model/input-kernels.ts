@@ -5,6 +5,9 @@ import type { ActivationName } from './activation.js';
 import type { FloatArray } from './types.js';
 import { serialBandScan } from './topk/radix-select-f32.js';
 import type { BandScan } from './topk/radix-select-f32.js';
+import { rankHistogram, rankSettle } from '../evaluation/prune-ranking-kernels.js';
+import type { RankSettled } from '../evaluation/prune-ranking-kernels.js';
+import { prunedSums } from '../evaluation/pruning-curve-kernels.js';
 
 /**
  * The loops over the input dimension that encode, decode and importance run. The default runs them
@@ -35,6 +38,25 @@ export interface InputKernels {
   columnAbsSum(weight: FloatArray, rows: number, cols: number, out: FloatArray): void;
   /** The scan of the large float32 top-k select. */
   bandScan: BandScan;
+  /** The coarse histogram of the large float32 prune ranking (evaluation/prune-ranking-kernels.ts). */
+  rankHistogram(scores: Float32Array, mask: number): Uint32Array;
+  /** The prune ranking's second pass: settled dims' buckets, the threshold bins' dims listed. */
+  rankSettle(
+    scores: Float32Array,
+    mask: number,
+    byBin: Int32Array,
+    bucket: Uint8Array | Uint16Array,
+    candidateCount: number,
+    slots: number,
+  ): RankSettled;
+  /** out[b] = Σ w[i]·x[i] over the dims of bucket b: the pruned encode's pass (latent 1). */
+  prunedSums(
+    weight: FloatArray,
+    x: FloatArray,
+    bucket: Uint8Array | Uint16Array,
+    stride: number,
+    out: Float64Array,
+  ): void;
 }
 
 export const SERIAL_KERNELS: InputKernels = {
@@ -46,4 +68,7 @@ export const SERIAL_KERNELS: InputKernels = {
   rowAbsSum,
   columnAbsSum,
   bandScan: serialBandScan,
+  rankHistogram,
+  rankSettle,
+  prunedSums,
 };
