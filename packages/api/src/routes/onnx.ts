@@ -6,6 +6,8 @@ import { Literals, VersionParams, problems } from '../schemas/common.js';
 import { DecodeBodySchema, EncodeResultSchema } from '../schemas/encode.js';
 import { GRAPH_KINDS } from '../schemas/vocabulary.js';
 import { runGraph, type GraphKind } from '../onnx/run-graph.js';
+import { encodeWithCore, encodesWithCore } from '../onnx/encode-with-core.js';
+import { requireFiniteInputs } from '../onnx/scale-inputs.js';
 import { ownBuffer } from '../workers/own-buffer.js';
 import type { ModelHandle } from '../workers/task-types.js';
 import { BodyBufferPool } from './body-buffer-pool.js';
@@ -49,25 +51,6 @@ function requireFinite(values: Float32Array, what: string): void {
         `${what} value ${i} is ${values[i]}: the inputs hold NaN/Inf or values too large for float32`,
       );
     }
-  }
-}
-
-/** Inputs must be finite and stay finite once divided by `scale` (the graph divides in float32). */
-function requireFiniteInputs(x: Float32Array, scale: number): void {
-  let maxAbs = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = Math.abs(x[i] ?? 0);
-    // NaN fails both comparisons, so it lands here too.
-    if (!(v <= FLT_MAX)) {
-      throw new ApiError('GRADIEND_ERR_INPUT_VALUE', `input value ${i} is ${x[i]}; inputs must be finite`);
-    }
-    if (v > maxAbs) maxAbs = v;
-  }
-  if (maxAbs / scale > FLT_MAX) {
-    throw new ApiError(
-      'GRADIEND_ERR_INPUT_VALUE',
-      `inputs up to ${maxAbs} divided by input_scale ${scale} overflow float32`,
-    );
   }
 }
 
@@ -122,7 +105,10 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   const session = (h: ModelHandle, which: GraphKind) =>
-    onnx.get(`${h.key}:${which}`, () => tasks.run('exportOnnx', { ...h, which }));
+    onnx.session(`${h.key}:${which}`, () => tasks.run('exportOnnx', { ...h, which }));
+  // Only the encoder half is kept here (and charged to the same budget as the sessions).
+  const coreEncoder = (h: ModelHandle) =>
+    onnx.encoder(`${h.key}:core-encoder`, () => tasks.run('encoderWeights', h));
 
   /**
    * Runs a graph on the main thread's sessions, or, for `values` (rows × input_dim) past the
@@ -139,6 +125,27 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!offload(values)) return runGraph(await session(h, which), which, input, batch, scale);
     const args = { ...h, which, input, batch, scale, budgetBytes: workerBudgetBytes };
     return tasks.run('onnxRun', args, ownBuffer(input));
+  };
+
+  /**
+   * Encodes `batch` rows: few dot products with the core's kernel (which checks the inputs as it
+   * goes, see encode-with-core.ts), more through ONNX Runtime after the same checks; on the main
+   * thread or, past the inline limit, on a worker (`input` then moves there).
+   */
+  const encode = async (
+    h: ModelHandle,
+    latentDim: number,
+    input: Float32Array,
+    batch: number,
+    scale: number,
+  ): Promise<Float32Array> => {
+    if (!encodesWithCore(latentDim, batch)) {
+      requireFiniteInputs(input, scale);
+      return infer(h, 'encoder', input, batch, input.length, scale);
+    }
+    if (!offload(input.length)) return encodeWithCore(await coreEncoder(h), input, batch, scale);
+    const args = { ...h, which: 'encoder' as const, input, batch, scale, budgetBytes: workerBudgetBytes };
+    return tasks.run('onnxRun', { ...args, core: true }, ownBuffer(input));
   };
 
   // Encode's JSON is read as bytes and scanned against the model's input_dim (parseEncodeJson);
@@ -209,12 +216,11 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
             );
           }
           const scale = inputScale(version, request.query.input_scale);
-          requireFiniteInputs(x, scale);
           const batch = x.length / n;
           app.metrics.encodeBatch.observe(batch);
-          const encoded = await infer(h, 'encoder', x, batch, x.length, scale);
-          requireFinite(encoded, 'encoded');
           const latent = version.summary.latent_dim;
+          const encoded = await encode(h, latent, x, batch, scale);
+          requireFinite(encoded, 'encoded');
           if (request.headers.accept === F32) {
             return sendRaw(
               reply,
