@@ -122,6 +122,8 @@ describe('encode and decode through the worker pool', () => {
 describe("the core's encode on the main thread and on a worker", () => {
   let inline: TestApp;
   let pooled: TestApp;
+  /** Encodes on its main thread from encoder weights a pool worker copied out (encoderWeights). */
+  let mainOfPool: TestApp;
   // Odd input lengths, so that no loop's unrolling covers a row exactly.
   const SHAPES = [
     ['odd1', 1001, 1],
@@ -129,15 +131,16 @@ describe("the core's encode on the main thread and on a worker", () => {
   ] as const;
 
   beforeAll(async () => {
-    [inline, pooled] = await Promise.all([
+    [inline, pooled, mainOfPool] = await Promise.all([
       createTestApp(),
       createTestApp({ workers: 1, encodeInlineMaxValues: 0, logLevel: 'error' }),
+      createTestApp({ workers: 1, logLevel: 'error' }),
     ]);
     for (const [name, inputDim, latentDim] of SHAPES) {
       const tmp = await makeTempDir();
       try {
         await saveCheckpoint(tmp.dir, syntheticModel(inputDim, latentDim, [inputDim]));
-        for (const t of [inline, pooled]) {
+        for (const t of [inline, pooled, mainOfPool]) {
           const res = await t.app.inject({
             method: 'POST',
             url: `/api/models/${name}/versions`,
@@ -150,7 +153,7 @@ describe("the core's encode on the main thread and on a worker", () => {
       }
     }
   });
-  afterAll(() => Promise.all([inline?.close(), pooled?.close()]));
+  afterAll(() => Promise.all([inline?.close(), pooled?.close(), mainOfPool?.close()]));
 
   const send = (t: TestApp, name: string, x: Float32Array, query = '') =>
     t.app.inject({
@@ -162,23 +165,33 @@ describe("the core's encode on the main thread and on a worker", () => {
 
   it('gives the same bits inline and on the worker, with and without input_scale', async () => {
     const run = vi.spyOn(pooled.app.services.tasks, 'run');
+    const mainRun = vi.spyOn(mainOfPool.app.services.tasks, 'run');
     let coreRuns = 0;
     for (const [name, inputDim, latentDim] of SHAPES) {
       for (const batch of [1, 2, 3]) {
         for (const query of ['', '?input_scale=2.5', '?input_scale=0.3']) {
           const x = rows(batch, inputDim, batch);
-          const [a, b] = await Promise.all([send(inline, name, x, query), send(pooled, name, x, query)]);
+          const [a, b, c] = await Promise.all([
+            send(inline, name, x, query),
+            send(pooled, name, x, query),
+            send(mainOfPool, name, x, query),
+          ]);
           expect(a.statusCode, a.body).toBe(200);
           expect(b.statusCode, b.body).toBe(200);
+          expect(c.statusCode, c.body).toBe(200);
           expect(a.rawPayload.length).toBe(4 * batch * latentDim);
           expect(b.rawPayload.equals(a.rawPayload)).toBe(true);
+          expect(c.rawPayload.equals(a.rawPayload)).toBe(true);
           if (latentDim * batch <= 2) coreRuns++;
         }
       }
     }
     const onnxRuns = run.mock.calls.filter(([task]) => task === 'onnxRun');
     expect(onnxRuns.filter(([, args]) => (args as { core?: boolean }).core === true)).toHaveLength(coreRuns);
+    // Once per model: the main thread keeps the encoder weights.
+    expect(mainRun.mock.calls.filter(([task]) => task === 'encoderWeights')).toHaveLength(SHAPES.length);
     run.mockRestore();
+    mainRun.mockRestore();
   });
 
   it('answers non-finite inputs with the same problem inline and on the worker', async () => {
