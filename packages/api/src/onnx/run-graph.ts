@@ -25,7 +25,9 @@ export async function runGraph(
 ): Promise<Float32Array> {
   scaleInputs(input, scale);
   const io = IO[which];
-  const x = new Tensor('float32', input, [batch, input.length / batch]);
+  // ONNX Runtime takes no shared memory (a worker's encode bodies are, see routes/onnx.ts).
+  const data = input.buffer instanceof SharedArrayBuffer ? Float32Array.from(input) : input;
+  const x = new Tensor('float32', data, [batch, input.length / batch]);
   const out = (await session.run({ [io.input]: x }))[io.output]?.data;
   if (!(out instanceof Float32Array)) throw new Error(`the ${which} graph gave no float32 ${io.output}`);
   return out;
