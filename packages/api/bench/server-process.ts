@@ -120,6 +120,14 @@ async function spawnServer(
 }
 
 /**
+ * Extra Node flags for the real server from GRADIEND_BENCH_SERVER_NODE_FLAGS (space-separated), e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where a benchmark's server time goes.
+ */
+function serverNodeFlags(): string[] {
+  return (process.env.GRADIEND_BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+}
+
+/**
  * Starts the real server in a child process on loopback with a fresh data dir: the built one
  * (`bin/gradiend-api.js`) or, by default, the TypeScript sources under tsx.
  */
@@ -130,7 +138,7 @@ export async function startServer(options: {
   env?: Readonly<Record<string, string>>;
 }): Promise<BenchServer> {
   const port = await freePort();
-  const args = options.built
+  const entry = options.built
     ? [path.join(packageRoot, 'bin', 'gradiend-api.js'), 'serve']
     : [
         '--import',
@@ -139,6 +147,7 @@ export async function startServer(options: {
         path.join(packageRoot, 'src', 'main.ts'),
         'serve',
       ];
+  const args = [...serverNodeFlags(), ...entry];
   const url = `http://127.0.0.1:${port}`;
   const env = {
     HOST: '127.0.0.1',

@@ -52,7 +52,7 @@ import pruneRoutes from './routes/prune.js';
 import onnxRoutes from './routes/onnx.js';
 import compareRoutes from './routes/compare.js';
 import compareMatrixRoutes from './routes/compare-matrix.js';
-import { OnnxSessionCache } from './onnx/session-cache.js';
+import { InferenceCache } from './onnx/inference-cache.js';
 import dashboardPlugin from './web/dashboard.js';
 import jobsRoutes from './routes/jobs.js';
 import labeledSetRoutes from './routes/labeled-sets.js';
@@ -110,7 +110,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     { tmp: paths.tmp, checkouts: paths.checkouts },
     { deleteGraceMs: config.databaseUrl ? graceMs : 0, fullLoadMaxBytes: config.fullLoadMaxBytes },
   );
-  const onnx = new OnnxSessionCache(config.onnxCacheBytes);
+  const onnx = new InferenceCache(config.onnxCacheBytes);
   const metrics = createApiMetrics();
   registerBudgetMetrics(metrics.registry, tasks.budget);
   onnx.observe = (hit) => metrics.cacheLookups.inc({ cache: 'onnx', result: hit ? 'hit' : 'miss' });

@@ -11,12 +11,16 @@ export {
   scatterToParams,
   hasEncoderBias,
   weightLayout,
+  encodeLinearRows,
+  activateEncoded,
+  encodeRowsWith,
 } from './model/index.js';
 export type {
   PruneResult,
   ForwardResult,
   ParamArray,
   ComputeOptions,
+  GradiendEncoder,
   DecodeOptions,
   ImportanceOptions,
   InputKernels,

@@ -13,7 +13,7 @@ describe('loadConfig', () => {
       seedDemo: true,
       auth: 'off',
       maxUploadBytes: 8 * 1024 ** 3,
-      encodeInlineMaxValues: 4 * 1024 * 1024,
+      encodeInlineMaxValues: 256 * 1024,
       fullLoadMaxBytes: 256 * 1024 * 1024,
     });
     expect(loadConfig({ GRADIEND_FULL_LOAD_MAX_BYTES: '0' }).fullLoadMaxBytes).toBe(0);

@@ -2,6 +2,7 @@
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 
 import type { GraphKind } from '../schemas/vocabulary.js';
+import { scaleInputs } from './scale-inputs.js';
 
 export type { GraphKind };
 
@@ -22,9 +23,11 @@ export async function runGraph(
   batch: number,
   scale = 1,
 ): Promise<Float32Array> {
-  if (scale !== 1) for (let i = 0; i < input.length; i++) input[i] = (input[i] ?? 0) / scale;
+  scaleInputs(input, scale);
   const io = IO[which];
-  const x = new Tensor('float32', input, [batch, input.length / batch]);
+  // ONNX Runtime takes no shared memory (a worker's encode bodies are, see routes/onnx.ts).
+  const data = input.buffer instanceof SharedArrayBuffer ? Float32Array.from(input) : input;
+  const x = new Tensor('float32', data, [batch, input.length / batch]);
   const out = (await session.run({ [io.input]: x }))[io.output]?.data;
   if (!(out instanceof Float32Array)) throw new Error(`the ${which} graph gave no float32 ${io.output}`);
   return out;

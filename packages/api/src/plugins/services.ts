@@ -5,7 +5,7 @@ import type { BlobStore } from '../storage/blob-store.js';
 import type { MetadataStore, Role } from '../storage/metadata-store.js';
 import type { TaskRunner } from '../workers/task-runner.js';
 import type { RegistryService } from '../registry/registry-service.js';
-import type { OnnxSessionCache } from '../onnx/session-cache.js';
+import type { InferenceCache } from '../onnx/inference-cache.js';
 import type { BaseModelService } from '../base-models/base-model-service.js';
 import type { AnalysisCache } from '../analysis/analysis-cache.js';
 import type { JobService } from '../jobs/job-service.js';
@@ -22,7 +22,7 @@ export interface Services {
   readonly blobs: BlobStore;
   readonly tasks: TaskRunner;
   readonly registry: RegistryService;
-  readonly onnx: OnnxSessionCache;
+  readonly onnx: InferenceCache;
   readonly baseModels: BaseModelService;
   readonly analysis: AnalysisCache;
   /** Long work as shared, cancellable jobs (src/jobs, docs/api.md "Jobs"). */

@@ -28,6 +28,17 @@ describe('BodyBufferPool', () => {
     expect(pool.acquire(64)).not.toBe(y);
   });
 
+  it('allocates in shared memory when asked, and reuses those buffers too', () => {
+    const pool = new BodyBufferPool(1 << 20, 16, true);
+    const a = pool.acquire(64);
+    expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(a.byteOffset).toBe(0);
+    // What a worker gets is the same memory, so the buffer is never detached.
+    structuredClone(new Float32Array(a.buffer));
+    pool.release(a);
+    expect(pool.acquire(64)).toBe(a);
+  });
+
   it('drops a buffer that moved to another thread', () => {
     const pool = new BodyBufferPool(1 << 20, 16);
     const a = pool.acquire(64);

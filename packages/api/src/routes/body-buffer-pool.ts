@@ -12,6 +12,11 @@ export class BodyBufferPool {
   constructor(
     private readonly maxIdleBytes: number,
     private readonly minPooledBytes = 64 * 1024,
+    /**
+     * Allocate in shared memory: a worker thread then reads a body where it is (nothing moves, so
+     * nothing detaches), and the buffer comes back to the pool like any other.
+     */
+    private readonly shared = false,
   ) {}
 
   /** A buffer of exactly `size` bytes, not zeroed; byteOffset 0, so Float32Array can view it. */
@@ -22,7 +27,7 @@ export class BodyBufferPool {
       this.idleBytes -= size;
       return reused;
     }
-    const buffer = Buffer.allocUnsafeSlow(size);
+    const buffer = this.shared ? Buffer.from(new SharedArrayBuffer(size)) : Buffer.allocUnsafeSlow(size);
     if (size >= this.minPooledBytes) this.owned.add(buffer);
     return buffer;
   }

@@ -118,8 +118,118 @@ describe('encode and decode through the worker pool', () => {
   });
 });
 
+/** Few dot products (latent × batch ≤ 2) are encoded by the core's kernel, on either thread. */
+describe("the core's encode on the main thread and on a worker", () => {
+  let inline: TestApp;
+  let pooled: TestApp;
+  /** Encodes on its main thread from encoder weights a pool worker copied out (encoderWeights). */
+  let mainOfPool: TestApp;
+  // Odd input lengths, so that no loop's unrolling covers a row exactly.
+  const SHAPES = [
+    ['odd1', 1001, 1],
+    ['odd2', 777, 2],
+  ] as const;
+
+  beforeAll(async () => {
+    [inline, pooled, mainOfPool] = await Promise.all([
+      createTestApp(),
+      createTestApp({ workers: 1, encodeInlineMaxValues: 0, logLevel: 'error' }),
+      createTestApp({ workers: 1, logLevel: 'error' }),
+    ]);
+    for (const [name, inputDim, latentDim] of SHAPES) {
+      const tmp = await makeTempDir();
+      try {
+        await saveCheckpoint(tmp.dir, syntheticModel(inputDim, latentDim, [inputDim]));
+        for (const t of [inline, pooled, mainOfPool]) {
+          const res = await t.app.inject({
+            method: 'POST',
+            url: `/api/models/${name}/versions`,
+            ...multipart(folderParts(tmp.dir)),
+          });
+          expect(res.statusCode, res.body).toBe(201);
+        }
+      } finally {
+        await tmp.cleanup();
+      }
+    }
+  });
+  afterAll(() => Promise.all([inline?.close(), pooled?.close(), mainOfPool?.close()]));
+
+  const send = (t: TestApp, name: string, x: Float32Array, query = '') =>
+    t.app.inject({
+      method: 'POST',
+      url: `/api/models/${name}/versions/1/encode${query}`,
+      headers: { 'content-type': F32, accept: F32 },
+      payload: Buffer.from(x.buffer, x.byteOffset, x.byteLength),
+    });
+
+  it('gives the same bits inline and on the worker, with and without input_scale', async () => {
+    const run = vi.spyOn(pooled.app.services.tasks, 'run');
+    const mainRun = vi.spyOn(mainOfPool.app.services.tasks, 'run');
+    let coreRuns = 0;
+    for (const [name, inputDim, latentDim] of SHAPES) {
+      for (const batch of [1, 2, 3]) {
+        for (const query of ['', '?input_scale=2.5', '?input_scale=0.3']) {
+          const x = rows(batch, inputDim, batch);
+          const [a, b, c] = await Promise.all([
+            send(inline, name, x, query),
+            send(pooled, name, x, query),
+            send(mainOfPool, name, x, query),
+          ]);
+          expect(a.statusCode, a.body).toBe(200);
+          expect(b.statusCode, b.body).toBe(200);
+          expect(c.statusCode, c.body).toBe(200);
+          expect(a.rawPayload.length).toBe(4 * batch * latentDim);
+          expect(b.rawPayload.equals(a.rawPayload)).toBe(true);
+          expect(c.rawPayload.equals(a.rawPayload)).toBe(true);
+          if (latentDim * batch <= 2) coreRuns++;
+        }
+      }
+    }
+    const onnxRuns = run.mock.calls.filter(([task]) => task === 'onnxRun');
+    expect(onnxRuns.filter(([, args]) => (args as { core?: boolean }).core === true)).toHaveLength(coreRuns);
+    // Once per model: the main thread keeps the encoder weights.
+    expect(mainRun.mock.calls.filter(([task]) => task === 'encoderWeights')).toHaveLength(SHAPES.length);
+    run.mockRestore();
+    mainRun.mockRestore();
+  });
+
+  it('answers non-finite inputs with the same problem inline and on the worker', async () => {
+    // The core's path (odd1 × 2 rows, odd2 × 1) and ONNX Runtime's (odd1 × 3 rows).
+    for (const [name, inputDim, batch] of [
+      ['odd1', 1001, 2],
+      ['odd2', 777, 1],
+      ['odd1', 1001, 3],
+    ] as const) {
+      for (const [value, query] of [
+        [NaN, ''],
+        [-Infinity, ''],
+        [Infinity, '?input_scale=2'],
+        [3e38, '?input_scale=0.5'],
+      ] as const) {
+        const x = rows(batch, inputDim, 1);
+        x[(batch - 1) * inputDim + 11] = value;
+        const [a, b] = await Promise.all([send(inline, name, x, query), send(pooled, name, x, query)]);
+        expect(a.statusCode, a.body).toBe(422);
+        expect(a.headers['content-type']).toContain('application/problem+json');
+        const { code, detail } = a.json() as { code: string; detail: string };
+        expect(code).toBe('GRADIEND_ERR_INPUT_VALUE');
+        expect(detail).toContain(
+          Number.isFinite(value) ? 'overflow float32' : `input value ${(batch - 1) * inputDim + 11} is`,
+        );
+        expect(b.statusCode, b.body).toBe(422);
+        expect(b.json()).toMatchObject({ code, detail });
+      }
+    }
+  });
+});
+
 /** A GRADIEND whose encode of a wide batch keeps ONNX Runtime busy for ~100 ms (small on disk). */
-function syntheticModel(inputDim: number, latentDim: number): GradiendModel {
+function syntheticModel(
+  inputDim: number,
+  latentDim: number,
+  shape: readonly number[] = [inputDim / 64, 64],
+): GradiendModel {
   const f = (length: number) => Float32Array.from({ length }, (_, i) => Math.cos(i * 0.61) * 0.02);
   return new GradiendModel(
     {
@@ -137,7 +247,7 @@ function syntheticModel(inputDim: number, latentDim: number): GradiendModel {
       decoderBias: { dtype: 'F32', shape: [inputDim], data: f(inputDim) },
       encoderNorm: null,
     },
-    ParamMap.fromSpecs([{ name: 'layer.weight', shape: [inputDim / 64, 64], repr: 'all' }]),
+    ParamMap.fromSpecs([{ name: 'layer.weight', shape: [...shape], repr: 'all' }]),
   );
 }
 

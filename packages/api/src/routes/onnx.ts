@@ -6,6 +6,8 @@ import { Literals, VersionParams, problems } from '../schemas/common.js';
 import { DecodeBodySchema, EncodeResultSchema } from '../schemas/encode.js';
 import { GRAPH_KINDS } from '../schemas/vocabulary.js';
 import { runGraph, type GraphKind } from '../onnx/run-graph.js';
+import { encodeWithCore, encodesWithCore } from '../onnx/encode-with-core.js';
+import { requireFiniteInputs } from '../onnx/scale-inputs.js';
 import { ownBuffer } from '../workers/own-buffer.js';
 import type { ModelHandle } from '../workers/task-types.js';
 import { BodyBufferPool } from './body-buffer-pool.js';
@@ -52,25 +54,6 @@ function requireFinite(values: Float32Array, what: string): void {
   }
 }
 
-/** Inputs must be finite and stay finite once divided by `scale` (the graph divides in float32). */
-function requireFiniteInputs(x: Float32Array, scale: number): void {
-  let maxAbs = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = Math.abs(x[i] ?? 0);
-    // NaN fails both comparisons, so it lands here too.
-    if (!(v <= FLT_MAX)) {
-      throw new ApiError('GRADIEND_ERR_INPUT_VALUE', `input value ${i} is ${x[i]}; inputs must be finite`);
-    }
-    if (v > maxAbs) maxAbs = v;
-  }
-  if (maxAbs / scale > FLT_MAX) {
-    throw new ApiError(
-      'GRADIEND_ERR_INPUT_VALUE',
-      `inputs up to ${maxAbs} divided by input_scale ${scale} overflow float32`,
-    );
-  }
-}
-
 function f32ToRows(data: Float32Array, batch: number, width: number): number[][] {
   const rows: number[][] = [];
   for (let b = 0; b < batch; b++) rows.push(Array.from(data.subarray(b * width, (b + 1) * width)));
@@ -107,9 +90,12 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const workerBudgetBytes = Math.floor(config.onnxCacheBytes / Math.max(1, config.workers));
 
   const bodies = new BodyBufferPool(BODY_POOL_BYTES);
-  // Bodies that will move to a worker are never pooled: moving detaches them.
-  const allocate = (size: number) =>
-    offload(size / 4) ? Buffer.allocUnsafeSlow(size) : bodies.acquire(size);
+  // Bodies for a worker live in shared memory, so that they are pooled too: the worker reads them in
+  // place and nothing moves or detaches (allocating and first touching megabytes per request costs as
+  // much as the copy into them, measured at 4.4 MB bodies). ONNX Runtime takes no shared memory, so
+  // the main thread's bodies stay ordinary buffers.
+  const workerBodies = new BodyBufferPool(BODY_POOL_BYTES, undefined, true);
+  const allocate = (size: number) => (offload(size / 4) ? workerBodies.acquire(size) : bodies.acquire(size));
   for (const type of [F32, SAFETENSORS]) {
     app.addContentTypeParser(type, (request, payload, done) => {
       const length = request.headers['content-length'];
@@ -122,7 +108,10 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   const session = (h: ModelHandle, which: GraphKind) =>
-    onnx.get(`${h.key}:${which}`, () => tasks.run('exportOnnx', { ...h, which }));
+    onnx.session(`${h.key}:${which}`, () => tasks.run('exportOnnx', { ...h, which }));
+  // Only the encoder half is kept here (and charged to the same budget as the sessions).
+  const coreEncoder = (h: ModelHandle) =>
+    onnx.encoder(`${h.key}:core-encoder`, () => tasks.run('encoderWeights', h));
 
   /**
    * Runs a graph on the main thread's sessions, or, for `values` (rows × input_dim) past the
@@ -139,6 +128,27 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!offload(values)) return runGraph(await session(h, which), which, input, batch, scale);
     const args = { ...h, which, input, batch, scale, budgetBytes: workerBudgetBytes };
     return tasks.run('onnxRun', args, ownBuffer(input));
+  };
+
+  /**
+   * Encodes `batch` rows: few dot products with the core's kernel (which checks the inputs as it
+   * goes, see encode-with-core.ts), more through ONNX Runtime after the same checks; on the main
+   * thread or, past the inline limit, on a worker (`input` then moves there).
+   */
+  const encode = async (
+    h: ModelHandle,
+    latentDim: number,
+    input: Float32Array,
+    batch: number,
+    scale: number,
+  ): Promise<Float32Array> => {
+    if (!encodesWithCore(latentDim, batch)) {
+      requireFiniteInputs(input, scale);
+      return infer(h, 'encoder', input, batch, input.length, scale);
+    }
+    if (!offload(input.length)) return encodeWithCore(await coreEncoder(h), input, batch, scale);
+    const args = { ...h, which: 'encoder' as const, input, batch, scale, budgetBytes: workerBudgetBytes };
+    return tasks.run('onnxRun', { ...args, core: true }, ownBuffer(input));
   };
 
   // Encode's JSON is read as bytes and scanned against the model's input_dim (parseEncodeJson);
@@ -209,12 +219,11 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
             );
           }
           const scale = inputScale(version, request.query.input_scale);
-          requireFiniteInputs(x, scale);
           const batch = x.length / n;
           app.metrics.encodeBatch.observe(batch);
-          const encoded = await infer(h, 'encoder', x, batch, x.length, scale);
-          requireFinite(encoded, 'encoded');
           const latent = version.summary.latent_dim;
+          const encoded = await encode(h, latent, x, batch, scale);
+          requireFinite(encoded, 'encoded');
           if (request.headers.accept === F32) {
             return sendRaw(
               reply,
@@ -224,8 +233,12 @@ const onnxRoutes: FastifyPluginAsyncTypebox = async (app) => {
           }
           return { encoded: f32ToRows(encoded, batch, latent), latent_dim: latent, batch };
         } finally {
-          // Nothing reads the raw body once the answer is computed (ORT and the workers copy or move it).
-          if (Buffer.isBuffer(request.body)) bodies.release(request.body);
+          // Nothing reads the raw body once the answer is computed (ORT copies it; a worker that read
+          // the shared bytes has finished).
+          if (Buffer.isBuffer(request.body)) {
+            bodies.release(request.body);
+            workerBodies.release(request.body);
+          }
         }
       },
     );

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { GradiendModel } from '@gradiend/core';
+import type { FloatArray, GradiendEncoder, GradiendModel } from '@gradiend/core';
 import {
   groupedSimilarityMatrices,
   similarityMatrix,
@@ -37,7 +37,8 @@ import {
 import { DEFAULT_FULL_LOAD_MAX_BYTES } from '../config/config.js';
 import { assertFiniteWeights } from '../registry/non-finite-weights.js';
 import { checkGradientDict } from '../onnx/gradient-dict-body.js';
-import { OnnxSessionCache } from '../onnx/session-cache.js';
+import { InferenceCache } from '../onnx/inference-cache.js';
+import { encodeWithCore } from '../onnx/encode-with-core.js';
 import { runGraph } from '../onnx/run-graph.js';
 import { compareSelections, selectionByParam } from '../analysis/compare.js';
 import { paramHeatmap } from '../analysis/heatmap.js';
@@ -105,8 +106,28 @@ function sharedFloat32(values: ArrayLike<number>): Float32Array {
   return out;
 }
 
-/** This thread's ONNX sessions for large inputs, created on first use with the budget share. */
-let sessions: OnnxSessionCache | null = null;
+/** This thread's sessions and encoders for large inputs, created on first use with the budget share. */
+let sessions: InferenceCache | null = null;
+
+/** A copy of an array in shared memory: it outlives the model it came from, and moves without a copy. */
+function sharedCopy(values: FloatArray): FloatArray {
+  const out =
+    values instanceof Float64Array
+      ? new Float64Array(new SharedArrayBuffer(values.byteLength))
+      : new Float32Array(new SharedArrayBuffer(values.byteLength));
+  out.set(values);
+  return out;
+}
+
+/** The model's encoder half with its own arrays (the loaded model may be dropped from the cache). */
+async function sharedEncoder(handle: ModelHandle): Promise<GradiendEncoder> {
+  const encoder = (await load(handle)).model.encoder();
+  return {
+    ...encoder,
+    weight: sharedCopy(encoder.weight),
+    bias: encoder.bias ? sharedCopy(encoder.bias) : null,
+  };
+}
 
 async function exportGraph(handle: ModelHandle, which: 'encoder' | 'decoder'): Promise<Uint8Array> {
   const { model } = await load(handle);
@@ -370,9 +391,17 @@ export const taskHandlers: TaskHandlers = {
     return exportGraph(args, args.which);
   },
 
+  encoderWeights(args) {
+    return sharedEncoder(args);
+  },
+
   async onnxRun(args) {
-    sessions ??= new OnnxSessionCache(args.budgetBytes);
-    const session = await sessions.get(`${args.key}:${args.which}`, () => exportGraph(args, args.which));
+    sessions ??= new InferenceCache(args.budgetBytes);
+    if (args.core === true && args.which === 'encoder') {
+      const encoder = await sessions.encoder(`${args.key}:core-encoder`, () => sharedEncoder(args));
+      return encodeWithCore(encoder, args.input, args.batch, args.scale);
+    }
+    const session = await sessions.session(`${args.key}:${args.which}`, () => exportGraph(args, args.which));
     return runGraph(session, args.which, args.input, args.batch, args.scale);
   },
 

@@ -54,6 +54,8 @@ export const TASK_MEMORY: Estimates = {
   prune: (a) => withImportance(a) + a.storedBytes,
   // The graph holds a copy of the weights.
   exportOnnx: (a) => loaded(a) + a.storedBytes,
+  // The model and the copy of its encoder in shared memory.
+  encoderWeights: (a) => loaded(a) + a.storedBytes,
   onnxRun: (a) => loaded(a) + a.storedBytes + 2 * a.input.byteLength,
   flattenGradients: (a) => loaded(a) + a.bytes.byteLength + 4 * a.inputDim,
   // One sample in compute precision, its largest parameter as float64, and for a curve the ranking

@@ -1,5 +1,11 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { GroupSimilarity, ImportancePart, ImportanceSummary, SimilarityMatrix } from '@gradiend/core';
+import type {
+  GradiendEncoder,
+  GroupSimilarity,
+  ImportancePart,
+  ImportanceSummary,
+  SimilarityMatrix,
+} from '@gradiend/core';
 import type { TopkDownloadFormat } from '../analysis/topk-stream.js';
 import type { Heatmap, SelectionOverlap, TopkRow } from '../schemas/analysis.js';
 import type { PruneOutcome } from '../schemas/prune.js';
@@ -175,6 +181,11 @@ export interface TaskSpecs {
   };
   exportOnnx: { args: ModelHandle & { which: GraphKind }; result: Uint8Array };
   /**
+   * The model's encoder half (weights in compute precision, copied into shared memory so the main
+   * thread keeps them without a copy and without the rest of the model), for encodeWithCore.
+   */
+  encoderWeights: { args: ModelHandle; result: GradiendEncoder };
+  /**
    * One encoder or decoder forward on rows too large for the main thread, on the worker's own
    * session cache (keyed like the main thread's, `budgetBytes` its share of the memory budget).
    */
@@ -186,6 +197,11 @@ export interface TaskSpecs {
       /** Divides the input first (encode's input_scale). */
       scale: number;
       budgetBytes: number;
+      /**
+       * Encoder only: encode with the core's kernel (encodeWithCore, as encodesWithCore decided on
+       * the main thread), which also checks the inputs; else the graph, on inputs already checked.
+       */
+      core?: boolean;
     };
     result: Float32Array;
   };

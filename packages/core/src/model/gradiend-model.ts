@@ -5,9 +5,10 @@ import type { DecodedIndex } from '../mapping/types.js';
 import { MODEL_DTYPES } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { numelOf } from '../tensor/tensor.js';
-import { applyActivation, applyLayerNorm1 } from './activation-kernels.js';
 import { buildComputeWeights } from './compute-weights.js';
 import { flattenGradientDict, scatterToParams } from './gradient-dict.js';
+import { encodeRowsWith } from './gradiend-encoder.js';
+import type { GradiendEncoder } from './gradiend-encoder.js';
 import type { GradientDict } from './gradient-dict.js';
 import { parseImportancePart, updateVector, weightImportance } from './importance.js';
 import type { ImportanceOptions, ImportancePart } from './importance.js';
@@ -218,34 +219,21 @@ export class GradiendModel implements GradiendModelLike {
 
   /** Encodes each vector of `rows` (each of length inputDim) → [rows, latentDim]. */
   encodeRows(rows: readonly ArrayLike<number>[], options: ComputeOptions = {}): FloatArray {
+    return encodeRowsWith(this.encoder(), rows, options.kernels);
+  }
+
+  /** The encoder half in compute precision (views of the weights; see encodeRowsWith). */
+  encoder(): GradiendEncoder {
     const cw = this.computeWeights();
-    const { inputDim, latentDim } = this.arch;
-    const prepared = rows.map((r) => {
-      if (r.length !== inputDim) {
-        throw new InputShapeError(`Input tensor has incorrect size ${r.length}, expected ${inputDim}`);
-      }
-      return this.toPrecision(r);
-    });
-    const out = this.allocate(rows.length * latentDim);
-    (options.kernels ?? SERIAL_KERNELS).encodeLinear(
-      cw.encoderWeight,
-      cw.encoderBias,
-      latentDim,
-      inputDim,
-      prepared,
-      out,
-    );
-    if (cw.layerNorm) {
-      if (latentDim !== 1) {
-        throw new InputShapeError(
-          `encoder activation 'id' is LayerNorm(1) in the reference and needs latent_dim 1, got ${latentDim}`,
-        );
-      }
-      applyLayerNorm1(out, cw.layerNorm.weight, cw.layerNorm.bias, cw.layerNorm.eps);
-    } else {
-      applyActivation(this.arch.activationEncoder, out);
-    }
-    return out;
+    return {
+      inputDim: this.arch.inputDim,
+      latentDim: this.arch.latentDim,
+      activation: this.arch.activationEncoder,
+      precision: cw.precision,
+      weight: cw.encoderWeight,
+      bias: cw.encoderBias,
+      layerNorm: cw.layerNorm,
+    };
   }
 
   /** Decodes `batch` latent vectors stored back to back → [batch, inputDim]. */

@@ -6,6 +6,8 @@ export type {
   ComputeOptions,
   DecodeOptions,
 } from './gradiend-model.js';
+export { encodeLinearRows, activateEncoded, encodeRowsWith } from './gradiend-encoder.js';
+export type { GradiendEncoder } from './gradiend-encoder.js';
 export type { ImportanceOptions } from './importance.js';
 export type { InputKernels } from './input-kernels.js';
 export { ACTIVATION_NAMES, isActivationName } from './activation.js';
