@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_IO_CHUNK_BYTES, readFully, writeFully } from './chunked-io.js';
+import { MAX_IO_CHUNK_BYTES, readConcurrently, readFully, writeFully } from './chunked-io.js';
 import type { PositionalFile } from './chunked-io.js';
 
 interface Call {
@@ -63,6 +63,49 @@ describe('readFully', () => {
     const { file, reads } = fakeFile(0);
     await readFully(file, new Uint8Array(16), 0);
     expect(reads.every((r) => r.length <= MAX_IO_CHUNK_BYTES)).toBe(true);
+  });
+});
+
+describe('readConcurrently', () => {
+  it('fills the target like readFully, with at most `concurrency` reads in flight', async () => {
+    const base = 3 * 2 ** 30 + 7;
+    const { file } = fakeFile(base + 1000, 3);
+    let inFlight = 0;
+    let most = 0;
+    const counting = {
+      ...file,
+      async read(buffer: Uint8Array, offset: number, length: number, position: number) {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        try {
+          return await file.read(buffer, offset, length, position);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    const target = new Uint8Array(103);
+    expect(await readConcurrently(counting, target, base, 10, 4)).toBe(103);
+    expect([...target]).toEqual(Array.from({ length: 103 }, (_, i) => (base + i) % 251));
+    expect(most).toBe(4);
+  });
+
+  it.each([
+    [1045, 45], // the file ends inside the fifth chunk
+    [1040, 40], // … exactly at a chunk boundary
+    [1100, 100], // the target is read in full
+    [1000, 0],
+  ])('a file of %i bytes read from byte 1000 gives %i bytes, as readFully does', async (size, want) => {
+    const target = new Uint8Array(100);
+    expect(await readConcurrently(fakeFile(size).file, target, 1000, 10, 3)).toBe(want);
+    expect(await readFully(fakeFile(size).file, new Uint8Array(100), 1000, 10)).toBe(want);
+    expect([...target.subarray(0, want)]).toEqual(Array.from({ length: want }, (_, i) => (1000 + i) % 251));
+  });
+
+  it.each([0, 1.5])('rejects concurrency %d', async (concurrency) => {
+    await expect(readConcurrently(fakeFile(10).file, new Uint8Array(1), 0, 1, concurrency)).rejects.toThrow(
+      RangeError,
+    );
   });
 });
 

@@ -3,7 +3,12 @@ import type { FileHandle } from 'node:fs/promises';
 import { DTYPES } from '../tensor/dtype.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { MAX_IO_CHUNK_BYTES, readFully } from './chunked-io.js';
+import {
+  CONCURRENT_READ_CHUNK_BYTES,
+  MAX_IO_CHUNK_BYTES,
+  readConcurrently,
+  readFully,
+} from './chunked-io.js';
 import { formatError } from './format-error.js';
 import { LENGTH_PREFIX_BYTES } from './constants.js';
 import { readSafetensorsHeaderLength } from './header-length.js';
@@ -14,7 +19,7 @@ import { bytesOf, holdsDType } from './tensor-bytes.js';
 import type { SafetensorsHeader, SafetensorsTensorInfo } from './types.js';
 
 export interface SafetensorsFileOptions {
-  /** Largest single read, in bytes (default and maximum 1 GiB). Small values are for tests. */
+  /** Largest single read, in bytes (at most 1 GiB; a tensor is read in chunks of at most 16 MiB, four at a time). Small values are for tests. */
   readonly chunkBytes?: number;
 }
 
@@ -150,7 +155,8 @@ export class SafetensorsFile {
     }
     const target = into ?? dtype.create(count);
     const position = this.header.dataStart + info.begin + start * dtype.itemSize;
-    const got = await readFully(this.handle, bytesOf(target), position, this.chunkBytes);
+    const chunk = Math.min(this.chunkBytes, CONCURRENT_READ_CHUNK_BYTES);
+    const got = await readConcurrently(this.handle, bytesOf(target), position, chunk);
     if (got !== target.byteLength) {
       throw formatError(
         'data-coverage',
