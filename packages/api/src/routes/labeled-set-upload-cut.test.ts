@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../test-support/fixtures.js';
 import { folderParts, multipart } from '../test-support/multipart.js';
 import { rawRequest } from '../test-support/raw-socket.js';
-import { settleJobs } from '../test-support/settle-jobs.js';
+import { restingLeftovers, settleJobs } from '../test-support/settle-jobs.js';
 import { createTestApp, type TestApp } from '../test-support/test-app.js';
 
 /** Labeled-set uploads share the version upload's multipart handling: a cut body leaves nothing. */
@@ -23,7 +23,9 @@ describe('labeled-set uploads whose multipart body is cut short', () => {
     port = (t.app.server.address() as AddressInfo).port;
     // The upload's background analysis writes blobs of its own; they are not the cut upload's.
     await settleJobs(t);
-    before = await t.leftovers();
+    before = await restingLeftovers(t);
+    // The upload's own files are there: an empty listing would be a listing that failed.
+    expect(before.length).toBeGreaterThan(0);
   });
   afterAll(() => t.close());
 

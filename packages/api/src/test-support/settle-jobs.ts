@@ -22,3 +22,19 @@ export async function settleJobs(t: TestApp, timeoutMs = 60_000): Promise<void> 
   }
   await t.app.services.analysis.idle();
 }
+
+/**
+ * `t.leftovers()` once two listings 50 ms apart agree: a request that has answered may still be
+ * removing its staging folder, and a listing taken meanwhile is not the registry at rest.
+ */
+export async function restingLeftovers(t: TestApp, timeoutMs = 5_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await t.leftovers();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = await t.leftovers();
+    if (JSON.stringify(now) === JSON.stringify(last)) return now;
+    if (Date.now() > deadline) throw new Error(`files still changing after ${timeoutMs} ms`);
+    last = now;
+  }
+}
