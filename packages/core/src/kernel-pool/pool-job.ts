@@ -1,3 +1,9 @@
+import type { applyActivationRange } from '../model/activation-kernels.js';
+import type { columnAbsSumRange, rowAbsSumRange } from '../model/importance-kernels.js';
+import type { decodeLinearRange, encodeChunkPartials } from '../model/linear-kernels.js';
+import type { bandScanRange } from '../model/topk/radix-select-f32.js';
+import type { rankHistogramRange, rankSettleRange } from '../evaluation/prune-ranking-kernels.js';
+import type { prunedSumsRange } from '../evaluation/pruning-curve-kernels.js';
 import type { ActivationName } from '../model/activation.js';
 import type { FloatArray } from '../model/types.js';
 
@@ -91,86 +97,20 @@ export type PoolJob =
       readonly range: number;
     };
 
-/** The kernels a job runs (passed in, so runPoolJob's source text is self-contained). */
+/**
+ * The kernels a job runs (passed in, so runPoolJob's source text is self-contained), typed by the
+ * functions themselves (type-only imports: nothing is loaded).
+ */
 export interface PoolKernels {
-  rowAbsSumRange(weight: FloatArray, cols: number, out: FloatArray, start: number, end: number): void;
-  columnAbsSumRange(
-    weight: FloatArray,
-    rows: number,
-    cols: number,
-    out: FloatArray,
-    start: number,
-    end: number,
-  ): void;
-  encodeChunkPartials(
-    weight: FloatArray,
-    latentDim: number,
-    inputDim: number,
-    rows: readonly FloatArray[],
-    start: number,
-    len: number,
-    partials: Float64Array,
-    pOff: number,
-  ): void;
-  decodeLinearRange(
-    weight: FloatArray,
-    bias: FloatArray | null,
-    latentDim: number,
-    inputDim: number,
-    latent: FloatArray,
-    batch: number,
-    out: FloatArray,
-    start: number,
-    end: number,
-  ): void;
-  applyActivationRange(name: ActivationName, data: FloatArray, start: number, end: number): void;
-  bandScanRange(
-    bits: Int32Array,
-    mask: number,
-    lower: number,
-    upper: number,
-    start: number,
-    end: number,
-    above: Int32Array,
-    aOff: number,
-    aboveCap: number,
-    cand: Int32Array,
-    candKeys: Uint32Array,
-    cOff: number,
-    candCap: number,
-    counts: Int32Array,
-    u: number,
-  ): void;
-  rankHistogramRange(
-    bits: Int32Array,
-    mask: number,
-    start: number,
-    end: number,
-    hist: Uint32Array,
-    odd: Uint32Array,
-  ): void;
-  rankSettleRange(
-    bits: Int32Array,
-    mask: number,
-    start: number,
-    end: number,
-    byBin: Int32Array,
-    bucket: Uint8Array | Uint16Array,
-    cand: Int32Array,
-    candKeys: Uint32Array,
-    cOff: number,
-    fine: Uint32Array,
-  ): number;
-  prunedSumsRange(
-    weight: FloatArray,
-    x: FloatArray,
-    bucket: Uint8Array | Uint16Array,
-    stride: number,
-    start: number,
-    end: number,
-    partials: Float64Array,
-    pOff: number,
-  ): void;
+  rowAbsSumRange: typeof rowAbsSumRange;
+  columnAbsSumRange: typeof columnAbsSumRange;
+  encodeChunkPartials: typeof encodeChunkPartials;
+  decodeLinearRange: typeof decodeLinearRange;
+  applyActivationRange: typeof applyActivationRange;
+  bandScanRange: typeof bandScanRange;
+  rankHistogramRange: typeof rankHistogramRange;
+  rankSettleRange: typeof rankSettleRange;
+  prunedSumsRange: typeof prunedSumsRange;
 }
 
 /** Control words of a job: the next unclaimed unit, threads done, and a failure flag. */
