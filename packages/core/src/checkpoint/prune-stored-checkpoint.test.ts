@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ParamMap } from '../mapping/param-map.js';
-import { GradiendModel } from '../model/gradiend-model.js';
+import type { GradiendModel } from '../model/gradiend-model.js';
 import type { PruneOptions } from '../model/prune-arguments.js';
 import { EXACT_TIE_EMULATION_LIMIT } from '../model/topk/select-top-k.js';
 import { fixturePath } from '../test-support/fixtures.js';
+import { latentOneModel } from '../test-support/latent-one-model.js';
 import { loadCheckpoint } from './load-checkpoint.js';
 import { pruneStoredCheckpoint } from './prune-stored-checkpoint.js';
 import { saveCheckpoint } from './save-checkpoint.js';
@@ -29,26 +30,16 @@ function values(seed: number, out: Float32Array | Float64Array): Float32Array | 
 
 function largeModel(dtype: 'float32' | 'float64'): GradiendModel {
   const make = (n: number) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));
-  const stored = dtype === 'float64' ? 'F64' : 'F32';
   const mask = new Uint8Array(2 * (N - FIRST));
   for (let i = 0; i < mask.length; i += 2) mask[i + ((i >> 1) % 2)] = 1;
-  return new GradiendModel(
+  // An `all` parameter and a masked one, so the rewritten map has both kinds.
+  return latentOneModel(
     {
-      inputDim: N,
-      latentDim: 1,
-      activationEncoder: 'tanh',
-      activationDecoder: 'id',
-      biasDecoder: true,
-      dtype,
+      encoder: values(7, make(N)),
+      encoderBias: make(1).fill(0.25),
+      decoder: values(12345, make(N)),
+      decoderBias: values(99, make(N)),
     },
-    {
-      encoderWeight: { dtype: stored, shape: [1, N], data: values(7, make(N)) },
-      encoderBias: { dtype: stored, shape: [1], data: make(1).fill(0.25) },
-      decoderWeight: { dtype: stored, shape: [N, 1], data: values(12345, make(N)) },
-      decoderBias: { dtype: stored, shape: [N], data: values(99, make(N)) },
-      encoderNorm: null,
-    },
-    // An `all` parameter and a masked one, so the rewritten map has both kinds.
     ParamMap.fromSpecs([
       { name: 'layer.0.weight', shape: [FIRST], repr: 'all' },
       { name: 'layer.1.weight', shape: [2, N - FIRST], repr: 'mask', mask },

@@ -1,30 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ParamMap } from '../mapping/param-map.js';
-import { GradiendModel } from '../model/gradiend-model.js';
+import type { GradiendModel } from '../model/gradiend-model.js';
 import { Xorshift32 } from '../random/xorshift32.js';
+import { latentOneModel } from '../test-support/latent-one-model.js';
 import { pruneGrid, pruneRanking } from './prune-ranking.js';
 
 function model(n: number, decoderWeight?: Float32Array): GradiendModel {
   const rng = new Xorshift32(17);
   const values = (count: number): Float32Array => rng.fill(new Float32Array(count), 1);
-  return new GradiendModel(
-    {
-      inputDim: n,
-      latentDim: 1,
-      activationEncoder: 'tanh',
-      activationDecoder: 'id',
-      biasDecoder: true,
-      dtype: 'float32',
-    },
-    {
-      encoderWeight: { dtype: 'F32', shape: [1, n], data: values(n) },
-      encoderBias: { dtype: 'F32', shape: [1], data: values(1) },
-      decoderWeight: { dtype: 'F32', shape: [n, 1], data: decoderWeight ?? values(n) },
-      decoderBias: { dtype: 'F32', shape: [n], data: values(n) },
-      encoderNorm: null,
-    },
-    ParamMap.fromSpecs([{ name: 'w', shape: [n], repr: 'all' }]),
-  );
+  return latentOneModel({
+    encoder: values(n),
+    encoderBias: values(1),
+    decoder: decoderWeight ?? values(n),
+    decoderBias: values(n),
+  });
 }
 
 describe('pruneRanking', () => {

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneGrid, pruneRanking } from '../evaluation/prune-ranking.js';
 import { PrunedEncoder } from '../evaluation/pruning-curve.js';
 import { PRUNED_SUM_RANGE } from '../evaluation/pruning-curve-kernels.js';
-import { ParamMap } from '../mapping/param-map.js';
-import { GradiendModel } from '../model/gradiend-model.js';
+import type { GradiendModel } from '../model/gradiend-model.js';
 import { Xorshift32 } from '../random/xorshift32.js';
+import { latentOneModel } from '../test-support/latent-one-model.js';
 import { createKernelPool } from './kernel-pool.js';
 import type { KernelPool } from './kernel-pool.js';
 import { sharedFloatArray } from './shared-arrays.js';
@@ -28,25 +28,12 @@ function model(dtype: 'float32' | 'float64', shared: boolean): GradiendModel {
       out[i] = tied && i % 5 === 0 ? [0.5, -0.5, 0.25][i % 3]! : rng.nextFloat() * 2 - 1;
     return out;
   };
-  const t = f64 ? 'F64' : 'F32';
-  return new GradiendModel(
-    {
-      inputDim: N,
-      latentDim: 1,
-      activationEncoder: 'tanh',
-      activationDecoder: 'id',
-      biasDecoder: true,
-      dtype,
-    },
-    {
-      encoderWeight: { dtype: t, shape: [1, N], data: values(N, false) },
-      encoderBias: { dtype: t, shape: [1], data: values(1, false) },
-      decoderWeight: { dtype: t, shape: [N, 1], data: values(N, true) },
-      decoderBias: { dtype: t, shape: [N], data: values(N, false) },
-      encoderNorm: null,
-    },
-    ParamMap.fromSpecs([{ name: 'w', shape: [N], repr: 'all' }]),
-  );
+  return latentOneModel({
+    encoder: values(N, false),
+    encoderBias: values(1, false),
+    decoder: values(N, true),
+    decoderBias: values(N, false),
+  });
 }
 
 /** Byte equality (vitest's deep equality takes seconds per million elements). */
