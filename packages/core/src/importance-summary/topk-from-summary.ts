@@ -1,5 +1,5 @@
 import { EXACT_TIE_EMULATION_LIMIT, selectTopK } from '../model/topk/select-top-k.js';
-import { sortIndicesDescendingFloat32 } from '../model/topk/radix-select-f32.js';
+import { pickTop, sortByKeysDescending } from '../model/topk/keyed-lists.js';
 import type { ScanOptions } from './exact-kept-kernels.js';
 import { NAN_KEY } from './order-keys.js';
 import { FINE_SHIFT, type ImportanceSummary } from './summary-types.js';
@@ -15,21 +15,6 @@ function orderKeyOf(b: number): number {
   if ((b & 0x7fffffff) > 0x7f800000) return NAN;
   if ((b & 0x7fffffff) === 0) return 0x80000000;
   return b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
-}
-
-/** The `need` largest of `keys` (ties by lowest position), as ascending positions into `cand`. */
-function pickTop(cand: Int32Array, keys: Uint32Array, need: number): Int32Array {
-  const out = new Int32Array(need);
-  if (need === 0) return out;
-  const kth = keys.slice().sort()[keys.length - need] as number;
-  let ties = need;
-  for (let j = 0; j < keys.length; j++) if ((keys[j] as number) > kth) ties--;
-  let w = 0;
-  for (let j = 0; j < cand.length; j++) {
-    const key = keys[j] as number;
-    if (key > kth || (key === kth && ties-- > 0)) out[w++] = cand[j] as number;
-  }
-  return out;
 }
 
 /**
@@ -54,7 +39,8 @@ export function topKFromSummary(
   }
   const boundary = topKBoundary(summary, want);
   const bucket = boundary.key >>> FINE_SHIFT;
-  const out = new Int32Array(want);
+  const out = new Int32Array(boundary.above);
+  const outKeys = new Uint32Array(boundary.above);
   const cand = new Int32Array(boundary.inBucket);
   const candKeys = new Uint32Array(boundary.inBucket);
   const bits = new Uint32Array(values.buffer, values.byteOffset, n);
@@ -67,8 +53,10 @@ export function topKFromSummary(
       const key = orderKeyOf(bits[i] as number);
       const b = key >>> SHIFT;
       if (b < bucket) continue;
-      if (b > bucket) out[a++] = i;
-      else {
+      if (b > bucket) {
+        out[a] = i;
+        outKeys[a++] = key;
+      } else {
         cand[c] = i;
         candKeys[c++] = key;
       }
@@ -79,7 +67,6 @@ export function topKFromSummary(
   }
   // Above-bucket indices first, then the chosen candidates (both ascending): their keys never tie
   // across the two groups, so the stable sort ranks ties by lowest index exactly like selectTopK.
-  out.set(pickTop(cand, candKeys, want - a), a);
-  sortIndicesDescendingFloat32(out, values);
-  return out;
+  const chosen = pickTop([{ indices: cand, keys: candKeys }], want - a);
+  return sortByKeysDescending({ indices: out, keys: outKeys }, chosen);
 }

@@ -14,6 +14,7 @@ import {
 import type { FloatArray } from '../model/types.js';
 import { bandScanRange } from '../model/topk/radix-select-f32.js';
 import type { BandScanResult } from '../model/topk/radix-select-f32.js';
+import type { KeyedList } from '../model/topk/keyed-lists.js';
 import {
   RANK_COARSE_BINS,
   RANK_FINE_KEYS,
@@ -237,6 +238,7 @@ class PooledKernels implements KernelPool {
       aboveCap,
       candCap,
       above: ints(threads * aboveCap),
+      aboveKeys: new Uint32Array(new SharedArrayBuffer(threads * aboveCap * 4)),
       cand: ints(threads * candCap),
       candKeys: new Uint32Array(new SharedArrayBuffer(threads * candCap * 4)),
       used: ints(2 * threads),
@@ -251,23 +253,20 @@ class PooledKernels implements KernelPool {
       c += job.counts[2 * u + 1] as number;
     }
     if (a > aboveCap || c > candCap) return null;
-    const above = new Int32Array(a);
-    const cand = new Int32Array(c);
-    const candKeys = new Uint32Array(c);
-    let wa = 0;
-    let wc = 0;
+    // Each range's entries, viewed in place (no copy: the lists are read once, by the select).
+    const part = (indices: Int32Array, keys: Uint32Array, off: number, count: number): KeyedList => ({
+      indices: indices.subarray(off, off + count),
+      keys: keys.subarray(off, off + count),
+    });
+    const above: KeyedList[] = [];
+    const cand: KeyedList[] = [];
     for (let u = 0; u < units; u++) {
-      const ua = job.counts[2 * u] as number;
-      const uc = job.counts[2 * u + 1] as number;
-      const aOff = job.offsets[2 * u] as number;
-      const cOff = job.offsets[2 * u + 1] as number;
-      above.set(job.above.subarray(aOff, aOff + ua), wa);
-      cand.set(job.cand.subarray(cOff, cOff + uc), wc);
-      candKeys.set(job.candKeys.subarray(cOff, cOff + uc), wc);
-      wa += ua;
-      wc += uc;
+      above.push(part(job.above, job.aboveKeys, job.offsets[2 * u] as number, job.counts[2 * u] as number));
+      cand.push(
+        part(job.cand, job.candKeys, job.offsets[2 * u + 1] as number, job.counts[2 * u + 1] as number),
+      );
     }
-    return { above, cand, candKeys };
+    return { above, cand };
   }
 
   /** Per-thread coarse histograms over ranges of RANK_RANGE, added up (counts: any order gives the same). */

@@ -49,6 +49,7 @@ export type PoolJob =
       readonly candCap: number;
       /** Per thread t, lists at t·aboveCap / t·candCap that its units append to. */
       readonly above: Int32Array;
+      readonly aboveKeys: Uint32Array;
       readonly cand: Int32Array;
       readonly candKeys: Uint32Array;
       /** Per thread: entries used in its above and cand lists. */
@@ -200,6 +201,7 @@ export function runPoolJob(job: PoolJob, ctl: Int32Array, k: PoolKernels, thread
           Math.min(n, start),
           end,
           job.above,
+          job.aboveKeys,
           aOff,
           job.aboveCap - aUsed,
           job.cand,

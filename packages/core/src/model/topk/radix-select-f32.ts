@@ -1,4 +1,6 @@
 import { bucketHoldingRank } from './radix-histogram.js';
+import { mergeAscending, pickTop, sortByKeysDescending } from './keyed-lists.js';
+import type { KeyedList } from './keyed-lists.js';
 
 /**
  * torch's ranking order of a float32 bit pattern (as int32) as an unsigned key: NaNs above +inf,
@@ -24,13 +26,15 @@ function bump(hist: Uint32Array, bucket: number): void {
 const SAMPLING_MIN_LENGTH = 1 << 20;
 const SAMPLE_SIZE = 1 << 16;
 
-/** What the band scan of sampledTopK found, in ascending index order; null when a list overflowed. */
+/**
+ * What the band scan of sampledTopK found, each list in parts (one per scanned range, in order)
+ * that together ascend by index; null when a list overflowed.
+ */
 export interface BandScanResult {
-  /** Indices whose key is above the band (certainly selected). */
-  readonly above: Int32Array;
-  /** Indices whose key is inside the band, and their keys. */
-  readonly cand: Int32Array;
-  readonly candKeys: Uint32Array;
+  /** Indices whose key is above the band (certainly selected), with their keys. */
+  readonly above: readonly KeyedList[];
+  /** Indices whose key is inside the band, with their keys. */
+  readonly cand: readonly KeyedList[];
 }
 
 /** Scans float32 bit patterns for sampledTopK; the kernel pool supplies a threaded one. */
@@ -44,8 +48,9 @@ export type BandScan = (
 ) => BandScanResult | null;
 
 /**
- * The band scan over bits[start, end): writes up to aboveCap indices above `upper` to above[aOff…]
- * and up to candCap indices in [lower, upper] (with keys) to cand/candKeys[cOff…]; counts[2u] and
+ * The band scan over bits[start, end): writes up to aboveCap indices above `upper` (with keys) to
+ * above/aboveKeys[aOff…] and up to candCap indices in [lower, upper] (with keys) to
+ * cand/candKeys[cOff…]; counts[2u] and
  * counts[2u + 1] receive how many were found, or the cap + 1 on overflow. Self-contained but for
  * `key`: the kernel pool runs its source text in its workers.
  */
@@ -57,6 +62,7 @@ export function bandScanRange(
   start: number,
   end: number,
   above: Int32Array,
+  aboveKeys: Uint32Array,
   aOff: number,
   aboveCap: number,
   cand: Int32Array,
@@ -68,31 +74,55 @@ export function bandScanRange(
 ): void {
   let a = 0;
   let c = 0;
-  // Ranking |x|, the key of a magnitude m is m + 2^31 (m ≤ +inf) or 2^32 − 1 (NaN): below
-  // `floor` a magnitude's key is below `lower` (NaN never is), so most values are skipped after
-  // one compare instead of a key computation. Otherwise the floor (int32 minimum) lets every bit
-  // pattern through, negative ones included.
-  const floor =
-    mask === 0x7fffffff && lower >= 0x80000000 ? Math.min(lower - 0x80000000, 0x7f800001) : -0x80000000;
-  for (let i = start; i < end; i++) {
-    const b = (bits[i] as number) & mask;
-    if (b < floor) continue;
-    const kk = key(b);
-    if (kk < lower) continue;
-    if (kk > upper) {
-      if (a === aboveCap) {
-        a++;
-        break;
-      }
-      above[aOff + a++] = i;
-    } else {
-      if (c === candCap) {
-        c++;
-        break;
-      }
-      cand[cOff + c] = i;
-      candKeys[cOff + c++] = kk;
+  // Whenever `lower` is a positive threshold, every value whose magnitude m is below
+  // floorM = lower − 2^31 has a key below `lower` (a positive value's key is m + 2^31, a negative
+  // non-NaN one's is below 2^31, a NaN's is 2^32 − 1 and m > floorM), so blocks of 8 such values
+  // are skipped after one combined sign test (one branch per 8 values instead of per value: ~2×
+  // faster over BERT-sized weights). Ranking |x|, `floor` also skips single values by magnitude.
+  const skip = lower >= 0x80000000;
+  const floorM = skip ? Math.min(lower - 0x80000000, 0x7f800001) | 0 : 0;
+  const floor = mask === 0x7fffffff && skip ? floorM : -0x80000000;
+  const below = (floorM - 1) | 0;
+  const end8 = skip ? end - ((end - start) & 7) : start;
+  let i = start;
+  scan: for (;;) {
+    // below − m ≥ 0 for all eight ⇔ their OR is not negative (no overflow: 0 ≤ m < 2^31).
+    for (; i < end8; i += 8) {
+      const t =
+        (below - ((bits[i] as number) & 0x7fffffff)) |
+        (below - ((bits[i + 1] as number) & 0x7fffffff)) |
+        (below - ((bits[i + 2] as number) & 0x7fffffff)) |
+        (below - ((bits[i + 3] as number) & 0x7fffffff)) |
+        (below - ((bits[i + 4] as number) & 0x7fffffff)) |
+        (below - ((bits[i + 5] as number) & 0x7fffffff)) |
+        (below - ((bits[i + 6] as number) & 0x7fffffff)) |
+        (below - ((bits[i + 7] as number) & 0x7fffffff));
+      if (t < 0) break;
     }
+    // One block that may hold entries, or the tail (or everything, when nothing can be skipped).
+    const stop = i < end8 ? i + 8 : end;
+    for (; i < stop; i++) {
+      const b = (bits[i] as number) & mask;
+      if (b < floor) continue;
+      const kk = key(b);
+      if (kk < lower) continue;
+      if (kk > upper) {
+        if (a === aboveCap) {
+          a++;
+          break scan;
+        }
+        above[aOff + a] = i;
+        aboveKeys[aOff + a++] = kk;
+      } else {
+        if (c === candCap) {
+          c++;
+          break scan;
+        }
+        cand[cOff + c] = i;
+        candKeys[cOff + c++] = kk;
+      }
+    }
+    if (i >= end) break;
   }
   counts[2 * u] = a;
   counts[2 * u + 1] = c;
@@ -101,6 +131,7 @@ export function bandScanRange(
 /** The band scan on this thread. */
 export const serialBandScan: BandScan = (bits, mask, lower, upper, aboveCap, candCap) => {
   const above = new Int32Array(aboveCap);
+  const aboveKeys = new Uint32Array(aboveCap);
   const cand = new Int32Array(candCap);
   const candKeys = new Uint32Array(candCap);
   const counts = new Int32Array(2);
@@ -112,6 +143,7 @@ export const serialBandScan: BandScan = (bits, mask, lower, upper, aboveCap, can
     0,
     bits.length,
     above,
+    aboveKeys,
     0,
     aboveCap,
     cand,
@@ -124,7 +156,10 @@ export const serialBandScan: BandScan = (bits, mask, lower, upper, aboveCap, can
   const a = counts[0] as number;
   const c = counts[1] as number;
   if (a > aboveCap || c > candCap) return null;
-  return { above: above.subarray(0, a), cand: cand.subarray(0, c), candKeys: candKeys.subarray(0, c) };
+  return {
+    above: [{ indices: above.subarray(0, a), keys: aboveKeys.subarray(0, a) }],
+    cand: [{ indices: cand.subarray(0, c), keys: candKeys.subarray(0, c) }],
+  };
 };
 
 /**
@@ -140,12 +175,47 @@ export function radixTopKFloat32(
   absolute = false,
   scan: BandScan = serialBandScan,
 ): Int32Array {
-  const mask = signMask(absolute);
-  const bits = new Int32Array(values.buffer, values.byteOffset, values.length);
-  return (bits.length >= SAMPLING_MIN_LENGTH && sampledTopK(bits, k, mask, scan)) || exactTopK(bits, k, mask);
+  const { above, chosen } = selectGroups(values, k, absolute, scan);
+  return mergeAscending(above, chosen.indices);
 }
 
-function exactTopK(bits: Int32Array, k: number, mask: number): Int32Array {
+/**
+ * radixTopKFloat32's indices, most important first (ties by lowest index): the keys the select
+ * collected order them, so the values are not read again.
+ */
+export function radixTopKFloat32Sorted(
+  values: Float32Array,
+  k: number,
+  absolute = false,
+  scan: BandScan = serialBandScan,
+): Int32Array {
+  const { above, chosen } = selectGroups(values, k, absolute, scan);
+  return sortByKeysDescending(...above, chosen);
+}
+
+/**
+ * The selected entries in two ascending-index groups (`above` in parts); every key of `above` is
+ * larger than every key of `chosen`, so the groups need no merge to be sorted by key.
+ */
+interface SelectedGroups {
+  readonly above: readonly KeyedList[];
+  readonly chosen: KeyedList;
+}
+
+const EMPTY: KeyedList = { indices: new Int32Array(0), keys: new Uint32Array(0) };
+
+function selectGroups(values: Float32Array, k: number, absolute: boolean, scan: BandScan): SelectedGroups {
+  const mask = signMask(absolute);
+  const bits = new Int32Array(values.buffer, values.byteOffset, values.length);
+  return (
+    (bits.length >= SAMPLING_MIN_LENGTH && sampledTopK(bits, k, mask, scan)) || {
+      above: [exactTopK(bits, k, mask)],
+      chosen: EMPTY,
+    }
+  );
+}
+
+function exactTopK(bits: Int32Array, k: number, mask: number): KeyedList {
   const n = bits.length;
   const hi = new Uint32Array(65536);
   for (let i = 0; i < n; i++) bump(hi, key((bits[i] as number) & mask) >>> 16);
@@ -158,13 +228,17 @@ function exactTopK(bits: Int32Array, k: number, mask: number): Int32Array {
   const [loBucket, aboveLo] = bucketHoldingRank(lo, k - aboveHi);
   const threshold = ((hiBucket << 16) | loBucket) >>> 0;
   let needEqual = k - aboveHi - aboveLo;
-  const out = new Int32Array(k);
+  const indices = new Int32Array(k);
+  const keys = new Uint32Array(k);
   let w = 0;
   for (let i = 0; i < n; i++) {
     const kk = key((bits[i] as number) & mask);
-    if (kk > threshold || (kk === threshold && needEqual-- > 0)) out[w++] = i;
+    if (kk > threshold || (kk === threshold && needEqual-- > 0)) {
+      indices[w] = i;
+      keys[w++] = kk;
+    }
   }
-  return out;
+  return { indices, keys };
 }
 
 /**
@@ -172,7 +246,7 @@ function exactTopK(bits: Int32Array, k: number, mask: number): Int32Array {
  * [lower, upper] are candidates. Returns null (caller falls back) when the band turns out not to
  * hold the k-th largest key or holds too many entries (heavy ties, adversarial layouts).
  */
-function sampledTopK(bits: Int32Array, k: number, mask: number, scan: BandScan): Int32Array | null {
+function sampledTopK(bits: Int32Array, k: number, mask: number, scan: BandScan): SelectedGroups | null {
   const n = bits.length;
   const stride = Math.floor(n / SAMPLE_SIZE);
   const sample = new Float64Array(SAMPLE_SIZE);
@@ -188,41 +262,14 @@ function sampledTopK(bits: Int32Array, k: number, mask: number, scan: BandScan):
   const cap = Math.max(4 * (lowerRank - upperRank) * stride, 1 << 16);
   const found = scan(bits, mask, lower, upper, k, cap);
   if (found === null) return null;
-  const need = k - found.above.length;
-  if (need > found.cand.length) return null;
-  return mergeAscending(found.above, pickTop(found.cand, found.candKeys, need));
-}
-
-/** The `need` largest candidates (ties by lowest index), ascending by index like `cand`. */
-function pickTop(cand: Int32Array, keys: Uint32Array, need: number): Int32Array {
-  const out = new Int32Array(need);
-  if (need === 0) return out;
-  const threshold = keys.slice().sort()[keys.length - need] as number;
-  let needEqual = need;
-  for (let j = 0; j < keys.length; j++) if ((keys[j] as number) > threshold) needEqual--;
-  let w = 0;
-  for (let j = 0; j < cand.length; j++) {
-    const kk = keys[j] as number;
-    if (kk > threshold || (kk === threshold && needEqual-- > 0)) out[w++] = cand[j] as number;
-  }
-  return out;
-}
-
-function mergeAscending(x: Int32Array, y: Int32Array): Int32Array {
-  const out = new Int32Array(x.length + y.length);
-  let i = 0;
-  let j = 0;
-  let w = 0;
-  while (i < x.length && j < y.length)
-    out[w++] = (x[i] as number) < (y[j] as number) ? (x[i++] as number) : (y[j++] as number);
-  while (i < x.length) out[w++] = x[i++] as number;
-  while (j < y.length) out[w++] = y[j++] as number;
-  return out;
+  const need = k - found.above.reduce((n, p) => n + p.indices.length, 0);
+  if (need > found.cand.reduce((n, p) => n + p.indices.length, 0)) return null;
+  return { above: found.above, chosen: pickTop(found.cand, need) };
 }
 
 /**
  * sortIndicesDescending for float32 data: the keys are gathered once (one random read per index
- * instead of four), then two stable 16-bit LSD passes move (key, index) pairs sequentially.
+ * instead of one per sort pass), then sorted with their indices.
  */
 export function sortIndicesDescendingFloat32(
   indices: Int32Array,
@@ -232,26 +279,7 @@ export function sortIndicesDescendingFloat32(
   const mask = signMask(absolute);
   const n = indices.length;
   const bits = new Int32Array(values.buffer, values.byteOffset, values.length);
-  let keys: Uint32Array = new Uint32Array(n);
-  // Descending order = ascending order of the complemented key.
-  for (let i = 0; i < n; i++) keys[i] = ~key((bits[indices[i] as number] as number) & mask) >>> 0;
-  let idx: Int32Array = indices;
-  let keysTmp: Uint32Array = new Uint32Array(n);
-  let idxTmp: Int32Array = new Int32Array(n);
-  for (const shift of [0, 16]) {
-    const count = new Uint32Array(65537);
-    for (let i = 0; i < n; i++) bump(count, (((keys[i] as number) >>> shift) & 0xffff) + 1);
-    for (let b = 1; b < count.length; b++) count[b] = (count[b] as number) + (count[b - 1] as number);
-    for (let i = 0; i < n; i++) {
-      const kk = keys[i] as number;
-      const bucket = (kk >>> shift) & 0xffff;
-      const dst = count[bucket] as number;
-      count[bucket] = dst + 1;
-      keysTmp[dst] = kk;
-      idxTmp[dst] = idx[i] as number;
-    }
-    [keys, keysTmp] = [keysTmp, keys];
-    [idx, idxTmp] = [idxTmp, idx];
-  }
-  if (idx !== indices) indices.set(idx);
+  const keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) keys[i] = key((bits[indices[i] as number] as number) & mask);
+  indices.set(sortByKeysDescending({ indices, keys }));
 }

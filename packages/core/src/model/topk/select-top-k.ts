@@ -1,6 +1,6 @@
 import type { FloatArray } from '../types.js';
 import { radixTopK, sortIndicesDescending } from './radix-select.js';
-import { radixTopKFloat32, serialBandScan, sortIndicesDescendingFloat32 } from './radix-select-f32.js';
+import { radixTopKFloat32, radixTopKFloat32Sorted, serialBandScan } from './radix-select-f32.js';
 import type { BandScan } from './radix-select-f32.js';
 import { torchTopkEmulation } from './torch-topk-emulation.js';
 
@@ -44,15 +44,11 @@ export function selectTopK(values: FloatArray, k: number, options: TopKOptions):
     else idx.sort();
     return idx;
   }
-  if (options.absolute && values instanceof Float32Array) {
-    const idx = radixTopKFloat32(values, k, true, options.bandScan ?? serialBandScan);
-    if (options.sorted) sortIndicesDescendingFloat32(idx, values, true);
-    return idx;
+  if (values instanceof Float32Array) {
+    const select = options.sorted ? radixTopKFloat32Sorted : radixTopKFloat32;
+    return select(values, k, options.absolute === true, options.bandScan ?? serialBandScan);
   }
-  const idx =
-    values instanceof Float32Array
-      ? radixTopKFloat32(values, k, false, options.bandScan ?? serialBandScan)
-      : radixTopK(values, k);
+  const idx = radixTopK(values, k);
   if (options.sorted) sortIndicesDescending(idx, values);
   return idx;
 }
