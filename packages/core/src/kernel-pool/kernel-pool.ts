@@ -36,10 +36,16 @@ import { CTL_DONE, CTL_FAILED, CTL_NEXT, runPoolJob } from './pool-job.js';
 import type { PoolJob, PoolKernels } from './pool-job.js';
 import { isShared, sharedCopy } from './shared-arrays.js';
 import { kernelWorkerSource } from './worker-source.js';
+import { warmUpKernels } from './warm-up.js';
 
 export interface KernelPoolOptions {
   /** Threads including the caller's (default os.availableParallelism()); 1 starts no worker. */
   readonly threads?: number;
+  /**
+   * Run every kernel on small arrays before returning (default true; ~50 ms), so the first real
+   * call does not wait for V8 to optimise them.
+   */
+  readonly warmUp?: boolean;
 }
 
 /**
@@ -106,6 +112,7 @@ export async function createKernelPool(options: KernelPoolOptions = {}): Promise
   // A worker that died (it only can between jobs: a job's errors are caught) leaves the pool, so
   // the next job does not wait for it; its units are claimed by the others.
   for (const w of workers) w.once('exit', () => pool.forget(w));
+  if (options.warmUp ?? true) warmUpKernels(pool.kernels);
   return pool;
 }
 

@@ -1,0 +1,42 @@
+import type { InputKernels } from '../model/input-kernels.js';
+import { pickTop, sortByKeysDescending } from '../model/topk/keyed-lists.js';
+import { sharedFloatArray } from './shared-arrays.js';
+
+/** Length of the warm-up arrays: a few pool units (grain 2^16), so every thread runs each kernel. */
+const WARM_LENGTH = 1 << 18;
+/** Calls per kernel: enough for V8 to optimise the loops before the first real call (measured). */
+const WARM_ROUNDS = 12;
+
+/**
+ * Runs the pool's input-dimension kernels (encode, decode, importance, the top-k band scan) and the
+ * calling thread's top-k list steps on small arrays, so that V8 has compiled them before a caller's
+ * first real call: on BERT-sized inputs that first call otherwise spends ~30–100 ms in unoptimised
+ * code (measured with packages/core/bench). Results are thrown away; nothing is cached.
+ */
+export function warmUpKernels(kernels: InputKernels): void {
+  const n = WARM_LENGTH;
+  const w = sharedFloatArray(n) as Float32Array;
+  const x = sharedFloatArray(n) as Float32Array;
+  // Varied values, so the band scan both skips blocks and collects entries.
+  for (let i = 0; i < n; i++) {
+    w[i] = Math.sin(i) * 0.1;
+    x[i] = Math.cos(i) * 0.1;
+  }
+  const out = sharedFloatArray(n);
+  const latent = sharedFloatArray(1).fill(0.5);
+  const sums = sharedFloatArray(n);
+  const bits = new Int32Array(w.buffer);
+  // Keys of |x| in [0.05, 0.09] (order keys are the float bits with the top bit set).
+  const key = (v: number): number => (new Int32Array(Float32Array.of(v).buffer)[0] as number) + 0x80000000;
+  const indices = Int32Array.from({ length: n }, (_, i) => i);
+  const keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) keys[i] = ((bits[i] as number) & 0x7fffffff) | 0x80000000;
+  for (let r = 0; r < WARM_ROUNDS; r++) {
+    kernels.encodeLinear(w, null, 1, n, [x], new Float32Array(1));
+    kernels.decodeActivated(w, x, 1, n, latent, 1, 'id', out);
+    kernels.rowAbsSum(w, n, 1, sums);
+    kernels.columnAbsSum(w, 1, n, sums);
+    kernels.bandScan(bits, 0x7fffffff, key(0.05), key(0.09), n, n);
+    sortByKeysDescending(pickTop([{ indices, keys }], n >> 4));
+  }
+}
