@@ -1,5 +1,5 @@
 import { activationFunction, applyActivationRange, erf } from '../model/activation-kernels.js';
-import { columnAbsSumRange, rowAbsSumRange } from '../model/importance-kernels.js';
+import { absRange, columnAbsSumRange, rowAbsSumRange } from '../model/importance-kernels.js';
 import { decodeLinearRange, dot, dotFourRows, encodeChunkPartials } from '../model/linear-kernels.js';
 import { bandScanRange, key } from '../model/topk/radix-select-f32.js';
 import { rankHistogramRange, rankKey, rankSettleRange } from '../evaluation/prune-ranking-kernels.js';
@@ -18,6 +18,7 @@ const WORKER_FUNCTIONS: Readonly<Record<string, (...args: never[]) => unknown>> 
   dotFourRows,
   encodeChunkPartials,
   decodeLinearRange,
+  absRange,
   rowAbsSumRange,
   columnAbsSumRange,
   key,
