@@ -32,8 +32,9 @@ export const TASK_MEMORY: Estimates = {
   prunedBytes: (a) => BASE + 2 * 4 * a.inputDim,
   // The cached importance is shared; the parameter's positions may be materialised as int32.
   heatmap: (a) => BASE + 4 * a.inputDim,
-  // The importance is shared; per kept dim its index, value and two sort passes' (key, index)
-  // pairs; per candidate in the boundary bucket its index, key and a sorted copy of the keys.
+  // The importance is shared; per kept dim its index and key, the sort's (index, distance) scratch
+  // and the result (20 bytes), per candidate in the boundary bucket its index and key (8 bytes);
+  // 24 and 12 err high (histograms, rounding).
   topkIndices: (a) => {
     const n = a.importance.length;
     const k = Math.min(Math.max(Math.floor(a.k), 0), n);
