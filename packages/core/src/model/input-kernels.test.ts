@@ -27,10 +27,12 @@ describe('dot (unrolled by 8)', () => {
       for (const off of STARTS) {
         const a = randomF32(n + off, n);
         const b = randomF32(n + off + 2, n + 1);
-        const s = [0, 0, 0, 0];
+        const s = new Float64Array(4);
         const n4 = n - (n % 4);
-        for (let i = 0; i < n4; i++) s[i % 4] += (a[off + i] as number) * (b[off + 2 + i] as number);
-        for (let i = n4; i < n; i++) s[0] += (a[off + i] as number) * (b[off + 2 + i] as number);
+        for (let i = 0; i < n4; i++)
+          s[i % 4] = (s[i % 4] as number) + (a[off + i] as number) * (b[off + 2 + i] as number);
+        for (let i = n4; i < n; i++)
+          s[0] = (s[0] as number) + (a[off + i] as number) * (b[off + 2 + i] as number);
         const want = (s[0] as number) + (s[1] as number) + (s[2] as number) + (s[3] as number);
         expect(Object.is(dot(a, off, b, off + 2, n), want)).toBe(true);
       }
