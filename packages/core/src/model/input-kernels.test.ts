@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { Xorshift32 } from '../random/xorshift32.js';
 import { absRange, columnAbsSumRange, rowAbsSumRange } from './importance-kernels.js';
 import { decodeLinearRange, dot } from './linear-kernels.js';
 
 function seeded(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32 - 0.5;
-  };
+  const rng = new Xorshift32(seed);
+  return () => rng.nextFloat() - 0.5;
 }
 
 function randomF32(n: number, seed: number): Float32Array {

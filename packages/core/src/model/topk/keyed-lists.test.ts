@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { Xorshift32 } from '../../random/xorshift32.js';
 import { mergeAscending, pickTop, sortByKeysDescending } from './keyed-lists.js';
 
 function seeded(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
+  const rng = new Xorshift32(seed);
+  return () => rng.nextUint32();
 }
 
 /** Keys drawn from `span` values above `base` (small spans force ties), indices ascending. */

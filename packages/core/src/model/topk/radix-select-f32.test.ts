@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Xorshift32 } from '../../random/xorshift32.js';
 import { radixTopKFloat32, radixTopKFloat32Sorted, serialBandScan } from './radix-select-f32.js';
 import type { BandScan } from './radix-select-f32.js';
 
@@ -6,13 +7,8 @@ import type { BandScan } from './radix-select-f32.js';
 const N = (1 << 20) + 13;
 
 function seeded(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
+  const rng = new Xorshift32(seed);
+  return () => rng.nextFloat();
 }
 
 /** Signed values with exact ties, ±0, ±inf and NaNs of both signs (some in the tail). */
