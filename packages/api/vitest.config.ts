@@ -5,7 +5,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@gradiend/source', 'node', 'default'] } },
   test: {
     name: 'api',
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
     // Tests that time the server under load run alone (vitest.serial.config.ts, `pnpm test:serial`).
     exclude: [...configDefaults.exclude, 'src/**/*.serial.test.ts'],
     environment: 'node',

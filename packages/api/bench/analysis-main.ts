@@ -10,7 +10,7 @@ import { topkLength } from '../src/analysis/topk-index-cache.js';
 import { ensureBertCheckpoint } from './bert-checkpoint.js';
 import { toJson, toTable, type Measurement } from './report.js';
 import { RssSampler, startServer } from './server-process.js';
-import { download, uploadFolder } from './transfer.js';
+import { curlAvailable, curlDownload, download, uploadFolder } from './transfer.js';
 
 const MIB = 1024 * 1024;
 const WARM_RUNS = 5;
@@ -32,6 +32,10 @@ interface View {
   readonly downloadRows?: number;
 }
 
+/** Downloads are timed with curl when the machine has it, else with node:http in this process. */
+const DOWNLOAD_CLIENT = curlAvailable() ? 'curl' : 'node:http';
+const downloadWith = DOWNLOAD_CLIENT === 'curl' ? curlDownload : download;
+
 /** Bytes of each download's first answer: a later answer of another size is an error. */
 const downloadBytes = new Map<string, number>();
 
@@ -42,7 +46,7 @@ const downloadBytes = new Map<string, number>();
 async function timed(view: View): Promise<{ ms: number; body: string }> {
   if (view.downloadRows !== undefined) {
     const expected = downloadBytes.get(view.name);
-    const got = await download(view.url, { countLines: expected === undefined });
+    const got = await downloadWith(view.url, { countLines: expected === undefined });
     if (got.status !== 200) throw new Error(`${view.name}: ${got.status} ${got.body.slice(0, 300)}`);
     // Every row ends in a newline; a cut or short download must not count as a fast one.
     if (got.lines !== null && got.lines !== view.downloadRows + 1)
@@ -207,6 +211,7 @@ const context = {
   mode: values.built ? 'built' : 'tsx',
   cpus: os.cpus().length,
   node: process.version,
+  download_client: DOWNLOAD_CLIENT,
   failures,
   rss_by_phase: rssByPhase,
 };

@@ -1,7 +1,10 @@
+import { execFile, spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -85,6 +88,7 @@ export async function uploadForm(url: string, form: readonly FormPart[]): Promis
 }
 
 const NEWLINE = 0x0a;
+const execFileAsync = promisify(execFile);
 
 /**
  * Downloads `url` as a browser or curl saves a file: node:http chunks counted and discarded (the
@@ -123,4 +127,51 @@ export async function download(
       })
       .on('error', reject);
   });
+}
+
+/** True when curl answers `--version` (Debian's curl on this machine kind). */
+export function curlAvailable(): boolean {
+  return spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * `download` done by curl, the client a script uses: a separate process, so the benchmark's own
+ * heap (it uploaded 1.3 GB before) does not slow the reading, and curl's `time_total` is the time
+ * (node:http in the benchmark's process took 1.5–2.5× curl's time for the same 132 MB CSV). The
+ * body goes to /dev/null, or to a temporary file when its lines are counted (after the transfer;
+ * curl's time then includes writing the file to the page cache). An error's message is fetched
+ * again into the file.
+ */
+export async function curlDownload(
+  url: string,
+  options: { countLines?: boolean } = {},
+): Promise<Transfer & { lines: number | null }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gradiend-bench-curl-'));
+  try {
+    const file = path.join(dir, 'body');
+    const fetchTo = async (out: string) => {
+      const { stdout } = await execFileAsync('curl', [
+        '-sS',
+        '-o',
+        out,
+        '-w',
+        '%{http_code} %{size_download} %{time_total}',
+        url,
+      ]);
+      const [status = 0, bytes = 0, seconds = 0] = stdout.trim().split(' ').map(Number);
+      return { status, bytes, seconds };
+    };
+    const keep = options.countLines === true;
+    const timed = await fetchTo(keep ? file : '/dev/null');
+    if (timed.status >= 400 && !keep) await fetchTo(file);
+    const text = keep || timed.status >= 400 ? await readFile(file) : null;
+    let lines: number | null = null;
+    if (keep && text) {
+      lines = 0;
+      for (let at = text.indexOf(NEWLINE); at !== -1; at = text.indexOf(NEWLINE, at + 1)) lines++;
+    }
+    return { ...timed, body: timed.status >= 400 && text ? text.toString('utf8') : '', lines };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
