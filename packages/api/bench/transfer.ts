@@ -88,6 +88,13 @@ export async function uploadForm(url: string, form: readonly FormPart[]): Promis
 }
 
 const NEWLINE = 0x0a;
+
+/** Newlines in `b`. */
+function countNewlines(b: Buffer): number {
+  let lines = 0;
+  for (let at = b.indexOf(NEWLINE); at !== -1; at = b.indexOf(NEWLINE, at + 1)) lines++;
+  return lines;
+}
 const execFileAsync = promisify(execFile);
 
 /**
@@ -111,8 +118,7 @@ export async function download(
           bytes += c.length;
           // An error answer is small and kept for its message.
           if (failed) chunks.push(c);
-          else if (options.countLines)
-            for (let at = c.indexOf(NEWLINE); at !== -1; at = c.indexOf(NEWLINE, at + 1)) lines++;
+          else if (options.countLines) lines += countNewlines(c);
         });
         response.on('end', () =>
           resolve({
@@ -165,11 +171,7 @@ export async function curlDownload(
     const timed = await fetchTo(keep ? file : '/dev/null');
     if (timed.status >= 400 && !keep) await fetchTo(file);
     const text = keep || timed.status >= 400 ? await readFile(file) : null;
-    let lines: number | null = null;
-    if (keep && text) {
-      lines = 0;
-      for (let at = text.indexOf(NEWLINE); at !== -1; at = text.indexOf(NEWLINE, at + 1)) lines++;
-    }
+    const lines = keep && text ? countNewlines(text) : null;
     return { ...timed, body: timed.status >= 400 && text ? text.toString('utf8') : '', lines };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -42,8 +42,8 @@ export interface KernelPoolOptions {
   /** Threads including the caller's (default os.availableParallelism()); 1 starts no worker. */
   readonly threads?: number;
   /**
-   * Run every kernel on small arrays before returning (default true; 0.1–0.2 s on this 2-core machine), so the first real
-   * call does not wait for V8 to optimise them.
+   * Run every kernel on small arrays before returning (default true; 0.1–0.2 s on a 2-core
+   * machine), so the first real call does not wait for V8 to optimise them.
    */
   readonly warmUp?: boolean;
 }

@@ -1,5 +1,6 @@
 import type { InputKernels } from '../model/input-kernels.js';
 import { pickTop, sortByKeysDescending } from '../model/topk/keyed-lists.js';
+import { key } from '../model/topk/radix-select-f32.js';
 import { sharedFloatArray } from './shared-arrays.js';
 
 /** Length of the warm-up arrays: a few pool units (grain 2^16), so every thread runs each kernel. */
@@ -26,17 +27,17 @@ export function warmUpKernels(kernels: InputKernels): void {
   const latent = sharedFloatArray(1).fill(0.5);
   const sums = sharedFloatArray(n);
   const bits = new Int32Array(w.buffer);
-  // Keys of |x| in [0.05, 0.09] (order keys are the float bits with the top bit set).
-  const key = (v: number): number => (new Int32Array(Float32Array.of(v).buffer)[0] as number) + 0x80000000;
+  // The band: order keys of |x| in [0.05, 0.09].
+  const keyOf = (v: number): number => key(new Int32Array(Float32Array.of(v).buffer)[0] as number);
   const indices = Int32Array.from({ length: n }, (_, i) => i);
   const keys = new Uint32Array(n);
-  for (let i = 0; i < n; i++) keys[i] = ((bits[i] as number) & 0x7fffffff) | 0x80000000;
+  for (let i = 0; i < n; i++) keys[i] = key((bits[i] as number) & 0x7fffffff);
   for (let r = 0; r < WARM_ROUNDS; r++) {
     kernels.encodeLinear(w, null, 1, n, [x], new Float32Array(1));
     kernels.decodeActivated(w, x, 1, n, latent, 1, 'id', out);
     kernels.rowAbsSum(w, n, 1, sums);
     kernels.columnAbsSum(w, 1, n, sums);
-    kernels.bandScan(bits, 0x7fffffff, key(0.05), key(0.09), n, n);
+    kernels.bandScan(bits, 0x7fffffff, keyOf(0.05), keyOf(0.09), n, n);
     sortByKeysDescending(pickTop([{ indices, keys }], n >> 4));
   }
 }

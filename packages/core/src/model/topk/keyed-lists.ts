@@ -11,14 +11,18 @@ export interface KeyedList {
   readonly keys: Uint32Array;
 }
 
-function totalLength(parts: readonly KeyedList[]): number {
+/** Entries in all parts. */
+export function totalLength(parts: readonly KeyedList[]): number {
   let n = 0;
   for (const p of parts) n += p.indices.length;
   return n;
 }
 
-/** The `rank`-th largest key (1-based) of the parts, by a two-level 16-bit histogram: O(n), no copy. */
-function keyOfRank(parts: readonly KeyedList[], rank: number): number {
+/**
+ * The `rank`-th largest key (1-based) of the parts and how many keys lie above it, by a two-level
+ * 16-bit histogram: O(n), no copy.
+ */
+function keyOfRank(parts: readonly KeyedList[], rank: number): { key: number; above: number } {
   const hi = new Uint32Array(65536);
   for (const { keys } of parts) {
     for (let j = 0; j < keys.length; j++) {
@@ -34,8 +38,8 @@ function keyOfRank(parts: readonly KeyedList[], rank: number): number {
       if (kk >>> 16 === hiBucket) lo[kk & 0xffff] = (lo[kk & 0xffff] as number) + 1;
     }
   }
-  const [loBucket] = bucketHoldingRank(lo, rank - aboveHi);
-  return ((hiBucket << 16) | loBucket) >>> 0;
+  const [loBucket, aboveLo] = bucketHoldingRank(lo, rank - aboveHi);
+  return { key: ((hiBucket << 16) | loBucket) >>> 0, above: aboveHi + aboveLo };
 }
 
 /**
@@ -46,10 +50,8 @@ export function pickTop(parts: readonly KeyedList[], need: number): KeyedList {
   const outIdx = new Int32Array(need);
   const outKeys = new Uint32Array(need);
   if (need === 0) return { indices: outIdx, keys: outKeys };
-  const threshold = keyOfRank(parts, need);
-  let needEqual = need;
-  for (const { keys } of parts)
-    for (let j = 0; j < keys.length; j++) if ((keys[j] as number) > threshold) needEqual--;
+  const { key: threshold, above } = keyOfRank(parts, need);
+  let needEqual = need - above;
   let w = 0;
   for (const { indices, keys } of parts) {
     for (let j = 0; j < indices.length; j++) {

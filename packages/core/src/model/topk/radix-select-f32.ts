@@ -1,5 +1,5 @@
 import { bucketHoldingRank } from './radix-histogram.js';
-import { mergeAscending, pickTop, sortByKeysDescending } from './keyed-lists.js';
+import { mergeAscending, pickTop, sortByKeysDescending, totalLength } from './keyed-lists.js';
 import type { KeyedList } from './keyed-lists.js';
 
 /**
@@ -50,9 +50,8 @@ export type BandScan = (
 /**
  * The band scan over bits[start, end): writes up to aboveCap indices above `upper` (with keys) to
  * above/aboveKeys[aOff…] and up to candCap indices in [lower, upper] (with keys) to
- * cand/candKeys[cOff…]; counts[2u] and
- * counts[2u + 1] receive how many were found, or the cap + 1 on overflow. Self-contained but for
- * `key`: the kernel pool runs its source text in its workers.
+ * cand/candKeys[cOff…]; counts[2u] and counts[2u + 1] receive how many were found, or the cap + 1
+ * on overflow. Self-contained but for `key`: the kernel pool runs its source text in its workers.
  */
 export function bandScanRange(
   bits: Int32Array,
@@ -262,8 +261,8 @@ function sampledTopK(bits: Int32Array, k: number, mask: number, scan: BandScan):
   const cap = Math.max(4 * (lowerRank - upperRank) * stride, 1 << 16);
   const found = scan(bits, mask, lower, upper, k, cap);
   if (found === null) return null;
-  const need = k - found.above.reduce((n, p) => n + p.indices.length, 0);
-  if (need > found.cand.reduce((n, p) => n + p.indices.length, 0)) return null;
+  const need = k - totalLength(found.above);
+  if (need > totalLength(found.cand)) return null;
   return { above: found.above, chosen: pickTop(found.cand, need) };
 }
 
