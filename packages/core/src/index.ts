@@ -171,6 +171,7 @@ export {
   scorecardConvergence,
   pruningCurve,
   PrunedEncoder,
+  PRUNED_SUM_SAMPLES_PER_PASS,
   pruneGrid,
   pruneRanking,
   parseManifest,

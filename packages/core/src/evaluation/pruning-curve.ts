@@ -28,29 +28,52 @@ export class PrunedEncoder {
 
   /** [ks.length × latent_dim]: row j is the encoding of `x` by the model pruned to top-ks[j]. */
   encode(x: ArrayLike<number>): FloatArray {
+    return this.encodeMany([x])[0] as FloatArray;
+  }
+
+  /**
+   * encode() of each sample. Latent 1 sums PRUNED_SUM_SAMPLES_PER_PASS samples per pass over the
+   * weights and ranking (pass that many to gain from it); a sample's result has the same bits
+   * whichever samples it is encoded with.
+   */
+  encodeMany(xs: readonly ArrayLike<number>[]): FloatArray[] {
     const { inputDim: n, latentDim: l } = this.model;
-    if (x.length !== n)
-      throw new InputShapeError(`Input tensor has incorrect size ${x.length}, expected ${n}`);
+    for (const x of xs)
+      if (x.length !== n)
+        throw new InputShapeError(`Input tensor has incorrect size ${x.length}, expected ${n}`);
     const cw = this.model.computeWeights();
     // The model's encode rounds its input to the compute precision first; so do we.
-    const xs: FloatArray =
+    const rounded = xs.map((x): FloatArray =>
       x instanceof Float32Array || (cw.precision === 'f64' && x instanceof Float64Array)
         ? x
         : cw.precision === 'f32'
           ? Float32Array.from(x)
-          : Float64Array.from(x);
-    const { bucket, ks, extras } = this.ranking;
+          : Float64Array.from(x),
+    );
+    const { bucket, ks } = this.ranking;
     const m = ks.length;
     const w = cw.encoderWeight;
-    const acc = new Float64Array((m + 1) * l);
-    if (l === 1) this.kernels.prunedSums(w, xs, bucket, m + 1, acc);
-    else {
-      for (let i = 0; i < n; i++) {
-        const b = (bucket[i] as number) * l;
-        const xi = xs[i] as number;
-        for (let d = 0; d < l; d++) acc[b + d] = (acc[b + d] as number) + (w[d * n + i] as number) * xi;
-      }
-    }
+    const acc = new Float64Array(rounded.length * (m + 1) * l);
+    if (l === 1) this.kernels.prunedSums(w, rounded, bucket, m + 1, acc);
+    else
+      rounded.forEach((xs1, s) => {
+        const o = s * (m + 1) * l;
+        for (let i = 0; i < n; i++) {
+          const b = o + (bucket[i] as number) * l;
+          const xi = xs1[i] as number;
+          for (let d = 0; d < l; d++) acc[b + d] = (acc[b + d] as number) + (w[d * n + i] as number) * xi;
+        }
+      });
+    return rounded.map((x, s) => this.finish(x, acc.subarray(s * (m + 1) * l, (s + 1) * (m + 1) * l)));
+  }
+
+  /** The running sums over the buckets (plus prune's tie picks), bias and activation. */
+  private finish(xs: FloatArray, acc: Float64Array): FloatArray {
+    const { inputDim: n, latentDim: l } = this.model;
+    const cw = this.model.computeWeights();
+    const w = cw.encoderWeight;
+    const { ks, extras } = this.ranking;
+    const m = ks.length;
     const out = cw.precision === 'f64' ? new Float64Array(m * l) : new Float32Array(m * l);
     const running = new Float64Array(l);
     for (let j = 0; j < m; j++) {
@@ -114,7 +137,7 @@ export function pruningCurve(
   const kernels = { kernels: options.kernels };
   const encoder = new PrunedEncoder(model, pruneRanking(model, source, ks, kernels), kernels);
   const l = model.latentDim;
-  const encodings = samples.map((s) => encoder.encode(s.x));
+  const encodings = encoder.encodeMany(samples.map((s) => s.x));
   return ks.map((k, j) => {
     const encoded = encodings.map((e) => Array.from(e.subarray(j * l, (j + 1) * l)));
     const rows: EncodedRow[] = samples.map(({ x: _x, ...meta }, r) => ({

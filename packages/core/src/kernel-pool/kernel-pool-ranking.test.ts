@@ -70,15 +70,20 @@ describe('kernel pool prune ranking and pruned encode (pruningCurve at scale)', 
   ] as const;
 
   for (const c of cases) {
-    it(`same ranking and bit-identical pruned encodes for 1, 2, 3 threads: ${c.name}`, () => {
+    it(`same ranking and bit-identical pruned encodes (one sample and five at once) for 1, 2, 3 threads: ${c.name}`, () => {
       const m = model(c.dtype, c.shared);
-      const x = new Xorshift32(9).fill(c.dtype === 'float64' ? new Float64Array(N) : new Float32Array(N), 1);
+      const rngX = new Xorshift32(9);
+      const sample = () => rngX.fill(c.dtype === 'float64' ? new Float64Array(N) : new Float32Array(N), 1);
+      const x = sample();
+      // Five samples: four summed per pass, the fifth alone.
+      const five = [x, sample(), sample(), sample(), sample()];
       // 40 points (Uint8 buckets) and 300 (Uint16), plus k's inside the runs of |w| = 0.5 and 0.25.
       for (const points of [40, 300]) {
         const ks = pruneGrid(N, points, [Math.floor(0.45 * N), Math.floor(0.76 * N)]);
         const want = pruneRanking(m, c.source, ks);
         if (!('importance' in c.source)) expect(want.extras.size).toBeGreaterThanOrEqual(2);
         const serial = new PrunedEncoder(m, want).encode(x);
+        const serialEach = points === 40 ? five.map((s) => new PrunedEncoder(m, want).encode(s)) : [];
         for (const t of THREADS) {
           const { kernels } = pools.get(t) as KernelPool;
           const got = pruneRanking(m, c.source, ks, { kernels });
@@ -90,6 +95,10 @@ describe('kernel pool prune ranking and pruned encode (pruningCurve at scale)', 
           expect(new PrunedEncoder(m, got, { kernels }).encode(x)).toEqual(serial);
           // A bucket array not on shared memory is copied for the workers once.
           expect(new PrunedEncoder(m, want, { kernels }).encode(x)).toEqual(serial);
+          if (points === 40)
+            new PrunedEncoder(m, got, { kernels })
+              .encodeMany(five)
+              .forEach((e, s) => expect(sameBytes(e, serialEach[s] as ArrayBufferView)).toBe(true));
         }
       }
     }, 120_000);

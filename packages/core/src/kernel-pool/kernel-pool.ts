@@ -155,23 +155,24 @@ class PooledKernels implements KernelPool {
       rankHistogram: (scores, mask) => this.rankHistogram(scores, mask),
       rankSettle: (scores, mask, byBin, bucket, candidateCount, slots) =>
         this.rankSettle(scores, mask, byBin, bucket, candidateCount, slots),
-      prunedSums: (weight, x, bucket, stride, out) => {
+      prunedSums: (weight, xs, bucket, stride, out) => {
         if (this.workers.length === 0) {
-          prunedSums(weight, x, bucket, stride, out);
+          prunedSums(weight, xs, bucket, stride, out);
           return;
         }
         const ranges = prunedSumRanges(bucket.length);
-        const partials = new Float64Array(new SharedArrayBuffer(ranges * stride * 8));
+        const width = xs.length * stride;
+        const partials = new Float64Array(new SharedArrayBuffer(ranges * width * 8));
         this.run({
           kind: 'pruned-sums',
           weight: this.weight(weight),
-          x: this.input(x),
+          xs: xs.map((x) => this.input(x)),
           bucket: this.bucket(bucket),
           stride,
           partials,
           range: PRUNED_SUM_RANGE,
         });
-        combinePrunedPartials(partials, ranges, stride, out);
+        combinePrunedPartials(partials, ranges, width, out);
       },
       decodeActivated: (weight, bias, latentDim, inputDim, latent, batch, activation, out) =>
         this.intoShared(out, (o) =>

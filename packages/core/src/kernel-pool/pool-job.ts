@@ -90,10 +90,10 @@ export type PoolJob =
   | {
       readonly kind: 'pruned-sums';
       readonly weight: FloatArray;
-      readonly x: FloatArray;
+      readonly xs: readonly FloatArray[];
       readonly bucket: Uint8Array | Uint16Array;
       readonly stride: number;
-      /** [range][bucket] sums, combined in range order by the caller. */
+      /** [range][sample][bucket] sums, combined in range order by the caller. */
       readonly partials: Float64Array;
       readonly range: number;
     };
@@ -252,13 +252,13 @@ export function runPoolJob(job: PoolJob, ctl: Int32Array, k: PoolKernels, thread
       case 'pruned-sums':
         k.prunedSumsRange(
           job.weight,
-          job.x,
+          job.xs,
           job.bucket,
           job.stride,
           start,
           end,
           job.partials,
-          u * job.stride,
+          u * job.xs.length * job.stride,
         );
         break;
     }

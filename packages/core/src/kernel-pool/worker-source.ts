@@ -3,7 +3,11 @@ import { absRange, columnAbsSumRange, rowAbsSumRange } from '../model/importance
 import { decodeLinearRange, dot, dotFourRows, encodeChunkPartials } from '../model/linear-kernels.js';
 import { bandScanRange, key } from '../model/topk/radix-select-f32.js';
 import { rankHistogramRange, rankKey, rankSettleRange } from '../evaluation/prune-ranking-kernels.js';
-import { prunedSumsRange } from '../evaluation/pruning-curve-kernels.js';
+import {
+  fourSampleSumsRange,
+  prunedSumsRange,
+  sampleSumsRange,
+} from '../evaluation/pruning-curve-kernels.js';
 import { runPoolJob } from './pool-job.js';
 
 /**
@@ -26,6 +30,8 @@ const WORKER_FUNCTIONS: Readonly<Record<string, (...args: never[]) => unknown>> 
   rankKey,
   rankHistogramRange,
   rankSettleRange,
+  sampleSumsRange,
+  fourSampleSumsRange,
   prunedSumsRange,
   runPoolJob,
 };

@@ -49,10 +49,13 @@ export interface InputKernels {
     candidateCount: number,
     slots: number,
   ): RankSettled;
-  /** out[b] = Σ w[i]·x[i] over the dims of bucket b: the pruned encode's pass (latent 1). */
+  /**
+   * out[s·stride + b] = Σ w[i]·xs[s][i] over the dims of bucket b: the pruned encode's pass
+   * (latent 1), four samples per pass over the weights where it can.
+   */
   prunedSums(
     weight: FloatArray,
-    x: FloatArray,
+    xs: readonly FloatArray[],
     bucket: Uint8Array | Uint16Array,
     stride: number,
     out: Float64Array,
