@@ -7,7 +7,11 @@ import { bucketHoldingRank } from '../model/topk/radix-histogram.js';
 import { EXACT_TIE_EMULATION_LIMIT } from '../model/topk/select-top-k.js';
 import { SERIAL_KERNELS } from '../model/input-kernels.js';
 import type { InputKernels } from '../model/input-kernels.js';
-import { RANK_COARSE_BINS as COARSE_BINS, RANK_FINE_KEYS as FINE_KEYS } from './prune-ranking-kernels.js';
+import {
+  RANK_COARSE_BINS as COARSE_BINS,
+  RANK_FINE_KEYS as FINE_KEYS,
+  thresholdSlot,
+} from './prune-ranking-kernels.js';
 
 /** Tied dims remembered per straddled threshold; beyond that prune's selection is run for the k. */
 const MAX_COLLECTED_TIES = 1 << 20;
@@ -83,8 +87,17 @@ function firstAtLeast(t: Float64Array, s: number): number {
 interface Ranked {
   /** Exact k-th largest score for each k (ascending ks → descending thresholds). */
   readonly t: Float64Array;
-  /** The only dims that can equal a threshold (ascending), or null: any dim can. */
-  readonly candidates: Int32Array | null;
+  /** The only dims that can equal a threshold, or null: any dim can. */
+  readonly candidates: Candidates | null;
+}
+
+/** The dims in threshold bins (ascending), their ranking keys and buckets, and the thresholds' keys. */
+interface Candidates {
+  readonly index: Int32Array;
+  readonly key: Uint32Array;
+  readonly bucket: Uint8Array | Uint16Array;
+  /** Equal keys are equal scores: key = tKey[j] ⇔ score = t[j]. */
+  readonly tKey: Uint32Array;
 }
 
 const FINE_BITS = 12;
@@ -138,30 +151,33 @@ function rankScores(
   const mask = absolute ? 0x7fffffff : -1;
   const hist = kernels.rankHistogram(values, mask);
   const coarse = binsHoldingRanks(hist, ks);
-  // byBin[bin]: the grid point of every key in a bin without a threshold (thresholds in higher bins
-  // are not met, those in lower bins are), −1 − slot for the slot-th threshold bin.
-  const byBin = new Int32Array(COARSE_BINS);
-  const slotBins: number[] = [];
+  // grid[bin]: the grid point of every key in a bin without a threshold (thresholds in higher bins
+  // are not met, those in lower bins are), the marker (the type's largest value; grid points are
+  // ≤ m, below it) for a bin holding one; slotBins: those bins, descending (slot = index).
+  const grid = m < 0xff ? new Uint8Array(COARSE_BINS) : new Uint16Array(COARSE_BINS);
+  const marker = m < 0xff ? 0xff : 0xffff;
+  const slotList: number[] = [];
   let candidateCount = 0;
   for (let bin = COARSE_BINS - 1, j = 0; bin >= 0; bin--) {
     while (j < m && (coarse[j] as [number, number])[0] > bin) j++;
     if (j < m && (coarse[j] as [number, number])[0] === bin) {
-      byBin[bin] = -1 - slotBins.length;
-      slotBins.push(bin);
+      grid[bin] = marker;
+      slotList.push(bin);
       candidateCount += hist[bin] as number;
     } else {
-      byBin[bin] = j;
+      grid[bin] = j;
       // The settled dims' hits come from the histogram, so the pass below only stores buckets.
       hits[j] = (hits[j] as number) + (hist[bin] as number);
     }
   }
+  const slotBins = Int32Array.from(slotList);
   const { candidates, candKeys, fine } = kernels.rankSettle(
     values,
     mask,
-    byBin,
+    grid,
+    slotBins,
     bucket,
     candidateCount,
-    slotBins.length,
   );
   // The exact threshold keys, then per threshold bin the grid point of each of its fine keys.
   const tKey = new Uint32Array(m);
@@ -169,7 +185,7 @@ function rankScores(
   const u32 = new Uint32Array(f32.buffer);
   ks.forEach((k, j) => {
     const [b, above] = coarse[j] as [number, number];
-    const slot = -1 - (byBin[b] as number);
+    const slot = thresholdSlot(slotBins, b);
     const [b2] = bucketHoldingRank(fine.subarray(slot * FINE_KEYS, (slot + 1) * FINE_KEYS), k - above);
     const orderKey = ((b << FINE_BITS) | b2) >>> 0;
     tKey[j] = orderKey;
@@ -178,7 +194,7 @@ function rankScores(
   });
   const table = m < 255 ? new Uint8Array(fine.length) : new Uint16Array(fine.length);
   let j0 = 0;
-  slotBins.forEach((bin, slot) => {
+  slotList.forEach((bin, slot) => {
     // Grid points [j0, j1) have their threshold in this bin; its keys meet all from j1 on.
     while (j0 < m && (tKey[j0] as number) >>> FINE_BITS > bin) j0++;
     let j1 = j0;
@@ -190,14 +206,17 @@ function rankScores(
     }
     j0 = j1;
   });
+  // Kept beside the list too: the tie pass reads them in order instead of at scattered dims.
+  const candBucket = m < 0xff ? new Uint8Array(candidateCount) : new Uint16Array(candidateCount);
   for (let c = 0; c < candidateCount; c++) {
     const key = candKeys[c] as number;
-    const slot = -1 - (byBin[key >>> FINE_BITS] as number);
+    const slot = thresholdSlot(slotBins, key >>> FINE_BITS);
     const j = table[slot * FINE_KEYS + (key & (FINE_KEYS - 1))] as number;
     bucket[candidates[c] as number] = j;
+    candBucket[c] = j;
     hits[j] = (hits[j] as number) + 1;
   }
-  return { t, candidates };
+  return { t, candidates: { index: candidates, key: candKeys, bucket: candBucket, tKey } };
 }
 
 export interface PruneRankingOptions {
@@ -241,25 +260,33 @@ export function pruneRanking(
   // selection itself is run for that k (cheap at that size).
   const lowestIndexTies = n > EXACT_TIE_EMULATION_LIMIT;
   const tied = new Map<number, { count: number; first: number[] }>();
-  if (anyStraddle) {
+  /** Dim i, at bucket j and tied with t[j]; `tiedAt(j')`: its score equals t[j']. */
+  const moveTie = (i: number, j: number, tiedAt: (j: number) => boolean) => {
+    if (lowestIndexTies) {
+      let group = tied.get(j);
+      if (!group) tied.set(j, (group = { count: 0, first: [] }));
+      group.count++;
+      if (group.first.length < MAX_COLLECTED_TIES) group.first.push(i);
+    }
+    while (j < m && tiedAt(j) && straddles[j]) j++;
+    bucket[i] = j;
+  };
+  if (anyStraddle && candidates) {
     // Only candidates can equal a threshold; they are in ascending index order like all dims.
-    const count = candidates ? candidates.length : n;
-    for (let c = 0; c < count; c++) {
-      const i = candidates ? (candidates[c] as number) : c;
-      let j = bucket[i] as number;
+    const { index, key, bucket: candBucket, tKey } = candidates;
+    for (let c = 0; c < index.length; c++) {
+      const j = candBucket[c] as number;
+      if (j >= m || !straddles[j]) continue;
+      const k = key[c] as number;
+      if (k === tKey[j]) moveTie(index[c] as number, j, (j2) => k === tKey[j2]);
+    }
+  } else if (anyStraddle)
+    for (let i = 0; i < n; i++) {
+      const j = bucket[i] as number;
       if (j >= m || !straddles[j]) continue;
       const sc = score(values[i] as number, absolute);
-      if (sc !== t[j]) continue;
-      if (lowestIndexTies) {
-        let group = tied.get(j);
-        if (!group) tied.set(j, (group = { count: 0, first: [] }));
-        group.count++;
-        if (group.first.length < MAX_COLLECTED_TIES) group.first.push(i);
-      }
-      while (j < m && sc === t[j] && straddles[j]) j++;
-      bucket[i] = j;
+      if (sc === t[j]) moveTie(i, j, (j2) => sc === t[j2]);
     }
-  }
   const extras = new Map<number, Int32Array>();
   let weightScores: RankedScores | undefined;
   let atLeastJ = 0;

@@ -153,8 +153,8 @@ class PooledKernels implements KernelPool {
       bandScan: (bits, mask, lower, upper, aboveCap, candCap) =>
         this.bandScan(bits, mask, lower, upper, aboveCap, candCap),
       rankHistogram: (scores, mask) => this.rankHistogram(scores, mask),
-      rankSettle: (scores, mask, byBin, bucket, candidateCount, slots) =>
-        this.rankSettle(scores, mask, byBin, bucket, candidateCount, slots),
+      rankSettle: (scores, mask, grid, slotBins, bucket, candidateCount) =>
+        this.rankSettle(scores, mask, grid, slotBins, bucket, candidateCount),
       prunedSums: (weight, xs, bucket, stride, out) => {
         if (this.workers.length === 0) {
           prunedSums(weight, xs, bucket, stride, out);
@@ -238,7 +238,7 @@ class PooledKernels implements KernelPool {
     const job = {
       kind: 'band-scan',
       // Copied per call unless shared (ranked values are usually a shared weight tensor).
-      bits: threads === 1 || bits.buffer instanceof SharedArrayBuffer ? bits : sharedInts(bits),
+      bits: threads === 1 || bits.buffer instanceof SharedArrayBuffer ? bits : sharedCopyOf(bits),
       mask,
       lower,
       upper,
@@ -306,24 +306,25 @@ class PooledKernels implements KernelPool {
   private rankSettle(
     scores: Float32Array,
     mask: number,
-    byBin: Int32Array,
+    grid: Uint8Array | Uint16Array,
+    slotBins: Int32Array,
     bucket: Uint8Array | Uint16Array,
     candidateCount: number,
-    slots: number,
   ): RankSettled {
     const threads = this.workers.length + 1;
     if (threads === 1 || threads * candidateCount * 8 > MAX_RANK_LIST_BYTES || !isSharedView(bucket))
-      return rankSettle(scores, mask, byBin, bucket, candidateCount, slots);
+      return rankSettle(scores, mask, grid, slotBins, bucket, candidateCount);
     const bits = this.scoreBits(scores);
     const units = this.rankUnits(bits.length);
-    const fineSize = slots * RANK_FINE_KEYS;
+    const fineSize = slotBins.length * RANK_FINE_KEYS;
     const ints = (n: number): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
     const job = {
       kind: 'rank-settle',
       bits,
       mask,
       units,
-      byBin: sharedInts(byBin),
+      grid: sharedCopyOf(grid),
+      slotBins: sharedCopyOf(slotBins),
       bucket,
       cand: ints(threads * candidateCount),
       candKeys: new Uint32Array(new SharedArrayBuffer(threads * candidateCount * 4)),
@@ -405,8 +406,10 @@ function isSharedView(a: ArrayBufferView): boolean {
   return a.buffer instanceof SharedArrayBuffer;
 }
 
-function sharedInts(a: Int32Array): Int32Array {
-  const copy = new Int32Array(new SharedArrayBuffer(a.byteLength));
+/** A copy of a small table on shared memory, of the same type. */
+function sharedCopyOf<T extends Uint8Array | Uint16Array | Int32Array>(a: T): T {
+  const Type = a.constructor as new (buffer: SharedArrayBuffer) => T;
+  const copy = new Type(new SharedArrayBuffer(a.byteLength));
   copy.set(a);
   return copy;
 }

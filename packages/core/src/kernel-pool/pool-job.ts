@@ -72,7 +72,9 @@ export type PoolJob =
       readonly bits: Int32Array;
       readonly mask: number;
       readonly units: number;
-      readonly byBin: Int32Array;
+      /** The grid point per coarse bin, and the threshold bins (rankSettleRange). */
+      readonly grid: Uint8Array | Uint16Array;
+      readonly slotBins: Int32Array;
       readonly bucket: Uint8Array | Uint16Array;
       /** Per thread t, the list its units append to at t·cap (cap: all candidates, so it never overflows). */
       readonly cand: Int32Array;
@@ -142,7 +144,8 @@ export function runPoolJob(job: PoolJob, ctl: Int32Array, k: PoolKernels, thread
       : job.kind === 'pruned-sums'
         ? job.range
         : ranged
-          ? Math.ceil(n / job.units)
+          ? // A multiple of 64, so every unit starts word-aligned (rankSettleRange stores 4 buckets per word).
+            Math.ceil(n / job.units / 64) * 64
           : grain;
   const units = ranged ? job.units : Math.max(1, Math.ceil(n / size));
   for (;;) {
@@ -237,7 +240,8 @@ export function runPoolJob(job: PoolJob, ctl: Int32Array, k: PoolKernels, thread
           job.mask,
           Math.min(n, start),
           end,
-          job.byBin,
+          job.grid,
+          job.slotBins,
           job.bucket,
           job.cand,
           job.candKeys,

@@ -2,7 +2,12 @@ import { activationFunction, applyActivationRange, erf } from '../model/activati
 import { absRange, columnAbsSumRange, rowAbsSumRange } from '../model/importance-kernels.js';
 import { decodeLinearRange, dot, dotFourRows, encodeChunkPartials } from '../model/linear-kernels.js';
 import { bandScanRange, key } from '../model/topk/radix-select-f32.js';
-import { rankHistogramRange, rankKey, rankSettleRange } from '../evaluation/prune-ranking-kernels.js';
+import {
+  rankHistogramRange,
+  rankKey,
+  rankSettleRange,
+  thresholdSlot,
+} from '../evaluation/prune-ranking-kernels.js';
 import {
   fourSampleSumsRange,
   prunedSumsRange,
@@ -28,6 +33,7 @@ const WORKER_FUNCTIONS: Readonly<Record<string, (...args: never[]) => unknown>> 
   key,
   bandScanRange,
   rankKey,
+  thresholdSlot,
   rankHistogramRange,
   rankSettleRange,
   sampleSumsRange,

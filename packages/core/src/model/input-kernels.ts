@@ -44,10 +44,10 @@ export interface InputKernels {
   rankSettle(
     scores: Float32Array,
     mask: number,
-    byBin: Int32Array,
+    grid: Uint8Array | Uint16Array,
+    slotBins: Int32Array,
     bucket: Uint8Array | Uint16Array,
     candidateCount: number,
-    slots: number,
   ): RankSettled;
   /**
    * out[s·stride + b] = Σ w[i]·xs[s][i] over the dims of bucket b: the pruned encode's pass
