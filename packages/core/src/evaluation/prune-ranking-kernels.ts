@@ -18,9 +18,19 @@ export function rankKey(b: number): number {
 }
 
 /**
+ * The coarse bin of +∞'s key (and NaN's, ranked as +∞). The |x| loops take a NaN's bin straight
+ * from its bits, above this one: the histogram moves those counts here, the settle pass's table
+ * repeats this bin's entry there.
+ */
+export const INFINITY_BIN = 0xff800;
+
+/**
  * hist[key >>> 12] += 1 for the keys of bits[start, end) (hist and odd: 2^20 counts each, odd
- * all zero and left so). Odd positions count into `odd` first, added at the end: runs of equal
- * bins (common in weights) would otherwise make every increment wait for the previous one's store.
+ * all zero and left so). Every other position counts into `odd` first, added at the end: runs of
+ * equal bins (common in weights) would otherwise make every increment wait for the previous one's
+ * store. With |x| the bin comes straight from the bits, four per iteration, and NaNs (bins above
+ * INFINITY_BIN) are moved into +∞'s bin at the end instead of clamped per dim: ~1.3× faster at
+ * BERT scale (measured).
  */
 export function rankHistogramRange(
   bits: Int32Array,
@@ -32,20 +42,22 @@ export function rankHistogramRange(
 ): void {
   let i = start;
   if (mask === 0x7fffffff) {
-    // |x|: the bin straight from the bits (rankKey >>> 12, NaN clamped to +∞'s bin), ~30 % faster.
-    for (; i + 1 < end; i += 2) {
-      const a = Math.min(((bits[i] as number) & 0x7fffffff) >>> 12, 0x7f800) | 0x80000;
-      const b = Math.min(((bits[i + 1] as number) & 0x7fffffff) >>> 12, 0x7f800) | 0x80000;
+    for (; i + 3 < end; i += 4) {
+      const a = (((bits[i] as number) & 0x7fffffff) >>> 12) | 0x80000;
+      const b = (((bits[i + 1] as number) & 0x7fffffff) >>> 12) | 0x80000;
+      const c = (((bits[i + 2] as number) & 0x7fffffff) >>> 12) | 0x80000;
+      const d = (((bits[i + 3] as number) & 0x7fffffff) >>> 12) | 0x80000;
       hist[a] = (hist[a] as number) + 1;
       odd[b] = (odd[b] as number) + 1;
+      hist[c] = (hist[c] as number) + 1;
+      odd[d] = (odd[d] as number) + 1;
     }
-  } else {
-    for (; i + 1 < end; i += 2) {
-      const a = rankKey((bits[i] as number) & mask) >>> 12;
-      const b = rankKey((bits[i + 1] as number) & mask) >>> 12;
-      hist[a] = (hist[a] as number) + 1;
-      odd[b] = (odd[b] as number) + 1;
-    }
+  }
+  for (; i + 1 < end; i += 2) {
+    const a = rankKey((bits[i] as number) & mask) >>> 12;
+    const b = rankKey((bits[i + 1] as number) & mask) >>> 12;
+    hist[a] = (hist[a] as number) + 1;
+    odd[b] = (odd[b] as number) + 1;
   }
   if (i < end) {
     const a = rankKey((bits[i] as number) & mask) >>> 12;
@@ -57,6 +69,10 @@ export function rankHistogramRange(
       hist[b] = (hist[b] as number) + c;
       odd[b] = 0;
     }
+  }
+  for (let b = 0xff801; b < 1 << 20; b++) {
+    hist[0xff800] = (hist[0xff800] as number) + (hist[b] as number);
+    hist[b] = 0;
   }
 }
 
@@ -108,13 +124,13 @@ export function rankSettleRange(
     littleEndian &&
     (bucket.byteOffset + start) % 4 === 0
   ) {
-    // |x|: the bin straight from the bits (rankKey >>> 12, NaN clamped to +∞'s bin).
+    // |x|: the bin straight from the bits (rankKey >>> 12; a NaN's bin above +∞'s holds +∞'s entry).
     const words = new Uint32Array(bucket.buffer, bucket.byteOffset + start, (end - start) >>> 2);
     for (let k = 0; k < words.length; k++, i += 4) {
-      const g0 = grid[Math.min(((bits[i] as number) & 0x7fffffff) >>> 12, 0x7f800) | 0x80000] as number;
-      const g1 = grid[Math.min(((bits[i + 1] as number) & 0x7fffffff) >>> 12, 0x7f800) | 0x80000] as number;
-      const g2 = grid[Math.min(((bits[i + 2] as number) & 0x7fffffff) >>> 12, 0x7f800) | 0x80000] as number;
-      const g3 = grid[Math.min(((bits[i + 3] as number) & 0x7fffffff) >>> 12, 0x7f800) | 0x80000] as number;
+      const g0 = grid[(((bits[i] as number) & 0x7fffffff) >>> 12) | 0x80000] as number;
+      const g1 = grid[(((bits[i + 1] as number) & 0x7fffffff) >>> 12) | 0x80000] as number;
+      const g2 = grid[(((bits[i + 2] as number) & 0x7fffffff) >>> 12) | 0x80000] as number;
+      const g3 = grid[(((bits[i + 3] as number) & 0x7fffffff) >>> 12) | 0x80000] as number;
       words[k] = g0 | (g1 << 8) | (g2 << 16) | (g3 << 24);
       // A marker (0xff) + 1 sets bit 8: one test for the four.
       if (((g0 + 1) | (g1 + 1) | (g2 + 1) | (g3 + 1)) & 0x100)

@@ -10,6 +10,7 @@ import type { InputKernels } from '../model/input-kernels.js';
 import {
   RANK_COARSE_BINS as COARSE_BINS,
   RANK_FINE_KEYS as FINE_KEYS,
+  INFINITY_BIN,
   thresholdSlot,
 } from './prune-ranking-kernels.js';
 
@@ -170,6 +171,7 @@ function rankScores(
       hits[j] = (hits[j] as number) + (hist[bin] as number);
     }
   }
+  grid.fill(grid[INFINITY_BIN] as number, INFINITY_BIN + 1);
   const slotBins = Int32Array.from(slotList);
   const { candidates, candKeys, fine } = kernels.rankSettle(
     values,
