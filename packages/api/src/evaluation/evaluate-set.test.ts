@@ -36,6 +36,26 @@ describe('evaluateSet (the worker task)', () => {
     expect(Atomics.load(done, 0)).toBe(2);
   });
 
+  it('a curve reads its samples four at a time, each encoded with the same bits as on its own', async () => {
+    const ck = await loadCheckpoint(digitsPath('gradiend-digits-3-vs-8'));
+    const curve = { part: 'decoder-weight' as const, points: 12, ks: [] };
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    const all = await evaluateSet(ck, null, { set, curve, done });
+    expect(Atomics.load(done, 0)).toBe(samples.length);
+    const m = all.curve?.ks.length as number;
+    expect(m).toBeGreaterThan(2);
+    for (const [i, sample] of samples.entries()) {
+      const alone = await evaluateSet(ck, null, { set: { ...set, samples: [sample] }, curve });
+      for (let j = 0; j < m; j++)
+        expect(all.curve?.encoded[j * samples.length + i]).toBe(alone.curve?.encoded[j]);
+      expect(all.encoded[i]).toBe(alone.encoded[0]);
+      // The last point (k = input_dim) is the version's own encoding, summed in ranking order.
+      expect(
+        Math.abs((all.encoded[i] as number) - (index.samples[i]?.encoded_after_input_scale as number)),
+      ).toBeLessThan(1e-4);
+    }
+  });
+
   it('ranks a loaded model once per part and grid, keeping the two most recent', async () => {
     const { model } = await loadCheckpoint(digitsPath('gradiend-digits-3-vs-8'));
     const ks = pruneGrid(model.inputDim, 10);

@@ -1,4 +1,5 @@
 import {
+  PRUNED_SUM_SAMPLES_PER_PASS,
   PrunedEncoder,
   pruneGrid,
   pruneRanking,
@@ -41,6 +42,12 @@ export function inputScaleOf(training: unknown): number {
   return typeof scale === 'number' && Number.isFinite(scale) && scale > 0 ? scale : 1;
 }
 
+/**
+ * Samples a curve holds at once: the pruned encode sums that many per pass over the weights and
+ * ranking (task-memory.ts counts the extra samples).
+ */
+export const CURVE_SAMPLES_AT_ONCE = PRUNED_SUM_SAMPLES_PER_PASS;
+
 /** Rankings kept per loaded model, most recently used last (a BERT-sized one is ~110 MB). */
 const RANKINGS_PER_MODEL = 2;
 const rankings = new WeakMap<GradiendModel, Map<string, PruneRanking>>();
@@ -70,7 +77,8 @@ export function cachedPruneRanking(
 
 /**
  * Encodes every sample of a labeled set with the version (and, for a curve, with the version pruned
- * to each k of the grid: one pass per sample over the ranking), reading one sample at a time.
+ * to each k of the grid: one pass per CURVE_SAMPLES_AT_ONCE samples over the ranking), reading one
+ * sample at a time (a curve, that many before each pass).
  * `rootMap`: the set root's param map when it is another version (batched sets are in its space).
  */
 export async function evaluateSet(
@@ -85,12 +93,14 @@ export async function evaluateSet(
   const scale = inputScaleOf(ck.training);
   const positions =
     args.set.format === 'batched' && rootMap !== null ? rootPositions(model.paramMap, rootMap) : null;
+  const group = args.curve ? CURVE_SAMPLES_AT_ONCE : 1;
   const reader = new SampleReader(
     args.set,
     model.paramMap,
     positions,
     scale,
     model.computeWeights().precision,
+    group,
   );
   const encoded = new Float64Array(n * l);
   let curve: EvaluateSetResult['curve'] = null;
@@ -102,18 +112,23 @@ export async function evaluateSet(
     curve = { ks, encoded: new Float64Array(ks.length * n * l) };
   }
   try {
-    for (let i = 0; i < n; i++) {
-      signal.throwIfAborted();
-      const x = await reader.read(i);
-      if (pruned && curve) {
-        // The grid ends at k = input_dim: its point is the version's own encoding (summed in
-        // ranking order), so a curve costs no separate encode.
-        const e = pruned.encode(x);
-        for (let j = 0; j < ks.length; j++)
-          for (let d = 0; d < l; d++) curve.encoded[(j * n + i) * l + d] = e[j * l + d] as number;
-        encoded.set(e.subarray((ks.length - 1) * l, ks.length * l), i * l);
-      } else encoded.set(model.encode(x), i * l);
-      if (args.done) Atomics.store(args.done, 0, i + 1);
+    for (let first = 0; first < n; first += group) {
+      const xs: (Float32Array | Float64Array)[] = [];
+      for (let i = first; i < Math.min(n, first + group); i++) {
+        signal.throwIfAborted();
+        xs.push(await reader.read(i));
+      }
+      if (pruned && curve)
+        pruned.encodeMany(xs).forEach((e, g) => {
+          const i = first + g;
+          // The grid ends at k = input_dim: its point is the version's own encoding (summed in
+          // ranking order), so a curve costs no separate encode.
+          for (let j = 0; j < ks.length; j++)
+            for (let d = 0; d < l; d++) curve.encoded[(j * n + i) * l + d] = e[j * l + d] as number;
+          encoded.set(e.subarray((ks.length - 1) * l, ks.length * l), i * l);
+        });
+      else xs.forEach((x, g) => encoded.set(model.encode(x), (first + g) * l));
+      if (args.done) Atomics.store(args.done, 0, first + xs.length);
     }
   } finally {
     await reader.close();

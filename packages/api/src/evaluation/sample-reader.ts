@@ -62,10 +62,12 @@ function asFloats(t: Tensor): ArrayLike<number> {
 
 /**
  * Reads a set's samples one at a time in `target`'s input space, divided by `scale` (as encode takes
- * them), into one reused array: a BERT-space sample is read parameter by parameter, never whole.
+ * them), into `slots` reused arrays (read(i) fills slot i mod slots): a BERT-space sample is read
+ * parameter by parameter, never whole.
  */
 export class SampleReader {
-  private readonly x: Float32Array | Float64Array;
+  private readonly slots: (Float32Array | Float64Array)[];
+  private x: Float32Array | Float64Array;
   private batched: SafetensorsFile | null = null;
 
   constructor(
@@ -75,13 +77,18 @@ export class SampleReader {
     private readonly positions: Int32Array | null,
     private readonly scale: number,
     precision: 'f32' | 'f64',
+    slots = 1,
   ) {
     const n = target.selectedTotal;
-    this.x = precision === 'f32' ? new Float32Array(n) : new Float64Array(n);
+    this.slots = Array.from({ length: slots }, () =>
+      precision === 'f32' ? new Float32Array(n) : new Float64Array(n),
+    );
+    this.x = this.slots[0] as Float32Array | Float64Array;
   }
 
-  /** Sample i's input vector (valid until the next call). */
+  /** Sample i's input vector (valid until sample i + slots is read). */
   async read(i: number): Promise<Float32Array | Float64Array> {
+    this.x = this.slots[i % this.slots.length] as Float32Array | Float64Array;
     const sample = this.source.samples[i] as LabeledSampleRecord;
     if (this.source.format === 'batched') await this.readRow(sample.row as number);
     else await this.readFile(sample.file as string);

@@ -1,4 +1,5 @@
 import { topKBoundary } from '@gradiend/core';
+import { CURVE_SAMPLES_AT_ONCE } from '../evaluation/evaluate-set.js';
 import type { ModelHandle, TaskArgs, TaskName } from './task-types.js';
 
 /**
@@ -59,11 +60,12 @@ export const TASK_MEMORY: Estimates = {
   encoderWeights: (a) => loaded(a) + a.storedBytes,
   onnxRun: (a) => loaded(a) + a.storedBytes + 2 * a.input.byteLength,
   flattenGradients: (a) => loaded(a) + a.bytes.byteLength + 4 * a.inputDim,
-  // One sample in compute precision, its largest parameter as float64, and for a curve the ranking
-  // (importance as float64, bucket and ranks) besides the loaded model.
+  // One sample in compute precision (a curve: CURVE_SAMPLES_AT_ONCE), its largest parameter as
+  // float64, and for a curve the ranking (importance as float64, bucket and ranks) besides the
+  // loaded model.
   evaluateSet: (a) =>
     loaded(a) +
-    8 * a.inputDim +
+    8 * a.inputDim * (a.curve ? CURVE_SAMPLES_AT_ONCE : 1) +
     8 * a.largestParamNumel +
     (a.curve ? withImportance(a) - loaded(a) + 8 * a.inputDim : 0),
   expandDecoded: (a) => loaded(a) + 3 * a.decoded.byteLength,
