@@ -7,10 +7,17 @@ import { sharedFloatArray } from './shared-arrays.js';
 const WARM_LENGTH = 1 << 18;
 /** Calls per kernel: enough for V8 to optimise the loops before the first real call (measured). */
 const WARM_ROUNDS = 12;
+/**
+ * Calls of the prune ranking's passes and the pruned encode: fewer, as each ranking call also
+ * clears and adds 2^20-bin histograms per unit (~10 ms); 3 take the pool's first BERT-scale
+ * ranking from ~0.7 s to its later ~0.4 s (measured with pnpm bench evaluation).
+ */
+const WARM_RANK_ROUNDS = 3;
 
 /**
- * Runs the pool's input-dimension kernels (encode, decode, importance, the top-k band scan) and the
- * calling thread's top-k list steps on small arrays, so that V8 has compiled them before a caller's
+ * Runs the pool's input-dimension kernels (encode, decode, importance, the top-k band scan, the
+ * prune ranking's two passes and the pruned encode) and the calling thread's top-k list steps on
+ * small arrays, so that V8 has compiled them before a caller's
  * first real call: on BERT-sized inputs that first call otherwise spends ~30–100 ms in unoptimised
  * code (measured with packages/core/bench). Results are thrown away; nothing is cached.
  */
@@ -39,5 +46,22 @@ export function warmUpKernels(kernels: InputKernels): void {
     kernels.columnAbsSum(w, 1, n, sums);
     kernels.bandScan(bits, 0x7fffffff, keyOf(0.05), keyOf(0.09), n, n);
     sortByKeysDescending(pickTop([{ indices, keys }], n >> 4));
+  }
+  // Grid point 0 for the lower half of the bins, a threshold bin (slot 0) at 0.05's bin, 1 above.
+  const grid = new Uint8Array(1 << 20);
+  const thresholdBin = keyOf(0.05) >>> 12;
+  grid.fill(1, thresholdBin + 1);
+  grid[thresholdBin] = 0xff;
+  const bucket = new Uint8Array(new SharedArrayBuffer(n));
+  const candidates = (kernels.rankHistogram(w, 0x7fffffff)[thresholdBin] as number) ?? 0;
+  // Buckets below the stride: an index past the sums would teach V8's compiled loop the slow
+  // out-of-bounds path (measured: pooled pruned encodes 4× slower after such a warm-up).
+  const stride = 41;
+  const sumBucket = new Uint8Array(new SharedArrayBuffer(n));
+  for (let i = 0; i < n; i++) sumBucket[i] = i % stride;
+  for (let r = 0; r < WARM_RANK_ROUNDS; r++) {
+    kernels.rankHistogram(w, 0x7fffffff);
+    kernels.rankSettle(w, 0x7fffffff, grid, Int32Array.of(thresholdBin), bucket, candidates);
+    kernels.prunedSums(w, [x, x, x, x, x], sumBucket, stride, new Float64Array(5 * stride));
   }
 }
