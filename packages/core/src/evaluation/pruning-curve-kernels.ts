@@ -107,20 +107,34 @@ export function sampleSumsRange(
       lanes[b7] = (lanes[b7] as number) + (weight[i + 7] as number) * (x[i + 7] as number);
     }
   }
-  for (; i < end; i++) {
+  finishSampleLanes(lanes, weight, x, bucket, stride, start, i, end, partials, pOff);
+}
+
+/**
+ * The end of one sample's pass, shared by both loops so their bits agree: dims [from, end) one at
+ * a time into their lanes, then partials[pOff + b] = the lanes of bucket b added in lane order.
+ */
+export function finishSampleLanes(
+  lanes: Float64Array,
+  weight: ArrayLike<number>,
+  x: ArrayLike<number>,
+  bucket: Uint8Array | Uint16Array,
+  stride: number,
+  start: number,
+  from: number,
+  end: number,
+  partials: Float64Array,
+  pOff: number,
+): void {
+  for (let i = from; i < end; i++) {
     const b = (bucket[i] as number) + ((i - start) % 8) * stride;
     lanes[b] = (lanes[b] as number) + (weight[i] as number) * (x[i] as number);
   }
-  for (let b = 0; b < stride; b++)
-    partials[pOff + b] =
-      (lanes[b] as number) +
-      (lanes[b + s1] as number) +
-      (lanes[b + s2] as number) +
-      (lanes[b + s3] as number) +
-      (lanes[b + s4] as number) +
-      (lanes[b + s5] as number) +
-      (lanes[b + s6] as number) +
-      (lanes[b + s7] as number);
+  for (let b = 0; b < stride; b++) {
+    let sum = lanes[b] as number;
+    for (let lane = 1; lane < 8; lane++) sum += lanes[b + lane * stride] as number;
+    partials[pOff + b] = sum;
+  }
 }
 
 /**
@@ -207,27 +221,10 @@ export function fourSampleSumsRange(
     l3[b6] = (l3[b6] as number) + w6 * (x3[i + 6] as number);
     l3[b7] = (l3[b7] as number) + w7 * (x3[i + 7] as number);
   }
-  const all = [l0, l1, l2, l3];
-  const xs = [x0, x1, x2, x3];
-  for (let s = 0; s < 4; s++) {
-    const lanes = all[s] as Float64Array;
-    const x = xs[s] as ArrayLike<number>;
-    for (let t = i; t < end; t++) {
-      const b = (bucket[t] as number) + ((t - start) % 8) * stride;
-      lanes[b] = (lanes[b] as number) + (weight[t] as number) * (x[t] as number);
-    }
-    const o = pOff + s * stride;
-    for (let b = 0; b < stride; b++)
-      partials[o + b] =
-        (lanes[b] as number) +
-        (lanes[b + s1] as number) +
-        (lanes[b + s2] as number) +
-        (lanes[b + s3] as number) +
-        (lanes[b + s4] as number) +
-        (lanes[b + s5] as number) +
-        (lanes[b + s6] as number) +
-        (lanes[b + s7] as number);
-  }
+  finishSampleLanes(l0, weight, x0, bucket, stride, start, i, end, partials, pOff);
+  finishSampleLanes(l1, weight, x1, bucket, stride, start, i, end, partials, pOff + stride);
+  finishSampleLanes(l2, weight, x2, bucket, stride, start, i, end, partials, pOff + 2 * stride);
+  finishSampleLanes(l3, weight, x3, bucket, stride, start, i, end, partials, pOff + 3 * stride);
 }
 
 /** Ranges of PRUNED_SUM_RANGE in an input of `inputDim`. */

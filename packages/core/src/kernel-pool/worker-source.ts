@@ -9,6 +9,7 @@ import {
   thresholdSlot,
 } from '../evaluation/prune-ranking-kernels.js';
 import {
+  finishSampleLanes,
   fourSampleSumsRange,
   prunedSumsRange,
   sampleSumsRange,
@@ -36,6 +37,7 @@ const WORKER_FUNCTIONS: Readonly<Record<string, (...args: never[]) => unknown>> 
   thresholdSlot,
   rankHistogramRange,
   rankSettleRange,
+  finishSampleLanes,
   sampleSumsRange,
   fourSampleSumsRange,
   prunedSumsRange,
