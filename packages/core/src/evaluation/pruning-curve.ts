@@ -7,6 +7,7 @@ import type { FloatArray } from '../model/types.js';
 import { encoderMetrics } from './encoder-metrics.js';
 import type { EncodedRow, EncoderMetrics, EncoderMetricsOptions } from './encoder-metrics.js';
 import { pruneGrid, pruneRanking } from './prune-ranking.js';
+import { PRUNED_SUM_SAMPLES_PER_PASS } from './pruning-curve-kernels.js';
 import type { PruneRanking, RankingSource } from './prune-ranking.js';
 
 /**
@@ -56,11 +57,11 @@ export class PrunedEncoder {
     const acc = new Float64Array(rounded.length * (m + 1) * l);
     if (l === 1) this.kernels.prunedSums(w, rounded, bucket, m + 1, acc);
     else
-      rounded.forEach((xs1, s) => {
+      rounded.forEach((x, s) => {
         const o = s * (m + 1) * l;
         for (let i = 0; i < n; i++) {
           const b = o + (bucket[i] as number) * l;
-          const xi = xs1[i] as number;
+          const xi = x[i] as number;
           for (let d = 0; d < l; d++) acc[b + d] = (acc[b + d] as number) + (w[d * n + i] as number) * xi;
         }
       });
@@ -68,7 +69,7 @@ export class PrunedEncoder {
   }
 
   /** The running sums over the buckets (plus prune's tie picks), bias and activation. */
-  private finish(xs: FloatArray, acc: Float64Array): FloatArray {
+  private finish(x: FloatArray, acc: Float64Array): FloatArray {
     const { inputDim: n, latentDim: l } = this.model;
     const cw = this.model.computeWeights();
     const w = cw.encoderWeight;
@@ -81,7 +82,7 @@ export class PrunedEncoder {
       for (let d = 0; d < l; d++) {
         running[d] = (running[d] as number) + (acc[j * l + d] as number);
         let pre = running[d] as number;
-        if (extra) for (const i of extra) pre += (w[d * n + i] as number) * (xs[i] as number);
+        if (extra) for (const i of extra) pre += (w[d * n + i] as number) * (x[i] as number);
         out[j * l + d] = pre + (cw.encoderBias ? (cw.encoderBias[d] as number) : 0);
       }
     }
@@ -137,7 +138,12 @@ export function pruningCurve(
   const kernels = { kernels: options.kernels };
   const encoder = new PrunedEncoder(model, pruneRanking(model, source, ks, kernels), kernels);
   const l = model.latentDim;
-  const encodings = encoder.encodeMany(samples.map((s) => s.x));
+  // A group per pass of the pruned encode, so at most that many samples are rounded copies at once.
+  const encodings: FloatArray[] = [];
+  for (let first = 0; first < samples.length; first += PRUNED_SUM_SAMPLES_PER_PASS)
+    encodings.push(
+      ...encoder.encodeMany(samples.slice(first, first + PRUNED_SUM_SAMPLES_PER_PASS).map((s) => s.x)),
+    );
   return ks.map((k, j) => {
     const encoded = encodings.map((e) => Array.from(e.subarray(j * l, (j + 1) * l)));
     const rows: EncodedRow[] = samples.map(({ x: _x, ...meta }, r) => ({

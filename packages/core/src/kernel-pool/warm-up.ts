@@ -17,9 +17,9 @@ const WARM_RANK_ROUNDS = 3;
 /**
  * Runs the pool's input-dimension kernels (encode, decode, importance, the top-k band scan, the
  * prune ranking's two passes and the pruned encode) and the calling thread's top-k list steps on
- * small arrays, so that V8 has compiled them before a caller's
- * first real call: on BERT-sized inputs that first call otherwise spends ~30–100 ms in unoptimised
- * code (measured with packages/core/bench). Results are thrown away; nothing is cached.
+ * small arrays, so that V8 has compiled them before a caller's first real call: on BERT-sized inputs
+ * that first call otherwise spends ~30–100 ms in unoptimised code (measured with
+ * packages/core/bench). Results are thrown away; nothing is cached.
  */
 export function warmUpKernels(kernels: InputKernels): void {
   const n = WARM_LENGTH;
@@ -47,13 +47,14 @@ export function warmUpKernels(kernels: InputKernels): void {
     kernels.bandScan(bits, 0x7fffffff, keyOf(0.05), keyOf(0.09), n, n);
     sortByKeysDescending(pickTop([{ indices, keys }], n >> 4));
   }
-  // Grid point 0 for the lower half of the bins, a threshold bin (slot 0) at 0.05's bin, 1 above.
+  // A table with one threshold bin (0.05's, slot 0) and grid points 0 below it, 1 above: any
+  // values do for compiling, as long as some dims are listed.
   const grid = new Uint8Array(1 << 20);
   const thresholdBin = keyOf(0.05) >>> 12;
   grid.fill(1, thresholdBin + 1);
   grid[thresholdBin] = 0xff;
   const bucket = new Uint8Array(new SharedArrayBuffer(n));
-  const candidates = (kernels.rankHistogram(w, 0x7fffffff)[thresholdBin] as number) ?? 0;
+  const candidates = kernels.rankHistogram(w, 0x7fffffff)[thresholdBin] as number;
   // Buckets below the stride: an index past the sums would teach V8's compiled loop the slow
   // out-of-bounds path (measured: pooled pruned encodes 4× slower after such a warm-up).
   const stride = 41;
